@@ -1,0 +1,25 @@
+public import ArgumentParser
+
+/// `backstop`: compare lending channels when Huabei or Jiebei is closed.
+///
+/// Exit codes scripts can rely on: 0 success, 64 bad usage (a flag's value), 65 bad input data (a JSON or XML
+/// document), 66 an input file that cannot be read, 1 anything else.
+public struct BackstopCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "backstop",
+        abstract: "Compare licensed lending channels by their true cost.",
+        discussion: """
+            Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 unreadable input file, 1 other failure.
+            """,
+        version: "0.1.0",
+        subcommands: [QuoteCommand.self, APRCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}
+
+/// Output formats shared by every command.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}

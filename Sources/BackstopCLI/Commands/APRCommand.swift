@@ -1,0 +1,61 @@
+import ArgumentParser
+import BackstopCore
+import Foundation
+
+/// `backstop apr`: the APR of any cash-flow document.
+struct APRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apr",
+        abstract: "Compute the nominal and effective APR of a JSON document of cash flows.",
+        discussion: """
+            Input (a file, or standard input when FILE is - or absent):
+              {"convention": "us-regz" | "eu" | "cn", "unitPeriodsPerYear": 12,
+               "flows": [{"amount": -5000, "t": 0}, {"amount": 230, "t": 1}, ...]}
+            Amounts are seen from the lender: advances negative, repayments and fees received positive.
+            Each flow has "t" (unit periods after the first advance; a number or a fraction such as "19/30")
+            or "date" ("YYYY-MM-DD"). See docs/cost-methods.md.
+            """
+    )
+
+    @Argument(help: "The cash-flow document; - or nothing reads standard input.")
+    var file: String?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let data = try readInput(file)
+        let source = file ?? "<stdin>"
+        let document: APRRequestDocument
+        do {
+            document = try JSONDecoder().decode(APRRequestDocument.self, from: data)
+        } catch {
+            throw failure("\(source): \(JSONErrorDescription.describe(error))", code: Exit.dataError)
+        }
+        let calculator = APRCalculator(convention: document.convention, unitPeriodsPerYear: document.unitPeriodsPerYear)
+        let apr: AnnualPercentageRate
+        do {
+            apr = try calculator.apr(of: document.flows)
+        } catch {
+            throw failure("\(source): \(error)", code: Exit.dataError)
+        }
+        let result = APRResultDocument(
+            convention: document.convention,
+            unitPeriodsPerYear: document.unitPeriodsPerYear,
+            apr: apr
+        )
+        switch format {
+        case .json:
+            print(try encodeJSON(result))
+        case .table:
+            print(
+                """
+                Convention     \(document.convention.rawValue), \(document.unitPeriodsPerYear) unit periods per year, \(document.flows.count) flows
+                Periodic rate  \(Decimal.fromSolver(apr.periodicRate * 100, scale: 6))% per unit period
+                Nominal APR    \(result.nominalAPR.roundedHalfUp(scale: 4))%   (periodic rate × periods per year)
+                Effective APR  \(result.effectiveAPR.roundedHalfUp(scale: 4))%   ((1 + periodic rate)^periods per year − 1)
+                """
+            )
+        }
+    }
+}

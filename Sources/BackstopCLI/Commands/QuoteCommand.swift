@@ -1,0 +1,217 @@
+import ArgumentParser
+import BackstopCore
+import Foundation
+
+/// A command-line argument naming a case of a string-backed enum of the core (`equal-installment`, `actual/360`).
+struct Choice<Value: RawRepresentable & CaseIterable & Sendable>: ExpressibleByArgument, Sendable
+where Value.RawValue == String {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Value(rawValue: argument) else { return nil }
+        self.value = value
+    }
+
+    var defaultValueDescription: String { value.rawValue }
+
+    static var allValueStrings: [String] { Value.allCases.map(\.rawValue) }
+}
+
+/// `backstop quote`: the schedule and true cost of one set of terms.
+struct QuoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quote",
+        abstract: "Price a loan: dated schedule, total cost, nominal and effective APR.",
+        discussion: """
+            Examples:
+              backstop quote --amount 10000 --term 12 --rate 0.05%/day --method equal-installment
+              backstop quote --amount 1200 --term 12 --installment-fee 0.66%/month --method equal-principal
+              backstop quote --amount 6000 --term 12 --installment-fee 8.8%/term --method equal-principal
+            """
+    )
+
+    @Option(help: "Amount borrowed in yuan, e.g. 10000 or 1234.56.")
+    var amount: String
+
+    @Option(help: "Term in months (1-360).")
+    var term: Int
+
+    @Option(help: "Interest on the outstanding balance: 0.05%/day, 0.6%/month or 14.6%/year.")
+    var rate: String?
+
+    @Option(name: .customLong("day-count"), help: "How a daily rate annualises.")
+    var dayCount = Choice(DayCount.actual360)
+
+    @Option(help: "Repayment method.")
+    var method = Choice(RepaymentMethod.equalInstallment)
+
+    @Option(
+        name: .customLong("installment-fee"),
+        help: "Instalment fee on the original principal: per period (0.6%/month) or for the term (8.8%/term)."
+    )
+    var installmentFee: String?
+
+    @Option(name: .customLong("interest-free-days"), help: "Days before the first instalment with no interest.")
+    var interestFreeDays: Int = 0
+
+    @Option(name: .customLong("upfront-fee"), help: "Fee at disbursement: a percentage (1%) or an amount (50).")
+    var upfrontFee: String?
+
+    @Option(name: .customLong("membership-fee"), help: "Membership fee charged with every monthly instalment, in yuan.")
+    var membershipFee: String?
+
+    @Option(name: .customLong("installment-multiple"), help: "Round an equal instalment to a multiple of this amount.")
+    var installmentMultiple: String?
+
+    @Option(help: "Disbursement date (YYYY-MM-DD); default today (UTC).")
+    var start: String?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let terms = try makeTerms()
+        let quote: Quote
+        do {
+            quote = try CostEngine.quote(terms)
+        } catch {
+            throw ValidationError("--\(flag(for: error.field)): \(error.message)")
+        }
+        switch format {
+        case .json: print(try encodeJSON(QuoteDocument(quote)))
+        case .table: print(render(quote))
+        }
+    }
+
+    func flag(for field: String) -> String {
+        switch field {
+        case "termMonths": "term"
+        case "interestFreeDays": "interest-free-days"
+        case "upfrontFee": "upfront-fee"
+        case "membershipFee": "membership-fee"
+        case "installmentMultiple": "installment-multiple"
+        default: field
+        }
+    }
+
+    func makeTerms() throws -> LoanTerms {
+        let money: Money
+        do { money = try Money(parsing: amount) } catch { throw ValidationError("--amount: \(error)") }
+        var interest = InterestPricing.none
+        if let rate {
+            do {
+                switch try QuotedRate(parsing: rate) {
+                case .perDay(let daily): interest = .daily(daily, dayCount: dayCount.value)
+                case .perMonth(let monthly): interest = .monthly(monthly)
+                case .perYear(let annual): interest = .annual(annual)
+                case .perTerm:
+                    throw ValidationError(
+                        "--rate: interest must be per day, month or year; a total for the term is an --installment-fee"
+                    )
+                }
+            } catch let error as RateParseError {
+                throw ValidationError("--rate: \(error)")
+            }
+        }
+        var fee: InstallmentFee?
+        if let installmentFee {
+            do {
+                switch try QuotedRate(parsing: installmentFee) {
+                case .perMonth(let monthly): fee = .perPeriod(monthly)
+                case .perTerm(let total): fee = .total(total)
+                case .perDay, .perYear:
+                    throw ValidationError(
+                        "--installment-fee: must be per period (0.6%/month) or for the term (8.8%/term), got \(installmentFee)"
+                    )
+                }
+            } catch let error as RateParseError {
+                throw ValidationError("--installment-fee: \(error)")
+            }
+        }
+        var upfront: UpfrontFee?
+        if let upfrontFee {
+            let text = upfrontFee.trimmingCharacters(in: .whitespaces)
+            if text.hasSuffix("%") {
+                guard let percent = Decimal(string: String(text.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
+                    String(text.dropLast()).allSatisfy({ $0.isNumber || $0 == "." })
+                else { throw ValidationError("--upfront-fee: expected a percentage such as 1% or an amount, got \(text)") }
+                upfront = .percent(percent)
+            } else {
+                do { upfront = .fixed(try Money(parsing: text)) } catch {
+                    throw ValidationError("--upfront-fee: \(error)")
+                }
+            }
+        }
+        var membership: Money?
+        if let membershipFee {
+            do { membership = try Money(parsing: membershipFee) } catch {
+                throw ValidationError("--membership-fee: \(error)")
+            }
+        }
+        var multiple: Money?
+        if let installmentMultiple {
+            do { multiple = try Money(parsing: installmentMultiple) } catch {
+                throw ValidationError("--installment-multiple: \(error)")
+            }
+        }
+        let startDate: CalendarDate
+        if let start {
+            guard let date = CalendarDate(iso: start) else {
+                throw ValidationError("--start: expected a date written YYYY-MM-DD, got \(start)")
+            }
+            startDate = date
+        } else {
+            startDate = CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        }
+        return LoanTerms(
+            amount: money,
+            termMonths: term,
+            pricing: Pricing(
+                interest: interest,
+                installmentFee: fee,
+                interestFreeDays: interestFreeDays,
+                upfrontFee: upfront,
+                monthlyMembershipFee: membership
+            ),
+            method: method.value,
+            startDate: startDate,
+            installmentMultiple: multiple
+        )
+    }
+
+    func render(_ quote: Quote) -> String {
+        let terms = quote.terms
+        var table = TextTable(headers: ["#", "due date", "principal", "interest", "fees", "payment", "balance"])
+        table.leftAligned = [1]
+        let schedule = quote.schedule
+        if schedule.disbursement.fees.minorUnits > 0 {
+            let d = schedule.disbursement
+            table.rows.append(["0", d.date.description, "", "", d.fees.plainString, d.fees.plainString, d.amount.plainString])
+        }
+        for row in schedule.rows {
+            table.rows.append([
+                "\(row.number)", row.dueDate.description, row.principal.plainString, row.interest.plainString,
+                row.fees.plainString, row.payment.plainString, row.balance.plainString,
+            ])
+        }
+        table.rows.append([
+            "", "total", schedule.totalPrincipal.plainString, schedule.totalInterest.plainString,
+            schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
+        ])
+        let periodic = Decimal.fromSolver(quote.apr.periodicRate * 100, scale: 4)
+        return """
+            Quote: \(terms.amount.formatted) over \(terms.termMonths) months, \(terms.method.rawValue), disbursed \(terms.startDate)
+            Pricing: \(terms.pricing.summary)
+
+            \(table.render())
+
+            Monthly payment        \(quote.monthlyPayment.formatted)
+            Total repayment        \(quote.totalRepayment.formatted)
+            Total cost of credit   \(quote.totalCost.formatted)
+            Nominal APR            \(quote.nominalAPR.percentText)   (monthly IRR \(periodic)% × 12)
+            Effective APR          \(quote.effectiveAPR.percentText)   ((1 + monthly IRR)^12 − 1)
+            """
+    }
+}

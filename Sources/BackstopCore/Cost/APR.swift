@@ -1,0 +1,321 @@
+public import Foundation
+
+/// How time and annualisation are counted when a rate is read off cash flows.
+///
+/// - ``usRegZ``: US Regulation Z Appendix J actuarial method. A fractional unit period `f` is discounted with
+///   simple interest: 1 / ((1 + f·i)(1 + i)^t). With dates, whole unit periods are counted back from each payment
+///   to the advance and the odd days are divided by 30 (monthly) or 365 (yearly).
+/// - ``eu``: EU consumer-credit APRC (Directive 2008/48/EC, Commission guidelines 2012). Everything compounds.
+///   With dates, whole unit periods are counted back from each payment and the remaining days are divided by 365,
+///   or 366 when the year counted back from the date reached contains a 29 February.
+/// - ``cn``: Chinese annualised-rate practice (PBoC Announcement [2021] No. 3): IRR of the cash flows, compounded;
+///   dates are counted like Regulation Z (whole months, odd days over 30).
+public enum APRConvention: String, Sendable, Codable, CaseIterable, Hashable {
+    case usRegZ = "us-regz"
+    case eu
+    case cn
+}
+
+/// One cash flow seen from the lender: advances are negative, repayments and fees received are positive.
+public struct CashFlow: Hashable, Sendable {
+    /// When a flow happens.
+    public enum Time: Hashable, Sendable {
+        /// Unit periods after the first advance; fractions allowed (odd first periods).
+        case periods(Decimal)
+        /// A calendar date; times are counted from the earliest advance by the convention's rule.
+        case date(CalendarDate)
+    }
+
+    /// The amount in major units (yuan), exact.
+    public let amount: Decimal
+    /// When it happens.
+    public let time: Time
+
+    public init(amount: Decimal, time: Time) {
+        self.amount = amount
+        self.time = time
+    }
+
+    /// A flow `t` unit periods after the advance.
+    public init(amount: Decimal, periods: Decimal) { self.init(amount: amount, time: .periods(periods)) }
+
+    /// A flow on a date.
+    public init(amount: Decimal, date: CalendarDate) { self.init(amount: amount, time: .date(date)) }
+}
+
+/// The annual percentage rate of a cash-flow sequence, in both the nominal and the effective form.
+public struct AnnualPercentageRate: Hashable, Sendable {
+    /// The internal rate of return per unit period (0.0125 = 1.25% per month).
+    public let periodicRate: Double
+    /// How many unit periods make a year (12 for months; 365/255 for a 255-day unit period).
+    public let unitPeriodsPerYear: Double
+
+    public init(periodicRate: Double, unitPeriodsPerYear: Double) {
+        self.periodicRate = periodicRate
+        self.unitPeriodsPerYear = unitPeriodsPerYear
+    }
+
+    /// Periodic rate × unit periods per year, in percent: Regulation Z's APR, China's "simple" annualised rate.
+    public var nominalPercent: Double { periodicRate * unitPeriodsPerYear * 100 }
+
+    /// (1 + periodic rate)^(periods per year) − 1, in percent: the EU APRC, China's "compound" annualised rate.
+    public var effectivePercent: Double { (pow(1 + periodicRate, unitPeriodsPerYear) - 1) * 100 }
+
+    /// The nominal APR as an exact decimal percent, rounded half-up to `scale` places.
+    public func nominal(scale: Int) -> Decimal { Decimal.fromSolver(nominalPercent, scale: scale) }
+
+    /// The effective APR as an exact decimal percent, rounded half-up to `scale` places.
+    public func effective(scale: Int) -> Decimal { Decimal.fromSolver(effectivePercent, scale: scale) }
+}
+
+/// Why no rate could be found.
+public struct APRError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A human sentence: what is wrong and what was expected.
+    public let message: String
+
+    init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Solves the internal rate of return of cash flows and annualises it.
+///
+/// The solver works on the exact amounts converted to `Double` (a rate is not an amount; amounts are never stored
+/// as binary floats). It brackets the root first, then runs Newton's method guarded by bisection, so it always
+/// terminates: at most 64 bracketing steps and 200 refinement steps. It never returns NaN: a sequence with no
+/// rate above −100% per period is an ``APRError``.
+public struct APRCalculator: Sendable, Hashable {
+    public let convention: APRConvention
+    public let unitPeriodsPerYear: Decimal
+
+    /// - Parameters:
+    ///   - convention: how fractional periods and dates are counted.
+    ///   - unitPeriodsPerYear: 12 for monthly payments, 1 for yearly, 52 weekly; any positive number.
+    public init(convention: APRConvention, unitPeriodsPerYear: Decimal = 12) {
+        self.convention = convention
+        self.unitPeriodsPerYear = unitPeriodsPerYear
+    }
+
+    /// The APR of `flows`.
+    /// - Throws: ``APRError`` when the flows are empty, mix dates and periods, all have the same sign, or have no
+    ///   rate above −100% per period.
+    public func apr(of flows: [CashFlow]) throws(APRError) -> AnnualPercentageRate {
+        guard unitPeriodsPerYear > 0 else { throw APRError("unitPeriodsPerYear must be positive, got \(unitPeriodsPerYear)") }
+        guard !flows.isEmpty else { throw APRError("there are no cash flows") }
+        let times = try unitPeriodTimes(of: flows)
+        let amounts = flows.map(\.amount.doubleValue)
+        let exactSum = flows.reduce(Decimal(0)) { $0 + $1.amount }
+        let k = unitPeriodsPerYear.doubleValue
+        let rate = try APRCalculator.solve(
+            amounts: amounts,
+            times: times,
+            simpleFraction: convention == .usRegZ,
+            exactSumIsZero: exactSum.isZero
+        )
+        return AnnualPercentageRate(periodicRate: rate, unitPeriodsPerYear: k)
+    }
+
+    /// The time of each flow in unit periods after the first advance.
+    func unitPeriodTimes(of flows: [CashFlow]) throws(APRError) -> [Double] {
+        var dated = 0
+        for flow in flows { if case .date = flow.time { dated += 1 } }
+        if dated == 0 {
+            return flows.map {
+                if case .periods(let t) = $0.time { return t.doubleValue }
+                return 0
+            }
+        }
+        guard dated == flows.count else {
+            throw APRError("flows must all have a \"t\" or all have a \"date\", not a mix of both")
+        }
+        let dates = flows.compactMap { flow -> CalendarDate? in
+            if case .date(let date) = flow.time { return date }
+            return nil
+        }
+        let advanceDates = zip(flows, dates).filter { $0.0.amount < 0 }.map(\.1)
+        guard let origin = advanceDates.min() else {
+            throw APRError("there is no advance (a negative amount) to count time from")
+        }
+        let counter = try PeriodCounter(unitPeriodsPerYear: unitPeriodsPerYear, convention: convention)
+        return dates.map { counter.unitPeriods(from: origin, to: $0) }
+    }
+
+    /// Net present value and its derivative at periodic rate `i`.
+    @inline(__always)
+    static func npv(_ amounts: [Double], _ times: [Double], _ i: Double, simpleFraction: Bool) -> (Double, Double) {
+        var value = 0.0
+        var slope = 0.0
+        let logBase = log1p(i)
+        for index in amounts.indices {
+            let t = times[index]
+            let a = amounts[index]
+            if simpleFraction {
+                let whole = t.rounded(.down)
+                let f = t - whole
+                let compound = exp(-whole * logBase)
+                let simple = 1 / (1 + f * i)
+                let factor = compound * simple
+                value += a * factor
+                slope += a * factor * (-whole / (1 + i) - f * simple)
+            } else {
+                let factor = exp(-t * logBase)
+                value += a * factor
+                slope += a * factor * (-t / (1 + i))
+            }
+        }
+        return (value, slope)
+    }
+
+    /// The periodic IRR of flows at unit-period times. Exposed for benchmarks and tests.
+    /// - Throws: ``APRError`` when there is no rate.
+    public static func solve(
+        amounts: [Double],
+        times: [Double],
+        simpleFraction: Bool = false,
+        exactSumIsZero: Bool? = nil
+    ) throws(APRError) -> Double {
+        guard amounts.count == times.count, !amounts.isEmpty else { throw APRError("there are no cash flows") }
+        guard amounts.allSatisfy(\.isFinite), times.allSatisfy(\.isFinite) else {
+            throw APRError("amounts and times must be finite numbers")
+        }
+        let hasNegative = amounts.contains { $0 < 0 }
+        let hasPositive = amounts.contains { $0 > 0 }
+        guard hasNegative && hasPositive else {
+            throw APRError(
+                "no rate exists: the flows need at least one advance (negative) and one repayment (positive)"
+            )
+        }
+        let scale = amounts.reduce(0) { max($0, abs($1)) }
+        let tolerance = scale * 1e-13
+        let atZero = npv(amounts, times, 0, simpleFraction: simpleFraction).0
+        if exactSumIsZero ?? (abs(atZero) <= tolerance) { return 0 }
+
+        // Bracket: walk away from 0 until the NPV changes sign. Most loans' NPV falls as the rate rises, so the
+        // first direction tried follows the slope; the other is tried when that finds nothing.
+        let slopeAtZero = npv(amounts, times, 0, simpleFraction: simpleFraction).1
+        let upFirst = (atZero > 0) == (slopeAtZero <= 0)
+        var bracket: (Double, Double, Double, Double)?
+        for upward in upFirst ? [true, false] : [false, true] {
+            var previous = 0.0
+            var previousValue = atZero
+            var step = upward ? 0.01 : 0.5
+            for _ in 0..<64 {
+                let candidate = upward ? previous + step : -1 + step
+                let value = npv(amounts, times, candidate, simpleFraction: simpleFraction).0
+                guard value.isFinite else { break }
+                if value == 0 { return candidate }
+                if (value > 0) != (atZero > 0) {
+                    bracket = (previous, previousValue, candidate, value)
+                    break
+                }
+                previous = candidate
+                previousValue = value
+                if upward {
+                    step *= 2
+                    if candidate > 1e9 { break }
+                } else {
+                    step /= 2
+                    if step < 1e-12 { break }
+                }
+            }
+            if bracket != nil { break }
+        }
+        guard let (a, aValue, b, bValue) = bracket else {
+            throw APRError(
+                "no rate exists between -100% and 10^11% per period for these flows; check their signs and times"
+            )
+        }
+        var low = min(a, b)
+        var high = max(a, b)
+        var lowValue = a < b ? aValue : bValue
+        // Safeguarded Newton inside [low, high].
+        var x = (low + high) / 2
+        if x.isNaN { x = low }
+        for _ in 0..<200 {
+            let (value, slope) = npv(amounts, times, x, simpleFraction: simpleFraction)
+            if value == 0 { return x }
+            if (value > 0) == (lowValue > 0) {
+                low = x
+                lowValue = value
+            } else {
+                high = x
+            }
+            var next = slope != 0 ? x - value / slope : .nan
+            if !(next > low && next < high) { next = (low + high) / 2 }
+            if abs(next - x) <= 1e-15 * max(1, abs(x)) || high - low <= 1e-15 * max(1, abs(x)) {
+                return next
+            }
+            x = next
+        }
+        return x
+    }
+}
+
+/// Counts the time from an advance to a payment in unit periods, per a convention's calendar rule.
+struct PeriodCounter: Sendable {
+    enum Unit {
+        case months(Int)
+        case days(Int)
+    }
+
+    let unit: Unit
+    let unitPeriodsPerYear: Double
+    let convention: APRConvention
+
+    init(unitPeriodsPerYear: Decimal, convention: APRConvention) throws(APRError) {
+        self.convention = convention
+        self.unitPeriodsPerYear = unitPeriodsPerYear.doubleValue
+        switch unitPeriodsPerYear {
+        case 1: unit = .months(12)
+        case 2: unit = .months(6)
+        case 3: unit = .months(4)
+        case 4: unit = .months(3)
+        case 6: unit = .months(2)
+        case 12: unit = .months(1)
+        case 24: unit = .days(15)
+        case 26: unit = .days(14)
+        case 52: unit = .days(7)
+        case 365: unit = .days(1)
+        default:
+            throw APRError(
+                "with dates, unitPeriodsPerYear must be 1, 2, 3, 4, 6, 12, 24, 26, 52 or 365, got \(unitPeriodsPerYear);"
+                    + " give times in unit periods (\"t\") instead"
+            )
+        }
+    }
+
+    func unitPeriods(from origin: CalendarDate, to date: CalendarDate) -> Double {
+        if date <= origin { return -Double(date.days(to: origin)) * unitPeriodsPerYear / 365 }
+        switch unit {
+        case .days(let length):
+            let days = origin.days(to: date)
+            return Double(days) / Double(length)
+        case .months(let length):
+            // Whole unit periods counted back from the payment date without passing the advance.
+            var whole = 0
+            while date.adding(months: -(whole + 1) * length) >= origin { whole += 1 }
+            let reached = date.adding(months: -whole * length)
+            let oddDays = Double(origin.days(to: reached))
+            let fraction: Double
+            switch convention {
+            case .eu:
+                // Remaining days over the length of the year ending on the date reached (365 or 366).
+                let yearLength = Double(reached.adding(months: -12).days(to: reached))
+                fraction = oddDays / yearLength * unitPeriodsPerYear
+            case .usRegZ, .cn:
+                fraction = length == 12 ? oddDays / 365 : oddDays / (30 * Double(length))
+            }
+            return Double(whole) + fraction
+        }
+    }
+}
+
+extension Decimal {
+    /// An exact decimal from a solver result, rounded half-up to `scale` places; 0 for a non-finite input.
+    package static func fromSolver(_ value: Double, scale: Int) -> Decimal {
+        guard value.isFinite else { return 0 }
+        // %.12g keeps every digit a Double can carry for a percentage, then rounding is done in decimal.
+        let text = String(format: "%.15f", value)
+        return (Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0).roundedHalfUp(scale: scale)
+    }
+}

@@ -1,0 +1,299 @@
+public import Foundation
+
+/// What is borrowed, for how long, at what price and how it is paid back.
+public struct LoanTerms: Hashable, Sendable {
+    public var amount: Money
+    public var termMonths: Int
+    public var pricing: Pricing
+    public var method: RepaymentMethod
+    /// The disbursement date; instalments fall on the same day of later months (clamped to month ends).
+    public var startDate: CalendarDate
+    /// When set, an equal instalment is rounded half-up to a multiple of this amount (e.g. ¥1) instead of a fen;
+    /// the last instalment still absorbs the remainder.
+    public var installmentMultiple: Money?
+
+    public init(
+        amount: Money,
+        termMonths: Int,
+        pricing: Pricing,
+        method: RepaymentMethod = .equalInstallment,
+        startDate: CalendarDate,
+        installmentMultiple: Money? = nil
+    ) {
+        self.amount = amount
+        self.termMonths = termMonths
+        self.pricing = pricing
+        self.method = method
+        self.startDate = startDate
+        self.installmentMultiple = installmentMultiple
+    }
+}
+
+/// The full price of a loan: schedule, totals and both APRs.
+public struct Quote: Hashable, Sendable {
+    public let terms: LoanTerms
+    public let schedule: Schedule
+    /// The APR of the schedule's cash flows (Chinese convention: monthly unit period, compounding).
+    public let apr: AnnualPercentageRate
+
+    public var totalRepayment: Money { schedule.totalRepayment }
+    public var totalCost: Money { schedule.totalCost }
+    public var totalInterest: Money { schedule.totalInterest }
+    public var totalFees: Money { schedule.totalFees }
+    /// The first instalment: what the borrower pays each month (for equal principal, the largest one).
+    public var monthlyPayment: Money { schedule.rows.first?.payment ?? .zero(terms.amount.currency) }
+    /// The largest single instalment (the balloon for interest-first and bullet loans).
+    public var largestPayment: Money {
+        schedule.rows.map(\.payment).max() ?? .zero(terms.amount.currency)
+    }
+    /// Nominal APR in percent, rounded half-up to 2 decimals, as disclosed.
+    public var nominalAPR: Decimal { apr.nominal(scale: 2) }
+    /// Effective APR in percent, rounded half-up to 2 decimals, as disclosed.
+    public var effectiveAPR: Decimal { apr.effective(scale: 2) }
+}
+
+/// Why terms could not be priced: the field and the rule broken.
+public struct CostError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The field at fault, e.g. `termMonths`.
+    public let field: String
+    /// The rule broken, with the value received.
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Builds schedules and quotes. Stateless: every function depends only on its arguments.
+///
+/// Rules (see `docs/cost-methods.md`):
+/// - Instalment *k* falls due *k* months after disbursement; with an interest-free period of *d* days the first
+///   instalment falls due *d* days after disbursement, the next ones monthly after it, and no interest accrues
+///   before the first due date.
+/// - Interest for a period is balance × rate: daily rates per actual day, monthly and annual rates per period.
+/// - Every amount is rounded half-up to the fen as it is computed; the last row takes whatever principal is left,
+///   so the principal column sums exactly to the amount borrowed.
+public enum CostEngine: Sendable {
+    /// The longest term priced, in months.
+    public static let maximumTermMonths = 360
+
+    /// Checks terms and returns the dated schedule.
+    /// - Throws: ``CostError`` naming the field when the terms cannot be priced.
+    public static func schedule(for terms: LoanTerms) throws(CostError) -> Schedule {
+        try validate(terms)
+        let currency = terms.amount.currency
+        let zero = Money.zero(currency)
+        let n = terms.termMonths
+        let amount = terms.amount
+        let pricing = terms.pricing
+        let dueDates = dueDates(for: terms)
+
+        // Fees per row.
+        var installmentFees = Array(repeating: zero, count: n)
+        switch pricing.installmentFee {
+        case .perPeriod(let rate):
+            let fee = amount.multiplied(by: rate.fraction)
+            installmentFees = Array(repeating: fee, count: n)
+        case .total(let rate):
+            let total = amount.multiplied(by: rate.fraction)
+            let each = total.divided(by: n)
+            installmentFees = Array(repeating: each, count: n)
+            installmentFees[n - 1] = total - Money(minorUnits: each.minorUnits * Int64(n - 1), currency: currency)
+        case nil: break
+        }
+        let membership = pricing.monthlyMembershipFee ?? zero
+
+        // The level payment of principal + interest for equal instalments.
+        var level = zero
+        if terms.method == .equalInstallment {
+            level = levelPayment(terms)
+        }
+        let equalPrincipalPart = amount.divided(by: n)
+
+        var rows: [ScheduleRow] = []
+        rows.reserveCapacity(n)
+        var balance = amount
+        var previous = terms.startDate
+        let interestStarts = terms.startDate.adding(days: pricing.interestFreeDays)
+        for index in 0..<n {
+            let due = dueDates[index]
+            let isLast = index == n - 1
+            let interest: Money
+            if terms.method == .bullet {
+                interest = accruedInterest(on: balance, from: previous, to: due, periods: n, pricing, interestStarts)
+            } else {
+                interest = accruedInterest(on: balance, from: previous, to: due, periods: 1, pricing, interestStarts)
+            }
+            var principal: Money
+            switch terms.method {
+            case .equalInstallment:
+                principal = level - interest
+                if principal.minorUnits < 0 { principal = zero }
+            case .equalPrincipal: principal = equalPrincipalPart
+            case .interestFirst, .bullet: principal = zero
+            }
+            if isLast || principal > balance { principal = balance }
+            balance -= principal
+            let fees = installmentFees[index] + membership
+            rows.append(
+                ScheduleRow(
+                    number: index + 1,
+                    dueDate: due,
+                    principal: principal,
+                    interest: interest,
+                    fees: fees,
+                    balance: balance
+                )
+            )
+            previous = due
+        }
+        let upfront: Money
+        switch pricing.upfrontFee {
+        case .percent(let percent): upfront = amount.multiplied(by: percent / 100)
+        case .fixed(let money): upfront = money
+        case nil: upfront = zero
+        }
+        return Schedule(
+            disbursement: Disbursement(date: terms.startDate, amount: amount, fees: upfront),
+            rows: rows
+        )
+    }
+
+    /// Prices terms: the schedule, its totals and its APR.
+    /// - Throws: ``CostError`` naming the field when the terms cannot be priced.
+    public static func quote(_ terms: LoanTerms) throws(CostError) -> Quote {
+        let schedule = try schedule(for: terms)
+        let calculator = APRCalculator(convention: .cn, unitPeriodsPerYear: 12)
+        do {
+            let apr = try calculator.apr(of: schedule.cashFlows)
+            return Quote(terms: terms, schedule: schedule, apr: apr)
+        } catch {
+            throw CostError(field: "pricing", message: "the schedule has no annual percentage rate: \(error)")
+        }
+    }
+
+    /// Due dates: monthly from disbursement, or monthly from the end of the interest-free period.
+    static func dueDates(for terms: LoanTerms) -> [CalendarDate] {
+        let n = terms.termMonths
+        if terms.pricing.interestFreeDays > 0 {
+            let first = terms.startDate.adding(days: terms.pricing.interestFreeDays)
+            if terms.method == .bullet { return [first.adding(months: n - 1)] }
+            return (0..<n).map { first.adding(months: $0) }
+        }
+        if terms.method == .bullet { return [terms.startDate.adding(months: n)] }
+        return (1...n).map { terms.startDate.adding(months: $0) }
+    }
+
+    /// Interest on `balance` from `from` to `to`, none before `interestStarts`; `periods` monthly periods long.
+    static func accruedInterest(
+        on balance: Money,
+        from: CalendarDate,
+        to: CalendarDate,
+        periods: Int,
+        _ pricing: Pricing,
+        _ interestStarts: CalendarDate
+    ) -> Money {
+        let start = max(from, interestStarts)
+        guard start < to else { return .zero(balance.currency) }
+        switch pricing.interest {
+        case .none:
+            return .zero(balance.currency)
+        case .daily(let rate, _):
+            return balance.multiplied(by: rate.fraction * Decimal(start.days(to: to)))
+        case .monthly, .annual:
+            var factor = pricing.interest.monthlyEquivalent * Decimal(periods)
+            if start > from {
+                // Part of the period is interest-free: charge the remaining share of it.
+                factor = factor * Decimal(start.days(to: to)) / Decimal(from.days(to: to))
+            }
+            return balance.multiplied(by: factor)
+        }
+    }
+
+    /// The equal instalment that repays the amount: amount / Σ discount factors, at the monthly equivalent rate,
+    /// rounded half-up to a fen (or to ``LoanTerms/installmentMultiple``). Computed in `Decimal`.
+    static func levelPayment(_ terms: LoanTerms) -> Money {
+        let n = terms.termMonths
+        let i = terms.pricing.interest.monthlyEquivalent
+        let freeFirst = terms.pricing.interestFreeDays > 0
+        let raw: Decimal
+        if i.isZero {
+            raw = terms.amount.decimalValue / Decimal(n)
+        } else {
+            let v = 1 / (1 + i)
+            var factor: Decimal = freeFirst ? 1 : v
+            var sum: Decimal = 0
+            for _ in 0..<n {
+                sum += factor
+                factor *= v
+            }
+            raw = terms.amount.decimalValue / sum
+        }
+        if let multiple = terms.installmentMultiple, multiple.minorUnits > 0 {
+            let step = multiple.decimalValue
+            let count = (raw / step).roundedHalfUp(scale: 0)
+            return (try? Money(count * step, currency: terms.amount.currency)) ?? terms.amount
+        }
+        return (try? Money(raw.roundedHalfUp(scale: terms.amount.currency.minorUnitDigits), currency: terms.amount.currency))
+            ?? terms.amount
+    }
+
+    static func validate(_ terms: LoanTerms) throws(CostError) {
+        guard terms.amount.minorUnits > 0 else {
+            throw CostError(field: "amount", message: "must be positive, got \(terms.amount.plainString)")
+        }
+        guard terms.amount.minorUnits <= 100_000_000_000 else {
+            throw CostError(field: "amount", message: "must be at most 1,000,000,000, got \(terms.amount.plainString)")
+        }
+        guard (1...maximumTermMonths).contains(terms.termMonths) else {
+            throw CostError(
+                field: "termMonths",
+                message: "must be a whole number of months from 1 to \(maximumTermMonths), got \(terms.termMonths)"
+            )
+        }
+        guard (0...365).contains(terms.pricing.interestFreeDays) else {
+            throw CostError(
+                field: "interestFreeDays",
+                message: "must be from 0 to 365, got \(terms.pricing.interestFreeDays)"
+            )
+        }
+        if case .percent(let percent) = terms.pricing.upfrontFee, percent < 0 || percent > 100 {
+            throw CostError(field: "upfrontFee", message: "must be a percentage from 0 to 100, got \(percent)")
+        }
+        if case .fixed(let money) = terms.pricing.upfrontFee {
+            guard money.minorUnits >= 0, money <= terms.amount else {
+                throw CostError(
+                    field: "upfrontFee",
+                    message: "must be from 0 to the amount borrowed, got \(money.plainString)"
+                )
+            }
+        }
+        if let fee = terms.pricing.monthlyMembershipFee, fee.minorUnits < 0 {
+            throw CostError(field: "membershipFee", message: "must not be negative, got \(fee.plainString)")
+        }
+        if let multiple = terms.installmentMultiple, multiple.minorUnits <= 0 {
+            throw CostError(field: "installmentMultiple", message: "must be positive, got \(multiple.plainString)")
+        }
+        let rates: [Decimal] = {
+            var list: [Decimal] = []
+            switch terms.pricing.interest {
+            case .none: break
+            case .daily(let rate, _): list.append(rate.fraction)
+            case .monthly(let rate): list.append(rate.fraction)
+            case .annual(let rate): list.append(rate.fraction)
+            }
+            switch terms.pricing.installmentFee {
+            case .perPeriod(let rate): list.append(rate.fraction)
+            case .total(let rate): list.append(rate.fraction)
+            case nil: break
+            }
+            return list
+        }()
+        if rates.contains(where: { $0 < 0 }) {
+            throw CostError(field: "rate", message: "must not be negative")
+        }
+    }
+}

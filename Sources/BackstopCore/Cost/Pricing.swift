@@ -1,0 +1,119 @@
+public import Foundation
+
+/// How a daily rate converts to a year: 日利率 × 360 (actual/360, the usual Chinese bank convention) or × 365.
+///
+/// Interest always accrues for the actual number of days in a period (balance × daily rate × days); the day count
+/// says how long a year is when the daily rate is annualised and when an equal instalment is sized
+/// (periodic rate = daily rate × year length / 12).
+public enum DayCount: String, Sendable, Codable, CaseIterable, Hashable {
+    case actual360 = "actual/360"
+    case actual365 = "actual/365"
+
+    /// 360 or 365.
+    public var daysInYear: Int { self == .actual360 ? 360 : 365 }
+}
+
+/// The interest a product charges on the outstanding balance.
+public enum InterestPricing: Hashable, Sendable {
+    /// No interest (e.g. card instalments that charge a fee instead).
+    case none
+    /// 日利率: daily rate on the outstanding balance for each actual day.
+    case daily(DailyRate, dayCount: DayCount)
+    /// 月利率: a rate per monthly period on the outstanding balance, whatever the month's length.
+    case monthly(MonthlyRate)
+    /// 年利率: a nominal annual rate; each monthly period charges one twelfth of it.
+    case annual(AnnualRate)
+
+    /// The rate per monthly period used to size equal instalments.
+    public var monthlyEquivalent: Decimal {
+        switch self {
+        case .none: 0
+        case .daily(let rate, let dayCount): rate.fraction * Decimal(dayCount.daysInYear) / 12
+        case .monthly(let rate): rate.fraction
+        case .annual(let rate): rate.fraction / 12
+        }
+    }
+
+    /// The nominal annual rate this quote corresponds to (daily × 360 or 365, monthly × 12).
+    public var nominalAnnual: AnnualRate {
+        AnnualRate(fraction: monthlyEquivalent * 12)
+    }
+}
+
+/// 分期手续费: an instalment fee on the original principal.
+public enum InstallmentFee: Hashable, Sendable {
+    /// A rate per period (e.g. 0.6%/month), charged on the original principal each period.
+    case perPeriod(MonthlyRate)
+    /// A total rate for the term (e.g. 8.8% over 12 instalments), spread evenly over the periods; the last
+    /// period absorbs the rounding so the fees sum exactly to the total.
+    case total(TermRate)
+}
+
+/// A fee paid once at disbursement (服务费, 手续费).
+public enum UpfrontFee: Hashable, Sendable {
+    /// A percentage of the amount borrowed (1.0 for 1%).
+    case percent(Decimal)
+    /// A fixed amount.
+    case fixed(Money)
+}
+
+/// Everything a product charges.
+public struct Pricing: Hashable, Sendable {
+    public var interest: InterestPricing
+    public var installmentFee: InstallmentFee?
+    /// Days from disbursement to the first instalment during which no interest accrues (免息期, up to 365).
+    public var interestFreeDays: Int
+    public var upfrontFee: UpfrontFee?
+    /// A membership fee charged with every monthly instalment (会员费).
+    public var monthlyMembershipFee: Money?
+
+    public init(
+        interest: InterestPricing = .none,
+        installmentFee: InstallmentFee? = nil,
+        interestFreeDays: Int = 0,
+        upfrontFee: UpfrontFee? = nil,
+        monthlyMembershipFee: Money? = nil
+    ) {
+        self.interest = interest
+        self.installmentFee = installmentFee
+        self.interestFreeDays = interestFreeDays
+        self.upfrontFee = upfrontFee
+        self.monthlyMembershipFee = monthlyMembershipFee
+    }
+
+    /// A one-line human description: `0.05%/day (actual/360) + 0.6%/month instalment fee`.
+    public var summary: String {
+        var parts: [String] = []
+        switch interest {
+        case .none: break
+        case .daily(let rate, let dayCount): parts.append("\(rate) interest (\(dayCount.rawValue))")
+        case .monthly(let rate): parts.append("\(rate) interest")
+        case .annual(let rate): parts.append("\(rate) interest")
+        }
+        switch installmentFee {
+        case .perPeriod(let rate): parts.append("\(rate) instalment fee on the original principal")
+        case .total(let rate): parts.append("\(rate) instalment fee in total")
+        case nil: break
+        }
+        if interestFreeDays > 0 { parts.append("\(interestFreeDays) interest-free days") }
+        switch upfrontFee {
+        case .percent(let percent): parts.append("\(percent)% upfront fee")
+        case .fixed(let money): parts.append("\(money.formatted) upfront fee")
+        case nil: break
+        }
+        if let fee = monthlyMembershipFee { parts.append("\(fee.formatted)/month membership") }
+        return parts.isEmpty ? "interest-free" : parts.joined(separator: " + ")
+    }
+}
+
+/// How principal is paid back.
+public enum RepaymentMethod: String, Sendable, Codable, CaseIterable, Hashable {
+    /// 等额本息: the same payment every period (principal + interest); the last absorbs rounding.
+    case equalInstallment = "equal-installment"
+    /// 等额本金: the same principal every period, interest on the falling balance.
+    case equalPrincipal = "equal-principal"
+    /// 先息后本: interest every period, all principal with the last.
+    case interestFirst = "interest-first"
+    /// 到期一次还本付息: a single repayment of principal and interest at maturity.
+    case bullet
+}

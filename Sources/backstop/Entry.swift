@@ -1,0 +1,9 @@
+import ArgumentParser
+import BackstopCLI
+
+@main
+struct Entry {
+    static func main() async {
+        await BackstopCommand.main()
+    }
+}
