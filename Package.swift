@@ -34,7 +34,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BackstopCLITests",
-            dependencies: ["BackstopCLI", "BackstopCore"]
+            // `backstop` is a dependency so that the real binary is built next to the tests, which run it.
+            dependencies: ["BackstopCLI", "BackstopCore", "backstop"],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -28,9 +28,9 @@ struct APRCommand: ParsableCommand {
         let source = file ?? "<stdin>"
         let document: APRRequestDocument
         do {
-            document = try JSONDecoder().decode(APRRequestDocument.self, from: data)
+            document = try JSONInput.decode(APRRequestDocument.self, from: data, source: source)
         } catch {
-            throw failure("\(source): \(JSONErrorDescription.describe(error))", code: Exit.dataError)
+            throw failure(error.description, code: Exit.dataError)
         }
         let calculator = APRCalculator(convention: document.convention, unitPeriodsPerYear: document.unitPeriodsPerYear)
         let apr: AnnualPercentageRate
@@ -52,8 +52,8 @@ struct APRCommand: ParsableCommand {
                 """
                 Convention     \(document.convention.rawValue), \(document.unitPeriodsPerYear) unit periods per year, \(document.flows.count) flows
                 Periodic rate  \(Decimal.fromSolver(apr.periodicRate * 100, scale: 6))% per unit period
-                Nominal APR    \(result.nominalAPR.roundedHalfUp(scale: 4))%   (periodic rate × periods per year)
-                Effective APR  \(result.effectiveAPR.roundedHalfUp(scale: 4))%   ((1 + periodic rate)^periods per year − 1)
+                Nominal APR    \(result.nominalAPR.fixed(4))%   (periodic rate × periods per year)
+                Effective APR  \(result.effectiveAPR.fixed(4))%   ((1 + periodic rate)^periods per year − 1)
                 """
             )
         }

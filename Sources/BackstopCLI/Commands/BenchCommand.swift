@@ -46,7 +46,8 @@ struct BenchCommand: ParsableCommand {
                 let clock = ContinuousClock()
                 let started = clock.now
                 for (index, amounts) in schedules.enumerated() {
-                    rates[index] = (try? APRCalculator.solve(amounts: amounts, times: Array(times[0..<amounts.count])))
+                    rates[index] =
+                        (try? APRCalculator.solve(amounts: amounts, times: Array(times[0..<amounts.count])))
                         ?? .nan
                 }
                 let elapsed = clock.now - started

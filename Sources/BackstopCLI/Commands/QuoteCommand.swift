@@ -71,17 +71,24 @@ struct QuoteCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
+    func validate() throws {
+        _ = try makeQuote()
+    }
+
     func run() throws {
-        let terms = try makeTerms()
-        let quote: Quote
-        do {
-            quote = try CostEngine.quote(terms)
-        } catch {
-            throw ValidationError("--\(flag(for: error.field)): \(error.message)")
-        }
+        let quote = try makeQuote()
         switch format {
         case .json: print(try encodeJSON(QuoteDocument(quote)))
         case .table: print(render(quote))
+        }
+    }
+
+    /// Reads the flags and prices them; every problem is a `ValidationError` naming the flag.
+    func makeQuote() throws -> Quote {
+        do {
+            return try CostEngine.quote(try makeTerms())
+        } catch let error as CostError {
+            throw ValidationError("--\(flag(for: error.field)): \(error.message)")
         }
     }
 
@@ -136,7 +143,9 @@ struct QuoteCommand: ParsableCommand {
             if text.hasSuffix("%") {
                 guard let percent = Decimal(string: String(text.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
                     String(text.dropLast()).allSatisfy({ $0.isNumber || $0 == "." })
-                else { throw ValidationError("--upfront-fee: expected a percentage such as 1% or an amount, got \(text)") }
+                else {
+                    throw ValidationError("--upfront-fee: expected a percentage such as 1% or an amount, got \(text)")
+                }
                 upfront = .percent(percent)
             } else {
                 do { upfront = .fixed(try Money(parsing: text)) } catch {
@@ -188,7 +197,9 @@ struct QuoteCommand: ParsableCommand {
         let schedule = quote.schedule
         if schedule.disbursement.fees.minorUnits > 0 {
             let d = schedule.disbursement
-            table.rows.append(["0", d.date.description, "", "", d.fees.plainString, d.fees.plainString, d.amount.plainString])
+            table.rows.append([
+                "0", d.date.description, "", "", d.fees.plainString, d.fees.plainString, d.amount.plainString,
+            ])
         }
         for row in schedule.rows {
             table.rows.append([

@@ -100,7 +100,9 @@ public struct APRCalculator: Sendable, Hashable {
     /// - Throws: ``APRError`` when the flows are empty, mix dates and periods, all have the same sign, or have no
     ///   rate above −100% per period.
     public func apr(of flows: [CashFlow]) throws(APRError) -> AnnualPercentageRate {
-        guard unitPeriodsPerYear > 0 else { throw APRError("unitPeriodsPerYear must be positive, got \(unitPeriodsPerYear)") }
+        guard unitPeriodsPerYear > 0 else {
+            throw APRError("unitPeriodsPerYear must be positive, got \(unitPeriodsPerYear)")
+        }
         guard !flows.isEmpty else { throw APRError("there are no cash flows") }
         let times = try unitPeriodTimes(of: flows)
         let amounts = flows.map(\.amount.doubleValue)
@@ -284,6 +286,16 @@ struct PeriodCounter: Sendable {
         }
     }
 
+    /// `months` months before `date`. A payment on the last day of a month corresponds to the advance's day in
+    /// earlier months (a loan made on 31 January and repaid on 28 February has run exactly one month).
+    func back(from date: CalendarDate, months: Int, origin: CalendarDate) -> CalendarDate {
+        let candidate = date.adding(months: -months)
+        let isMonthEnd = date.day == CalendarDate.daysInMonth(year: date.year, month: date.month)
+        guard isMonthEnd, origin.day > date.day else { return candidate }
+        let day = min(origin.day, CalendarDate.daysInMonth(year: candidate.year, month: candidate.month))
+        return CalendarDate(year: candidate.year, month: candidate.month, day: day) ?? candidate
+    }
+
     func unitPeriods(from origin: CalendarDate, to date: CalendarDate) -> Double {
         if date <= origin { return -Double(date.days(to: origin)) * unitPeriodsPerYear / 365 }
         switch unit {
@@ -293,8 +305,8 @@ struct PeriodCounter: Sendable {
         case .months(let length):
             // Whole unit periods counted back from the payment date without passing the advance.
             var whole = 0
-            while date.adding(months: -(whole + 1) * length) >= origin { whole += 1 }
-            let reached = date.adding(months: -whole * length)
+            while back(from: date, months: (whole + 1) * length, origin: origin) >= origin { whole += 1 }
+            let reached = back(from: date, months: whole * length, origin: origin)
             let oddDays = Double(origin.days(to: reached))
             let fraction: Double
             switch convention {
@@ -317,5 +329,18 @@ extension Decimal {
         // %.12g keeps every digit a Double can carry for a percentage, then rounding is done in decimal.
         let text = String(format: "%.15f", value)
         return (Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0).roundedHalfUp(scale: scale)
+    }
+}
+
+extension AnnualPercentageRate {
+    /// Regulation Z's tolerance for a regular transaction: 1/8 of a percentage point (12 CFR 1026.22(a)(2)).
+    public static let regulationZTolerancePercentagePoints: Decimal = Decimal(string: "0.125")!
+
+    /// Whether a disclosed nominal APR (percent) is accurate under Regulation Z for this actual APR:
+    /// within 1/8 of a percentage point of it.
+    public func isAccurateDisclosure(_ disclosedPercent: Decimal) -> Bool {
+        let actual = Decimal.fromSolver(nominalPercent, scale: 10)
+        let difference = disclosedPercent - actual
+        return abs(difference) <= Self.regulationZTolerancePercentagePoints
     }
 }

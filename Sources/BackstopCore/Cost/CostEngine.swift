@@ -105,6 +105,12 @@ public enum CostEngine: Sendable {
         case nil: break
         }
         let membership = pricing.monthlyMembershipFee ?? zero
+        if terms.method == .bullet {
+            // A single repayment carries every period's fees.
+            let total = installmentFees.reduce(zero, +)
+            installmentFees = [total + Money(minorUnits: membership.minorUnits * Int64(n - 1), currency: currency)]
+        }
+        let rowCount = dueDates.count
 
         // The level payment of principal + interest for equal instalments.
         var level = zero
@@ -118,9 +124,9 @@ public enum CostEngine: Sendable {
         var balance = amount
         var previous = terms.startDate
         let interestStarts = terms.startDate.adding(days: pricing.interestFreeDays)
-        for index in 0..<n {
+        for index in 0..<rowCount {
             let due = dueDates[index]
-            let isLast = index == n - 1
+            let isLast = index == rowCount - 1
             let interest: Money
             if terms.method == .bullet {
                 interest = accruedInterest(on: balance, from: previous, to: due, periods: n, pricing, interestStarts)
@@ -201,8 +207,10 @@ public enum CostEngine: Sendable {
         switch pricing.interest {
         case .none:
             return .zero(balance.currency)
-        case .daily(let rate, _):
-            return balance.multiplied(by: rate.fraction * Decimal(start.days(to: to)))
+        case .daily(let rate, let dayCount):
+            // Under 30/360 a whole monthly period is 30 days, whatever the calendar says (even 31 Jan → 28 Feb).
+            let days = dayCount == .thirty360 && start == from ? 30 * periods : dayCount.days(from: start, to: to)
+            return balance.multiplied(by: rate.fraction * Decimal(days))
         case .monthly, .annual:
             var factor = pricing.interest.monthlyEquivalent * Decimal(periods)
             if start > from {
@@ -237,7 +245,11 @@ public enum CostEngine: Sendable {
             let count = (raw / step).roundedHalfUp(scale: 0)
             return (try? Money(count * step, currency: terms.amount.currency)) ?? terms.amount
         }
-        return (try? Money(raw.roundedHalfUp(scale: terms.amount.currency.minorUnitDigits), currency: terms.amount.currency))
+        return
+            (try? Money(
+                raw.roundedHalfUp(scale: terms.amount.currency.minorUnitDigits),
+                currency: terms.amount.currency
+            ))
             ?? terms.amount
     }
 

@@ -1,16 +1,30 @@
 public import Foundation
 
-/// How a daily rate converts to a year: 日利率 × 360 (actual/360, the usual Chinese bank convention) or × 365.
+/// How days are counted for a daily rate (日利率).
 ///
-/// Interest always accrues for the actual number of days in a period (balance × daily rate × days); the day count
-/// says how long a year is when the daily rate is annualised and when an equal instalment is sized
-/// (periodic rate = daily rate × year length / 12).
+/// - `actual/360` and `actual/365`: interest accrues for the actual days in a period (balance × daily rate × days);
+///   a year is 360 or 365 days when the rate is annualised and an equal instalment is sized
+///   (periodic rate = daily rate × year length / 12).
+/// - `30/360`: every month counts 30 days (US 30/360 day counting between dates), a year 360 days, so a daily rate
+///   of 0.05% is exactly 1.5% per monthly period.
 public enum DayCount: String, Sendable, Codable, CaseIterable, Hashable {
     case actual360 = "actual/360"
     case actual365 = "actual/365"
+    case thirty360 = "30/360"
 
     /// 360 or 365.
-    public var daysInYear: Int { self == .actual360 ? 360 : 365 }
+    public var daysInYear: Int { self == .actual365 ? 365 : 360 }
+
+    /// Days from `start` to `end` under this count.
+    public func days(from start: CalendarDate, to end: CalendarDate) -> Int {
+        switch self {
+        case .actual360, .actual365: return start.days(to: end)
+        case .thirty360:
+            let d1 = min(start.day, 30)
+            let d2 = end.day == 31 && d1 == 30 ? 30 : end.day
+            return (end.year - start.year) * 360 + (end.month - start.month) * 30 + (d2 - d1)
+        }
+    }
 }
 
 /// The interest a product charges on the outstanding balance.

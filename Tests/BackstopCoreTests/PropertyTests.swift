@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+@testable import BackstopCore
+
+/// Properties over many seeded random loans: exact principal, monotone cost, level payments, zero-rate APR.
+struct PropertyTests {
+    static func randomTerms(_ generator: inout SeededGenerator) -> LoanTerms {
+        let amount = Money(minorUnits: Int64.random(in: 10_000...50_000_000, using: &generator))
+        let term = [1, 3, 6, 9, 12, 18, 24, 36, 60].randomElement(using: &generator) ?? 12
+        let method = RepaymentMethod.allCases.randomElement(using: &generator) ?? .equalInstallment
+        let interest: InterestPricing
+        switch Int.random(in: 0..<4, using: &generator) {
+        case 0: interest = .none
+        case 1:
+            interest = .daily(
+                DailyRate(fraction: Decimal(Int.random(in: 1...60, using: &generator)) / 100_000),
+                dayCount: Bool.random(using: &generator) ? .actual360 : .actual365
+            )
+        case 2: interest = .monthly(MonthlyRate(fraction: Decimal(Int.random(in: 1...200, using: &generator)) / 10_000))
+        default: interest = .annual(AnnualRate(fraction: Decimal(Int.random(in: 1...2400, using: &generator)) / 10_000))
+        }
+        var pricing = Pricing(interest: interest)
+        if Bool.random(using: &generator) {
+            pricing.installmentFee =
+                Bool.random(using: &generator)
+                ? .perPeriod(MonthlyRate(fraction: Decimal(Int.random(in: 0...100, using: &generator)) / 10_000))
+                : .total(TermRate(fraction: Decimal(Int.random(in: 0...1500, using: &generator)) / 10_000))
+        }
+        if Int.random(in: 0..<4, using: &generator) == 0 {
+            pricing.interestFreeDays = Int.random(in: 1...40, using: &generator)
+        }
+        let start = CalendarDate(daysSinceEpoch: Int.random(in: 18_000...22_000, using: &generator))
+        return LoanTerms(amount: amount, termMonths: term, pricing: pricing, method: method, startDate: start)
+    }
+
+    @Test func principalSumsExactlyToTheAmountBorrowed() throws {
+        var generator = SeededGenerator(seed: 1)
+        for _ in 0..<2000 {
+            let terms = Self.randomTerms(&generator)
+            let schedule = try CostEngine.schedule(for: terms)
+            #expect(schedule.totalPrincipal == terms.amount, "\(terms)")
+            #expect(schedule.rows.last?.balance.minorUnits == 0)
+            #expect(schedule.rows.count == (terms.method == .bullet ? 1 : terms.termMonths))
+            #expect(schedule.rows.allSatisfy { $0.principal.minorUnits >= 0 && $0.interest.minorUnits >= 0 })
+            // Each row's balance is the previous balance less its principal.
+            var balance = terms.amount
+            for row in schedule.rows {
+                balance -= row.principal
+                #expect(row.balance == balance)
+                #expect(row.payment == row.principal + row.interest + row.fees)
+            }
+        }
+    }
+
+    @Test func addingAFeeRaisesTheAPR() throws {
+        var generator = SeededGenerator(seed: 2)
+        for _ in 0..<500 {
+            var terms = Self.randomTerms(&generator)
+            terms.pricing.upfrontFee = nil
+            let before = try CostEngine.quote(terms)
+            terms.pricing.upfrontFee = .percent(Decimal(Int.random(in: 1...500, using: &generator)) / 100)
+            let after = try CostEngine.quote(terms)
+            #expect(after.totalCost > before.totalCost)
+            #expect(after.apr.periodicRate > before.apr.periodicRate, "\(terms)")
+        }
+    }
+
+    @Test func equalInstalmentsDifferOnlyInTheLastRow() throws {
+        var generator = SeededGenerator(seed: 3)
+        for _ in 0..<1000 {
+            var terms = Self.randomTerms(&generator)
+            terms.method = .equalInstallment
+            terms.pricing.installmentFee = nil
+            let rows = try CostEngine.schedule(for: terms).rows
+            let level = rows[0].payment
+            let others = terms.pricing.interestFreeDays > 0 ? rows.dropFirst().dropLast() : rows.dropLast()
+            // With an interest-free first period the first instalment is principal only and equals the level too.
+            #expect(rows.dropLast().allSatisfy { $0.payment == level } || others.allSatisfy { $0.payment == level })
+            let adjustment = abs(rows[rows.count - 1].payment.minorUnits - level.minorUnits)
+            // The last row absorbs rounding (and, for daily rates, the actual-day drift): bounded by the level.
+            #expect(adjustment <= level.minorUnits)
+        }
+    }
+
+    @Test func zeroRateGivesZeroAPR() throws {
+        var generator = SeededGenerator(seed: 4)
+        for _ in 0..<500 {
+            var terms = Self.randomTerms(&generator)
+            terms.pricing = Pricing()
+            let quote = try CostEngine.quote(terms)
+            #expect(quote.totalCost.minorUnits == 0)
+            #expect(quote.apr.periodicRate == 0)
+            #expect(quote.nominalAPR == 0 && quote.effectiveAPR == 0)
+        }
+    }
+
+    @Test func solverNeverReturnsNaNOrHangs() {
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<5000 {
+            let count = Int.random(in: 1...40, using: &generator)
+            let amounts = (0..<count).map { _ in Double(Int.random(in: -100_000...100_000, using: &generator)) / 100 }
+            let times = (0..<count).map { _ in Double(Int.random(in: 0...4000, using: &generator)) / 100 }
+            do {
+                let rate = try APRCalculator.solve(
+                    amounts: amounts,
+                    times: times,
+                    simpleFraction: Bool.random(using: &generator)
+                )
+                #expect(rate.isFinite && rate > -1)
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
+    }
+}
+
+/// Robustness and clear errors of the APR solver.
+struct APRSolverTests {
+    @Test func feeOnlyLoan() throws {
+        // 1000 borrowed, 20 fee at disbursement, 1000 back after one month: 2.04% a month.
+        let apr = try APRCalculator(convention: .cn).apr(of: [
+            CashFlow(amount: -1000, periods: 0), CashFlow(amount: 20, periods: 0), CashFlow(amount: 1000, periods: 1),
+        ])
+        #expect(abs(apr.periodicRate - 20.0 / 980) < 1e-12)
+    }
+
+    @Test func bulletRepayment() throws {
+        let apr = try APRCalculator(convention: .cn, unitPeriodsPerYear: 1).apr(of: [
+            CashFlow(amount: -1000, periods: 0), CashFlow(amount: 1100, periods: 1),
+        ])
+        #expect(apr.effective(scale: 6) == 10)
+    }
+
+    @Test func negativeRateIsFound() throws {
+        let apr = try APRCalculator(convention: .cn, unitPeriodsPerYear: 1).apr(of: [
+            CashFlow(amount: -1000, periods: 0), CashFlow(amount: 900, periods: 1),
+        ])
+        #expect(abs(apr.periodicRate + 0.1) < 1e-12)
+    }
+
+    @Test func veryHighRateIsFound() throws {
+        let rate = try APRCalculator.solve(amounts: [-100, 1_000_000], times: [0, 1])
+        #expect(abs(rate - 9999) < 1e-6)
+    }
+
+    @Test(arguments: [
+        ([Decimal(-1000), -5], "no rate exists"),
+        ([Decimal(1000), 5], "no rate exists"),
+        ([Decimal(0)], "no rate exists"),
+    ])
+    func sequencesWithoutARateAreClearErrors(amounts: [Decimal], message: String) {
+        let flows = amounts.enumerated().map { CashFlow(amount: $0.element, periods: Decimal($0.offset)) }
+        let error = #expect(throws: APRError.self) { try APRCalculator(convention: .eu).apr(of: flows) }
+        #expect(error?.description.contains(message) == true)
+    }
+
+    @Test func mixingDatesAndPeriodsIsRefused() throws {
+        let error = #expect(throws: APRError.self) {
+            try APRCalculator(convention: .eu).apr(of: [
+                CashFlow(amount: -1, periods: 0),
+                CashFlow(amount: 2, date: try #require(CalendarDate(iso: "2026-01-01"))),
+            ])
+        }
+        #expect(error?.description.contains("not a mix") == true)
+    }
+}
