@@ -39,7 +39,8 @@ struct BenchCommand: ParsableCommand {
                 schedules.append(values.compactMap { $0 })
             }
             let maxLength = schedules.map(\.count).max() ?? 0
-            let times = (0..<maxLength).map(Double.init)
+            // One times array per length, made before the clock starts.
+            let timesByLength = (0...maxLength).map { length in (0..<length).map(Double.init) }
             var rates = [Double](repeating: .nan, count: schedules.count)
             var best = Double.infinity
             for _ in 0..<max(1, repeats) {
@@ -47,7 +48,7 @@ struct BenchCommand: ParsableCommand {
                 let started = clock.now
                 for (index, amounts) in schedules.enumerated() {
                     rates[index] =
-                        (try? APRCalculator.solve(amounts: amounts, times: Array(times[0..<amounts.count])))
+                        (try? APRCalculator.solve(amounts: amounts, times: timesByLength[amounts.count]))
                         ?? .nan
                 }
                 let elapsed = clock.now - started

@@ -189,12 +189,19 @@ public struct APRCalculator: Sendable, Hashable {
         }
         let scale = amounts.reduce(0) { max($0, abs($1)) }
         let tolerance = scale * 1e-13
-        let atZero = npv(amounts, times, 0, simpleFraction: simpleFraction).0
+        // Fast path: flows on whole unit periods (the usual monthly schedule) form a polynomial in v = 1/(1+i);
+        // Newton's method from an estimate converges in a few Horner evaluations. Its answer is kept only when the
+        // NPV there is zero to rounding; otherwise the bracketing solver below decides.
+        let polynomial = WholePeriodPolynomial(amounts: amounts, times: times)
+        let (atZero, slopeAtZero) =
+            polynomial?.evaluate(0) ?? npv(amounts, times, 0, simpleFraction: simpleFraction)
         if exactSumIsZero ?? (abs(atZero) <= tolerance) { return 0 }
+        if let polynomial, let rate = polynomial.newton(from: estimate(amounts, times, atZero), tolerance: tolerance) {
+            return rate
+        }
 
         // Bracket: walk away from 0 until the NPV changes sign. Most loans' NPV falls as the rate rises, so the
         // first direction tried follows the slope; the other is tried when that finds nothing.
-        let slopeAtZero = npv(amounts, times, 0, simpleFraction: simpleFraction).1
         let upFirst = (atZero > 0) == (slopeAtZero <= 0)
         var bracket: (Double, Double, Double, Double)?
         for upward in upFirst ? [true, false] : [false, true] {
@@ -250,6 +257,80 @@ public struct APRCalculator: Sendable, Hashable {
             x = next
         }
         return x
+    }
+}
+
+extension APRCalculator {
+    /// A first guess for the periodic rate: the total cost over the advances, spread over the time the money is out
+    /// (as for an amortising loan, half the mean repayment time).
+    static func estimate(_ amounts: [Double], _ times: [Double], _ net: Double) -> Double {
+        var advanced = 0.0
+        var weightedTime = 0.0
+        var repaid = 0.0
+        for (a, t) in zip(amounts, times) {
+            if a < 0 {
+                advanced -= a
+            } else {
+                repaid += a
+                weightedTime += a * t
+            }
+        }
+        guard advanced > 0, repaid > 0, weightedTime > 0 else { return 0.01 }
+        let meanTime = weightedTime / repaid
+        let guess = net / advanced / max(meanTime * 0.55, 1e-9)
+        return guess.isFinite ? max(-0.5, min(guess, 10)) : 0.01
+    }
+}
+
+/// Σ c_k v^k over whole unit periods k, with v = 1/(1+i): evaluated by Horner's rule, no `exp` or `pow`.
+struct WholePeriodPolynomial {
+    var coefficients: [Double]
+
+    /// nil unless every time is a whole number of periods from 0 to 100,000.
+    init?(amounts: [Double], times: [Double]) {
+        var maxTime = 0
+        for t in times {
+            guard t >= 0, t <= 100_000, t == t.rounded(.down) else { return nil }
+            maxTime = max(maxTime, Int(t))
+        }
+        var coefficients = [Double](repeating: 0, count: maxTime + 1)
+        for (a, t) in zip(amounts, times) { coefficients[Int(t)] += a }
+        self.coefficients = coefficients
+    }
+
+    /// NPV and dNPV/di at periodic rate i.
+    @inline(__always)
+    func evaluate(_ i: Double) -> (Double, Double) {
+        let v = 1 / (1 + i)
+        var value = 0.0
+        var derivative = 0.0
+        coefficients.withUnsafeBufferPointer { c in
+            var k = c.count - 1
+            while k >= 0 {
+                derivative = derivative * v + value
+                value = value * v + c[k]
+                k -= 1
+            }
+        }
+        // dP/dv · dv/di, with dv/di = −v².
+        return (value, -derivative * v * v)
+    }
+
+    /// Newton's method; nil when it leaves the domain, stalls or ends where the NPV is not zero.
+    func newton(from guess: Double, tolerance: Double) -> Double? {
+        var x = guess
+        for _ in 0..<60 {
+            let (value, slope) = evaluate(x)
+            guard value.isFinite, slope.isFinite, slope != 0 else { return nil }
+            var next = x - value / slope
+            if next <= -1 { next = (x - 1) / 2 }
+            if abs(next - x) <= 1e-14 * max(1, abs(x)) {
+                let residual = evaluate(next).0
+                return abs(residual) <= tolerance * 100 ? next : nil
+            }
+            x = next
+        }
+        return nil
     }
 }
 

@@ -136,19 +136,3 @@ public enum JSONInput: Sendable {
         }
     }
 }
-
-/// String-backed enums of the wire format decode with an error listing the allowed values.
-extension APRConvention {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = Self(rawValue: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription:
-                    "must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\""
-            )
-        }
-        self = value
-    }
-}

@@ -1,0 +1,361 @@
+public import Foundation
+
+/// A provider's identifier: lower-case letters, digits and single hyphens (`wechat-weilidai`).
+public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, Comparable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether `text` is a well-formed id (1–64 characters, `[a-z0-9]+(-[a-z0-9]+)*`).
+    public static func isValid(_ text: String) -> Bool {
+        guard (1...64).contains(text.count), !text.hasPrefix("-"), !text.hasSuffix("-"), !text.contains("--") else {
+            return false
+        }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+/// The kind of licence a provider lends under.
+public enum LicenceKind: String, WireEnum, Hashable {
+    case bank
+    /// 消费金融公司.
+    case consumerFinance = "consumer-finance"
+    /// 网络小额贷款公司 (internet micro-lender).
+    case onlineMicrolender = "online-microlender"
+    /// 小额贷款公司 (local micro-loan company).
+    case microLoan = "micro-loan"
+    /// A bank's credit-card business.
+    case cardIssuer = "card-issuer"
+    /// No lending licence: never recommended.
+    case none
+}
+
+/// Who licenses the provider.
+public struct Licence: Hashable, Sendable, Codable {
+    public var kind: LicenceKind
+    public var regulator: String?
+    public var number: String?
+
+    public init(kind: LicenceKind, regulator: String? = nil, number: String? = nil) {
+        self.kind = kind
+        self.regulator = regulator
+        self.number = number
+    }
+
+    /// Whether the provider holds a lending licence.
+    public var isLicensed: Bool { kind != .none }
+}
+
+/// What the product is.
+public enum ProductKind: String, WireEnum, Hashable {
+    case creditLine = "credit-line"
+    case cashLoan = "cash-loan"
+    case cardInstallment = "card-installment"
+}
+
+/// Whether a provider takes new business on a date.
+public enum ProviderState: String, WireEnum, Hashable {
+    case open
+    case closedToNewUsers = "closed-to-new-users"
+    case suspended
+}
+
+/// A state in force from a date, until an optional date (inclusive).
+public struct StatusPeriod: Hashable, Sendable, Codable {
+    public var state: ProviderState
+    public var from: CalendarDate
+    public var until: CalendarDate?
+
+    public init(state: ProviderState, from: CalendarDate, until: CalendarDate? = nil) {
+        self.state = state
+        self.from = from
+        self.until = until
+    }
+
+    public func covers(_ date: CalendarDate) -> Bool { from <= date && (until.map { date <= $0 } ?? true) }
+}
+
+/// A rate range from which a provider picks by risk: the best customers get `min`, the riskiest `max`.
+public struct RateRange<Period: RatePeriod>: Hashable, Sendable {
+    public var min: Rate<Period>
+    public var max: Rate<Period>
+
+    public init(min: Rate<Period>, max: Rate<Period>) {
+        self.min = min
+        self.max = max
+    }
+
+    /// The rate at risk position `position` (0 = best, 1 = riskiest), rounded half-up to 4 decimals of a percent.
+    public func rate(atRisk position: Decimal) -> Rate<Period> {
+        let clamped = Swift.max(0, Swift.min(1, position))
+        let percent = (min.percent + (max.percent - min.percent) * clamped).roundedHalfUp(scale: 4)
+        return Rate(percent: percent)
+    }
+
+    /// `0.02%–0.05%/day`.
+    public var text: String {
+        min == max ? "\(min)" : "\(min.percent)%–\(max.percent)%/\(Period.unitName)"
+    }
+}
+
+/// The interest part of a provider's price list.
+public enum InterestQuote: Hashable, Sendable {
+    case none
+    case daily(RateRange<PerDay>, dayCount: DayCount)
+    case monthly(RateRange<PerMonth>)
+    case annual(RateRange<PerYear>)
+
+    /// The interest pricing at a risk position.
+    public func pricing(atRisk position: Decimal) -> InterestPricing {
+        switch self {
+        case .none: .none
+        case .daily(let range, let dayCount): .daily(range.rate(atRisk: position), dayCount: dayCount)
+        case .monthly(let range): .monthly(range.rate(atRisk: position))
+        case .annual(let range): .annual(range.rate(atRisk: position))
+        }
+    }
+
+    /// `0.02%–0.05%/day (actual/360)`.
+    public var text: String {
+        switch self {
+        case .none: "none"
+        case .daily(let range, let dayCount): "\(range.text) (\(dayCount.rawValue))"
+        case .monthly(let range): range.text
+        case .annual(let range): range.text
+        }
+    }
+}
+
+/// The instalment-fee part of a provider's price list.
+public enum InstallmentFeeQuote: Hashable, Sendable {
+    case perPeriod(RateRange<PerMonth>)
+    case total(RateRange<PerTerm>)
+
+    public func fee(atRisk position: Decimal) -> InstallmentFee {
+        switch self {
+        case .perPeriod(let range): .perPeriod(range.rate(atRisk: position))
+        case .total(let range): .total(range.rate(atRisk: position))
+        }
+    }
+
+    public var text: String {
+        switch self {
+        case .perPeriod(let range): "\(range.text) of the principal per period"
+        case .total(let range): "\(range.text) of the principal in total"
+        }
+    }
+}
+
+/// One price list, for the terms it names (or, with no terms, for every term not named elsewhere).
+public struct PricingRule: Hashable, Sendable {
+    public var terms: [Int]?
+    public var interest: InterestQuote
+    public var installmentFee: InstallmentFeeQuote?
+    public var interestFreeDays: Int
+    public var upfrontFee: UpfrontFee?
+    public var monthlyMembershipFee: Money?
+
+    public init(
+        terms: [Int]? = nil,
+        interest: InterestQuote,
+        installmentFee: InstallmentFeeQuote? = nil,
+        interestFreeDays: Int = 0,
+        upfrontFee: UpfrontFee? = nil,
+        monthlyMembershipFee: Money? = nil
+    ) {
+        self.terms = terms
+        self.interest = interest
+        self.installmentFee = installmentFee
+        self.interestFreeDays = interestFreeDays
+        self.upfrontFee = upfrontFee
+        self.monthlyMembershipFee = monthlyMembershipFee
+    }
+
+    /// The concrete pricing at a risk position.
+    public func pricing(atRisk position: Decimal) -> Pricing {
+        Pricing(
+            interest: interest.pricing(atRisk: position),
+            installmentFee: installmentFee?.fee(atRisk: position),
+            interestFreeDays: interestFreeDays,
+            upfrontFee: upfrontFee,
+            monthlyMembershipFee: monthlyMembershipFee
+        )
+    }
+}
+
+/// A flag that excludes a user outright.
+public enum ExclusionFlag: String, WireEnum, Hashable {
+    case cashOut = "cash-out"
+    case identityAbnormal = "identity-abnormal"
+    case currentOverdue = "current-overdue"
+}
+
+/// Declarative eligibility rules. Every rule is optional.
+public struct EligibilityRules: Hashable, Sendable {
+    public var minCreditScore: Int?
+    public var maxOverdueCount12m: Int?
+    public var maxOverdueCount24m: Int?
+    public var maxDaysPastDue: Int?
+    public var noCurrentOverdue: Bool
+    public var identityVerified: Bool
+    public var minAge: Int?
+    public var maxAge: Int?
+    public var minMonthlyIncome: Money?
+    /// Monthly debt payments, the new instalment included, over monthly income, in percent.
+    public var maxDebtToIncomePercent: Decimal?
+    public var requiredAccounts: [PlatformAccount]
+    public var excludedWhen: [ExclusionFlag]
+
+    public init(
+        minCreditScore: Int? = nil,
+        maxOverdueCount12m: Int? = nil,
+        maxOverdueCount24m: Int? = nil,
+        maxDaysPastDue: Int? = nil,
+        noCurrentOverdue: Bool = false,
+        identityVerified: Bool = false,
+        minAge: Int? = nil,
+        maxAge: Int? = nil,
+        minMonthlyIncome: Money? = nil,
+        maxDebtToIncomePercent: Decimal? = nil,
+        requiredAccounts: [PlatformAccount] = [],
+        excludedWhen: [ExclusionFlag] = []
+    ) {
+        self.minCreditScore = minCreditScore
+        self.maxOverdueCount12m = maxOverdueCount12m
+        self.maxOverdueCount24m = maxOverdueCount24m
+        self.maxDaysPastDue = maxDaysPastDue
+        self.noCurrentOverdue = noCurrentOverdue
+        self.identityVerified = identityVerified
+        self.minAge = minAge
+        self.maxAge = maxAge
+        self.minMonthlyIncome = minMonthlyIncome
+        self.maxDebtToIncomePercent = maxDebtToIncomePercent
+        self.requiredAccounts = requiredAccounts
+        self.excludedWhen = excludedWhen
+    }
+}
+
+/// A public source for a figure.
+public struct SourceReference: Hashable, Sendable, Codable {
+    public var id: String
+    public var url: String
+    public var retrieved: CalendarDate?
+    public var title: String
+
+    public init(id: String, url: String, retrieved: CalendarDate? = nil, title: String) {
+        self.id = id
+        self.url = url
+        self.retrieved = retrieved
+        self.title = title
+    }
+}
+
+/// Everything a catalog says about one provider (DESIGN "Provider description").
+public struct ProviderDescription: Hashable, Sendable {
+    public var id: ProviderID
+    public var nameEN: String
+    public var nameZH: String
+    public var operatorName: String
+    public var licence: Licence
+    public var channel: String
+    public var productKind: ProductKind
+    public var purposes: [LoanPurpose]
+    public var minAmount: Money
+    public var maxAmount: Money
+    public var terms: [Int]
+    public var pricing: [PricingRule]
+    public var methods: [RepaymentMethod]
+    public var eligibility: EligibilityRules
+    public var status: [StatusPeriod]
+    public var sources: [SourceReference]
+    /// Which source backs which figure: `interest` → `s1`, `limits` → `s2`, …
+    public var figureSources: [String: String]
+    public var notes: String
+    /// Where the description came from (a file path, or `built-in`).
+    public var origin: String
+
+    public init(
+        id: ProviderID,
+        nameEN: String,
+        nameZH: String,
+        operatorName: String,
+        licence: Licence,
+        channel: String,
+        productKind: ProductKind,
+        purposes: [LoanPurpose],
+        minAmount: Money,
+        maxAmount: Money,
+        terms: [Int],
+        pricing: [PricingRule],
+        methods: [RepaymentMethod],
+        eligibility: EligibilityRules,
+        status: [StatusPeriod],
+        sources: [SourceReference] = [],
+        figureSources: [String: String] = [:],
+        notes: String = "",
+        origin: String = "built-in"
+    ) {
+        self.id = id
+        self.nameEN = nameEN
+        self.nameZH = nameZH
+        self.operatorName = operatorName
+        self.licence = licence
+        self.channel = channel
+        self.productKind = productKind
+        self.purposes = purposes
+        self.minAmount = minAmount
+        self.maxAmount = maxAmount
+        self.terms = terms
+        self.pricing = pricing
+        self.methods = methods
+        self.eligibility = eligibility
+        self.status = status
+        self.sources = sources
+        self.figureSources = figureSources
+        self.notes = notes
+        self.origin = origin
+    }
+
+    /// The state on a date: the last period covering it; no period → not yet open (suspended).
+    public func state(on date: CalendarDate) -> ProviderState {
+        status.last { $0.covers(date) }?.state ?? .suspended
+    }
+
+    /// The price list for a term: the rule naming it, else the rule with no terms.
+    public func pricingRule(forTerm term: Int) -> PricingRule? {
+        pricing.first { $0.terms?.contains(term) == true } ?? pricing.first { $0.terms == nil }
+    }
+
+    /// The nominal annual interest-and-fee range over all price lists, in percent, before fees at disbursement:
+    /// for `providers list`. Interest and per-period fees are annualised ×360/×365/×12; total fees are spread per year.
+    public var headlineAnnualRange: (min: Decimal, max: Decimal)? {
+        var lows: [Decimal] = []
+        var highs: [Decimal] = []
+        for rule in pricing {
+            let terms = rule.terms ?? self.terms
+            let termMonths = Decimal(terms.max() ?? 12)
+            func annual(_ position: Decimal) -> Decimal {
+                var value = rule.interest.pricing(atRisk: position).nominalAnnual.percent
+                switch rule.installmentFee?.fee(atRisk: position) {
+                case .perPeriod(let rate): value += rate.percent * 12
+                case .total(let rate): value += rate.percent * 12 / termMonths
+                case nil: break
+                }
+                return value
+            }
+            lows.append(annual(0))
+            highs.append(annual(1))
+        }
+        guard let low = lows.min(), let high = highs.max() else { return nil }
+        return (low.roundedHalfUp(scale: 2), high.roundedHalfUp(scale: 2))
+    }
+}
