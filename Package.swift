@@ -6,20 +6,34 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BackstopCore", targets: ["BackstopCore"]),
+        .library(name: "BackstopCatalog", targets: ["BackstopCatalog"]),
         .library(name: "BackstopCLI", targets: ["BackstopCLI"]),
         .executable(name: "backstop", targets: ["backstop"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Value types, the cost engine and the APR solver. Foundation only; no I/O.
         .target(name: "BackstopCore"),
+        // Debian's libxml2 (apt: libxml2-dev). Only BackstopCatalog imports it; no C type leaves that module.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Provider XML: safe parsing, XSD validation, catalog snapshots with a content hash.
+        .target(
+            name: "BackstopCatalog",
+            dependencies: ["BackstopCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The commands of `backstop`, in a library so tests can drive them with parseAsRoot.
         .target(
             name: "BackstopCLI",
             dependencies: [
                 "BackstopCore",
+                "BackstopCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,7 +55,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -141,9 +141,7 @@ struct QuoteCommand: ParsableCommand {
         if let upfrontFee {
             let text = upfrontFee.trimmingCharacters(in: .whitespaces)
             if text.hasSuffix("%") {
-                guard let percent = Decimal(string: String(text.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
-                    String(text.dropLast()).allSatisfy({ $0.isNumber || $0 == "." })
-                else {
+                guard let percent = Decimal.parseStrict(String(text.dropLast())), percent >= 0 else {
                     throw ValidationError("--upfront-fee: expected a percentage such as 1% or an amount, got \(text)")
                 }
                 upfront = .percent(percent)

@@ -407,7 +407,7 @@ extension Decimal {
     /// An exact decimal from a solver result, rounded half-up to `scale` places; 0 for a non-finite input.
     package static func fromSolver(_ value: Double, scale: Int) -> Decimal {
         guard value.isFinite else { return 0 }
-        // %.12g keeps every digit a Double can carry for a percentage, then rounding is done in decimal.
+        // 15 fixed decimals keep every digit a Double carries for a percentage; the rounding is then done in decimal.
         let text = String(format: "%.15f", value)
         return (Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0).roundedHalfUp(scale: scale)
     }

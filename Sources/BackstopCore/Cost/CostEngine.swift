@@ -129,7 +129,17 @@ public enum CostEngine: Sendable {
             let isLast = index == rowCount - 1
             let interest: Money
             if terms.method == .bullet {
-                interest = accruedInterest(on: balance, from: previous, to: due, periods: n, pricing, interestStarts)
+                // One period spanning the term; with an interest-free period, interest runs from its end, which is
+                // exactly n − 1 months before maturity.
+                let free = pricing.interestFreeDays > 0
+                interest = accruedInterest(
+                    on: balance,
+                    from: free ? interestStarts : previous,
+                    to: due,
+                    periods: free ? n - 1 : n,
+                    pricing,
+                    interestStarts
+                )
             } else {
                 interest = accruedInterest(on: balance, from: previous, to: due, periods: 1, pricing, interestStarts)
             }

@@ -50,7 +50,12 @@ public enum InterestPricing: Hashable, Sendable {
 
     /// The nominal annual rate this quote corresponds to (daily × 360 or 365, monthly × 12).
     public var nominalAnnual: AnnualRate {
-        AnnualRate(fraction: monthlyEquivalent * 12)
+        switch self {
+        case .none: AnnualRate(fraction: 0)
+        case .daily(let rate, let dayCount): AnnualRate(fraction: rate.fraction * Decimal(dayCount.daysInYear))
+        case .monthly(let rate): AnnualRate(fraction: rate.fraction * 12)
+        case .annual(let rate): rate
+        }
     }
 }
 

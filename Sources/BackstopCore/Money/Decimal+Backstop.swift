@@ -20,7 +20,7 @@ extension Decimal {
     var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
 
     /// Parses a plain decimal number (`-12`, `0.05`, `1e3` is refused), returning nil for anything else.
-    static func parseStrict(_ text: String) -> Decimal? {
+    package static func parseStrict(_ text: String) -> Decimal? {
         var sawDigit = false
         var sawDot = false
         for (index, character) in text.enumerated() {
@@ -39,7 +39,7 @@ extension Decimal {
     }
 
     /// Parses a plain decimal or an exact fraction `a/b` (`546/365`) of plain decimals.
-    static func parseRational(_ text: String) -> Decimal? {
+    package static func parseRational(_ text: String) -> Decimal? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {

@@ -140,9 +140,14 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
         return Money(minorUnits: product.exactInt64 ?? (product > 0 ? Int64.max : Int64.min), currency: currency)
     }
 
-    /// This amount divided into `parts`, rounded half-up to the minor unit.
+    /// This amount divided into `parts`, rounded half-up (away from zero on a tie) to the minor unit, in integers.
     public func divided(by parts: Int) -> Money {
-        multiplied(by: 1 / Decimal(parts))
+        precondition(parts > 0, "divided into no parts")
+        let divisor = Int64(parts)
+        let (quotient, remainder) = minorUnits.quotientAndRemainder(dividingBy: divisor)
+        let roundsAway = remainder.magnitude * 2 >= divisor.magnitude
+        let adjusted = roundsAway ? quotient + (minorUnits < 0 ? -1 : 1) : quotient
+        return Money(minorUnits: adjusted, currency: currency)
     }
 }
 

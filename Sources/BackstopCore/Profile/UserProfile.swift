@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The state of a credit service as observed (wire values `open`, `restricted`, `closed`, `unknown`).
 public enum ServiceState: String, Sendable, Codable, CaseIterable, Hashable {

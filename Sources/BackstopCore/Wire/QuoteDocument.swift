@@ -158,7 +158,7 @@ public struct APRResultDocument: Codable, Sendable, Hashable {
 
     public init(convention: APRConvention, unitPeriodsPerYear: Decimal, apr: AnnualPercentageRate) {
         self.convention = convention
-        self.unitPeriodsPerYear = unitPeriodsPerYear
+        self.unitPeriodsPerYear = unitPeriodsPerYear.roundedHalfUp(scale: 10)
         nominalAPR = Decimal.fromSolver(apr.nominalPercent, scale: 10)
         effectiveAPR = Decimal.fromSolver(apr.effectivePercent, scale: 10)
         periodicRate = Decimal.fromSolver(apr.periodicRate, scale: 12)

@@ -1,0 +1,87 @@
+import ArgumentParser
+import BackstopCatalog
+import BackstopCore
+import Foundation
+
+/// `--catalog` and `--schema`, shared by every command that reads the provider catalog.
+struct CatalogOptions: ParsableArguments {
+    @Option(
+        name: .customLong("catalog"),
+        help: ArgumentHelp(
+            "The provider catalog directory.",
+            discussion: "Default: $BACKSTOP_CATALOG, else ./providers, else share/backstop/providers next to the "
+                + "binary's prefix, else the nearest providers/ above the binary (a source checkout)."
+        )
+    )
+    var catalog: String?
+
+    @Option(name: .customLong("schema"), help: "The provider XSD (default: <catalog>/schema/provider-1.xsd).")
+    var schema: String?
+
+    /// The catalog directory to use.
+    func directory() throws -> String {
+        if let catalog { return catalog }
+        if let found = CatalogLocator.locate() { return found }
+        throw failure(
+            "no provider catalog found: pass --catalog DIR or set BACKSTOP_CATALOG (see backstop help providers)",
+            code: Exit.noInput
+        )
+    }
+
+    /// Loads the catalog, or exits 65 listing every issue.
+    func load() throws -> Catalog {
+        let directory = try directory()
+        do {
+            return try CatalogLoader().load(directory: directory, schemaPath: schema)
+        } catch {
+            throw failure(error.description, code: Exit.dataError)
+        }
+    }
+}
+
+/// Finds the shipped catalog when `--catalog` is not given.
+enum CatalogLocator {
+    static func isCatalog(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: CatalogLoader.defaultSchemaPath(for: path))
+    }
+
+    /// `$BACKSTOP_CATALOG`, `./providers`, `<prefix>/share/backstop/providers` for an installed `<prefix>/bin/backstop`,
+    /// then the nearest `providers/` in the binary's parent directories (a build inside a source checkout).
+    static func locate() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let configured = environment["BACKSTOP_CATALOG"], !configured.isEmpty { return configured }
+        let local = FileManager.default.currentDirectoryPath + "/providers"
+        if isCatalog(local) { return local }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        let installed = directory.deletingLastPathComponent().appendingPathComponent("share/backstop/providers").path
+        if isCatalog(installed) { return installed }
+        for _ in 0..<8 {
+            let candidate = directory.appendingPathComponent("providers").path
+            if isCatalog(candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+}
+
+/// Today's date (UTC), or the date given with `--date`.
+struct DateOption: ParsableArguments {
+    @Option(help: "The date rules and status are judged on (YYYY-MM-DD; default today, UTC).")
+    var date: String?
+
+    func value() throws -> CalendarDate {
+        guard let date else { return CalendarDate.today }
+        guard let parsed = CalendarDate(iso: date) else {
+            throw ValidationError("--date: expected a date written YYYY-MM-DD, got \(date)")
+        }
+        return parsed
+    }
+}
+
+extension CalendarDate {
+    /// Today in UTC.
+    static var today: CalendarDate {
+        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,244 @@
+public import BackstopCore
+import Crypto
+public import Foundation
+
+/// The provider schema, compiled once and shareable between threads and loads.
+public struct ProviderSchema: Sendable {
+    let compiled: CompiledSchema
+    /// SHA-256 of the XSD's bytes, part of every catalog hash.
+    public let digest: String
+    public let path: String
+
+    /// Reads and compiles an XSD file with the same hostile-input-safe parser as the catalog.
+    /// - Throws: ``CatalogError`` when the file cannot be read, parsed or compiled.
+    public init(contentsOf path: String, limits: XMLLimits = XMLLimits()) throws(CatalogError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CatalogError(issues: [
+                CatalogIssue(file: path, line: nil, column: nil, rule: .io, message: "cannot read the provider schema")
+            ])
+        }
+        compiled = try CompiledSchema(data: data, file: path, limits: limits)
+        digest = SHA256.hash(data: data).hexString
+        self.path = path
+    }
+}
+
+/// An immutable snapshot of a provider catalog, identified by the hash of its contents.
+public struct Catalog: Sendable, Hashable {
+    /// Providers sorted by id.
+    public let providers: [ProviderDescription]
+    /// `sha256:` and the hex SHA-256 of the schema and every file (name and bytes, in name order).
+    public let hash: String
+    /// The directory it was loaded from.
+    public let directory: String
+    /// The legal caps from `caps/legal-caps.json` (empty when the catalog has none).
+    public let caps: LegalCapTable
+
+    public init(providers: [ProviderDescription], hash: String, directory: String, caps: LegalCapTable = .none) {
+        self.providers = providers.sorted { $0.id < $1.id }
+        self.hash = hash
+        self.directory = directory
+        self.caps = caps
+    }
+
+    public var count: Int { providers.count }
+
+    /// The provider with this id, or nil.
+    public func provider(_ id: ProviderID) -> ProviderDescription? { providers.first { $0.id == id } }
+}
+
+/// The outcome of checking one file: its provider, or every issue found in it.
+public struct FileCheck: Sendable, Hashable {
+    public let file: String
+    public let provider: ProviderDescription?
+    public let issues: [CatalogIssue]
+}
+
+/// Loads provider XML: hostile-input safe, XSD-validated, semantically checked. Stateless and `Sendable`: a loader
+/// can load several catalogs at once from several threads.
+public struct CatalogLoader: Sendable {
+    public var limits: XMLLimits
+    /// The most files a catalog directory may hold.
+    public var maxFiles: Int
+
+    public init(limits: XMLLimits = XMLLimits(), maxFiles: Int = 100_000) {
+        self.limits = limits
+        self.maxFiles = maxFiles
+    }
+
+    /// The schema path used when none is given: `schema/provider-1.xsd` inside the catalog directory.
+    public static func defaultSchemaPath(for directory: String) -> String {
+        (directory as NSString).appendingPathComponent("schema/provider-1.xsd")
+    }
+
+    /// Loads every `*.xml` file directly inside `directory` (sub-directories such as `schema/` and `testdata/`
+    /// are not read).
+    ///
+    /// Failure policy: all or nothing. If any file is broken, no catalog is returned and the error lists every
+    /// issue of every broken file, so the caller can keep serving its previous snapshot.
+    /// - Throws: ``CatalogError``.
+    public func load(directory: String, schemaPath: String? = nil) throws(CatalogError) -> Catalog {
+        let schema = try ProviderSchema(
+            contentsOf: schemaPath ?? Self.defaultSchemaPath(for: directory),
+            limits: limits
+        )
+        let files = try xmlFiles(in: directory)
+        return try load(files: files, directory: directory, schema: schema)
+    }
+
+    /// The caps file of a catalog directory.
+    public static func capsPath(for directory: String) -> String {
+        (directory as NSString).appendingPathComponent("caps/legal-caps.json")
+    }
+
+    /// Reads `caps/legal-caps.json` when present; a missing file is an empty table, a broken one an issue.
+    func loadCaps(directory: String) -> (LegalCapTable, Data?, [CatalogIssue]) {
+        let path = Self.capsPath(for: directory)
+        guard let data = FileManager.default.contents(atPath: path) else { return (.none, nil, []) }
+        do {
+            let table = try JSONInput.decode(LegalCapTable.self, from: data, source: path)
+            return (table, data, [])
+        } catch {
+            return (
+                .none, data,
+                [
+                    CatalogIssue(
+                        file: path,
+                        line: error.line,
+                        column: error.column,
+                        rule: .semantic,
+                        message: error.line == nil ? "\(error.path): \(error.message)" : error.message
+                    )
+                ]
+            )
+        }
+    }
+
+    /// Loads the given files as one catalog (see ``load(directory:schemaPath:)`` for the failure policy).
+    public func load(files: [String], directory: String, schema: ProviderSchema) throws(CatalogError) -> Catalog {
+        var hasher = SHA256()
+        hasher.update(data: Data(schema.digest.utf8))
+        var providers: [ProviderDescription] = []
+        let (caps, capsData, capsIssues) = loadCaps(directory: directory)
+        var issues: [CatalogIssue] = capsIssues
+        if let capsData { hasher.update(data: capsData) }
+        var seen: [ProviderID: String] = [:]
+        for file in files.sorted() {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                issues.append(
+                    CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
+                )
+                continue
+            }
+            hasher.update(data: Data((file as NSString).lastPathComponent.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(String(data.count).utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: data)
+            let check = self.check(data: data, file: file, schema: schema)
+            issues += check.issues
+            if let provider = check.provider {
+                if let other = seen[provider.id] {
+                    issues.append(
+                        CatalogIssue(
+                            file: file,
+                            line: nil,
+                            column: nil,
+                            rule: .catalog,
+                            message: "provider id \"\(provider.id)\" is already defined in \(other)"
+                        )
+                    )
+                } else {
+                    seen[provider.id] = file
+                    providers.append(provider)
+                }
+            }
+        }
+        guard issues.isEmpty else { throw CatalogError(issues: issues) }
+        return Catalog(
+            providers: providers,
+            hash: "sha256:" + hasher.finalize().hexString,
+            directory: directory,
+            caps: caps
+        )
+    }
+
+    /// Checks one document: safe parse, schema validation, semantic rules.
+    /// - Parameters:
+    ///   - data: the document's bytes.
+    ///   - file: the path used in messages; its base name (without `.xml`) must equal the provider id.
+    public func check(data: Data, file: String, schema: ProviderSchema) -> FileCheck {
+        var provider: ProviderDescription?
+        let base = (file as NSString).lastPathComponent
+        let expectedID = base.hasSuffix(".xml") ? String(base.dropLast(4)) : nil
+        var readerIssues: [CatalogIssue] = []
+        let issues = SafeXML.parse(data, file: file, limits: limits, schema: schema.compiled) { document in
+            var reader = ProviderXMLReader(file: file, expectedID: expectedID)
+            provider = reader.read(document)
+            readerIssues = reader.issues
+            return true
+        }
+        return FileCheck(file: file, provider: provider, issues: issues + readerIssues)
+    }
+
+    /// Checks files one by one (for `providers validate`): every file's issues, whatever the others hold.
+    public func check(files: [String], schema: ProviderSchema) -> [FileCheck] {
+        files.map { file in
+            guard let data = FileManager.default.contents(atPath: file) else {
+                return FileCheck(
+                    file: file,
+                    provider: nil,
+                    issues: [
+                        CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
+                    ]
+                )
+            }
+            return check(data: data, file: file, schema: schema)
+        }
+    }
+
+    /// The `*.xml` files directly inside a directory, sorted.
+    public func xmlFiles(in directory: String) throws(CatalogError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw CatalogError(issues: [
+                CatalogIssue(
+                    file: directory,
+                    line: nil,
+                    column: nil,
+                    rule: .io,
+                    message: "cannot list the catalog directory"
+                )
+            ])
+        }
+        let files = names.filter { $0.hasSuffix(".xml") }.sorted().map {
+            (directory as NSString).appendingPathComponent($0)
+        }
+        guard files.count <= maxFiles else {
+            throw CatalogError(issues: [
+                CatalogIssue(
+                    file: directory,
+                    line: nil,
+                    column: nil,
+                    rule: .security,
+                    message: "\(files.count) files, over the limit of \(maxFiles)"
+                )
+            ])
+        }
+        return files
+    }
+}
+
+extension Sequence<UInt8> {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

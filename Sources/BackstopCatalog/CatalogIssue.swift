@@ -1,0 +1,58 @@
+/// One problem in a catalog file: where it is and which rule it breaks.
+///
+/// `providers/acme.xml:14:7: [schema] Element 'limits', attribute 'min': 'abc' is not a valid value of the atomic type 'Yuan'.`
+public struct CatalogIssue: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Which family of rule was broken.
+    public enum Rule: String, Hashable, Sendable, Codable {
+        /// Not well-formed XML (libxml2's parser).
+        case syntax
+        /// Refused for safety: DOCTYPE, entity, processing instruction, too large or too deep.
+        case security
+        /// Not valid against providers/schema/provider-1.xsd.
+        case schema
+        /// Valid XML but inconsistent (rules L1–L9 of the schema header, e.g. min > max).
+        case semantic
+        /// The file could not be read.
+        case io
+        /// A catalog-wide rule: duplicate ids across files.
+        case catalog
+    }
+
+    public let file: String
+    /// 1-based; nil when not known.
+    public let line: Int?
+    /// 1-based; nil when not known (schema errors only know the line).
+    public let column: Int?
+    public let rule: Rule
+    public let message: String
+
+    public init(file: String, line: Int?, column: Int?, rule: Rule, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if let line {
+            place += ":\(line)"
+            if let column { place += ":\(column)" }
+        }
+        return "\(place): [\(rule.rawValue)] \(message)"
+    }
+}
+
+/// A catalog that could not be loaded: every issue of every broken file.
+public struct CatalogError: Error, Sendable, CustomStringConvertible {
+    public let issues: [CatalogIssue]
+
+    public init(issues: [CatalogIssue]) { self.issues = issues }
+
+    public var description: String {
+        let files = Set(issues.map(\.file)).count
+        return "catalog refused: \(issues.count) issue(s) in \(files) file(s)\n"
+            + issues.map { "  " + $0.description }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,223 @@
+public import BackstopCore
+import Foundation
+
+/// A lint finding about a catalog: a rule of good practice, a legal limit, or a date.
+public struct LintFinding: Hashable, Sendable, Codable, CustomStringConvertible {
+    public enum Severity: String, Hashable, Sendable, Codable, Comparable {
+        case error
+        case warning
+        case info
+
+        var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public let severity: Severity
+    /// A stable code scripts can filter on: `above-legal-cap`, `unlicensed`, `status-ended`, …
+    public let code: String
+    public let provider: String?
+    public let file: String
+    public let message: String
+
+    public var description: String {
+        "\(severity.rawValue): \(file): \(provider.map { "\($0): " } ?? "")\(message) [\(code)]"
+    }
+}
+
+/// Checks a catalog for what a maintainer must fix or know before publishing it.
+///
+/// Rules: every file loads (schema and L1–L9, reported as `invalid`); no duplicate ids; offers at the top of each
+/// published range stay under the legal caps for the licence kind on the lint date; a licence and a source for every
+/// priced figure; status dates that still cover the lint date and announce changes; every offered term (with every
+/// repayment method) can be priced for the smallest and largest amount.
+public struct CatalogLinter: Sendable {
+    /// The date rules are judged on (caps in force, status periods).
+    public var date: CalendarDate
+
+    public init(date: CalendarDate) { self.date = date }
+
+    /// Lints a directory: per-file problems, then catalog-wide rules over the providers that loaded.
+    public func lint(
+        directory: String,
+        schemaPath: String? = nil,
+        loader: CatalogLoader = CatalogLoader()
+    ) -> [LintFinding] {
+        var findings: [LintFinding] = []
+        let schema: ProviderSchema
+        do {
+            schema = try ProviderSchema(contentsOf: schemaPath ?? CatalogLoader.defaultSchemaPath(for: directory))
+        } catch {
+            return error.issues.map {
+                LintFinding(severity: .error, code: "invalid", provider: nil, file: $0.file, message: $0.description)
+            }
+        }
+        let files: [String]
+        do {
+            files = try loader.xmlFiles(in: directory)
+        } catch {
+            return error.issues.map {
+                LintFinding(severity: .error, code: "invalid", provider: nil, file: $0.file, message: $0.description)
+            }
+        }
+        let checks = loader.check(files: files, schema: schema)
+        for check in checks {
+            for issue in check.issues {
+                findings.append(
+                    LintFinding(
+                        severity: .error,
+                        code: "invalid",
+                        provider: nil,
+                        file: check.file,
+                        message: issue.description
+                    )
+                )
+            }
+        }
+        let (caps, _, capsIssues) = loader.loadCaps(directory: directory)
+        for issue in capsIssues {
+            findings.append(
+                LintFinding(
+                    severity: .error,
+                    code: "invalid",
+                    provider: nil,
+                    file: issue.file,
+                    message: issue.description
+                )
+            )
+        }
+        if caps.caps.isEmpty {
+            findings.append(
+                LintFinding(
+                    severity: .warning,
+                    code: "no-legal-caps",
+                    provider: nil,
+                    file: CatalogLoader.capsPath(for: directory),
+                    message: "no legal caps are defined, so no offer can be checked against them"
+                )
+            )
+        }
+        var firstFile: [ProviderID: String] = [:]
+        for check in checks {
+            guard let provider = check.provider else { continue }
+            if let other = firstFile[provider.id] {
+                findings.append(
+                    LintFinding(
+                        severity: .error,
+                        code: "duplicate-id",
+                        provider: provider.id.rawValue,
+                        file: check.file,
+                        message: "id already used by \(other)"
+                    )
+                )
+                continue
+            }
+            firstFile[provider.id] = check.file
+            findings += lint(provider, file: check.file, caps: caps)
+        }
+        return findings.sorted {
+            ($0.severity, $0.file, $0.code, $0.message) < ($1.severity, $1.file, $1.code, $1.message)
+        }
+    }
+
+    /// The rules for one provider that loaded.
+    public func lint(_ provider: ProviderDescription, file: String, caps: LegalCapTable) -> [LintFinding] {
+        var findings: [LintFinding] = []
+        func add(_ severity: LintFinding.Severity, _ code: String, _ message: String) {
+            findings.append(
+                LintFinding(
+                    severity: severity,
+                    code: code,
+                    provider: provider.id.rawValue,
+                    file: file,
+                    message: message
+                )
+            )
+        }
+        if !provider.licence.isLicensed {
+            add(
+                .warning,
+                "unlicensed",
+                "no lending licence: Backstop never recommends it (kept so the licence gate can refuse it)"
+            )
+        } else if provider.licence.regulator == nil {
+            add(.info, "licence-regulator", "the licence names no regulator")
+        }
+        for figure in ["licence", "limits", "terms"] where provider.figureSources[figure] == nil {
+            add(.warning, "missing-source", "\(figure) has no source")
+        }
+        if provider.sources.isEmpty { add(.error, "missing-source", "no sources at all") }
+        let referenced = Set(provider.figureSources.values)
+        for source in provider.sources where !referenced.contains(source.id) {
+            add(
+                .info,
+                "unreferenced-source",
+                "source \(source.id) is not cited by any figure (only, perhaps, in the notes)"
+            )
+        }
+        // Status dates.
+        let state = provider.state(on: date)
+        if provider.status.allSatisfy({ $0.from > date }) {
+            add(.warning, "status-not-started", "no status period has started by \(date): the provider is unavailable")
+        } else if provider.status.last(where: { $0.from <= date }).map({ !$0.covers(date) }) == true {
+            add(
+                .error,
+                "status-ended",
+                "the last status period ended before \(date) and no later one follows: state it"
+            )
+        } else if state != .open {
+            add(.info, "status-not-open", "\(state.rawValue) on \(date)")
+        }
+        for period in provider.status where period.from > date {
+            add(.info, "status-change", "becomes \(period.state.rawValue) on \(period.from)")
+        }
+        // Every term and method can be priced, and the top of the range stays under the caps.
+        let amounts = [provider.minAmount, provider.maxAmount]
+        for term in provider.terms {
+            guard let rule = provider.pricingRule(forTerm: term) else {
+                add(.error, "term-not-servable", "the \(term)-month term has no pricing")
+                continue
+            }
+            for method in provider.methods {
+                for amount in amounts {
+                    let terms = LoanTerms(
+                        amount: amount,
+                        termMonths: term,
+                        pricing: rule.pricing(atRisk: 1),
+                        method: method,
+                        startDate: date
+                    )
+                    do {
+                        _ = try CostEngine.quote(terms)
+                    } catch {
+                        add(
+                            .error,
+                            "term-not-servable",
+                            "\(term) months, \(method.rawValue), \(amount.formatted): \(error)"
+                        )
+                    }
+                }
+            }
+            let sample = max(provider.minAmount, min(provider.maxAmount, Money(minorUnits: 1_000_000)))
+            guard let method = provider.methods.first,
+                let quote = try? CostEngine.quote(
+                    LoanTerms(
+                        amount: sample,
+                        termMonths: term,
+                        pricing: rule.pricing(atRisk: 1),
+                        method: method,
+                        startDate: date
+                    )
+                )
+            else { continue }
+            for cap in caps.caps(for: provider.licence.kind, on: date) where quote.nominalAPR > cap.maxAPRPercent {
+                add(
+                    cap.effect == .exclude ? .error : .warning,
+                    cap.effect == .exclude ? "above-legal-cap" : "above-court-ceiling",
+                    "\(term) months at the top of its range costs \(quote.nominalAPR)% APR on \(sample.formatted), above "
+                        + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
+                )
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,352 @@
+import BackstopCore
+internal import CLibXML2
+import Foundation
+
+/// Reads one schema-valid provider document into a ``ProviderDescription``, checking the rules the XSD cannot
+/// express (L1–L9 in the schema header). Pointers never leave this type's functions.
+struct ProviderXMLReader {
+    let file: String
+    /// The file name without `.xml`, for rule L9 (nil to skip, e.g. for documents not read from a file).
+    let expectedID: String?
+    var issues: [CatalogIssue] = []
+
+    init(file: String, expectedID: String?) {
+        self.file = file
+        self.expectedID = expectedID
+    }
+
+    mutating func read(_ document: xmlDocPtr) -> ProviderDescription? {
+        guard let root = xmlDocGetRootElement(document) else {
+            fail(nil, "the document has no root element")
+            return nil
+        }
+        let id = attribute(root, "id") ?? ""
+        if let expectedID, id != expectedID {
+            fail(root, "provider id \"\(id)\" must equal the file name \"\(expectedID).xml\" (rule L9)")
+        }
+        var names: [(String, String)] = []
+        var operatorName = ""
+        var licence = Licence(kind: .none)
+        var channel = ""
+        var productKind = ProductKind.cashLoan
+        var purposes: [LoanPurpose] = []
+        var minAmount = Money.zero()
+        var maxAmount = Money.zero()
+        var terms: [Int] = []
+        var pricing: [PricingRule] = []
+        var methods: [RepaymentMethod] = []
+        var eligibility = EligibilityRules()
+        var status: [StatusPeriod] = []
+        var sources: [SourceReference] = []
+        var figureSources: [String: String] = [:]
+        var notes = ""
+
+        for node in elements(root) {
+            switch name(node) {
+            case "name": names.append((attribute(node, "lang") ?? "", text(node)))
+            case "operator": operatorName = text(node)
+            case "licence":
+                licence = Licence(
+                    kind: LicenceKind(rawValue: attribute(node, "kind") ?? "") ?? .none,
+                    regulator: attribute(node, "regulator"),
+                    number: attribute(node, "number")
+                )
+                if licence.kind == .none, licence.regulator != nil || licence.number != nil {
+                    fail(
+                        node,
+                        "an unlicensed provider (kind=\"none\") cannot name a regulator or licence number (rule L2)"
+                    )
+                }
+                figureSources["licence"] = attribute(node, "source")
+            case "channel": channel = text(node)
+            case "product": productKind = ProductKind(rawValue: attribute(node, "kind") ?? "") ?? .cashLoan
+            case "purposes": purposes = elements(node).compactMap { LoanPurpose(rawValue: text($0)) }
+            case "limits":
+                minAmount = money(node, "min")
+                maxAmount = money(node, "max")
+                if minAmount > maxAmount {
+                    fail(node, "limits min \(minAmount.plainString) is above max \(maxAmount.plainString) (rule L3)")
+                }
+                figureSources["limits"] = attribute(node, "source")
+            case "terms":
+                terms = elements(node).compactMap { attribute($0, "months").flatMap { Int($0) } }
+                figureSources["terms"] = attribute(node, "source")
+            case "pricing":
+                if let rule = readPricing(node, figureSources: &figureSources) { pricing.append(rule) }
+            case "repayment": methods = elements(node).compactMap { RepaymentMethod(rawValue: text($0)) }
+            case "eligibility": eligibility = readEligibility(node, figureSources: &figureSources)
+            case "status": status = readStatus(node)
+            case "sources":
+                sources = elements(node).map {
+                    SourceReference(
+                        id: attribute($0, "id") ?? "",
+                        url: attribute($0, "url") ?? "",
+                        retrieved: attribute($0, "retrieved").flatMap(CalendarDate.init(iso:)),
+                        title: text($0)
+                    )
+                }
+            case "notes": notes = text(node)
+            default: fail(node, "unexpected element <\(name(node))>")
+            }
+        }
+        if names.count != 2 || names[0].0 != "en" || names[1].0 != "zh" {
+            fail(root, "names must be given as <name lang=\"en\"> then <name lang=\"zh\"> (rule L1)")
+        }
+        checkPricingCoverage(root, pricing: pricing, terms: terms)
+        guard issues.isEmpty else { return nil }
+        return ProviderDescription(
+            id: ProviderID(rawValue: id),
+            nameEN: names.first?.1 ?? "",
+            nameZH: names.last?.1 ?? "",
+            operatorName: operatorName,
+            licence: licence,
+            channel: channel,
+            productKind: productKind,
+            purposes: purposes,
+            minAmount: minAmount,
+            maxAmount: maxAmount,
+            terms: terms,
+            pricing: pricing,
+            methods: methods,
+            eligibility: eligibility,
+            status: status,
+            sources: sources,
+            figureSources: figureSources,
+            notes: notes,
+            origin: file
+        )
+    }
+
+    private mutating func readPricing(_ node: xmlNodePtr, figureSources: inout [String: String]) -> PricingRule? {
+        let termList = attribute(node, "terms").map { $0.split(separator: " ").compactMap { Int($0) } }
+        let suffix = termList.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? ""
+        var rule = PricingRule(terms: termList, interest: .none)
+        for child in elements(node) {
+            let source = attribute(child, "source")
+            switch name(child) {
+            case "interest":
+                figureSources["interest" + suffix] = source
+                let kind = attribute(child, "kind") ?? "none"
+                let low = percent(child, "minPercent")
+                let high = percent(child, "maxPercent")
+                let dayCount = attribute(child, "dayCount").flatMap(DayCount.init(rawValue:))
+                if (kind == "daily") != (dayCount != nil) {
+                    fail(child, "dayCount is required for daily interest and only for it (rule L4)")
+                }
+                if (kind == "none") == (low != nil || high != nil) || (low == nil) != (high == nil) {
+                    fail(child, "minPercent and maxPercent are required unless kind=\"none\", and only then (rule L4)")
+                }
+                if let low, let high, low > high {
+                    fail(child, "interest minPercent \(low) is above maxPercent \(high) (rule L4)")
+                }
+                let l = low ?? 0
+                let h = high ?? 0
+                switch kind {
+                case "daily":
+                    rule.interest = .daily(
+                        RateRange(min: Rate(percent: l), max: Rate(percent: h)),
+                        dayCount: dayCount ?? .actual360
+                    )
+                case "monthly": rule.interest = .monthly(RateRange(min: Rate(percent: l), max: Rate(percent: h)))
+                case "annual": rule.interest = .annual(RateRange(min: Rate(percent: l), max: Rate(percent: h)))
+                default: rule.interest = .none
+                }
+            case "installmentFee":
+                figureSources["installmentFee" + suffix] = source
+                let low = percent(child, "minPercent") ?? 0
+                let high = percent(child, "maxPercent") ?? 0
+                if low > high { fail(child, "instalment fee minPercent \(low) is above maxPercent \(high) (rule L5)") }
+                rule.installmentFee =
+                    attribute(child, "basis") == "total"
+                    ? .total(RateRange(min: Rate(percent: low), max: Rate(percent: high)))
+                    : .perPeriod(RateRange(min: Rate(percent: low), max: Rate(percent: high)))
+            case "interestFreeDays":
+                figureSources["interestFreeDays" + suffix] = source
+                rule.interestFreeDays = attribute(child, "max").flatMap { Int($0) } ?? 0
+            case "upfrontFee":
+                figureSources["upfrontFee" + suffix] = source
+                if let value = percent(child, "percent") {
+                    rule.upfrontFee = .percent(value)
+                } else {
+                    rule.upfrontFee = .fixed(money(child, "amount"))
+                }
+            case "membershipFee":
+                figureSources["membershipFee" + suffix] = source
+                rule.monthlyMembershipFee = money(child, "monthly")
+            default: fail(child, "unexpected element <\(name(child))> in <pricing>")
+            }
+        }
+        return rule
+    }
+
+    private mutating func readEligibility(_ node: xmlNodePtr, figureSources: inout [String: String]) -> EligibilityRules
+    {
+        var rules = EligibilityRules()
+        for child in elements(node) {
+            let key = name(child)
+            if let source = attribute(child, "source") { figureSources["eligibility." + key] = source }
+            switch key {
+            case "minCreditScore": rules.minCreditScore = integer(child, "value")
+            case "maxOverdueCount":
+                if attribute(child, "months") == "24" {
+                    rules.maxOverdueCount24m = integer(child, "value")
+                } else {
+                    rules.maxOverdueCount12m = integer(child, "value")
+                }
+            case "maxDaysPastDue": rules.maxDaysPastDue = integer(child, "value")
+            case "noCurrentOverdue": rules.noCurrentOverdue = true
+            case "identityVerified": rules.identityVerified = true
+            case "age":
+                rules.minAge = integer(child, "min")
+                rules.maxAge = integer(child, "max")
+                if let low = rules.minAge, let high = rules.maxAge, low > high {
+                    fail(child, "age min \(low) is above max \(high) (rule L7)")
+                }
+            case "minMonthlyIncome": rules.minMonthlyIncome = money(child, "value")
+            case "maxDebtToIncome": rules.maxDebtToIncomePercent = percent(child, "percent")
+            case "requiresAccount": rules.requiredAccounts.append(PlatformAccount(rawValue: text(child)))
+            case "excludedWhen":
+                if let flag = attribute(child, "flag").flatMap(ExclusionFlag.init(rawValue:)) {
+                    rules.excludedWhen.append(flag)
+                }
+            default: fail(child, "unexpected element <\(key)> in <eligibility>")
+            }
+        }
+        return rules
+    }
+
+    private mutating func readStatus(_ node: xmlNodePtr) -> [StatusPeriod] {
+        var periods: [StatusPeriod] = []
+        for child in elements(node) {
+            guard let from = attribute(child, "from").flatMap(CalendarDate.init(iso:)),
+                let state = attribute(child, "state").flatMap(ProviderState.init(rawValue:))
+            else {
+                fail(child, "a status period needs a state and a real date in from=\"YYYY-MM-DD\"")
+                continue
+            }
+            let until = attribute(child, "until").flatMap(CalendarDate.init(iso:))
+            if let until, until < from {
+                fail(child, "status period ends (\(until)) before it starts (\(from)) (rule L8)")
+            }
+            if let previous = periods.last {
+                if from <= previous.from {
+                    fail(child, "status periods must be ordered by from: \(from) follows \(previous.from) (rule L8)")
+                } else if let end = previous.until, from <= end {
+                    fail(
+                        child,
+                        "status period from \(from) overlaps the previous one, which runs until \(end) (rule L8)"
+                    )
+                }
+            }
+            periods.append(StatusPeriod(state: state, from: from, until: until))
+        }
+        return periods
+    }
+
+    private mutating func checkPricingCoverage(_ root: xmlNodePtr, pricing: [PricingRule], terms: [Int]) {
+        var listed: Set<Int> = []
+        var defaults = 0
+        for rule in pricing {
+            guard let list = rule.terms else {
+                defaults += 1
+                continue
+            }
+            for month in list {
+                if !terms.contains(month) {
+                    fail(root, "pricing names a \(month)-month term that <terms> does not offer (rule L6)")
+                }
+                if !listed.insert(month).inserted {
+                    fail(root, "the \(month)-month term is priced twice (rule L6)")
+                }
+            }
+        }
+        if defaults > 1 { fail(root, "at most one <pricing> may omit terms=\"…\"; found \(defaults) (rule L6)") }
+        if defaults == 0 {
+            for month in terms where !listed.contains(month) {
+                fail(root, "the \(month)-month term has no <pricing> (rule L6)")
+            }
+        }
+    }
+
+    // MARK: - Tree access (schema-valid documents; no pointer escapes)
+
+    private mutating func fail(_ node: xmlNodePtr?, _ message: String) {
+        let line = node.map { Int(xmlGetLineNo($0)) }.flatMap { $0 > 0 ? $0 : nil }
+        issues.append(CatalogIssue(file: file, line: line, column: nil, rule: .semantic, message: message))
+    }
+
+    private func elements(_ node: xmlNodePtr) -> [xmlNodePtr] {
+        var result: [xmlNodePtr] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { result.append(current) }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    private func name(_ node: xmlNodePtr) -> String {
+        node.pointee.name.map { String(cString: $0) } ?? ""
+    }
+
+    /// An attribute's value read straight from the tree (no allocation to free), or nil.
+    private func attribute(_ node: xmlNodePtr, _ attributeName: String) -> String? {
+        var property = node.pointee.properties
+        while let current = property {
+            if let propertyName = current.pointee.name, String(cString: propertyName) == attributeName {
+                var value = ""
+                var child = current.pointee.children
+                while let text = child {
+                    if let content = text.pointee.content { value += String(cString: content) }
+                    child = text.pointee.next
+                }
+                return value.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            property = current.pointee.next
+        }
+        return nil
+    }
+
+    /// The element's text with whitespace collapsed (text and CDATA children only).
+    private func text(_ node: xmlNodePtr) -> String {
+        var value = ""
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+                let content = current.pointee.content
+            {
+                value += String(cString: content)
+            }
+            child = current.pointee.next
+        }
+        return value.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private mutating func integer(_ node: xmlNodePtr, _ attributeName: String) -> Int? {
+        guard let text = attribute(node, attributeName) else { return nil }
+        guard let value = Int(text) else {
+            fail(node, "\(attributeName)=\"\(text)\" must be a whole number")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func percent(_ node: xmlNodePtr, _ attributeName: String) -> Decimal? {
+        guard let text = attribute(node, attributeName) else { return nil }
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0 else {
+            fail(node, "\(attributeName)=\"\(text)\" must be a decimal percentage")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func money(_ node: xmlNodePtr, _ attributeName: String) -> Money {
+        let text = attribute(node, attributeName) ?? ""
+        do {
+            return try Money(parsing: text)
+        } catch {
+            fail(node, "\(attributeName)=\"\(text)\": \(error)")
+            return .zero()
+        }
+    }
+}

@@ -1,0 +1,343 @@
+internal import CLibXML2
+import Foundation
+
+/// Limits on untrusted XML. Documents beyond them are refused before or while parsing.
+public struct XMLLimits: Hashable, Sendable {
+    /// Largest file accepted, in bytes (default 1 MiB; a provider description is a few KiB).
+    public var maxBytes: Int
+    /// Deepest element nesting accepted (default 16; the provider schema needs 4).
+    public var maxDepth: Int
+
+    public init(maxBytes: Int = 1 << 20, maxDepth: Int = 16) {
+        self.maxBytes = maxBytes
+        self.maxDepth = maxDepth
+    }
+}
+
+/// libxml2 is initialised once per process, thread-safely, by this immutable global's lazy initialiser.
+private let libxml2Ready: Void = { xmlInitParser() }()
+
+/// Collects libxml2's structured errors for one parse or one validation. Reached from C callbacks through
+/// `ctxt->_private` or the validation context's user pointer; used by one thread only, for one call.
+final class ErrorCollector {
+    var issues: [CatalogIssue] = []
+    var policyViolation: String?
+    let file: String
+    let rule: CatalogIssue.Rule
+
+    init(file: String, rule: CatalogIssue.Rule) {
+        self.file = file
+        self.rule = rule
+    }
+
+    func record(_ error: UnsafePointer<xmlError>) {
+        let e = error.pointee
+        guard e.level != XML_ERR_WARNING else { return }
+        var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error \(e.code)"
+        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "{urn:backstop:provider:1}", with: "")
+        let line = e.line > 0 ? Int(e.line) : nil
+        // Parser errors carry the column in int2; schema validation errors know only the node's line.
+        let column = rule == .syntax && e.int2 > 0 ? Int(e.int2) : nil
+        issues.append(CatalogIssue(file: file, line: line, column: column, rule: rule, message: message))
+    }
+
+    func refuse(_ what: String, line: Int?) {
+        if policyViolation == nil {
+            policyViolation = what
+            issues.append(CatalogIssue(file: file, line: line, column: nil, rule: .security, message: what))
+        }
+    }
+}
+
+// C callbacks: nonisolated global functions without captures. Each finds its collector through the context.
+
+private func collector(fromParserContext context: UnsafeMutableRawPointer?) -> ErrorCollector? {
+    guard let context else { return nil }
+    let ctxt = context.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let raw = ctxt.pointee._private else { return nil }
+    return Unmanaged<ErrorCollector>.fromOpaque(raw).takeUnretainedValue()
+}
+
+private func parserContext(_ context: UnsafeMutableRawPointer?) -> xmlParserCtxtPtr? {
+    context?.assumingMemoryBound(to: xmlParserCtxt.self)
+}
+
+private func currentLine(_ context: UnsafeMutableRawPointer?) -> Int? {
+    guard let ctxt = parserContext(context), let input = ctxt.pointee.input else { return nil }
+    return Int(input.pointee.line)
+}
+
+private let onStructuredParserError: xmlStructuredErrorFunc = { context, error in
+    guard let error, let collector = collector(fromParserContext: context) else { return }
+    collector.record(UnsafePointer(error))
+}
+
+private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
+    let root = name.map { String(cString: $0) } ?? "?"
+    collector(fromParserContext: context)?.refuse(
+        "DOCTYPE declarations are not allowed (found <!DOCTYPE \(root) …>): DTDs and entities are refused",
+        line: currentLine(context)
+    )
+    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+}
+
+private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _ in
+    let entity = name.map { String(cString: $0) } ?? "?"
+    collector(fromParserContext: context)?.refuse(
+        "entity declarations are not allowed (found \(entity))",
+        line: currentLine(context)
+    )
+    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+}
+
+private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, _ in
+    let name = target.map { String(cString: $0) } ?? "?"
+    collector(fromParserContext: context)?.refuse(
+        "processing instructions are not allowed (found <?\(name) …?>)",
+        line: currentLine(context)
+    )
+    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+}
+
+private let onReference: referenceSAXFunc = { context, name in
+    let entity = name.map { String(cString: $0) } ?? "?"
+    collector(fromParserContext: context)?.refuse(
+        "entity references are not allowed (found &\(entity);)",
+        line: currentLine(context)
+    )
+    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+}
+
+private let onStructuredValidationError: xmlStructuredErrorFunc = { context, error in
+    guard let context, let error else { return }
+    Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue().record(UnsafePointer(error))
+}
+
+/// A compiled XML Schema. libxml2 documents a compiled schema as read-only during validation, and every
+/// validation here makes its own validation context, so one schema may serve several threads.
+final class CompiledSchema: @unchecked Sendable {
+    // @unchecked: the two pointers are written once in init and freed in deinit; between those, libxml2 only
+    // reads the schema (xmlSchemaValidateDoc takes it through a per-call xmlSchemaValidCtxt), so concurrent use
+    // from several threads is safe. Nothing else can reach the pointers: they are private to this class.
+    private let document: xmlDocPtr
+    fileprivate let schema: xmlSchemaPtr
+
+    /// Parses (with the same safe parser as the catalog) and compiles an XSD.
+    init(data: Data, file: String, limits: XMLLimits) throws(CatalogError) {
+        _ = libxml2Ready
+        var document: xmlDocPtr?
+        let issues = SafeXML.parse(
+            data,
+            file: file,
+            limits: XMLLimits(maxBytes: max(limits.maxBytes, 4 << 20), maxDepth: 64)
+        ) {
+            document = $0
+            return false  // keep the document: the compiled schema points into it
+        }
+        guard let document, issues.isEmpty else {
+            throw CatalogError(
+                issues: issues.isEmpty
+                    ? [
+                        CatalogIssue(
+                            file: file,
+                            line: nil,
+                            column: nil,
+                            rule: .schema,
+                            message: "schema could not be parsed"
+                        )
+                    ] : issues
+            )
+        }
+        let collector = ErrorCollector(file: file, rule: .schema)
+        let parserContext = xmlSchemaNewDocParserCtxt(document)
+        let box = Unmanaged.passUnretained(collector).toOpaque()
+        xmlSchemaSetParserStructuredErrors(parserContext, onStructuredValidationError, box)
+        let compiled = parserContext.flatMap { xmlSchemaParse($0) }
+        xmlSchemaFreeParserCtxt(parserContext)
+        guard let compiled else {
+            xmlFreeDoc(document)
+            throw CatalogError(
+                issues: collector.issues.isEmpty
+                    ? [
+                        CatalogIssue(
+                            file: file,
+                            line: nil,
+                            column: nil,
+                            rule: .schema,
+                            message: "the XSD does not compile"
+                        )
+                    ]
+                    : collector.issues
+            )
+        }
+        self.document = document
+        self.schema = compiled
+    }
+
+    deinit {
+        xmlSchemaFree(schema)
+        xmlFreeDoc(document)
+    }
+}
+
+/// The hostile-input-safe parser: no network, no DTD, no entities, no processing instructions, bounded size and
+/// depth, errors collected per context with file, line and column.
+enum SafeXML {
+    /// Parses `data`, validates it against `schema` when given, and hands the root element to `body` while the
+    /// document is alive. `body` returns whether the document should be freed (always true outside this file).
+    /// - Returns: the issues found; empty when `body` ran on a valid document.
+    static func parse(
+        _ data: Data,
+        file: String,
+        limits: XMLLimits,
+        schema: CompiledSchema? = nil,
+        body: (xmlDocPtr) -> Bool
+    ) -> [CatalogIssue] {
+        _ = libxml2Ready
+        guard data.count <= limits.maxBytes else {
+            return [
+                CatalogIssue(
+                    file: file,
+                    line: nil,
+                    column: nil,
+                    rule: .security,
+                    message: "file is \(data.count) bytes, over the \(limits.maxBytes)-byte limit"
+                )
+            ]
+        }
+        guard !data.isEmpty else {
+            return [CatalogIssue(file: file, line: 1, column: 1, rule: .syntax, message: "file is empty")]
+        }
+        guard let ctxt = xmlNewParserCtxt() else {
+            return [
+                CatalogIssue(
+                    file: file,
+                    line: nil,
+                    column: nil,
+                    rule: .io,
+                    message: "libxml2 could not allocate a parser"
+                )
+            ]
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+        let collector = ErrorCollector(file: file, rule: .syntax)
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        ctxt.pointee._private = box.toOpaque()
+        if let sax = ctxt.pointee.sax {
+            sax.pointee.serror = onStructuredParserError
+            sax.pointee.internalSubset = onInternalSubset
+            sax.pointee.externalSubset = onInternalSubset
+            sax.pointee.entityDecl = onEntityDeclaration
+            sax.pointee.unparsedEntityDecl = nil
+            sax.pointee.processingInstruction = onProcessingInstruction
+            sax.pointee.reference = onReference
+        }
+        // NONET: no network. No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE, no
+        // HUGE (libxml2 keeps its own depth and text-size limits). BIG_LINES: real line numbers past 65535.
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue
+        )
+        let document: xmlDocPtr? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            return xmlCtxtReadMemory(
+                ctxt,
+                base.assumingMemoryBound(to: CChar.self),
+                Int32(raw.count),
+                file,
+                nil,
+                options
+            )
+        }
+        var freeDocument = true
+        defer { if freeDocument, let document { xmlFreeDoc(document) } }
+        if collector.policyViolation != nil { return collector.issues }
+        guard let document, ctxt.pointee.wellFormed != 0, collector.issues.isEmpty else {
+            return collector.issues.isEmpty
+                ? [CatalogIssue(file: file, line: nil, column: nil, rule: .syntax, message: "not well-formed XML")]
+                : collector.issues
+        }
+        // The tree must not carry anything the SAX callbacks should have refused, nor be deeper than allowed.
+        if let problem = inspect(document, maxDepth: limits.maxDepth) {
+            return [
+                CatalogIssue(file: file, line: problem.line, column: nil, rule: .security, message: problem.message)
+            ]
+        }
+        if let schema {
+            let validation = ErrorCollector(file: file, rule: .schema)
+            guard let vctxt = xmlSchemaNewValidCtxt(schema.schema) else {
+                return [
+                    CatalogIssue(
+                        file: file,
+                        line: nil,
+                        column: nil,
+                        rule: .io,
+                        message: "libxml2 could not allocate a validator"
+                    )
+                ]
+            }
+            defer { xmlSchemaFreeValidCtxt(vctxt) }
+            let validationBox = Unmanaged.passRetained(validation)
+            defer { validationBox.release() }
+            xmlSchemaSetValidStructuredErrors(vctxt, onStructuredValidationError, validationBox.toOpaque())
+            let result = xmlSchemaValidateDoc(vctxt, document)
+            if result != 0 {
+                // libxml2 keeps validating after a structural error and may add consequential ones; the first is
+                // the cause, and all are reported in document order.
+                return validation.issues.isEmpty
+                    ? [
+                        CatalogIssue(
+                            file: file,
+                            line: nil,
+                            column: nil,
+                            rule: .schema,
+                            message: "not valid against the provider schema"
+                        )
+                    ]
+                    : validation.issues
+            }
+        }
+        freeDocument = body(document)
+        return []
+    }
+
+    /// Finds DTD nodes, entity references, processing instructions or excessive depth in a parsed tree.
+    private static func inspect(_ document: xmlDocPtr, maxDepth: Int) -> (line: Int?, message: String)? {
+        var node = document.pointee.children
+        while let current = node {
+            if current.pointee.type == XML_DTD_NODE { return (nil, "DOCTYPE declarations are not allowed") }
+            if current.pointee.type == XML_PI_NODE {
+                return (Int(xmlGetLineNo(current)), "processing instructions are not allowed")
+            }
+            node = current.pointee.next
+        }
+        guard let root = xmlDocGetRootElement(document) else { return (nil, "the document has no root element") }
+        // Iterative depth-first walk (no recursion on untrusted depth).
+        var stack: [(xmlNodePtr, Int)] = [(root, 1)]
+        while let (current, depth) = stack.popLast() {
+            switch current.pointee.type {
+            case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:
+                return (Int(xmlGetLineNo(current)), "entity references are not allowed")
+            case XML_PI_NODE:
+                return (Int(xmlGetLineNo(current)), "processing instructions are not allowed")
+            case XML_XINCLUDE_START, XML_XINCLUDE_END:
+                return (Int(xmlGetLineNo(current)), "XInclude is not allowed")
+            case XML_ELEMENT_NODE:
+                if depth > maxDepth {
+                    return (
+                        Int(xmlGetLineNo(current)), "elements are nested \(depth) deep, over the limit of \(maxDepth)"
+                    )
+                }
+            default: break
+            }
+            var child = current.pointee.children
+            while let next = child {
+                stack.append((next, depth + 1))
+                child = next.pointee.next
+            }
+        }
+        return nil
+    }
+}

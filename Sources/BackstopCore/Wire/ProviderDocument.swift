@@ -1,0 +1,199 @@
+public import Foundation
+
+extension ProviderDescription {
+    /// The range of nominal APRs (percent, 2 decimals) this provider's published prices give for a sample amount
+    /// (¥10,000 clamped to its limits) over every offered term with its first repayment method: the best profile
+    /// at the low end, the riskiest at the high end. Fees are included; nil when nothing can be priced.
+    public func aprRange(on date: CalendarDate) -> (min: Decimal, max: Decimal)? {
+        let sample = max(minAmount, min(maxAmount, Money(minorUnits: 1_000_000, currency: minAmount.currency)))
+        guard let method = methods.first else { return nil }
+        var low: Decimal?
+        var high: Decimal?
+        for term in terms {
+            guard let rule = pricingRule(forTerm: term) else { continue }
+            for position: Decimal in [0, 1] {
+                let terms = LoanTerms(
+                    amount: sample,
+                    termMonths: term,
+                    pricing: rule.pricing(atRisk: position),
+                    method: method,
+                    startDate: date
+                )
+                guard let quote = try? CostEngine.quote(terms) else { continue }
+                low = Swift.min(low ?? quote.nominalAPR, quote.nominalAPR)
+                high = Swift.max(high ?? quote.nominalAPR, quote.nominalAPR)
+            }
+        }
+        guard let low, let high else { return nil }
+        return (low, high)
+    }
+}
+
+/// The JSON form of a provider (`backstop providers show --format json`, `GET /v1/providers/{id}`).
+public struct ProviderDocument: Codable, Sendable, Hashable {
+    public struct Names: Codable, Sendable, Hashable {
+        public let en: String
+        public let zh: String
+    }
+
+    public struct Limits: Codable, Sendable, Hashable {
+        public let currency: String
+        public let min: Money
+        public let max: Money
+    }
+
+    public struct RateRangeDocument: Codable, Sendable, Hashable {
+        public let kind: String
+        public let dayCount: String?
+        public let minPercent: Decimal?
+        public let maxPercent: Decimal?
+    }
+
+    public struct PricingDocument: Codable, Sendable, Hashable {
+        public let terms: [Int]?
+        public let interest: RateRangeDocument
+        public let installmentFee: RateRangeDocument?
+        public let interestFreeDays: Int
+        public let upfrontFeePercent: Decimal?
+        public let upfrontFeeAmount: Money?
+        public let monthlyMembershipFee: Money?
+    }
+
+    public struct EligibilityDocument: Codable, Sendable, Hashable {
+        public let minCreditScore: Int?
+        public let maxOverdueCount12m: Int?
+        public let maxOverdueCount24m: Int?
+        public let maxDaysPastDue: Int?
+        public let noCurrentOverdue: Bool
+        public let identityVerified: Bool
+        public let minAge: Int?
+        public let maxAge: Int?
+        public let minMonthlyIncome: Money?
+        public let maxDebtToIncomePercent: Decimal?
+        public let requiresAccount: [String]
+        public let excludedWhen: [String]
+    }
+
+    public let id: String
+    public let name: Names
+    public let `operator`: String
+    public let licence: Licence
+    public let licensed: Bool
+    public let channel: String
+    public let product: String
+    public let purposes: [LoanPurpose]
+    public let limits: Limits
+    public let terms: [Int]
+    public let pricing: [PricingDocument]
+    public let repayment: [RepaymentMethod]
+    public let eligibility: EligibilityDocument
+    public let status: [StatusPeriod]
+    /// The state on the date the document was made.
+    public let state: ProviderState
+    public let stateDate: CalendarDate
+    /// Nominal APR range in percent for a ¥10,000 sample (see ``ProviderDescription/aprRange(on:)``).
+    public let aprMin: Decimal?
+    public let aprMax: Decimal?
+    public let sources: [SourceReference]
+    public let figureSources: [String: String]
+    public let notes: String
+
+    public init(_ p: ProviderDescription, on date: CalendarDate) {
+        id = p.id.rawValue
+        name = Names(en: p.nameEN, zh: p.nameZH)
+        self.operator = p.operatorName
+        licence = p.licence
+        licensed = p.licence.isLicensed
+        channel = p.channel
+        product = p.productKind.rawValue
+        purposes = p.purposes
+        limits = Limits(currency: p.minAmount.currency.code, min: p.minAmount, max: p.maxAmount)
+        terms = p.terms
+        pricing = p.pricing.map { rule in
+            let interest: RateRangeDocument
+            switch rule.interest {
+            case .none: interest = RateRangeDocument(kind: "none", dayCount: nil, minPercent: nil, maxPercent: nil)
+            case .daily(let r, let dayCount):
+                interest = RateRangeDocument(
+                    kind: "daily",
+                    dayCount: dayCount.rawValue,
+                    minPercent: r.min.percent,
+                    maxPercent: r.max.percent
+                )
+            case .monthly(let r):
+                interest = RateRangeDocument(
+                    kind: "monthly",
+                    dayCount: nil,
+                    minPercent: r.min.percent,
+                    maxPercent: r.max.percent
+                )
+            case .annual(let r):
+                interest = RateRangeDocument(
+                    kind: "annual",
+                    dayCount: nil,
+                    minPercent: r.min.percent,
+                    maxPercent: r.max.percent
+                )
+            }
+            var fee: RateRangeDocument?
+            switch rule.installmentFee {
+            case .perPeriod(let r):
+                fee = RateRangeDocument(
+                    kind: "per-period",
+                    dayCount: nil,
+                    minPercent: r.min.percent,
+                    maxPercent: r.max.percent
+                )
+            case .total(let r):
+                fee = RateRangeDocument(
+                    kind: "total",
+                    dayCount: nil,
+                    minPercent: r.min.percent,
+                    maxPercent: r.max.percent
+                )
+            case nil: fee = nil
+            }
+            var percent: Decimal?
+            var amount: Money?
+            switch rule.upfrontFee {
+            case .percent(let value): percent = value
+            case .fixed(let value): amount = value
+            case nil: break
+            }
+            return PricingDocument(
+                terms: rule.terms,
+                interest: interest,
+                installmentFee: fee,
+                interestFreeDays: rule.interestFreeDays,
+                upfrontFeePercent: percent,
+                upfrontFeeAmount: amount,
+                monthlyMembershipFee: rule.monthlyMembershipFee
+            )
+        }
+        repayment = p.methods
+        let e = p.eligibility
+        eligibility = EligibilityDocument(
+            minCreditScore: e.minCreditScore,
+            maxOverdueCount12m: e.maxOverdueCount12m,
+            maxOverdueCount24m: e.maxOverdueCount24m,
+            maxDaysPastDue: e.maxDaysPastDue,
+            noCurrentOverdue: e.noCurrentOverdue,
+            identityVerified: e.identityVerified,
+            minAge: e.minAge,
+            maxAge: e.maxAge,
+            minMonthlyIncome: e.minMonthlyIncome,
+            maxDebtToIncomePercent: e.maxDebtToIncomePercent,
+            requiresAccount: e.requiredAccounts.map(\.rawValue),
+            excludedWhen: e.excludedWhen.map(\.rawValue)
+        )
+        status = p.status
+        state = p.state(on: date)
+        stateDate = date
+        let range = p.aprRange(on: date)
+        aprMin = range?.min
+        aprMax = range?.max
+        sources = p.sources
+        figureSources = p.figureSources
+        notes = p.notes
+    }
+}
