@@ -47,6 +47,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "BackstopCatalogTests",
+            dependencies: ["BackstopCatalog", "BackstopCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "BackstopCLITests",
             // `backstop` is a dependency so that the real binary is built next to the tests, which run it.
             dependencies: ["BackstopCLI", "BackstopCore", "backstop"],

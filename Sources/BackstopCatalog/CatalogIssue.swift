@@ -1,7 +1,7 @@
 /// One problem in a catalog file: where it is and which rule it breaks.
 ///
 /// `providers/acme.xml:14:7: [schema] Element 'limits', attribute 'min': 'abc' is not a valid value of the atomic type 'Yuan'.`
-public struct CatalogIssue: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct CatalogIssue: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// Which family of rule was broken.
     public enum Rule: String, Hashable, Sendable, Codable {
         /// Not well-formed XML (libxml2's parser).

@@ -211,7 +211,7 @@ public struct CatalogLinter: Sendable {
             else { continue }
             for cap in caps.caps(for: provider.licence.kind, on: date) where quote.nominalAPR > cap.maxAPRPercent {
                 add(
-                    cap.effect == .exclude ? .error : .warning,
+                    cap.effect == .exclude ? .error : .info,
                     cap.effect == .exclude ? "above-legal-cap" : "above-court-ceiling",
                     "\(term) months at the top of its range costs \(quote.nominalAPR)% APR on \(sample.formatted), above "
                         + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"

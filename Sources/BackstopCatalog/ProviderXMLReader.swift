@@ -25,6 +25,8 @@ struct ProviderXMLReader {
             fail(root, "provider id \"\(id)\" must equal the file name \"\(expectedID).xml\" (rule L9)")
         }
         var names: [(String, String)] = []
+        var firstName: xmlNodePtr?
+        var pricingNodes: [xmlNodePtr] = []
         var operatorName = ""
         var licence = Licence(kind: .none)
         var channel = ""
@@ -43,7 +45,9 @@ struct ProviderXMLReader {
 
         for node in elements(root) {
             switch name(node) {
-            case "name": names.append((attribute(node, "lang") ?? "", text(node)))
+            case "name":
+                names.append((attribute(node, "lang") ?? "", text(node)))
+                if firstName == nil { firstName = node }
             case "operator": operatorName = text(node)
             case "licence":
                 licence = Licence(
@@ -72,10 +76,13 @@ struct ProviderXMLReader {
                 terms = elements(node).compactMap { attribute($0, "months").flatMap { Int($0) } }
                 figureSources["terms"] = attribute(node, "source")
             case "pricing":
-                if let rule = readPricing(node, figureSources: &figureSources) { pricing.append(rule) }
+                if let rule = readPricing(node, figureSources: &figureSources) {
+                    pricing.append(rule)
+                    pricingNodes.append(node)
+                }
             case "repayment": methods = elements(node).compactMap { RepaymentMethod(rawValue: text($0)) }
             case "eligibility": eligibility = readEligibility(node, figureSources: &figureSources)
-            case "status": status = readStatus(node)
+            case "status": status = readStatus(node, figureSources: &figureSources)
             case "sources":
                 sources = elements(node).map {
                     SourceReference(
@@ -90,9 +97,9 @@ struct ProviderXMLReader {
             }
         }
         if names.count != 2 || names[0].0 != "en" || names[1].0 != "zh" {
-            fail(root, "names must be given as <name lang=\"en\"> then <name lang=\"zh\"> (rule L1)")
+            fail(firstName ?? root, "names must be given as <name lang=\"en\"> then <name lang=\"zh\"> (rule L1)")
         }
-        checkPricingCoverage(root, pricing: pricing, terms: terms)
+        checkPricingCoverage(root, pricing: Array(zip(pricing, pricingNodes)), terms: terms)
         guard issues.isEmpty else { return nil }
         return ProviderDescription(
             id: ProviderID(rawValue: id),
@@ -118,7 +125,9 @@ struct ProviderXMLReader {
     }
 
     private mutating func readPricing(_ node: xmlNodePtr, figureSources: inout [String: String]) -> PricingRule? {
-        let termList = attribute(node, "terms").map { $0.split(separator: " ").compactMap { Int($0) } }
+        let termList = attribute(node, "terms").map {
+            $0.split(whereSeparator: { $0.isWhitespace }).compactMap { Int($0) }
+        }
         let suffix = termList.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? ""
         var rule = PricingRule(terms: termList, interest: .none)
         for child in elements(node) {
@@ -183,11 +192,12 @@ struct ProviderXMLReader {
     {
         var rules = EligibilityRules()
         for child in elements(node) {
-            let key = name(child)
+            var key = name(child)
+            if key == "maxOverdueCount" { key += (attribute(child, "months") ?? "12") + "m" }
             if let source = attribute(child, "source") { figureSources["eligibility." + key] = source }
             switch key {
             case "minCreditScore": rules.minCreditScore = integer(child, "value")
-            case "maxOverdueCount":
+            case "maxOverdueCount12m", "maxOverdueCount24m":
                 if attribute(child, "months") == "24" {
                     rules.maxOverdueCount24m = integer(child, "value")
                 } else {
@@ -215,9 +225,12 @@ struct ProviderXMLReader {
         return rules
     }
 
-    private mutating func readStatus(_ node: xmlNodePtr) -> [StatusPeriod] {
+    private mutating func readStatus(_ node: xmlNodePtr, figureSources: inout [String: String]) -> [StatusPeriod] {
         var periods: [StatusPeriod] = []
         for child in elements(node) {
+            if let source = attribute(child, "source"), let from = attribute(child, "from") {
+                figureSources["status." + from] = source
+            }
             guard let from = attribute(child, "from").flatMap(CalendarDate.init(iso:)),
                 let state = attribute(child, "state").flatMap(ProviderState.init(rawValue:))
             else {
@@ -243,20 +256,20 @@ struct ProviderXMLReader {
         return periods
     }
 
-    private mutating func checkPricingCoverage(_ root: xmlNodePtr, pricing: [PricingRule], terms: [Int]) {
+    private mutating func checkPricingCoverage(_ root: xmlNodePtr, pricing: [(PricingRule, xmlNodePtr)], terms: [Int]) {
         var listed: Set<Int> = []
         var defaults = 0
-        for rule in pricing {
+        for (rule, node) in pricing {
             guard let list = rule.terms else {
                 defaults += 1
                 continue
             }
             for month in list {
                 if !terms.contains(month) {
-                    fail(root, "pricing names a \(month)-month term that <terms> does not offer (rule L6)")
+                    fail(node, "pricing names a \(month)-month term that <terms> does not offer (rule L6)")
                 }
                 if !listed.insert(month).inserted {
-                    fail(root, "the \(month)-month term is priced twice (rule L6)")
+                    fail(node, "the \(month)-month term is priced twice (rule L6)")
                 }
             }
         }

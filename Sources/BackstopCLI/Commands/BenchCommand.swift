@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackstopCatalog
 import BackstopCore
 import Foundation
 
@@ -7,8 +8,40 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (driven by the scripts in Benchmarks/).",
-        subcommands: [APRBench.self]
+        subcommands: [APRBench.self, CatalogBench.self]
     )
+
+    /// Loads a catalog directory (parse + validate + build providers) several times and reports the fastest.
+    struct CatalogBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catalog",
+            abstract: "Time loading a catalog directory: safe parse, XSD validation, semantic checks, providers."
+        )
+
+        @OptionGroup var catalog: CatalogOptions
+
+        @Option(help: "How many loads (the fastest is reported).")
+        var repeats: Int = 3
+
+        func run() throws {
+            let directory = try catalog.directory()
+            var best = Double.infinity
+            var loaded: Catalog?
+            for _ in 0..<max(1, repeats) {
+                let clock = ContinuousClock()
+                let started = clock.now
+                do {
+                    loaded = try CatalogLoader().load(directory: directory, schemaPath: catalog.schema)
+                } catch {
+                    throw failure(error.description, code: Exit.dataError)
+                }
+                let elapsed = clock.now - started
+                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            }
+            let count = loaded?.count ?? 0
+            print(#"{"providers": \#(count), "seconds": \#(best), "providersPerSecond": \#(Double(count) / best)}"#)
+        }
+    }
 
     /// Solves the periodic IRR of many equally spaced cash-flow sequences.
     struct APRBench: ParsableCommand {

@@ -1,0 +1,165 @@
+import BackstopCatalog
+import BackstopCore
+import Foundation
+import Testing
+
+struct CatalogLoaderTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    @Test func shippedCatalogLoadsAndEveryProviderQuotes() throws {
+        let catalog = try CatalogLoader().load(directory: Paths.providers)
+        #expect(catalog.count >= 13)
+        #expect(catalog.hash.hasPrefix("sha256:") && catalog.hash.count == 71)
+        for required in [
+            "wechat-weilidai", "jd-baitiao", "jd-jintiao", "meituan-jieqian", "duxiaoman-youqianhua",
+            "douyin-fangxinjie",
+        ] {
+            #expect(catalog.provider(ProviderID(rawValue: required)) != nil, "\(required) missing")
+        }
+        #expect(catalog.providers.filter { $0.productKind == .cardInstallment }.count >= 2)
+        #expect(catalog.providers.filter { $0.licence.kind == .consumerFinance }.count >= 2)
+        #expect(catalog.providers.filter { $0.licence.kind == .bank && $0.productKind == .cashLoan }.count >= 2)
+        #expect(catalog.providers.contains { !$0.licence.isLicensed })
+        let profile = UserProfile(id: "t", creditScore: 700)
+        for provider in catalog.providers {
+            #expect(!provider.sources.isEmpty && provider.notes.lowercased().contains("illustrative"), "\(provider.id)")
+            let term = try #require(provider.terms.first)
+            let amount = max(provider.minAmount, min(provider.maxAmount, try Money(parsing: "3000")))
+            let request = LoanRequest(amount: amount, termMonths: term, purpose: provider.purposes[0])
+            let offer = try #require(
+                DescribedProvider(provider).makeOffer(profile, request, on: day),
+                "\(provider.id) does not quote"
+            )
+            #expect(offer.quote.schedule.totalPrincipal == amount)
+            #expect(offer.isEstimate)
+        }
+    }
+
+    @Test(arguments: [
+        ("not-well-formed.xml", 7, Int?(27), CatalogIssue.Rule.syntax, "Opening and ending tag mismatch"),
+        ("bad-rate-value.xml", 20, nil, .schema, "'4,5' is not a valid value"),
+        ("unknown-licence-kind.xml", 6, nil, .schema, "'shadow-bank' is not an element of the set"),
+        ("missing-limits.xml", 12, nil, .schema, "Expected is ( limits )"),
+        ("names-out-of-order.xml", 3, nil, .semantic, "rule L1"),
+        ("unlicensed-with-regulator.xml", 6, nil, .semantic, "rule L2"),
+        ("limits-min-above-max.xml", 12, nil, .semantic, "limits min 300000.00 is above max 200000.00 (rule L3)"),
+        ("daily-without-day-count.xml", 20, nil, .semantic, "dayCount is required for daily interest"),
+        ("interest-min-above-max.xml", 20, nil, .semantic, "minPercent 0.06 is above maxPercent 0.05 (rule L4)"),
+        ("pricing-for-unoffered-term.xml", 18, nil, .semantic, "36-month term that <terms> does not offer (rule L6)"),
+        ("age-min-above-max.xml", 33, nil, .semantic, "age min 60 is above max 55 (rule L7)"),
+        ("overlapping-status.xml", 40, nil, .semantic, "overlaps the previous one"),
+        ("id-not-file-name.xml", 2, nil, .semantic, "must equal the file name \"id-not-file-name.xml\" (rule L9)"),
+        ("processing-instruction.xml", 2, nil, .security, "processing instructions are not allowed"),
+    ])
+    func invalidFixturesNameFileLineAndRule(
+        file: String,
+        line: Int,
+        column: Int?,
+        rule: CatalogIssue.Rule,
+        fragment: String
+    ) throws {
+        let path = try Paths.fixture("invalid/" + file)
+        let check = CatalogLoader().check(files: [path], schema: try .shipped())[0]
+        #expect(check.provider == nil)
+        let first = try #require(check.issues.first)
+        #expect(first.file == path)
+        #expect(first.line == line, "\(first)")
+        #expect(first.column == column, "\(first)")
+        #expect(first.rule == rule, "\(first)")
+        #expect(first.message.contains(fragment), "\(first)")
+        #expect(first.description.hasPrefix("\(path):\(line)"))
+    }
+
+    @Test func aBrokenCatalogIsRefusedWithEveryIssueOfEveryFile() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try CatalogLoader().load(directory: directory.path)
+        try Data("<provider".utf8).write(to: directory.appendingPathComponent("jd-jintiao.xml"))
+        let weilidai = directory.appendingPathComponent("wechat-weilidai.xml")
+        let text = try String(contentsOf: weilidai, encoding: .utf8).replacingOccurrences(
+            of: "max=\"200000\"",
+            with: "max=\"lots\""
+        )
+        try Data(text.utf8).write(to: weilidai)
+        let error = #expect(throws: CatalogError.self) { try CatalogLoader().load(directory: directory.path) }
+        let files = Set(error?.issues.map { ($0.file as NSString).lastPathComponent } ?? [])
+        #expect(files == ["jd-jintiao.xml", "wechat-weilidai.xml"])
+        #expect(error?.description.contains("catalog refused") == true)
+        // The caller still holds its good snapshot; nothing was mutated.
+        #expect(good.count >= 13)
+    }
+
+    @Test func hashNamesTheContent() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try CatalogLoader().load(directory: directory.path)
+        let again = try CatalogLoader().load(directory: directory.path)
+        #expect(first.hash == again.hash)
+        let shipped = try CatalogLoader().load(directory: Paths.providers)
+        #expect(first.hash == shipped.hash, "the hash depends on content, not on the directory")
+        let file = directory.appendingPathComponent("ccb-kuaidai.xml")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: "</notes>",
+            with: " Edited.</notes>"
+        )
+        try Data(text.utf8).write(to: file)
+        #expect(try CatalogLoader().load(directory: directory.path).hash != first.hash)
+    }
+
+    @Test func loadingFromSeveralThreadsAtOnceGivesTheSameCatalog() async throws {
+        let reference = try CatalogLoader().load(directory: Paths.providers)
+        let results = try await withThrowingTaskGroup(of: Catalog.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try CatalogLoader().load(directory: Paths.providers) }
+            }
+            // Broken documents parsed at the same time must not mix their errors into the good loads.
+            group.addTask {
+                let schema = try ProviderSchema.shipped()
+                for _ in 0..<20 {
+                    let check = CatalogLoader().check(
+                        data: Data("<provider><oops></provider>".utf8),
+                        file: "bad.xml",
+                        schema: schema
+                    )
+                    #expect(check.issues.first?.rule == .syntax)
+                }
+                return reference
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 9)
+        #expect(results.allSatisfy { $0 == reference })
+    }
+
+    @Test func xmllintAgreesWithTheLoaderOnEverySchemaVerdict() throws {
+        let schema = try ProviderSchema.shipped()
+        var files = try CatalogLoader().xmlFiles(in: Paths.providers)
+        files += try CatalogLoader().xmlFiles(in: Paths.fixture("valid"))
+        files += try CatalogLoader().xmlFiles(in: Paths.fixture("invalid"))
+        for file in files {
+            let ours = CatalogLoader().check(files: [file], schema: schema)[0]
+            let theirs = try runXmllint(file)
+            let schemaOrSyntaxFailure = ours.issues.contains { [.syntax, .schema].contains($0.rule) }
+            // xmllint is an independent validator of the XSD; rules L1–L9 and the security policy are ours alone.
+            if ours.issues.allSatisfy({ $0.rule == .semantic || $0.rule == .security }) && !ours.issues.isEmpty {
+                continue
+            }
+            #expect(
+                theirs == !schemaOrSyntaxFailure,
+                "\(file): xmllint says \(theirs ? "valid" : "invalid"), Backstop says \(ours.issues)"
+            )
+        }
+    }
+
+    func runXmllint(_ file: String) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["xmllint", "--noout", "--nonet", "--schema", Paths.schema, file]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus != 127, "xmllint is needed (apt-get install libxml2-utils)")
+        return process.terminationStatus == 0
+    }
+}

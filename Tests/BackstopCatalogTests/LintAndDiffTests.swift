@@ -1,0 +1,104 @@
+import BackstopCatalog
+import BackstopCore
+import Foundation
+import Testing
+
+struct LintAndDiffTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    func edit(_ directory: URL, _ file: String, _ old: String, _ new: String) throws {
+        let url = directory.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try #require(text.contains(old), "\(file) has no \(old)")
+        try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
+    }
+
+    func writeCaps(_ directory: URL, maxPercent: Decimal, kinds: [String], effect: String = "exclude") throws {
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("caps"),
+            withIntermediateDirectories: true
+        )
+        let json = """
+            {"caps": [{"id": "test-cap", "title": "test cap", "appliesTo": [\(kinds.map { "\"\($0)\"" }.joined(separator: ","))],
+              "maxAPRPercent": \(maxPercent), "effect": "\(effect)", "from": "2025-01-01",
+              "sourceTitle": "test", "sourceURL": "https://example.org/cap", "reported": false}]}
+            """
+        try Data(json.utf8).write(to: directory.appendingPathComponent("caps/legal-caps.json"))
+    }
+
+    @Test func lintFlagsOffersAboveTheCapForTheirLicenceKind() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try writeCaps(directory, maxPercent: 15, kinds: ["bank"])
+        let findings = CatalogLinter(date: day).lint(directory: directory.path)
+        let above = findings.filter { $0.code == "above-legal-cap" }
+        // Weilidai (a bank) tops out at 0.05%/day ≈ 18%: above a 15% cap. Banks' 3-6% loans are not.
+        #expect(
+            above.contains {
+                $0.provider == "wechat-weilidai" && $0.severity == .error && $0.message.contains("test cap")
+            }
+        )
+        #expect(!above.contains { $0.provider == "icbc-rongejie" })
+        #expect(
+            !above.contains { $0.provider == "jd-jintiao" },
+            "an online micro-lender is not bound by a bank-only cap"
+        )
+        // Before the cap's effective date it does not bind.
+        let before = CatalogLinter(date: CalendarDate(year: 2024, month: 6, day: 1)!).lint(directory: directory.path)
+        #expect(!before.contains { $0.code == "above-legal-cap" })
+    }
+
+    @Test func lintFindsUnlicensedEndedStatusAndUnservableTerms() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(
+            directory,
+            "ccb-kuaidai.xml",
+            #"<period state="open" from="#,
+            #"<period state="open" until="2026-01-31" from="#
+        )
+        // A one-month equal-principal loan of ¥1 still prices; a 1-fen limit with a 360-month term cannot carry fen.
+        let findings = CatalogLinter(date: day).lint(directory: directory.path)
+        #expect(
+            findings.contains {
+                $0.code == "unlicensed" && $0.provider == "quick-loan-unlicensed" && $0.severity == .warning
+            }
+        )
+        #expect(
+            findings.contains { $0.code == "status-ended" && $0.provider == "ccb-kuaidai" && $0.severity == .error }
+        )
+        #expect(findings.contains { $0.code == "status-not-open" && $0.provider == "douyin-fangxinjie" })
+        #expect(findings.allSatisfy { !$0.message.isEmpty && !$0.file.isEmpty })
+    }
+
+    @Test func lintReportsBrokenFilesAsErrors() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(directory, "meituan-jieqian.xml", "min=\"500\" max=\"200000\"", "min=\"300000\" max=\"200000\"")
+        let findings = CatalogLinter(date: day).lint(directory: directory.path)
+        #expect(
+            findings.contains {
+                $0.code == "invalid" && $0.file.hasSuffix("meituan-jieqian.xml") && $0.message.contains("rule L3")
+            }
+        )
+    }
+
+    @Test func diffNamesFieldLevelChanges() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(directory, "wechat-weilidai.xml", #"maxPercent="0.05""#, #"maxPercent="0.045""#)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("jd-jintiao.xml"))
+        let added = try String(contentsOf: directory.appendingPathComponent("ccb-kuaidai.xml"), encoding: .utf8)
+            .replacingOccurrences(of: #"id="ccb-kuaidai""#, with: #"id="ccb-kuaidai-2""#)
+        try Data(added.utf8).write(to: directory.appendingPathComponent("ccb-kuaidai-2.xml"))
+        let old = try CatalogLoader().load(directory: Paths.providers)
+        let new = try CatalogLoader().load(directory: directory.path)
+        let diff = CatalogDiff(old: old.providers, new: new.providers)
+        #expect(diff.added == ["ccb-kuaidai-2"])
+        #expect(diff.removed == ["jd-jintiao"])
+        let weilidai = try #require(diff.changed.first { $0.provider == "wechat-weilidai" })
+        #expect(weilidai.changes.map(\.description) == ["pricing.daily rate max: 0.05%/day → 0.045%/day"])
+        #expect(diff.changed.count == 1)
+        #expect(CatalogDiff(old: old.providers, new: old.providers).isEmpty)
+    }
+}
