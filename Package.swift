@@ -5,8 +5,11 @@ let package = Package(
     name: "Backstop",
     platforms: [.macOS(.v15)],
     products: [
+        // One import for embedders: core, catalog and built-in providers.
+        .library(name: "Backstop", targets: ["Backstop"]),
         .library(name: "BackstopCore", targets: ["BackstopCore"]),
         .library(name: "BackstopCatalog", targets: ["BackstopCatalog"]),
+        .library(name: "BackstopProviders", targets: ["BackstopProviders"]),
         .library(name: "BackstopCLI", targets: ["BackstopCLI"]),
         .executable(name: "backstop", targets: ["backstop"]),
     ],
@@ -17,6 +20,8 @@ let package = Package(
     targets: [
         // Value types, the cost engine and the APR solver. Foundation only; no I/O.
         .target(name: "BackstopCore"),
+        // Built-in Swift adapters: Huabei and Jiebei, with their closure logic and pricing.
+        .target(name: "BackstopProviders", dependencies: ["BackstopCore"]),
         // Debian's libxml2 (apt: libxml2-dev). Only BackstopCatalog imports it; no C type leaves that module.
         .systemLibrary(
             name: "CLibXML2",
@@ -28,12 +33,16 @@ let package = Package(
             name: "BackstopCatalog",
             dependencies: ["BackstopCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The umbrella module embedders import.
+        .target(name: "Backstop", dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders"]),
         // The commands of `backstop`, in a library so tests can drive them with parseAsRoot.
         .target(
             name: "BackstopCLI",
             dependencies: [
+                "Backstop",
                 "BackstopCore",
                 "BackstopCatalog",
+                "BackstopProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

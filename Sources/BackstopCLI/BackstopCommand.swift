@@ -12,7 +12,10 @@ public struct BackstopCommand: AsyncParsableCommand, Sendable {
             Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 unreadable input file, 1 other failure.
             """,
         version: "0.1.0",
-        subcommands: [QuoteCommand.self, APRCommand.self, ProvidersCommand.self, BenchCommand.self]
+        subcommands: [
+            AlternativesCommand.self, DiagnoseCommand.self, QuoteCommand.self, APRCommand.self, ProvidersCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     public init() {}

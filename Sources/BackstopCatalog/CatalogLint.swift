@@ -198,7 +198,7 @@ public struct CatalogLinter: Sendable {
                 }
             }
             let sample = max(provider.minAmount, min(provider.maxAmount, Money(minorUnits: 1_000_000)))
-            guard let method = provider.methods.first,
+            guard let method = rule.method ?? provider.methods.first,
                 let quote = try? CostEngine.quote(
                     LoanTerms(
                         amount: sample,

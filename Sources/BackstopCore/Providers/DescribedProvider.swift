@@ -86,7 +86,9 @@ public struct DescribedProvider: CreditProvider {
     /// The offer at the profile's risk position for the request (nearest offered term, provider's first method).
     public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let term = nearestTerm(to: request.termMonths)
-        guard let rule = details.pricingRule(forTerm: term), let method = details.methods.first else { return nil }
+        guard let rule = details.pricingRule(forTerm: term), let method = rule.method ?? details.methods.first else {
+            return nil
+        }
         let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
         let terms = LoanTerms(
             amount: request.amount,
@@ -397,9 +399,10 @@ public struct RuleEvaluator: Sendable {
             outcome: passes ? .passed : .failed,
             threshold: "\(limit)",
             value: "\(value)",
-            margin: Decimal(limit - value) / Decimal(limit + 1),
+            // A clean record clears any limit fully; sitting exactly at the limit clears it by nothing.
+            margin: value == 0 ? 1 : Decimal(limit - value) / Decimal(limit + 1),
             explanation: "\(value) \(what) (at most \(limit) allowed)",
-            fix: passes ? nil : "at most \(limit) \(what): \(remedy)"
+            fix: passes ? nil : "\(remedy) (allowed: \(limit) \(what), has \(value))"
         )
     }
 

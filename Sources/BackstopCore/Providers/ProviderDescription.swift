@@ -163,6 +163,8 @@ public struct PricingRule: Hashable, Sendable {
     public var interestFreeDays: Int
     public var upfrontFee: UpfrontFee?
     public var monthlyMembershipFee: Money?
+    /// The repayment method this price list is quoted with; nil means the provider's first method.
+    public var method: RepaymentMethod?
 
     public init(
         terms: [Int]? = nil,
@@ -170,8 +172,10 @@ public struct PricingRule: Hashable, Sendable {
         installmentFee: InstallmentFeeQuote? = nil,
         interestFreeDays: Int = 0,
         upfrontFee: UpfrontFee? = nil,
-        monthlyMembershipFee: Money? = nil
+        monthlyMembershipFee: Money? = nil,
+        method: RepaymentMethod? = nil
     ) {
+        self.method = method
         self.terms = terms
         self.interest = interest
         self.installmentFee = installmentFee

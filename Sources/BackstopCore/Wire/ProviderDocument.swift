@@ -6,11 +6,12 @@ extension ProviderDescription {
     /// at the low end, the riskiest at the high end. Fees are included; nil when nothing can be priced.
     public func aprRange(on date: CalendarDate) -> (min: Decimal, max: Decimal)? {
         let sample = max(minAmount, min(maxAmount, Money(minorUnits: 1_000_000, currency: minAmount.currency)))
-        guard let method = methods.first else { return nil }
+        guard let firstMethod = methods.first else { return nil }
         var low: Decimal?
         var high: Decimal?
         for term in terms {
             guard let rule = pricingRule(forTerm: term) else { continue }
+            let method = rule.method ?? firstMethod
             for position: Decimal in [0, 1] {
                 let terms = LoanTerms(
                     amount: sample,

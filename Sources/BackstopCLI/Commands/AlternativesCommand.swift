@@ -1,0 +1,258 @@
+import ArgumentParser
+import Backstop
+import Foundation
+
+/// The profile and request inputs shared by `alternatives` and `diagnose`.
+struct ProfileInput: ParsableArguments {
+    @Option(help: "The user profile: a JSON file (wire format v1), or - for standard input.")
+    var profile: String
+
+    func load() throws -> UserProfile {
+        let data = try readInput(profile)
+        do {
+            return try JSONInput.decode(UserProfile.self, from: data, source: profile == "-" ? "<stdin>" : profile)
+        } catch {
+            throw failure(error.description, code: Exit.dataError)
+        }
+    }
+}
+
+struct RequestInput: ParsableArguments {
+    @Option(help: "A request document (JSON, wire format v1). Flags below override its fields.")
+    var request: String?
+
+    @Option(help: "Amount to borrow in yuan (default 5000 when no --request).")
+    var amount: String?
+
+    @Option(help: "Term in months (default 12 when no --request).")
+    var term: Int?
+
+    @Option(help: "What for: cash or purchase (default cash).")
+    var purpose: Choice<LoanPurpose>?
+
+    @Option(name: .customLong("max-monthly-payment"), help: "A ceiling on the monthly payment, in yuan.")
+    var maxMonthlyPayment: String?
+
+    @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment or likelihood (default apr).")
+    var rankBy: Choice<RankingPreference>?
+
+    func load() throws -> LoanRequest {
+        var request = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12)
+        if let path = self.request {
+            let data = try readInput(path)
+            do {
+                request = try JSONInput.decode(LoanRequest.self, from: data, source: path)
+            } catch {
+                throw failure(error.description, code: Exit.dataError)
+            }
+        }
+        if let amount {
+            do { request.amount = try Money(parsing: amount) } catch { throw ValidationError("--amount: \(error)") }
+            guard request.amount.minorUnits > 0 else {
+                throw ValidationError("--amount: must be positive, got \(amount)")
+            }
+        }
+        if let term {
+            guard (1...CostEngine.maximumTermMonths).contains(term) else {
+                throw ValidationError("--term: must be from 1 to \(CostEngine.maximumTermMonths) months, got \(term)")
+            }
+            request.termMonths = term
+        }
+        if let purpose { request.purpose = purpose.value }
+        if let maxMonthlyPayment {
+            do { request.maxMonthlyPayment = try Money(parsing: maxMonthlyPayment) } catch {
+                throw ValidationError("--max-monthly-payment: \(error)")
+            }
+        }
+        if let rankBy { request.rankBy = rankBy.value }
+        return request
+    }
+}
+
+/// Output formats of `alternatives`.
+enum AlternativesFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+    case csv
+}
+
+/// `backstop alternatives`: why the primary services are closed, what to use instead, what it costs.
+struct AlternativesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alternatives",
+        abstract: "Diagnose Huabei and Jiebei, and rank the licensed alternatives by true cost.",
+        discussion: """
+            Examples:
+              backstop alternatives --profile examples/profiles/late-repayment.json --amount 5000 --term 12
+              backstop alternatives --profile p.json --request examples/requests/cash-5000-12m.json --format json
+              backstop alternatives --profile p.json --rank-by likelihood --top 3
+            """
+    )
+
+    @OptionGroup var input: ProfileInput
+    @OptionGroup var requestInput: RequestInput
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var date: DateOption
+
+    @Option(help: "Show at most this many alternatives.")
+    var top: Int?
+
+    @Option(help: "Output format: table, json (wire format v1) or csv (one row per alternative).")
+    var format: AlternativesFormat = .table
+
+    func validate() throws {
+        if let top, top < 1 { throw ValidationError("--top: must be at least 1, got \(top)") }
+    }
+
+    func run() async throws {
+        let profile = try input.load()
+        let request = try requestInput.load()
+        let day = try date.value()
+        let loaded = try catalog.load()
+        let aggregator = Aggregator.standard(catalog: loaded, policy: AggregatorPolicy(top: top))
+        let recommendation = await aggregator.recommend(profile, request, on: day)
+        switch format {
+        case .json: print(try encodeJSON(RecommendationDocument(recommendation)))
+        case .csv: print(RecommendationRenderer.csv(recommendation))
+        case .table: print(RecommendationRenderer.table(recommendation))
+        }
+    }
+}
+
+/// `backstop diagnose`: why Huabei and Jiebei are (or would be) closed, and what restores them.
+struct DiagnoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract:
+            "Say whether Huabei and Jiebei are open, restricted or closed for a profile, why, and what restores them."
+    )
+
+    @OptionGroup var input: ProfileInput
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    func run() async throws {
+        let profile = try input.load()
+        let diagnosis = Aggregator(providers: BuiltInProviders.all()).diagnose(profile)
+        let document = DiagnosisDocument(profile: profile, diagnosis: diagnosis)
+        switch format {
+        case .json: print(try encodeJSON(document))
+        case .table:
+            var lines = RecommendationRenderer.diagnosisLines(diagnosis)
+            if !document.recovery.isEmpty {
+                lines.append("")
+                lines.append("What restores them")
+                lines += document.recovery.map { "  [\($0.reason)] \($0.action)" }
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+}
+
+/// Human and CSV renderings of a recommendation.
+enum RecommendationRenderer {
+    static func diagnosisLines(_ diagnosis: [ServiceDiagnosis]) -> [String] {
+        var lines: [String] = []
+        for item in diagnosis {
+            let observed =
+                item.observed.map {
+                    $0 == item.assessed ? "" : " (reported \($0.rawValue); the rules give \(item.assessed.rawValue))"
+                } ?? " (assessed)"
+            lines.append("\(item.service.rawValue.capitalized): \(item.state.rawValue.uppercased())\(observed)")
+            for reason in item.reasons {
+                lines.append("  - \(reason.code.rawValue): \(reason.evidence)")
+            }
+            lines.append("  \(item.summary)")
+        }
+        return lines
+    }
+
+    static func table(_ r: Recommendation) -> String {
+        var lines = [
+            "Backstop for \(r.profileID): \(r.request.amount.formatted) over \(r.request.termMonths) months for \(r.request.purpose.rawValue), ranked by \(r.request.rankBy.rawValue), on \(r.date)",
+            "",
+        ]
+        lines += diagnosisLines(r.diagnosis)
+        lines.append("")
+        if r.alternatives.isEmpty {
+            lines.append("No licensed alternative can serve this request now: see why not and the recovery plan below.")
+        } else {
+            lines.append("Alternatives (licensed, ranked)")
+            var table = TextTable(headers: [
+                "#", "provider", "licence", "APR", "monthly", "total cost", "likelihood", "why",
+            ])
+            table.leftAligned = [1, 2, 6, 7]
+            for (index, a) in r.alternatives.enumerated() {
+                let q = a.offer.quote
+                table.rows.append([
+                    "\(index + 1)", "\(a.details.nameEN)", a.details.licence.kind.rawValue,
+                    q.nominalAPR.fixedText + "%",
+                    q.monthlyPayment.formatted, q.totalCost.formatted, a.likelihood.rawValue,
+                    "\(q.terms.termMonths) months \(q.terms.method.rawValue)"
+                        + (a.offer.isEstimate ? ", estimate" : ""),
+                ])
+            }
+            lines.append(table.render())
+        }
+        if !r.ineligible.isEmpty {
+            lines.append("")
+            lines.append("Why not")
+            for refusal in r.ineligible {
+                let failed = refusal.failed.map { c in
+                    "\(c.rule) (needs \(c.threshold), has \(c.value ?? "unknown"))"
+                }.joined(separator: ", ")
+                lines.append("  \(refusal.details.id): \(failed). \(refusal.fix)")
+            }
+        }
+        if !r.warnings.isEmpty {
+            lines.append("")
+            lines.append("Warnings")
+            lines += r.warnings.map { "  [\($0.code)] \($0.message)" }
+        }
+        if !r.recovery.steps.isEmpty {
+            lines.append("")
+            lines.append("Recovery plan")
+            lines += r.recovery.steps.map { "  [\($0.reason)] \($0.action)" }
+            if !r.recovery.reopens.isEmpty {
+                lines.append(
+                    "  What if: after \(Countermeasure.horizonMonths) months of this (\(r.recovery.assumedChanges.joined(separator: "; "))), these reopen: \(r.recovery.reopens.joined(separator: ", "))."
+                )
+            } else if !r.recovery.assumedChanges.isEmpty {
+                lines.append(
+                    "  What if: after \(Countermeasure.horizonMonths) months of this (\(r.recovery.assumedChanges.joined(separator: "; "))), nothing more reopens for this request."
+                )
+            }
+        }
+        if let catalog = r.catalog {
+            lines.append("")
+            lines.append(
+                "Catalog \(catalog.hash) (\(catalog.providers) providers). Rates are Backstop's estimates within published ranges; terms are illustrative."
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func csv(_ r: Recommendation) -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var rows = [
+            "rank,provider,name,licence,nominalAPR,effectiveAPR,monthlyPayment,totalRepayment,totalCost,likelihood,termMonths,method,why"
+        ]
+        for (index, a) in r.alternatives.enumerated() {
+            let q = a.offer.quote
+            rows.append(
+                [
+                    "\(index + 1)", a.details.id.rawValue, a.details.nameEN, a.details.licence.kind.rawValue,
+                    "\(q.nominalAPR)", "\(q.effectiveAPR)",
+                    q.monthlyPayment.plainString, q.totalRepayment.plainString, q.totalCost.plainString,
+                    a.likelihood.rawValue,
+                    "\(q.terms.termMonths)", q.terms.method.rawValue, a.why,
+                ].map(field).joined(separator: ",")
+            )
+        }
+        return rows.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,101 @@
+public import BackstopCore
+import Foundation
+
+/// 花呗 Huabei: Alipay's consumer credit line, as a built-in Swift adapter.
+///
+/// Purchases only. Paid in full by the due date it costs nothing (up to 40 interest-free days); otherwise the bill is
+/// split into 3, 6, 9 or 12 instalments with a total fee on the original amount (2.5%, 4.5%, 6.5%, 8.8%), repaid as
+/// equal principal + equal fee. Closure thresholds and prices are illustrative: see docs/primary-services.md.
+public struct HuabeiProvider: PrimaryServiceProvider {
+    public let service = PrimaryService.huabei
+    public let thresholds: ClosureThresholds
+    public let details: ProviderDescription
+    public var id: ProviderID { details.id }
+
+    /// - Parameter thresholds: the closure rules (defaults: ``defaultThresholds``).
+    public init(thresholds: ClosureThresholds = HuabeiProvider.defaultThresholds) {
+        self.thresholds = thresholds
+        self.details = HuabeiProvider.description
+    }
+
+    /// Illustrative: closed below 550 or after a fall of 100 points in 90 days; restricted below 600 or after a fall
+    /// of 50; closed by 2 overdue instalments in 12 months or 30 days past due, restricted by 1; closed by any
+    /// cash-out flag.
+    public static let defaultThresholds = ClosureThresholds(
+        closeBelowScore: 550,
+        restrictBelowScore: 600,
+        restrictOnDrop: 50,
+        closeOnDrop: 100,
+        closeOnOverdue12m: 2,
+        closeOnDaysPastDue: 30,
+        closeOnCashOutFlags: 1
+    )
+
+    public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
+        thresholds.diagnose(.huabei, name: "Huabei", observed: profile.services?.huabei, profile: profile)
+    }
+
+    public func evaluate(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate
+    ) async throws -> Evaluation {
+        evaluateAsPrimary(DescribedProvider(details), profile, request, on: date)
+    }
+
+    static let description: ProviderDescription = {
+        let fee = { (percent: String) -> InstallmentFeeQuote in
+            let rate = TermRate(percent: Decimal(string: percent) ?? 0)
+            return .total(RateRange(min: rate, max: rate))
+        }
+        return ProviderDescription(
+            id: "huabei",
+            nameEN: "Alipay Huabei",
+            nameZH: "蚂蚁花呗",
+            operatorName: "Chongqing Ant Consumer Finance Co., Ltd. (重庆蚂蚁消费金融有限公司), in the Alipay app",
+            licence: Licence(kind: .consumerFinance, regulator: "NFRA"),
+            channel: "alipay",
+            productKind: .creditLine,
+            purposes: [.purchase],
+            minAmount: Money(minorUnits: 100),
+            maxAmount: Money(minorUnits: 5_000_000),
+            terms: [1, 3, 6, 9, 12],
+            pricing: [
+                PricingRule(terms: [1], interest: .none, interestFreeDays: 40, method: .bullet),
+                PricingRule(terms: [3], interest: .none, installmentFee: fee("2.5"), method: .equalPrincipal),
+                PricingRule(terms: [6], interest: .none, installmentFee: fee("4.5"), method: .equalPrincipal),
+                PricingRule(terms: [9], interest: .none, installmentFee: fee("6.5"), method: .equalPrincipal),
+                PricingRule(terms: [12], interest: .none, installmentFee: fee("8.8"), method: .equalPrincipal),
+            ],
+            methods: [.equalPrincipal, .bullet],
+            eligibility: EligibilityRules(
+                noCurrentOverdue: true,
+                identityVerified: true,
+                minAge: 18,
+                requiredAccounts: ["alipay"],
+                excludedWhen: [.cashOut]
+            ),
+            status: [
+                StatusPeriod(
+                    state: .open,
+                    from: CalendarDate(year: 2015, month: 4, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
+                )
+            ],
+            sources: [
+                SourceReference(
+                    id: "s1",
+                    url: "https://wodefinance.com/Creditcardoverdue/ouyuzyaesn.html",
+                    title: "Huabei instalments: 2.5% for 3, 4.5% for 6, 6.5% for 9 and 8.8% for 12 instalments"
+                ),
+                SourceReference(
+                    id: "s2",
+                    url: "https://en.doing.city/2406/30fd7efcb7ead6ff.html",
+                    title: "Huabei charges nothing when repaid in full by the due date; fees apply to instalments"
+                ),
+            ],
+            figureSources: ["installmentFee": "s1", "interestFreeDays": "s2"],
+            notes: "Built-in adapter; terms and closure thresholds are illustrative, not Alipay's, and not an offer.",
+            origin: "built-in"
+        )
+    }()
+}

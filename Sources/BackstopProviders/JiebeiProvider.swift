@@ -1,0 +1,102 @@
+public import BackstopCore
+import Foundation
+
+/// 借呗 Jiebei: Alipay's cash loan, as a built-in Swift adapter.
+///
+/// Cash only; a daily rate by risk tier (0.02%–0.05% a day, actual/360), 3, 6 or 12 months, equal instalments or
+/// interest first. Closure thresholds are stricter than Huabei's. Illustrative: see docs/primary-services.md.
+public struct JiebeiProvider: PrimaryServiceProvider {
+    public let service = PrimaryService.jiebei
+    public let thresholds: ClosureThresholds
+    public let details: ProviderDescription
+    public var id: ProviderID { details.id }
+
+    public init(thresholds: ClosureThresholds = JiebeiProvider.defaultThresholds) {
+        self.thresholds = thresholds
+        self.details = JiebeiProvider.description
+    }
+
+    /// Illustrative: closed below 600 or after a fall of 80 points in 90 days; restricted below 650 or after a fall
+    /// of 40; closed by any overdue instalment in 12 months or 15 days past due; closed by any cash-out flag.
+    public static let defaultThresholds = ClosureThresholds(
+        closeBelowScore: 600,
+        restrictBelowScore: 650,
+        restrictOnDrop: 40,
+        closeOnDrop: 80,
+        closeOnOverdue12m: 1,
+        closeOnDaysPastDue: 15,
+        closeOnCashOutFlags: 1
+    )
+
+    public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
+        thresholds.diagnose(.jiebei, name: "Jiebei", observed: profile.services?.jiebei, profile: profile)
+    }
+
+    public func evaluate(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate
+    ) async throws -> Evaluation {
+        evaluateAsPrimary(DescribedProvider(details), profile, request, on: date)
+    }
+
+    static let description = ProviderDescription(
+        id: "jiebei",
+        nameEN: "Alipay Jiebei",
+        nameZH: "蚂蚁借呗",
+        operatorName: "Chongqing Ant Consumer Finance Co., Ltd. (重庆蚂蚁消费金融有限公司), in the Alipay app",
+        licence: Licence(kind: .consumerFinance, regulator: "NFRA"),
+        channel: "alipay",
+        productKind: .cashLoan,
+        purposes: [.cash],
+        minAmount: Money(minorUnits: 100_000),
+        maxAmount: Money(minorUnits: 20_000_000),
+        terms: [3, 6, 12],
+        pricing: [
+            PricingRule(
+                interest: .daily(
+                    RateRange(min: DailyRate(percent: 2 / Decimal(100)), max: DailyRate(percent: 5 / Decimal(100))),
+                    dayCount: .actual360
+                )
+            )
+        ],
+        methods: [.equalInstallment, .interestFirst],
+        eligibility: EligibilityRules(
+            minCreditScore: 600,
+            maxOverdueCount12m: 0,
+            noCurrentOverdue: true,
+            identityVerified: true,
+            minAge: 18,
+            maxAge: 60,
+            requiredAccounts: ["alipay"],
+            excludedWhen: [.cashOut, .identityAbnormal]
+        ),
+        status: [
+            StatusPeriod(
+                state: .open,
+                from: CalendarDate(year: 2015, month: 4, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
+            )
+        ],
+        sources: [
+            SourceReference(
+                id: "s1",
+                url: "https://wodefinance.com/Creditcardoverdue/srexguyfqw.html",
+                title: "A daily rate of 0.05% is about 18% a year (0.05% × 365 = 18.25%)"
+            ),
+            SourceReference(
+                id: "s2",
+                url: "http://www.szdaily.com/content/2017-11/27/content_17848750.htm",
+                title: "Alipay to cap online loan rates at 24%, Shenzhen Daily, 2017-11-27"
+            ),
+        ],
+        figureSources: ["interest": "s1", "licence": "s2"],
+        notes: "Built-in adapter; terms and closure thresholds are illustrative, not Alipay's, and not an offer.",
+        origin: "built-in"
+    )
+}
+
+/// The built-in providers: Huabei and Jiebei.
+public enum BuiltInProviders: Sendable {
+    /// Fresh instances of the built-in adapters, with their default thresholds.
+    public static func all() -> [any CreditProvider] { [HuabeiProvider(), JiebeiProvider()] }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+
+/// Every example profile, end to end through the real binary: diagnosis, top recommendation, a why-not, recovery.
+struct ExampleProfileTests {
+    static let repository = ProvidersCommandTests.repository
+    static func example(_ path: String) -> String { repository.appendingPathComponent("examples/" + path).path }
+
+    struct Expectation: Sendable, CustomStringConvertible {
+        let profile: String
+        let request: String
+        /// service → (state, reason codes)
+        let diagnosis: [String: (String, [String])]
+        /// The top alternative's provider, or nil when none can serve the request.
+        let top: String?
+        /// A provider refused, and a rule it fails.
+        let whyNot: (String, String)
+        /// Reasons with a recovery step.
+        let steps: [String]
+        /// Some of what the what-if reopens.
+        let reopens: [String]
+        var description: String { profile }
+    }
+
+    static let cases: [Expectation] = [
+        Expectation(
+            profile: "healthy",
+            request: "cash-5000-12m",
+            diagnosis: ["huabei": ("open", []), "jiebei": ("open", [])],
+            top: "icbc-rongejie",
+            whyNot: ("huabei", "purpose"),
+            steps: [],
+            reopens: []
+        ),
+        Expectation(
+            profile: "credit-score-decline",
+            request: "cash-5000-12m",
+            diagnosis: [
+                "huabei": ("restricted", ["credit-score-decline"]), "jiebei": ("closed", ["credit-score-decline"]),
+            ],
+            top: "mashang-anyihua",
+            whyNot: ("wechat-weilidai", "minCreditScore"),
+            steps: ["credit-score-decline"],
+            reopens: ["jiebei", "wechat-weilidai"]
+        ),
+        Expectation(
+            profile: "late-repayment",
+            request: "cash-5000-12m",
+            diagnosis: ["huabei": ("closed", ["late-repayment"]), "jiebei": ("closed", ["late-repayment"])],
+            top: "zhaolian-haoqidai",
+            whyNot: ("wechat-weilidai", "maxOverdueCount12m"),
+            steps: ["late-repayment"],
+            reopens: ["huabei", "jiebei", "wechat-weilidai"]
+        ),
+        Expectation(
+            profile: "cash-out",
+            request: "cash-5000-12m",
+            diagnosis: ["huabei": ("closed", ["cash-out"]), "jiebei": ("closed", ["cash-out"])],
+            top: "meituan-jieqian",
+            whyNot: ("ccb-kuaidai", "excludedWhen:cash-out"),
+            steps: ["cash-out"],
+            reopens: ["huabei", "jiebei"]
+        ),
+        Expectation(
+            profile: "identity-abnormal",
+            request: "cash-5000-12m",
+            diagnosis: ["huabei": ("closed", ["identity-abnormal"]), "jiebei": ("closed", ["identity-abnormal"])],
+            top: nil,
+            whyNot: ("wechat-weilidai", "excludedWhen:identity-abnormal"),
+            steps: ["identity-abnormal"],
+            reopens: ["huabei", "jiebei", "wechat-weilidai", "zhaolian-haoqidai"]
+        ),
+        Expectation(
+            profile: "multi-reason",
+            request: "cash-5000-12m",
+            diagnosis: [
+                "huabei": ("closed", ["credit-score-decline", "late-repayment", "cash-out", "identity-abnormal"]),
+                "jiebei": ("closed", ["credit-score-decline", "late-repayment", "cash-out", "identity-abnormal"]),
+            ],
+            top: nil,
+            whyNot: ("zhaolian-haoqidai", "noCurrentOverdue"),
+            steps: ["cash-out", "credit-score-decline", "identity-abnormal", "late-repayment"],
+            reopens: ["huabei", "jiebei"]
+        ),
+        Expectation(
+            profile: "thin-file",
+            request: "purchase-3000-6m",
+            diagnosis: ["huabei": ("open", []), "jiebei": ("restricted", ["credit-score-decline"])],
+            top: "huabei",
+            whyNot: ("wechat-weilidai", "purpose"),
+            steps: ["credit-score-decline"],
+            reopens: []
+        ),
+        Expectation(
+            profile: "low-income",
+            request: "cash-50000-24m",
+            diagnosis: ["huabei": ("open", []), "jiebei": ("open", [])],
+            top: "jiebei",
+            whyNot: ("ccb-kuaidai", "minMonthlyIncome"),
+            steps: [],
+            reopens: []
+        ),
+    ]
+
+    @Test(arguments: cases)
+    func examplesEndToEnd(_ expected: Expectation) throws {
+        let result = try BinaryRunner.run([
+            "alternatives", "--profile", Self.example("profiles/\(expected.profile).json"),
+            "--request", Self.example("requests/\(expected.request).json"),
+            "--catalog", ProvidersCommandTests.catalog, "--date", "2026-11-25", "--format", "json",
+        ])
+        try #require(result.status == 0, "\(result.stderr)")
+        let json = try BinaryRunner.json(result.stdout)
+        // Diagnosis: each service's state and reason codes.
+        let diagnosis = try #require(json["diagnosis"] as? [[String: Any]])
+        for item in diagnosis {
+            let service = try #require(item["service"] as? String)
+            let (state, codes) = try #require(expected.diagnosis[service])
+            #expect(item["state"] as? String == state, "\(expected.profile) \(service)")
+            let found = (item["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(found == codes, "\(expected.profile) \(service)")
+            #expect(
+                (item["reasons"] as? [[String: Any]] ?? []).allSatisfy { !(($0["evidence"] as? String) ?? "").isEmpty }
+            )
+        }
+        // Top recommendation, always licensed.
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        #expect(
+            alternatives.first?["provider"] as? String == expected.top,
+            "\(expected.profile): \(alternatives.map { $0["provider"] ?? "" })"
+        )
+        #expect(
+            alternatives.allSatisfy {
+                $0["licensed"] as? Bool == true && $0["provider"] as? String != "quick-loan-unlicensed"
+            }
+        )
+        for key in [
+            "nominalAPR", "effectiveAPR", "monthlyPayment", "totalRepayment", "totalCost", "likelihood", "why",
+            "schedule",
+        ] {
+            #expect(alternatives.allSatisfy { $0[key] != nil }, "\(key)")
+        }
+        // Why not.
+        let ineligible = try #require(json["ineligible"] as? [[String: Any]])
+        let refusal = try #require(
+            ineligible.first { $0["provider"] as? String == expected.whyNot.0 },
+            "\(expected.whyNot.0) not refused"
+        )
+        let failed = (refusal["failed"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        #expect(failed.contains(expected.whyNot.1), "\(expected.profile): \(failed)")
+        #expect(!((refusal["fix"] as? String) ?? "").isEmpty)
+        #expect(ineligible.contains { $0["provider"] as? String == "quick-loan-unlicensed" })
+        // Recovery plan.
+        let recovery = try #require(json["recovery"] as? [String: Any])
+        let steps = (recovery["steps"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }.filter {
+            $0 != "general"
+        }
+        #expect(steps == expected.steps, "\(expected.profile)")
+        let reopens = ((recovery["whatIf"] as? [String: Any])?["reopens"] as? [String]) ?? []
+        for id in expected.reopens { #expect(reopens.contains(id), "\(expected.profile): reopens \(reopens)") }
+        if expected.reopens.isEmpty && expected.steps.isEmpty { #expect(reopens.isEmpty) }
+        #expect((json["catalog"] as? [String: Any])?["hash"] as? String != nil)
+    }
+
+    @Test func unaffordableOffersAreFlaggedAndLikelihoodIsLow() throws {
+        let result = try BinaryRunner.run([
+            "alternatives", "--profile", Self.example("profiles/low-income.json"),
+            "--request", Self.example("requests/cash-50000-24m.json"),
+            "--catalog", ProvidersCommandTests.catalog, "--date", "2026-11-25", "--format", "json",
+        ])
+        let json = try BinaryRunner.json(result.stdout)
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        let flagged = Set(
+            warnings.filter { $0["code"] as? String == "debt-service" }.compactMap { $0["provider"] as? String }
+        )
+        // Income 2,800 with 900 of existing debt payments: every offer for 50,000 pushes debt service past 50%.
+        #expect(!alternatives.isEmpty)
+        for alternative in alternatives {
+            let id = try #require(alternative["provider"] as? String)
+            #expect(flagged.contains(id), "\(id) not flagged")
+            #expect(alternative["likelihood"] as? String == "low", "\(id)")
+        }
+    }
+
+    @Test func thinFileSaysWhichUnknownsMattered() throws {
+        let result = try BinaryRunner.run([
+            "alternatives", "--profile", Self.example("profiles/thin-file.json"), "--amount", "3000", "--term", "6",
+            "--purpose", "purchase", "--catalog", ProvidersCommandTests.catalog, "--date", "2026-11-25", "--format",
+            "json",
+        ])
+        let json = try BinaryRunner.json(result.stdout)
+        let unknowns = try #require(json["unknowns"] as? [String])
+        for field in ["identity", "monthlyIncome", "repayment"] { #expect(unknowns.contains(field)) }
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        #expect(warnings.contains { $0["code"] as? String == "unknown-signals" })
+        // Unknown never counts as good: no alternative for a thin file is "high".
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        #expect(alternatives.allSatisfy { $0["likelihood"] as? String != "high" })
+    }
+
+    @Test func tableAndCSVOutputs() throws {
+        let arguments = [
+            "alternatives", "--profile", Self.example("profiles/late-repayment.json"), "--amount", "5000", "--term",
+            "12",
+            "--catalog", ProvidersCommandTests.catalog, "--date", "2026-11-25",
+        ]
+        let table = try BinaryRunner.run(arguments)
+        #expect(table.status == 0)
+        for text in [
+            "Huabei: CLOSED", "late-repayment: 2 overdue in 12 months", "Alternatives (licensed, ranked)", "Why not",
+            "Recovery plan", "What if",
+        ] {
+            #expect(table.stdout.contains(text), "missing \(text)")
+        }
+        let csv = try BinaryRunner.run(arguments + ["--format", "csv", "--top", "2"])
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("rank,provider,name,licence,nominalAPR") == true)
+        #expect(lines.count == 3)
+    }
+
+    @Test func diagnoseCommand() throws {
+        let result = try BinaryRunner.run([
+            "diagnose", "--profile", Self.example("profiles/multi-reason.json"), "--format", "json",
+        ])
+        #expect(result.status == 0)
+        let json = try BinaryRunner.json(result.stdout)
+        let diagnosis = try #require(json["diagnosis"] as? [[String: Any]])
+        #expect(diagnosis.map { $0["service"] as? String } == ["huabei", "jiebei"])
+        let evidence = (diagnosis[0]["reasons"] as? [[String: Any]] ?? []).compactMap { $0["evidence"] as? String }
+        #expect(evidence.contains("score 560, down 90 in 90 days (below 600)"))
+        #expect(evidence.contains("¥1,200.00 overdue now, 3 overdue in 12 months, 5 in 24 months, worst 75 days"))
+        let table = try BinaryRunner.run(["diagnose", "--profile", Self.example("profiles/late-repayment.json")])
+        #expect(table.stdout.contains("What restores them"))
+    }
+
+    @Test(arguments: [
+        (#"{"id": "x"}"#, "creditScore: is required but missing"),
+        (
+            #"{"id": "x", "creditScore": 612, "repayment": {"overdueCount12m": "two"}}"#,
+            "repayment.overdueCount12m: expected a number"
+        ),
+        (#"{"id": "x", "creditScore": 1200}"#, "creditScore: must be from 350 to 950, got 1200"),
+        (#"{"id": "x", "creditScore": 612, "identity": "ok"}"#, #"identity: must be one of verified"#),
+        (
+            #"{"id": "x", "creditScore": 612, "monthlyIncome": 100.123}"#,
+            "monthlyIncome: amount must have at most 2 decimals"
+        ),
+        (#"{"id": "x", "creditScore": 612, "accounts": ["alipay", "paypal"]}"#, "accounts[1]: must be one of"),
+        (#"{"id": "x", "creditScore": 612, "services": {"huabei": "gone"}}"#, "services.huabei: must be one of open"),
+        ("{\"id\": \"x\",\n \"creditScore\": 612,,}", "<stdin>:2:21: not valid JSON"),
+    ])
+    func badProfilesNameTheJSONPath(profile: String, message: String) throws {
+        let result = try BinaryRunner.run(
+            ["alternatives", "--profile", "-", "--catalog", ProvidersCommandTests.catalog],
+            stdin: profile
+        )
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+}
