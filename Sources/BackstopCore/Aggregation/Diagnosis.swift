@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The primary services Backstop diagnoses.
 public enum PrimaryService: String, WireEnum, Hashable {
