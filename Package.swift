@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "BackstopCatalog", targets: ["BackstopCatalog"]),
         .library(name: "BackstopProviders", targets: ["BackstopProviders"]),
         .library(name: "BackstopCLI", targets: ["BackstopCLI"]),
+        // Test kit for provider authors: ProviderConformanceSuite.
+        .library(name: "BackstopTesting", targets: ["BackstopTesting"]),
         .executable(name: "backstop", targets: ["backstop"]),
     ],
     dependencies: [
@@ -35,6 +37,7 @@ let package = Package(
         ),
         // The umbrella module embedders import.
         .target(name: "Backstop", dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders"]),
+        .target(name: "BackstopTesting", dependencies: ["BackstopCore"]),
         // The commands of `backstop`, in a library so tests can drive them with parseAsRoot.
         .target(
             name: "BackstopCLI",
@@ -54,6 +57,10 @@ let package = Package(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "BackstopTests",
+            dependencies: ["Backstop", "BackstopTesting"]
         ),
         .testTarget(
             name: "BackstopCatalogTests",

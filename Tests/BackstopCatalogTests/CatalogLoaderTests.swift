@@ -31,7 +31,9 @@ struct CatalogLoaderTests {
                 "\(provider.id) does not quote"
             )
             #expect(offer.quote.schedule.totalPrincipal == amount)
-            #expect(offer.isEstimate)
+            // A published range is priced by Backstop's estimate; a single published price is the provider's own.
+            let rule = try #require(provider.pricingRule(forTerm: term))
+            #expect(offer.isEstimate == (rule.pricing(atRisk: 0) != rule.pricing(atRisk: 1)))
         }
     }
 

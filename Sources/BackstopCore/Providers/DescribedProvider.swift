@@ -98,6 +98,16 @@ public struct DescribedProvider: CreditProvider {
             startDate: date
         )
         guard let quote = try? CostEngine.quote(terms) else { return nil }
+        // A single published price is the provider's own; a range is priced by Backstop's estimate of the position.
+        let ranged = rule.pricing(atRisk: 0) != rule.pricing(atRisk: 1)
+        guard ranged else {
+            var note = "published price: \(rule.interest.text) interest"
+            if let fee = rule.installmentFee { note += ", \(fee.text)" }
+            if term != request.termMonths {
+                note += "; \(term) months is its nearest term to the \(request.termMonths) asked for"
+            }
+            return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: false, note: note)
+        }
         var note = "estimate: \(rule.interest.text) interest"
         if let fee = rule.installmentFee { note += ", \(fee.text)" }
         note += "; priced at risk position \(position) of its published range (0 best, 1 riskiest)"

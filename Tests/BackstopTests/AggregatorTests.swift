@@ -1,0 +1,254 @@
+import Backstop
+import BackstopTesting
+import Foundation
+import Testing
+
+/// The aggregator through the public library API: gates, ranking, determinism, failure policy, diagnosis, what-if.
+struct AggregatorTests {
+    static let providers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("providers").path
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    let request = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+
+    func catalog() throws -> Catalog { try CatalogLoader().load(directory: Self.providers) }
+
+    static let lateRepayer = UserProfile(
+        id: "late",
+        age: 29,
+        creditScore: 688,
+        creditScore90DaysAgo: 695,
+        repayment: RepaymentRecord(
+            overdueCount12m: 2,
+            overdueCount24m: 3,
+            worstDaysPastDue: 45,
+            currentOverdueAmount: .zero()
+        ),
+        cashOutFlags12m: 0,
+        identity: .verified,
+        monthlyIncome: Money(minorUnits: 800_000),
+        monthlyDebtPayments: Money(minorUnits: 150_000),
+        accounts: ["alipay", "wechat", "jd"],
+        services: ServiceStates(huabei: .closed, jiebei: .closed)
+    )
+
+    @Test func sameInputSameOutputWhateverTheProviderOrder() async throws {
+        let catalog = try catalog()
+        let forward = Aggregator.standard(catalog: catalog)
+        let reversed = Aggregator(providers: forward.providers.reversed(), caps: forward.caps, catalog: forward.catalog)
+        let a = await forward.recommend(Self.lateRepayer, request, on: day)
+        let b = await reversed.recommend(Self.lateRepayer, request, on: day)
+        let c = await forward.recommend(Self.lateRepayer, request, on: day)
+        #expect(a == b)
+        #expect(a == c)
+        #expect(RecommendationDocument(a) == RecommendationDocument(b))
+    }
+
+    @Test(arguments: RankingPreference.allCases)
+    func rankingFollowsThePreference(_ preference: RankingPreference) async throws {
+        var request = self.request
+        request.rankBy = preference
+        let healthy = ProviderConformanceSuite.profiles[0]
+        let answer = await Aggregator.standard(catalog: try catalog()).recommend(healthy, request, on: day)
+        try #require(answer.alternatives.count >= 4)
+        for (a, b) in zip(answer.alternatives, answer.alternatives.dropFirst()) {
+            switch preference {
+            case .apr: #expect(a.offer.quote.apr.nominalPercent <= b.offer.quote.apr.nominalPercent)
+            case .cost: #expect(a.offer.quote.totalCost <= b.offer.quote.totalCost)
+            case .payment: #expect(a.offer.quote.monthlyPayment <= b.offer.quote.monthlyPayment)
+            case .likelihood: #expect(a.likelihood >= b.likelihood)
+            }
+        }
+    }
+
+    @Test func unlicensedChannelsAreNeverRecommendedEvenWhenCheapest() async throws {
+        var cheap = try #require(try catalog().provider("quick-loan-unlicensed"))
+        cheap.pricing = [
+            PricingRule(interest: .annual(RateRange(min: AnnualRate(percent: 1), max: AnnualRate(percent: 1))))
+        ]
+        cheap.eligibility = EligibilityRules()
+        let aggregator = Aggregator(providers: [DescribedProvider(cheap)])
+        let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        #expect(answer.alternatives.isEmpty)
+        let refusal = try #require(answer.ineligible.first)
+        #expect(refusal.gated && refusal.failed.first?.rule == "licensed")
+        #expect(answer.warnings.contains { $0.code == "unlicensed-refused" })
+    }
+
+    @Test func offersAboveTheCapForTheirLicenceKindAreExcludedNamingTheCap() async throws {
+        let catalog = try catalog()
+        let cap = LegalCap(
+            id: "test-bank-cap",
+            title: "test cap for banks",
+            appliesTo: [.bank],
+            maxAPRPercent: 10,
+            effect: .exclude,
+            from: CalendarDate(year: 2026, month: 1, day: 1)!,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+        let aggregator = Aggregator(
+            providers: catalog.providers.map { DescribedProvider($0) },
+            caps: LegalCapTable(caps: [cap])
+        )
+        let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        let weilidai = try #require(answer.ineligible.first { $0.details.id == "wechat-weilidai" })
+        #expect(weilidai.gated)
+        #expect(weilidai.failed.first?.rule == "legalCap")
+        #expect(weilidai.fix.contains("test-bank-cap"))
+        #expect(answer.warnings.contains { $0.code == "above-legal-cap" && $0.provider == "wechat-weilidai" })
+        // A bank under the cap and a non-bank above it stay.
+        #expect(answer.alternatives.contains { $0.details.id == "icbc-rongejie" })
+        #expect(answer.alternatives.contains { $0.details.id == "jd-jintiao" })
+        // Before the cap's date it does not bind.
+        let earlier = await aggregator.recommend(
+            ProviderConformanceSuite.profiles[0],
+            request,
+            on: CalendarDate(year: 2025, month: 6, day: 1)!
+        )
+        #expect(earlier.alternatives.contains { $0.details.id == "wechat-weilidai" })
+    }
+
+    @Test func providersClosedToNewUsersOrSuspendedOnTheDateAreRefusedSayingSo() async throws {
+        let catalog = try catalog()
+        let douyin = try #require(catalog.provider("douyin-fangxinjie"))
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.accounts = PlatformAccount.known
+        let answer = await Aggregator(providers: [DescribedProvider(douyin)]).recommend(profile, request, on: day)
+        let status = try #require(answer.ineligible.first?.failed.first { $0.rule == "status" })
+        #expect(status.explanation.contains("closed to new users since"))
+        // The unlicensed sample turns suspended on 2027-07-01: open the day before, refused from then.
+        let quick = try #require(catalog.provider("quick-loan-unlicensed"))
+        let before = DescribedProvider(quick).evaluateNow(
+            profile,
+            request,
+            on: CalendarDate(year: 2027, month: 6, day: 30)!
+        )
+        let after = DescribedProvider(quick).evaluateNow(
+            profile,
+            request,
+            on: CalendarDate(year: 2027, month: 7, day: 1)!
+        )
+        #expect(before.checks.first { $0.rule == "status" }?.outcome == .passed)
+        #expect(after.checks.first { $0.rule == "status" }?.outcome == .failed)
+    }
+
+    struct FailingProvider: CreditProvider {
+        struct Down: Error, CustomStringConvertible { var description: String { "endpoint unreachable" } }
+        let details: ProviderDescription
+        var id: ProviderID { details.id }
+        func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
+        {
+            throw Down()
+        }
+    }
+
+    @Test func aFailingProviderIsListedAndTheOthersAreStillCompared() async throws {
+        let catalog = try catalog()
+        var details = try #require(catalog.provider("ccb-kuaidai"))
+        details.id = "live-endpoint"
+        let aggregator = Aggregator.standard(catalog: catalog, plugins: [FailingProvider(details: details)])
+        let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        #expect(answer.failures.map(\.provider) == ["live-endpoint"])
+        #expect(
+            answer.warnings.contains { $0.code == "provider-failed" && $0.message.contains("endpoint unreachable") }
+        )
+        #expect(answer.alternatives.count >= 4)
+    }
+
+    @Test func diagnosisGivesEvidenceAndKeepsTheReportedState() {
+        let aggregator = Aggregator(providers: BuiltInProviders.all())
+        var profile = UserProfile(id: "d", creditScore: 598, creditScore90DaysAgo: 660)
+        let declining = aggregator.diagnose(profile)
+        #expect(declining.map(\.service) == [.huabei, .jiebei])
+        #expect(declining[0].reasons.map(\.evidence) == ["score 598, down 62 in 90 days (below 600)"])
+        #expect(declining[1].state == .closed)
+        // Reported closed, no reason in the profile: explained, not contradicted.
+        profile = UserProfile(
+            id: "d2",
+            creditScore: 800,
+            creditScore90DaysAgo: 800,
+            repayment: RepaymentRecord(
+                overdueCount12m: 0,
+                overdueCount24m: 0,
+                worstDaysPastDue: 0,
+                currentOverdueAmount: .zero()
+            ),
+            cashOutFlags12m: 0,
+            identity: .verified,
+            services: ServiceStates(huabei: .closed)
+        )
+        let huabei = aggregator.diagnose(profile)[0]
+        #expect(huabei.state == .closed && huabei.assessed == .open)
+        #expect(huabei.summary.contains("none of the four published reasons"))
+        // Reported open with a risk: kept open, with a service-at-risk warning.
+        profile.services = ServiceStates(huabei: .open)
+        profile.cashOutFlags12m = 2
+        let risky = aggregator.diagnose(profile)[0]
+        #expect(risky.state == .open && risky.assessed == .closed)
+        #expect(risky.reasons.map(\.code) == [.cashOut])
+    }
+
+    @Test func huabeiPricesInstalmentsWithItsTotalFee() async throws {
+        let profile = ProviderConformanceSuite.profiles[0]
+        let request = LoanRequest(amount: Money(minorUnits: 300_000), termMonths: 6, purpose: .purchase)
+        let evaluation = try await HuabeiProvider().evaluate(profile, request, on: day)
+        let quote = try #require(evaluation.offer?.quote)
+        // 3,000 over 6 instalments with a 4.5% total fee: 500 principal + 22.50 fee a month.
+        #expect(quote.monthlyPayment == Money(minorUnits: 52_250))
+        #expect(quote.totalCost == Money(minorUnits: 13_500))
+        #expect(quote.terms.method == .equalPrincipal)
+        // Paid in one go within the interest-free period it costs nothing.
+        let once = try await HuabeiProvider().evaluate(
+            profile,
+            LoanRequest(amount: Money(minorUnits: 300_000), termMonths: 1, purpose: .purchase),
+            on: day
+        )
+        #expect(once.offer?.quote.totalCost == .zero())
+        #expect(once.offer?.quote.schedule.rows.first?.dueDate == day.adding(days: 40))
+    }
+
+    @Test func whatIfReportsWhatReopens() async throws {
+        let answer = await Aggregator.standard(catalog: try catalog()).recommend(Self.lateRepayer, request, on: day)
+        #expect(answer.recovery.steps.first?.reason == "late-repayment")
+        #expect(answer.recovery.reopens.contains("huabei"))
+        #expect(answer.recovery.reopens.contains("wechat-weilidai"))
+        #expect(
+            !answer.recovery.reopens.contains { id in answer.alternatives.contains { $0.details.id.rawValue == id } }
+        )
+    }
+
+    @Test func builtInsAndEveryCatalogProviderPassTheConformanceSuite() async throws {
+        let providers: [any CreditProvider] =
+            BuiltInProviders.all() + (try catalog()).providers.map { DescribedProvider($0) }
+        for provider in providers {
+            let failures = await ProviderConformanceSuite(provider: provider).run()
+            #expect(failures.isEmpty, "\(provider.id): \(failures)")
+        }
+    }
+
+    /// The suite catches a provider that breaks the rules.
+    struct SloppyProvider: CreditProvider {
+        let details: ProviderDescription
+        var id: ProviderID { "sloppy-id" }
+        func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
+        {
+            let check = RuleCheck(
+                rule: "vibes",
+                outcome: .failed,
+                threshold: "good",
+                value: nil,
+                margin: nil,
+                explanation: "no"
+            )
+            let offer = DescribedProvider(details).makeOffer(profile, request, on: date)
+            return Evaluation(provider: "sloppy-id", checks: [check], offer: offer)
+        }
+    }
+
+    @Test func theConformanceSuiteCatchesBrokenProviders() async throws {
+        let details = try #require(try catalog().provider("jd-jintiao"))
+        let failures = await ProviderConformanceSuite(provider: SloppyProvider(details: details)).run()
+        let requirements = Set(failures.map(\.requirement))
+        #expect(requirements.isSuperset(of: ["id", "no-offer-when-failed", "fix"]))
+    }
+}
