@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Benchmark P2: load a generated N-provider catalog (default 10,000) with Backstop (release build: safe parse, XSD
+# validation, loader rules, providers built, then released) and validate the same files with
+# `xmllint --noout --schema` against the same schema; print both, the ratio and PASS/FAIL against <= 1.5x.
+#
+#   Benchmarks/catalog/run.sh [bench.py options...]      e.g. --target 1.5 --require-target
+#
+# Environment: N (providers, default 10000), SEED (default 20240602), REPEATS (timed loads of each engine, the
+# fastest kept, default 3), PYTHON (default python3), OUT_DIR (keep the generated catalog there instead of a
+# temporary directory; it must be empty or hold only files of an earlier run).
+# Exits 2 when a sanity check fails (xmllint rejects a file, Backstop does not load N providers).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+N=${N:-10000}
+SEED=${SEED:-20240602}
+REPEATS=${REPEATS:-3}
+PYTHON=${PYTHON:-python3}
+SCHEMA=providers/schema/provider-1.xsd
+
+# xmllint (Debian/Ubuntu: libxml2-utils) and the libxml2 headers Backstop builds against (libxml2-dev), if missing.
+apt_install() {
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    echo "installing $* with apt-get ..." >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+missing=()
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+if ((${#missing[@]})); then
+    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 1; }
+    apt_install "${missing[@]}"
+fi
+
+swift build -c release --product backstop
+BIN="$(swift build -c release --show-bin-path)/backstop"
+
+if [[ -n ${OUT_DIR:-} ]]; then
+    work=$OUT_DIR
+    mkdir -p "$work"
+    rm -f "$work"/gen-*.xml "$work"/backstop.json
+    catalog=$work
+else
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    catalog=$work/catalog
+fi
+# The catalog directory holds only the generated files: no caps/legal-caps.json, no schema/.
+mkdir -p "$catalog"
+
+echo "generating $N providers (seed $SEED) ..." >&2
+"$PYTHON" Benchmarks/catalog/generate.py --count "$N" --seed "$SEED" --output "$catalog"
+
+echo "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')" >&2
+echo "$(xmllint --version 2>&1 | head -1); $(swift --version 2>/dev/null | head -1)" >&2
+
+echo "backstop bench catalog (best of $REPEATS loads) ..." >&2
+json=$work/backstop.json
+if ! "$BIN" bench catalog --catalog "$catalog" --schema "$SCHEMA" --repeats "$REPEATS" >"$json"; then
+    echo "SANITY CHECK FAILED: Backstop refused the generated catalog" >&2
+    exit 2
+fi
+cat "$json"
+
+echo "xmllint --noout --schema $SCHEMA (one check, then best of $REPEATS) ..." >&2
+"$PYTHON" Benchmarks/catalog/bench.py \
+    --catalog "$catalog" \
+    --schema "$SCHEMA" \
+    --backstop-json "$json" \
+    --expected "$N" \
+    --repeats "$REPEATS" \
+    "$@"
