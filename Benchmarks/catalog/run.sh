@@ -64,6 +64,10 @@ if ! "$BIN" bench catalog --catalog "$catalog" --schema "$SCHEMA" --repeats "$RE
     exit 2
 fi
 cat "$json"
+# For reference: the same load on one core (the figure above uses every core; each worker has its own libxml2
+# parser and validation contexts and shares the compiled schema).
+echo "backstop bench catalog --jobs 1 (one core, for reference):" >&2
+"$BIN" bench catalog --catalog "$catalog" --schema "$SCHEMA" --repeats "$REPEATS" --jobs 1 >&2
 
 echo "xmllint --noout --schema $SCHEMA (one check, then best of $REPEATS) ..." >&2
 "$PYTHON" Benchmarks/catalog/bench.py \

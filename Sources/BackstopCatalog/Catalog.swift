@@ -1,6 +1,8 @@
 public import BackstopCore
 import Crypto
+import Dispatch
 public import Foundation
+import Synchronization
 
 /// The provider schema, compiled once and shareable between threads and loads.
 public struct ProviderSchema: Sendable {
@@ -60,10 +62,13 @@ public struct CatalogLoader: Sendable {
     public var limits: XMLLimits
     /// The most files a catalog directory may hold.
     public var maxFiles: Int
+    /// How many files are loaded at once (nil: one per core).
+    public var workers: Int?
 
-    public init(limits: XMLLimits = XMLLimits(), maxFiles: Int = 100_000) {
+    public init(limits: XMLLimits = XMLLimits(), maxFiles: Int = 100_000, workers: Int? = nil) {
         self.limits = limits
         self.maxFiles = maxFiles
+        self.workers = workers
     }
 
     /// The schema path used when none is given: `schema/provider-1.xsd` inside the catalog directory.
@@ -115,43 +120,64 @@ public struct CatalogLoader: Sendable {
     }
 
     /// Loads the given files as one catalog (see ``load(directory:schemaPath:)`` for the failure policy).
+    ///
+    /// Files are read, parsed, validated and checked on every core at once; each worker has its own parser and
+    /// validation contexts and shares only the compiled schema (read-only in libxml2). The result does not depend on
+    /// the scheduling: files are taken in name order and the hash is over the per-file digests in that order.
     public func load(files: [String], directory: String, schema: ProviderSchema) throws(CatalogError) -> Catalog {
+        let sorted = files.sorted()
+        let results = Mutex<[FileOutcome?]>(Array(repeating: nil, count: sorted.count))
+        let workers = max(1, min(self.workers ?? ProcessInfo.processInfo.activeProcessorCount, sorted.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var local: [(Int, FileOutcome)] = []
+            var index = worker
+            while index < sorted.count {
+                let file = sorted[index]
+                switch self.read(file) {
+                case .success(let data):
+                    let digest = Array(SHA256.hash(data: data))
+                    local.append(
+                        (index, FileOutcome(check: check(data: data, file: file, schema: schema), digest: digest))
+                    )
+                case .failure(let issue):
+                    local.append(
+                        (index, FileOutcome(check: FileCheck(file: file, provider: nil, issues: [issue]), digest: []))
+                    )
+                }
+                index += workers
+            }
+            results.withLock { all in
+                for (index, outcome) in local { all[index] = outcome }
+            }
+        }
+        let outcomes = results.withLock { $0 }
         var hasher = SHA256()
         hasher.update(data: Data(schema.digest.utf8))
-        var providers: [ProviderDescription] = []
         let (caps, capsData, capsIssues) = loadCaps(directory: directory)
+        if let capsData { hasher.update(data: Data(SHA256.hash(data: capsData))) }
         var issues: [CatalogIssue] = capsIssues
-        if let capsData { hasher.update(data: capsData) }
+        var providers: [ProviderDescription] = []
         var seen: [ProviderID: String] = [:]
-        for file in files.sorted() {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                issues.append(
-                    CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
-                )
-                continue
-            }
+        for (file, outcome) in zip(sorted, outcomes) {
+            guard let outcome else { continue }
             hasher.update(data: Data((file as NSString).lastPathComponent.utf8))
             hasher.update(data: Data([0]))
-            hasher.update(data: Data(String(data.count).utf8))
-            hasher.update(data: Data([0]))
-            hasher.update(data: data)
-            let check = self.check(data: data, file: file, schema: schema)
-            issues += check.issues
-            if let provider = check.provider {
-                if let other = seen[provider.id] {
-                    issues.append(
-                        CatalogIssue(
-                            file: file,
-                            line: nil,
-                            column: nil,
-                            rule: .catalog,
-                            message: "provider id \"\(provider.id)\" is already defined in \(other)"
-                        )
+            hasher.update(data: Data(outcome.digest))
+            issues += outcome.check.issues
+            guard let provider = outcome.check.provider else { continue }
+            if let other = seen[provider.id] {
+                issues.append(
+                    CatalogIssue(
+                        file: file,
+                        line: nil,
+                        column: nil,
+                        rule: .catalog,
+                        message: "provider id \"\(provider.id)\" is already defined in \(other)"
                     )
-                } else {
-                    seen[provider.id] = file
-                    providers.append(provider)
-                }
+                )
+            } else {
+                seen[provider.id] = file
+                providers.append(provider)
             }
         }
         guard issues.isEmpty else { throw CatalogError(issues: issues) }
@@ -161,6 +187,12 @@ public struct CatalogLoader: Sendable {
             directory: directory,
             caps: caps
         )
+    }
+
+    /// What loading one file gave: its check and the SHA-256 of its bytes.
+    struct FileOutcome: Sendable {
+        let check: FileCheck
+        let digest: [UInt8]
     }
 
     /// Checks one document: safe parse, schema validation, semantic rules.
@@ -184,17 +216,40 @@ public struct CatalogLoader: Sendable {
     /// Checks files one by one (for `providers validate`): every file's issues, whatever the others hold.
     public func check(files: [String], schema: ProviderSchema) -> [FileCheck] {
         files.map { file in
-            guard let data = FileManager.default.contents(atPath: file) else {
-                return FileCheck(
-                    file: file,
-                    provider: nil,
-                    issues: [
-                        CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
-                    ]
-                )
+            switch self.read(file) {
+            case .success(let data): check(data: data, file: file, schema: schema)
+            case .failure(let issue): FileCheck(file: file, provider: nil, issues: [issue])
             }
-            return check(data: data, file: file, schema: schema)
         }
+    }
+
+    /// Reads a file after checking its type and size, so an oversized file is refused without being read.
+    func read(_ file: String) -> Result<Data, CatalogIssue> {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else {
+            return .failure(
+                CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "not a readable regular file")
+            )
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= limits.maxBytes else {
+            return .failure(
+                CatalogIssue(
+                    file: file,
+                    line: nil,
+                    column: nil,
+                    rule: .security,
+                    message: "file is \(size) bytes, over the \(limits.maxBytes)-byte limit"
+                )
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .failure(
+                CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
+            )
+        }
+        return .success(data)
     }
 
     /// The `*.xml` files directly inside a directory, sorted.

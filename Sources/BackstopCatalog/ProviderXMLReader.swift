@@ -299,43 +299,78 @@ struct ProviderXMLReader {
     }
 
     private func name(_ node: xmlNodePtr) -> String {
-        node.pointee.name.map { String(cString: $0) } ?? ""
+        guard let raw = node.pointee.name else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
     }
 
-    /// An attribute's value read straight from the tree (no allocation to free), or nil.
-    private func attribute(_ node: xmlNodePtr, _ attributeName: String) -> String? {
+    /// An attribute's value read straight from the tree (no copy to free), trimmed of XML whitespace, or nil.
+    /// `attributeName` is a `StaticString`, compared byte for byte with no allocation.
+    private func attribute(_ node: xmlNodePtr, _ attributeName: StaticString) -> String? {
         var property = node.pointee.properties
         while let current = property {
-            if let propertyName = current.pointee.name, String(cString: propertyName) == attributeName {
-                var value = ""
-                var child = current.pointee.children
-                while let text = child {
-                    if let content = text.pointee.content { value += String(cString: content) }
-                    child = text.pointee.next
+            if let propertyName = current.pointee.name, xmlStrEqual(propertyName, attributeName.utf8Start) != 0 {
+                guard let text = current.pointee.children, text.pointee.next == nil, let content = text.pointee.content
+                else {
+                    // Several children (entity references are refused earlier): concatenate them.
+                    var value = ""
+                    var child = current.pointee.children
+                    while let next = child {
+                        if let content = next.pointee.content { value += Self.trimmed(content) }
+                        child = next.pointee.next
+                    }
+                    return value
                 }
-                return value.trimmingCharacters(in: .whitespacesAndNewlines)
+                return Self.trimmed(content)
             }
             property = current.pointee.next
         }
         return nil
     }
 
-    /// The element's text with whitespace collapsed (text and CDATA children only).
+    private static func isXMLSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// The C string with leading and trailing XML whitespace removed, decoded as UTF-8.
+    private static func trimmed(_ content: UnsafePointer<xmlChar>) -> String {
+        let count = strlen(content)
+        var start = 0
+        var end = count
+        while start < end && isXMLSpace(content[start]) { start += 1 }
+        while end > start && isXMLSpace(content[end - 1]) { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(start: content + start, count: end - start), as: UTF8.self)
+    }
+
+    /// The element's text with XML whitespace collapsed (text and CDATA children only), as the schema's `collapse`.
     private func text(_ node: xmlNodePtr) -> String {
-        var value = ""
+        var bytes: [UInt8] = []
+        var pendingSpace = false
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
                 let content = current.pointee.content
             {
-                value += String(cString: content)
+                var index = 0
+                while content[index] != 0 {
+                    let byte = content[index]
+                    if Self.isXMLSpace(byte) {
+                        pendingSpace = !bytes.isEmpty
+                    } else {
+                        if pendingSpace {
+                            bytes.append(0x20)
+                            pendingSpace = false
+                        }
+                        bytes.append(byte)
+                    }
+                    index += 1
+                }
             }
             child = current.pointee.next
         }
-        return value.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private mutating func integer(_ node: xmlNodePtr, _ attributeName: String) -> Int? {
+    private mutating func integer(_ node: xmlNodePtr, _ attributeName: StaticString) -> Int? {
         guard let text = attribute(node, attributeName) else { return nil }
         guard let value = Int(text) else {
             fail(node, "\(attributeName)=\"\(text)\" must be a whole number")
@@ -344,16 +379,16 @@ struct ProviderXMLReader {
         return value
     }
 
-    private mutating func percent(_ node: xmlNodePtr, _ attributeName: String) -> Decimal? {
+    private mutating func percent(_ node: xmlNodePtr, _ attributeName: StaticString) -> Decimal? {
         guard let text = attribute(node, attributeName) else { return nil }
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0 else {
+        guard let value = Decimal.parseStrict(text), value >= 0 else {
             fail(node, "\(attributeName)=\"\(text)\" must be a decimal percentage")
             return nil
         }
         return value
     }
 
-    private mutating func money(_ node: xmlNodePtr, _ attributeName: String) -> Money {
+    private mutating func money(_ node: xmlNodePtr, _ attributeName: StaticString) -> Money {
         let text = attribute(node, attributeName) ?? ""
         do {
             return try Money(parsing: text)

@@ -23,6 +23,9 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "How many loads (the fastest is reported).")
         var repeats: Int = 3
 
+        @Option(help: "Files loaded at once (default: one per core).")
+        var jobs: Int?
+
         func run() throws {
             let directory = try catalog.directory()
             var best = Double.infinity
@@ -31,7 +34,7 @@ struct BenchCommand: ParsableCommand {
                 let clock = ContinuousClock()
                 let started = clock.now
                 do {
-                    loaded = try CatalogLoader().load(directory: directory, schemaPath: catalog.schema)
+                    loaded = try CatalogLoader(workers: jobs).load(directory: directory, schemaPath: catalog.schema)
                 } catch {
                     throw failure(error.description, code: Exit.dataError)
                 }

@@ -19,23 +19,48 @@ extension Decimal {
     /// A `Double` for the numerical solver only; amounts themselves are never stored as binary floats.
     var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
 
-    /// Parses a plain decimal number (`-12`, `0.05`, `1e3` is refused), returning nil for anything else.
+    /// Parses a plain decimal number (`-12`, `0.05`; `1e3`, `.5` with no digit before the point, and `1,5` are refused),
+    /// returning nil for anything else. Exact: built from the digits, never through a binary float.
     package static func parseStrict(_ text: String) -> Decimal? {
-        var sawDigit = false
+        var negative = false
+        var significand: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
         var sawDot = false
-        for (index, character) in text.enumerated() {
-            switch character {
-            case "0"..."9": sawDigit = true
-            case ".":
-                if sawDot { return nil }
+        var sawDigit = false
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sawDigit = true
+                if significand == 0 && byte == UInt8(ascii: "0") && !sawDot { continue }
+                digits += 1
+                guard digits <= 18 else { return slowParse(text) }
+                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if sawDot { fractionDigits += 1 }
+            case UInt8(ascii: "."):
+                guard !sawDot, sawDigit else { return nil }
                 sawDot = true
-            case "-", "+":
-                if index != 0 { return nil }
-            default: return nil
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                guard first else { return nil }
+                negative = byte == UInt8(ascii: "-")
+            default:
+                return nil
             }
         }
         guard sawDigit else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        let value = Decimal(
+            sign: negative ? .minus : .plus,
+            exponent: -fractionDigits,
+            significand: Decimal(significand)
+        )
+        return value
+    }
+
+    /// Long numbers (more than 18 significant digits) go through Foundation's exact decimal parser.
+    private static func slowParse(_ text: String) -> Decimal? {
+        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     /// Parses a plain decimal or an exact fraction `a/b` (`546/365`) of plain decimals.

@@ -65,9 +65,13 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// optionally prefixed with `¥`/`￥` and with `,` thousands separators.
     /// - Throws: ``MoneyError`` naming the text and the rule broken.
     public init(parsing text: String, currency: Currency = .cny) throws(MoneyError) {
-        var cleaned = text.trimmingCharacters(in: .whitespaces)
-        if cleaned.hasPrefix("¥") || cleaned.hasPrefix("￥") { cleaned.removeFirst() }
-        cleaned = cleaned.replacingOccurrences(of: ",", with: "")
+        var cleaned = text
+        let plain = text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }
+        if !plain {
+            cleaned = cleaned.trimmingCharacters(in: .whitespaces)
+            if cleaned.hasPrefix("¥") || cleaned.hasPrefix("￥") { cleaned.removeFirst() }
+            cleaned = cleaned.replacingOccurrences(of: ",", with: "")
+        }
         guard let value = Decimal.parseStrict(cleaned) else { throw MoneyError(.notANumber, text: text) }
         try self.init(value, currency: currency)
     }
