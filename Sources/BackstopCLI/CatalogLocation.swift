@@ -31,6 +31,10 @@ struct CatalogOptions: ParsableArguments {
     /// Loads the catalog, or exits 65 listing every issue.
     func load() throws -> Catalog {
         let directory = try directory()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw failure("cannot read the catalog \(directory): no such directory", code: Exit.noInput)
+        }
         do {
             return try CatalogLoader().load(directory: directory, schemaPath: schema)
         } catch {

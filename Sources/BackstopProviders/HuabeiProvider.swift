@@ -89,11 +89,22 @@ public struct HuabeiProvider: PrimaryServiceProvider {
                 ),
                 SourceReference(
                     id: "s2",
+                    url: "http://www.miracleart.cn/faq/1796832902.html",
+                    title: "Huabei's interest-free period is about 40 days; 3, 6 and 12 instalments"
+                ),
+                SourceReference(
+                    id: "s3",
                     url: "https://en.doing.city/2406/30fd7efcb7ead6ff.html",
                     title: "Huabei charges nothing when repaid in full by the due date; fees apply to instalments"
                 ),
+                SourceReference(
+                    id: "s4",
+                    url:
+                        "https://www.nasdaq.com/articles/ant-group-consumer-finance-unit-in-chongqing-wins-operating-approval-2021-06-03",
+                    title: "Ant Group consumer finance unit in Chongqing wins operating approval (Reuters), 2021-06-03"
+                ),
             ],
-            figureSources: ["installmentFee": "s1", "interestFreeDays": "s2"],
+            figureSources: ["installmentFee": "s1", "interestFreeDays": "s2", "licence": "s4"],
             notes: "Built-in adapter; terms and closure thresholds are illustrative, not Alipay's, and not an offer.",
             origin: "built-in"
         )

@@ -80,16 +80,22 @@ public struct JiebeiProvider: PrimaryServiceProvider {
         sources: [
             SourceReference(
                 id: "s1",
-                url: "https://wodefinance.com/Creditcardoverdue/srexguyfqw.html",
-                title: "A daily rate of 0.05% is about 18% a year (0.05% × 365 = 18.25%)"
+                url: "http://lnmlw.com/Loanconsultation/csfxqxohdx.html",
+                title: "Jiebei: about 0.03%–0.05% a day; interest first or equal monthly repayment"
             ),
             SourceReference(
                 id: "s2",
-                url: "http://www.szdaily.com/content/2017-11/27/content_17848750.htm",
-                title: "Alipay to cap online loan rates at 24%, Shenzhen Daily, 2017-11-27"
+                url: "https://www.815801.com/technology/163.html",
+                title: "Jiebei's daily rate, usually 0.015%–0.06%, is set by the user's credit evaluation"
+            ),
+            SourceReference(
+                id: "s3",
+                url:
+                    "https://www.nasdaq.com/articles/ant-group-consumer-finance-unit-in-chongqing-wins-operating-approval-2021-06-03",
+                title: "Ant Group consumer finance unit in Chongqing wins operating approval (Reuters), 2021-06-03"
             ),
         ],
-        figureSources: ["interest": "s1", "licence": "s2"],
+        figureSources: ["interest": "s1", "licence": "s3"],
         notes: "Built-in adapter; terms and closure thresholds are illustrative, not Alipay's, and not an offer.",
         origin: "built-in"
     )

@@ -63,7 +63,7 @@ public struct ClosureThresholds: Hashable, Sendable {
             var evidence = "score \(score)"
             if let drop, drop > 0 { evidence += ", down \(drop) in 90 days" }
             if score < restrictBelowScore {
-                evidence += " (below \(score < closeBelowScore ? closeBelowScore : restrictBelowScore))"
+                evidence += ", below \(score < closeBelowScore ? closeBelowScore : restrictBelowScore)"
             }
             reasons.append(ReasonFinding(code: .creditScoreDecline, evidence: evidence, severity: scoreSeverity))
         }
@@ -172,6 +172,10 @@ public struct ClosureThresholds: Hashable, Sendable {
                 "\(name) is reported open, but the profile shows risks that can lead to \(assessed == .closed ? "closure" : "a restriction"): \(because)."
         case (.some, _):
             summary = "\(name) is open and the profile shows none of the four published closure reasons."
+        case (nil, .open) where !unknowns.isEmpty:
+            summary =
+                "\(name) is likely open as far as the profile shows: none of the four published closure reasons, but "
+                + "\(unknowns.joined(separator: ", ")) \(unknowns.count == 1 ? "is" : "are") unknown."
         case (nil, .open):
             summary = "\(name) is likely open: the profile shows none of the four published closure reasons."
         case (nil, let assessed):

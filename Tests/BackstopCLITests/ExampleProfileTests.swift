@@ -228,7 +228,7 @@ struct ExampleProfileTests {
         let diagnosis = try #require(json["diagnosis"] as? [[String: Any]])
         #expect(diagnosis.map { $0["service"] as? String } == ["huabei", "jiebei"])
         let evidence = (diagnosis[0]["reasons"] as? [[String: Any]] ?? []).compactMap { $0["evidence"] as? String }
-        #expect(evidence.contains("score 560, down 90 in 90 days (below 600)"))
+        #expect(evidence.contains("score 560, down 90 in 90 days, below 600"))
         #expect(evidence.contains("¥1,200.00 overdue now, 3 overdue in 12 months, 5 in 24 months, worst 75 days"))
         let table = try BinaryRunner.run(["diagnose", "--profile", Self.example("profiles/late-repayment.json")])
         #expect(table.stdout.contains("What restores them"))

@@ -160,7 +160,7 @@ struct AggregatorTests {
         var profile = UserProfile(id: "d", creditScore: 598, creditScore90DaysAgo: 660)
         let declining = aggregator.diagnose(profile)
         #expect(declining.map(\.service) == [.huabei, .jiebei])
-        #expect(declining[0].reasons.map(\.evidence) == ["score 598, down 62 in 90 days (below 600)"])
+        #expect(declining[0].reasons.map(\.evidence) == ["score 598, down 62 in 90 days, below 600"])
         #expect(declining[1].state == .closed)
         // Reported closed, no reason in the profile: explained, not contradicted.
         profile = UserProfile(
@@ -250,5 +250,65 @@ struct AggregatorTests {
         let failures = await ProviderConformanceSuite(provider: SloppyProvider(details: details)).run()
         let requirements = Set(failures.map(\.requirement))
         #expect(requirements.isSuperset(of: ["id", "no-offer-when-failed", "fix"]))
+    }
+}
+
+struct AggregatorPolicyTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    let request = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+
+    @Test func duplicateIDsKeepTheFirstAndWarn() async throws {
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        var shadow = try #require(catalog.provider("icbc-rongejie"))
+        shadow.nameEN = "Shadow"
+        let aggregator = Aggregator.standard(catalog: catalog, plugins: [DescribedProvider(shadow)])
+        #expect(aggregator.duplicateIDs == ["icbc-rongejie"])
+        let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        #expect(answer.warnings.contains { $0.code == "duplicate-provider" && $0.provider == "icbc-rongejie" })
+        #expect(answer.alternatives.first { $0.details.id == "icbc-rongejie" }?.details.nameEN != "Shadow")
+    }
+
+    @Test func whatIfDoesNotReopenWhatACapWouldExclude() async throws {
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        let cap = LegalCap(
+            id: "tight",
+            title: "tight cap",
+            appliesTo: [.bank],
+            maxAPRPercent: 10,
+            effect: .exclude,
+            from: CalendarDate(year: 2020, month: 1, day: 1)!,
+            sourceTitle: "test",
+            sourceURL: "https://example.org"
+        )
+        let aggregator = Aggregator(
+            providers: BuiltInProviders.all() + catalog.providers.map { DescribedProvider($0) },
+            caps: LegalCapTable(caps: [cap])
+        )
+        let answer = await aggregator.recommend(AggregatorTests.lateRepayer, request, on: day)
+        // Weilidai (a bank at ~15-18%) would pass its rules after the plan, but the cap excludes its offer.
+        #expect(!answer.recovery.reopens.contains("wechat-weilidai"))
+        #expect(answer.recovery.reopens.contains("huabei"))
+    }
+
+    @Test func unknownDebtsAreReportedNotAssumedZero() async throws {
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.monthlyDebtPayments = nil
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        let answer = await Aggregator.standard(catalog: catalog).recommend(profile, request, on: day)
+        #expect(answer.unknowns.contains("monthlyDebtPayments"))
+    }
+
+    @Test func aBalloonCannotSlipUnderThePaymentCeiling() throws {
+        // Interest first: small monthly interest, then the whole principal with the last instalment.
+        var details = try #require(
+            try CatalogLoader().load(directory: AggregatorTests.providers).provider("icbc-rongejie")
+        )
+        details.methods = [.interestFirst]
+        var request = self.request
+        request.maxMonthlyPayment = Money(minorUnits: 100_000)
+        let evaluation = DescribedProvider(details).evaluateNow(ProviderConformanceSuite.profiles[0], request, on: day)
+        let ceiling = try #require(evaluation.checks.first { $0.rule == "maxMonthlyPayment" })
+        #expect(ceiling.outcome == .failed)
+        #expect(evaluation.offer == nil)
     }
 }

@@ -208,7 +208,7 @@ enum RecommendationRenderer {
         if !r.warnings.isEmpty {
             lines.append("")
             lines.append("Warnings")
-            lines += r.warnings.map { "  [\($0.code)] \($0.message)" }
+            lines += r.warnings.map { "  [\($0.code)] " + ($0.provider.map { "\($0): " } ?? "") + $0.message }
         }
         if !r.recovery.steps.isEmpty {
             lines.append("")

@@ -111,13 +111,32 @@ public struct Aggregator: Sendable {
     public let policy: AggregatorPolicy
     public let catalog: CatalogInfo?
 
+    /// Ids registered more than once; only the first provider with an id is compared.
+    public let duplicateIDs: [ProviderID]
+
+    /// - Parameters:
+    ///   - providers: every provider to compare; when several share an id, the first wins and the answer warns.
+    ///   - caps: the legal caps in force (by licence kind and date).
+    ///   - policy: the high-cost level, the debt-service share and how many alternatives to keep.
+    ///   - catalog: the catalog snapshot the providers came from, named in every answer.
     public init(
         providers: [any CreditProvider],
         caps: LegalCapTable = .none,
         policy: AggregatorPolicy = AggregatorPolicy(),
         catalog: CatalogInfo? = nil
     ) {
-        self.providers = providers
+        var seen: Set<ProviderID> = []
+        var duplicates: [ProviderID] = []
+        var unique: [any CreditProvider] = []
+        for provider in providers {
+            if seen.insert(provider.id).inserted {
+                unique.append(provider)
+            } else if !duplicates.contains(provider.id) {
+                duplicates.append(provider.id)
+            }
+        }
+        self.providers = unique
+        self.duplicateIDs = duplicates.sorted()
         self.caps = caps
         self.policy = policy
         self.catalog = catalog
@@ -135,9 +154,19 @@ public struct Aggregator: Sendable {
     {
         let diagnosis = diagnose(profile)
         let (evaluations, failures) = await evaluateAll(profile, request, on: date)
+        var duplicateWarnings: [Warning] = []
+        for id in duplicateIDs {
+            duplicateWarnings.append(
+                Warning(
+                    code: "duplicate-provider",
+                    provider: id.rawValue,
+                    message: "Several providers share the id \(id); only the first registered is compared."
+                )
+            )
+        }
         var alternatives: [Alternative] = []
         var refusals: [Refusal] = []
-        var warnings: [Warning] = []
+        var warnings: [Warning] = duplicateWarnings
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
 
         for (provider, evaluation) in evaluations {
@@ -227,7 +256,8 @@ public struct Aggregator: Sendable {
                         code: "above-court-ceiling",
                         provider: details.id.rawValue,
                         message:
-                            "\(apr.fixedText)% APR is above \(cap.title) (\(cap.maxAPRPercent)%): courts would not enforce interest above it in private lending."
+                            "\(apr.fixedText)% APR is above \(cap.title). That ceiling binds private lending, not licensed "
+                            + "lenders, but it is the benchmark courts use: this is expensive credit."
                     )
                 )
             }
@@ -241,7 +271,11 @@ public struct Aggregator: Sendable {
                 )
             }
             var likelihood = evaluation.likelihood ?? .low
+            if profile.monthlyIncome == nil { unknowns.insert("monthlyIncome") }
+            if profile.monthlyDebtPayments == nil { unknowns.insert("monthlyDebtPayments") }
             if let income = profile.monthlyIncome, income.minorUnits > 0 {
+                // Unknown existing debts are not assumed to be zero: the check then only sees the new payment, which
+                // can still show a loan alone is unaffordable (and the unknown is reported).
                 let debts = profile.monthlyDebtPayments ?? .zero()
                 let share = ((debts + offer.quote.largestPayment).decimalValue / income.decimalValue * 100)
                     .roundedHalfUp(scale: 1)
@@ -373,11 +407,15 @@ public struct Aggregator: Sendable {
         where before.state == .closed && after.state != .closed {
             reopened.insert(before.service.rawValue)
         }
-        let (now, _) = await evaluateAll(profile, request, on: date)
+        // Providers: recommendable then (eligible, licensed, under the caps) and not among today's alternatives.
         let (later, _) = await evaluateAll(assessedProfile, request, on: date)
-        let eligibleNow = Set(now.filter { $0.1.isEligible && $0.0.details.licence.isLicensed }.map(\.0.id.rawValue))
+        let recommendedNow = Set(alternatives.map(\.details.id))
         for (provider, evaluation) in later where evaluation.isEligible && provider.details.licence.isLicensed {
-            if !eligibleNow.contains(provider.id.rawValue) { reopened.insert(provider.id.rawValue) }
+            guard let offer = evaluation.offer, !recommendedNow.contains(provider.id) else { continue }
+            let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
+                $0.effect == .exclude && offer.quote.nominalAPR > $0.maxAPRPercent
+            }
+            if !excluded { reopened.insert(provider.id.rawValue) }
         }
         return RecoveryPlan(
             steps: steps,
@@ -396,7 +434,7 @@ public struct Aggregator: Sendable {
         case .cost:
             if qa.totalCost != qb.totalCost { return qa.totalCost < qb.totalCost }
         case .payment:
-            if qa.monthlyPayment != qb.monthlyPayment { return qa.monthlyPayment < qb.monthlyPayment }
+            if qa.largestPayment != qb.largestPayment { return qa.largestPayment < qb.largestPayment }
         case .likelihood:
             if a.likelihood != b.likelihood { return a.likelihood > b.likelihood }
             if qa.apr.nominalPercent != qb.apr.nominalPercent { return qa.apr.nominalPercent < qb.apr.nominalPercent }

@@ -110,7 +110,7 @@ public enum Countermeasure: Sendable {
     ///
     /// - late-repayment: nothing overdue now, no overdue instalment in 12 or 24 months, no days past due (the record
     ///   window is 24 months, so older late payments have aged out).
-    /// - credit-score-decline: the score returns to its level 90 days ago (at least) and stops falling.
+    /// - credit-score-decline: the score returns to its level 90 days ago, and at least 650, and stops falling.
     /// - cash-out: no flags in the last 12 months.
     /// - identity-abnormal: verified.
     public static func improved(_ profile: UserProfile, following reasons: [ClosureReason]) -> UserProfile {
@@ -125,7 +125,8 @@ public enum Countermeasure: Sendable {
                 record.worstDaysPastDue = 0
                 result.repayment = record
             case .creditScoreDecline:
-                let earlier = max(result.creditScore, result.creditScore90DaysAgo ?? result.creditScore)
+                // Back to its level 90 days ago, and at least 650 (a sound score for the built-in thresholds).
+                let earlier = max(result.creditScore, result.creditScore90DaysAgo ?? result.creditScore, 650)
                 result.creditScore = min(950, earlier)
                 result.creditScore90DaysAgo = result.creditScore
             case .cashOut:

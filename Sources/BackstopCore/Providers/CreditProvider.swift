@@ -17,7 +17,7 @@ public import Foundation
 ///     let details: ProviderDescription
 ///     var id: ProviderID { details.id }
 ///     func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation {
-///         try DescribedProvider(details).evaluateNow(profile, request, on: date)
+///         DescribedProvider(details).evaluateNow(profile, request, on: date)
 ///     }
 /// }
 /// ```

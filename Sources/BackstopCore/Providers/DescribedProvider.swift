@@ -60,7 +60,8 @@ public struct DescribedProvider: CreditProvider {
             )
             return Evaluation(provider: id, checks: checks, offer: nil)
         }
-        let payment = offer.quote.monthlyPayment
+        // The largest instalment, so a balloon cannot slip under a ceiling or a debt-to-income limit.
+        let payment = offer.quote.largestPayment
         if let ceiling = request.maxMonthlyPayment {
             let passes = payment <= ceiling
             checks.append(
@@ -101,7 +102,10 @@ public struct DescribedProvider: CreditProvider {
         // A single published price is the provider's own; a range is priced by Backstop's estimate of the position.
         let ranged = rule.pricing(atRisk: 0) != rule.pricing(atRisk: 1)
         guard ranged else {
-            var note = "published price: \(rule.interest.text) interest"
+            var note =
+                rule.interest == .none
+                ? "published price: no interest" : "published price: \(rule.interest.text) interest"
+            if rule.interestFreeDays > 0 { note += ", \(rule.interestFreeDays) interest-free days" }
             if let fee = rule.installmentFee { note += ", \(fee.text)" }
             if term != request.termMonths {
                 note += "; \(term) months is its nearest term to the \(request.termMonths) asked for"
@@ -343,13 +347,17 @@ public struct RuleEvaluator: Sendable {
                         threshold: account.rawValue,
                         value: accounts.map(\.rawValue).joined(separator: ","),
                         margin: has ? 1 : -1,
-                        explanation: has ? "has a \(account) account" : "needs a \(account) account",
-                        fix: has ? nil : "open and verify a \(account) account"
+                        explanation: has ? "has an account with \(account)" : "needs an account with \(account)",
+                        fix: has ? nil : "open and verify an account with \(account)"
                     )
                 )
             } else {
                 checks.append(
-                    unknown("requiresAccount", account.rawValue, "whether there is a \(account) account is unknown")
+                    unknown(
+                        "requiresAccount",
+                        account.rawValue,
+                        "whether there is an account with \(account) is unknown"
+                    )
                 )
             }
         }
