@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "BackstopCore", targets: ["BackstopCore"]),
         .library(name: "BackstopCatalog", targets: ["BackstopCatalog"]),
         .library(name: "BackstopProviders", targets: ["BackstopProviders"]),
+        .library(name: "BackstopServer", targets: ["BackstopServer"]),
         .library(name: "BackstopCLI", targets: ["BackstopCLI"]),
         // Test kit for provider authors: ProviderConformanceSuite.
         .library(name: "BackstopTesting", targets: ["BackstopTesting"]),
@@ -18,6 +19,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Value types, the cost engine and the APR solver. Foundation only; no I/O.
@@ -38,6 +43,18 @@ let package = Package(
         // The umbrella module embedders import.
         .target(name: "Backstop", dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders"]),
         .target(name: "BackstopTesting", dependencies: ["BackstopCore"]),
+        // The HTTP service (Hummingbird 2): only this module and the CLI that serves it pull the web stack in.
+        .target(
+            name: "BackstopServer",
+            dependencies: [
+                "Backstop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The commands of `backstop`, in a library so tests can drive them with parseAsRoot.
         .target(
             name: "BackstopCLI",
@@ -46,7 +63,9 @@ let package = Package(
                 "BackstopCore",
                 "BackstopCatalog",
                 "BackstopProviders",
+                "BackstopServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -61,6 +80,14 @@ let package = Package(
         .testTarget(
             name: "BackstopTests",
             dependencies: ["Backstop", "BackstopTesting"]
+        ),
+        .testTarget(
+            name: "BackstopServerTests",
+            dependencies: [
+                "BackstopServer",
+                "Backstop",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "BackstopCatalogTests",

@@ -27,12 +27,8 @@ func readInput(_ path: String?) throws -> Data {
     return data
 }
 
-/// JSON with sorted keys and no escaped slashes, one encoder for every command (and the HTTP service).
-func encodeJSON(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
+/// The wire format's JSON (one encoder for every command and the HTTP service: ``WireJSON``).
+func encodeJSON(_ value: some Encodable) throws -> String { try WireJSON.string(value) }
 
 /// A plain text table: a header row and right-aligned columns, except those listed as left-aligned.
 struct TextTable {

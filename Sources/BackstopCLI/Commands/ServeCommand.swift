@@ -1,0 +1,106 @@
+import ArgumentParser
+import Backstop
+import BackstopServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `backstop serve`: the HTTP service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP JSON API (see docs/http.md and docs/openapi.yaml).",
+        discussion: """
+            Every option can also come from the environment: BACKSTOP_HOST, BACKSTOP_PORT, BACKSTOP_CATALOG,
+            BACKSTOP_SCHEMA, BACKSTOP_MAX_BODY_BYTES, BACKSTOP_HIGH_COST_APR, BACKSTOP_MAX_DEBT_SERVICE,
+            BACKSTOP_LOG_LEVEL. A flag wins over the environment.
+            The admin token for POST /v1/admin/reload comes only from BACKSTOP_ADMIN_TOKEN (never a flag, so it
+            stays out of process listings); without it the endpoint is off. SIGHUP reloads the catalog;
+            SIGTERM and SIGINT stop the server gracefully.
+            """
+    )
+
+    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to bind (default 8080; 0 picks a free port, printed at start).") var port: Int?
+    @OptionGroup var catalog: CatalogOptions
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (default 262144).")
+    var maxBodyBytes: Int?
+    @Option(name: .customLong("high-cost-apr"), help: "Flag offers above this nominal APR, percent (default 20).")
+    var highCostAPR: String?
+    @Option(
+        name: .customLong("max-debt-service"),
+        help: "Flag debt service above this share of income, percent (default 50)."
+    )
+    var maxDebtService: String?
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (default info)."
+    )
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func setting(_ flag: String?, _ name: String) -> String? {
+            flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func integer(
+            _ flag: Int?,
+            _ name: String,
+            _ label: String,
+            _ range: ClosedRange<Int>,
+            _ fallback: Int
+        ) throws -> Int {
+            let text = flag.map(String.init) ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
+            guard let text else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw ValidationError(
+                    "\(label) (or \(name)): must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)"
+                )
+            }
+            return value
+        }
+        func percent(_ flag: String?, _ name: String, _ label: String, _ fallback: Decimal) throws -> Decimal {
+            guard let text = setting(flag, name) else { return fallback }
+            guard let value = Decimal.parseStrict(text), value > 0, value <= 1000 else {
+                throw ValidationError("\(label) (or \(name)): must be a percentage above 0, got \(text)")
+            }
+            return value
+        }
+        let levelText = setting(logLevel, "BACKSTOP_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("--log-level (or BACKSTOP_LOG_LEVEL): unknown level \(levelText)")
+        }
+        let directory =
+            try catalog.catalog ?? environment["BACKSTOP_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? catalog.directory()
+        let settings = ServerSettings(
+            host: setting(host, "BACKSTOP_HOST") ?? "127.0.0.1",
+            port: try integer(port, "BACKSTOP_PORT", "--port", 0...65_535, 8080),
+            catalogDirectory: directory,
+            schemaPath: setting(catalog.schema, "BACKSTOP_SCHEMA"),
+            maxBodyBytes: try integer(
+                maxBodyBytes,
+                "BACKSTOP_MAX_BODY_BYTES",
+                "--max-body-bytes",
+                1024...(64 << 20),
+                256 * 1024
+            ),
+            adminToken: environment["BACKSTOP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            highCostAPRPercent: try percent(highCostAPR, "BACKSTOP_HIGH_COST_APR", "--high-cost-apr", 20),
+            maxDebtServicePercent: try percent(maxDebtService, "BACKSTOP_MAX_DEBT_SERVICE", "--max-debt-service", 50)
+        )
+        var logger = Logger(label: "backstop")
+        logger.logLevel = level
+        let service: BackstopService
+        do {
+            service = try await BackstopService(settings: settings, logger: logger)
+        } catch {
+            throw failure(error.description, code: Exit.dataError)
+        }
+        let app = service.makeApplication { port in
+            // Unbuffered, so a supervisor or a test reading the pipe sees it at once.
+            FileHandle.standardOutput.write(Data("backstop: listening on http://\(settings.host):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,70 @@
+public import Backstop
+import Dispatch
+public import Foundation
+import Synchronization
+
+/// The catalog snapshot the service answers from, replaced atomically on reload.
+///
+/// A request takes the current snapshot once and answers wholly from it, so it sees either the old or the new
+/// catalog, never a mix. A reload loads the whole catalog off the request threads; only a valid catalog replaces the
+/// current one (the last good catalog keeps serving when the new one is refused).
+public final class CatalogStore: Sendable {
+    /// One loaded catalog and the aggregator built on it.
+    public struct Snapshot: Sendable {
+        public let catalog: Catalog
+        public let aggregator: Aggregator
+        public let loadedAt: Date
+    }
+
+    /// What a reload did.
+    public enum ReloadOutcome: Sendable {
+        case loaded(Snapshot)
+        case refused(CatalogError, keeping: Snapshot?)
+    }
+
+    private let current = Mutex<Snapshot?>(nil)
+    private let counters = Mutex<(loads: Int, failures: Int)>((0, 0))
+    public let directory: String
+    public let schemaPath: String?
+    public let policy: AggregatorPolicy
+
+    public init(directory: String, schemaPath: String?, policy: AggregatorPolicy) {
+        self.directory = directory
+        self.schemaPath = schemaPath
+        self.policy = policy
+    }
+
+    /// The snapshot serving now, or nil before the first successful load.
+    public var snapshot: Snapshot? { current.withLock { $0 } }
+
+    /// How many reloads succeeded and failed since the start.
+    public var loadCounts: (loads: Int, failures: Int) { counters.withLock { $0 } }
+
+    /// Loads the catalog afresh (on a dispatch thread, not the cooperative pool) and swaps it in when it is valid.
+    public func reload() async -> ReloadOutcome {
+        let directory = self.directory
+        let schemaPath = self.schemaPath
+        let result: Result<Catalog, CatalogError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let result = Result { () throws(CatalogError) -> Catalog in
+                    try CatalogLoader().load(directory: directory, schemaPath: schemaPath)
+                }
+                continuation.resume(returning: result)
+            }
+        }
+        switch result {
+        case .success(let catalog):
+            let snapshot = Snapshot(
+                catalog: catalog,
+                aggregator: Aggregator.standard(catalog: catalog, policy: policy),
+                loadedAt: Date()
+            )
+            current.withLock { $0 = snapshot }
+            counters.withLock { $0.loads += 1 }
+            return .loaded(snapshot)
+        case .failure(let error):
+            counters.withLock { $0.failures += 1 }
+            return .refused(error, keeping: snapshot)
+        }
+    }
+}

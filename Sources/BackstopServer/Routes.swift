@@ -1,0 +1,331 @@
+import Backstop
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+
+/// `POST /v1/alternatives` body.
+struct AlternativesBody: Decodable, Sendable {
+    let profile: UserProfile
+    let request: LoanRequest
+    /// The date rules, caps and status are judged on (default today, UTC).
+    let date: CalendarDate?
+    /// Keep at most this many alternatives.
+    let top: Int?
+}
+
+/// `POST /v1/diagnose` body.
+struct DiagnoseBody: Decodable, Sendable {
+    let profile: UserProfile
+}
+
+/// `POST /v1/quote` body: the same terms as `backstop quote`.
+struct QuoteBody: Decodable, Sendable {
+    let amount: Money
+    let termMonths: Int
+    let rate: String?
+    let dayCount: DayCount?
+    let method: RepaymentMethod?
+    let installmentFee: String?
+    let interestFreeDays: Int?
+    let upfrontFeePercent: Decimal?
+    let upfrontFeeAmount: Money?
+    let monthlyMembershipFee: Money?
+    let installmentMultiple: Money?
+    let startDate: CalendarDate?
+
+    func terms(today: CalendarDate) throws -> LoanTerms {
+        var interest = InterestPricing.none
+        if let rate {
+            switch try parse(rate, field: "rate") {
+            case .perDay(let daily): interest = .daily(daily, dayCount: dayCount ?? .actual360)
+            case .perMonth(let monthly): interest = .monthly(monthly)
+            case .perYear(let annual): interest = .annual(annual)
+            case .perTerm:
+                throw APIError(
+                    .badRequest,
+                    "rate: must be per day, month or year; a total for the term is an installmentFee",
+                    path: "rate"
+                )
+            }
+        }
+        var fee: InstallmentFee?
+        if let installmentFee {
+            switch try parse(installmentFee, field: "installmentFee") {
+            case .perMonth(let monthly): fee = .perPeriod(monthly)
+            case .perTerm(let total): fee = .total(total)
+            case .perDay, .perYear:
+                throw APIError(
+                    .badRequest,
+                    "installmentFee: must be per period (0.6%/month) or for the term (8.8%/term)",
+                    path: "installmentFee"
+                )
+            }
+        }
+        if upfrontFeePercent != nil && upfrontFeeAmount != nil {
+            throw APIError(
+                .badRequest,
+                "give upfrontFeePercent or upfrontFeeAmount, not both",
+                path: "upfrontFeePercent"
+            )
+        }
+        let upfront: UpfrontFee? = upfrontFeePercent.map { .percent($0) } ?? upfrontFeeAmount.map { .fixed($0) }
+        return LoanTerms(
+            amount: amount,
+            termMonths: termMonths,
+            pricing: Pricing(
+                interest: interest,
+                installmentFee: fee,
+                interestFreeDays: interestFreeDays ?? 0,
+                upfrontFee: upfront,
+                monthlyMembershipFee: monthlyMembershipFee
+            ),
+            method: method ?? .equalInstallment,
+            startDate: startDate ?? today,
+            installmentMultiple: installmentMultiple
+        )
+    }
+
+    func parse(_ text: String, field: String) throws -> QuotedRate {
+        do { return try QuotedRate(parsing: text) } catch {
+            throw APIError(.badRequest, "\(field): \(error)", path: field)
+        }
+    }
+}
+
+/// The routes of the service. Every handler takes the current catalog snapshot once and answers from it alone.
+public struct BackstopRoutes: Sendable {
+    public let store: CatalogStore
+    public let metrics: ServerMetrics
+    public let settings: ServerSettings
+    public let logger: Logger
+
+    public init(store: CatalogStore, metrics: ServerMetrics, settings: ServerSettings, logger: Logger) {
+        self.store = store
+        self.metrics = metrics
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Adds every route to `router`.
+    public func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: ObservabilityMiddleware(metrics: metrics))
+        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/readyz") { _, _ in try readiness() }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
+        router.get("/v1/providers") { request, _ in
+            let snapshot = try serving()
+            let day = try date(request.uri.queryParameters.get("date"))
+            return try json(ProviderListBody(snapshot, on: day))
+        }
+        router.get("/v1/providers/{id}") { request, context in
+            let snapshot = try serving()
+            let id = context.parameters.get("id") ?? ""
+            guard let provider = snapshot.catalog.provider(ProviderID(rawValue: id)) ?? builtIn(id) else {
+                throw APIError(.notFound, "no provider \"\(id)\" in catalog \(snapshot.catalog.hash)", path: "id")
+            }
+            return try json(ProviderDocument(provider, on: try date(request.uri.queryParameters.get("date"))))
+        }
+        router.post("/v1/alternatives") { request, _ in
+            let body = try await decode(AlternativesBody.self, request)
+            if let top = body.top, top < 1 {
+                throw APIError(.badRequest, "top: must be at least 1, got \(top)", path: "top")
+            }
+            let snapshot = try serving()
+            var aggregator = snapshot.aggregator
+            if let top = body.top {
+                var policy = aggregator.policy
+                policy.top = top
+                aggregator = Aggregator(
+                    providers: aggregator.providers,
+                    caps: aggregator.caps,
+                    policy: policy,
+                    catalog: aggregator.catalog
+                )
+            }
+            let answer = await aggregator.recommend(body.profile, body.request, on: body.date ?? CalendarDate.utcToday)
+            return try json(RecommendationDocument(answer))
+        }
+        router.post("/v1/diagnose") { request, _ in
+            let body = try await decode(DiagnoseBody.self, request)
+            let diagnosis = Aggregator(providers: BuiltInProviders.all()).diagnose(body.profile)
+            return try json(DiagnosisDocument(profile: body.profile, diagnosis: diagnosis))
+        }
+        router.post("/v1/quote") { request, _ in
+            let body = try await decode(QuoteBody.self, request)
+            do {
+                return try json(QuoteDocument(try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))))
+            } catch let error as CostError {
+                throw APIError(.badRequest, error.description, path: error.field)
+            }
+        }
+        router.post("/v1/apr") { request, _ in
+            let body = try await decode(APRRequestDocument.self, request)
+            do {
+                let apr = try APRCalculator(convention: body.convention, unitPeriodsPerYear: body.unitPeriodsPerYear)
+                    .apr(of: body.flows)
+                return try json(
+                    APRResultDocument(
+                        convention: body.convention,
+                        unitPeriodsPerYear: body.unitPeriodsPerYear,
+                        apr: apr
+                    )
+                )
+            } catch let error as APRError {
+                throw APIError(.unprocessableContent, error.description, path: "flows")
+            }
+        }
+        router.post("/v1/admin/reload") { request, _ in try await reload(request) }
+    }
+
+    func serving() throws -> CatalogStore.Snapshot {
+        guard let snapshot = store.snapshot else { throw APIError(.serviceUnavailable, "no catalog is loaded yet") }
+        return snapshot
+    }
+
+    func builtIn(_ id: String) -> ProviderDescription? {
+        BuiltInProviders.all().first { $0.id.rawValue == id }?.details
+    }
+
+    func readiness() throws -> Response {
+        guard let snapshot = store.snapshot else {
+            return try json(["status": "not ready", "reason": "no catalog is loaded yet"], status: .serviceUnavailable)
+        }
+        return try json(ReadyBody(snapshot))
+    }
+
+    func reload(_ request: Request) async throws -> Response {
+        guard let token = settings.adminToken, !token.isEmpty else {
+            throw APIError(.notFound, "the admin endpoint is off: set BACKSTOP_ADMIN_TOKEN to enable it")
+        }
+        let presented = request.headers[.authorization] ?? ""
+        guard constantTimeEquals(presented, "Bearer " + token) else {
+            throw APIError(.unauthorized, "a valid bearer token is required")
+        }
+        switch await store.reload() {
+        case .loaded(let snapshot):
+            metrics.recordLoaded(snapshot)
+            logger.notice(
+                "catalog reloaded",
+                metadata: [
+                    "catalog.hash": "\(snapshot.catalog.hash)", "catalog.providers": "\(snapshot.catalog.count)",
+                ]
+            )
+            return try json(ReloadBody(status: "reloaded", catalog: CatalogBody(snapshot), errors: []))
+        case .refused(let error, let keeping):
+            metrics.recordLoadError()
+            logger.error(
+                "catalog reload refused; the last good catalog keeps serving",
+                metadata: ["issues": "\(error.issues.count)"]
+            )
+            for issue in error.issues { logger.error("catalog issue", metadata: ["issue": "\(issue)"]) }
+            return try json(
+                ReloadBody(
+                    status: "refused",
+                    catalog: keeping.map(CatalogBody.init),
+                    errors: error.issues.map(\.description)
+                ),
+                status: .unprocessableContent
+            )
+        }
+    }
+
+    /// Reads and decodes a JSON body: 415 for another content type, 413 beyond the size limit, 400 naming the path.
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, "send application/json, not \(contentType)")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "the body is over the \(settings.maxBodyBytes)-byte limit")
+        }
+        do {
+            return try JSONInput.decode(type, from: Data(buffer.readableBytesView), source: "body")
+        } catch {
+            let message =
+                error.line != nil
+                ? error.message + " (line \(error.line ?? 0), column \(error.column ?? 0))"
+                : "\(error.path): \(error.message)"
+            throw APIError(.badRequest, message, path: error.path)
+        }
+    }
+
+    func date(_ text: String?) throws -> CalendarDate {
+        guard let text else { return CalendarDate.utcToday }
+        guard let date = CalendarDate(iso: text) else {
+            throw APIError(.badRequest, "date: must be a real date written YYYY-MM-DD, got \"\(text)\"", path: "date")
+        }
+        return date
+    }
+}
+
+/// JSON response with the wire format's encoder.
+func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    return Response(
+        status: status,
+        headers: headers,
+        body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value)))
+    )
+}
+
+/// Compares secrets without an early exit that would leak their common prefix through timing.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    var difference = UInt8(x.count == y.count ? 0 : 1)
+    for index in 0..<max(x.count, y.count) {
+        difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+    }
+    return difference == 0
+}
+
+struct CatalogBody: Encodable {
+    let hash: String
+    let providers: Int
+    let loadedAt: String
+
+    init(_ snapshot: CatalogStore.Snapshot) {
+        hash = snapshot.catalog.hash
+        providers = snapshot.catalog.count
+        loadedAt = ISO8601DateFormatter().string(from: snapshot.loadedAt)
+    }
+}
+
+struct ReadyBody: Encodable {
+    let status = "ready"
+    let catalog: CatalogBody
+    init(_ snapshot: CatalogStore.Snapshot) { catalog = CatalogBody(snapshot) }
+}
+
+struct ReloadBody: Encodable {
+    let status: String
+    let catalog: CatalogBody?
+    let errors: [String]
+}
+
+struct ProviderListBody: Encodable {
+    let catalog: CatalogInfo
+    let providers: [ProviderDocument]
+
+    init(_ snapshot: CatalogStore.Snapshot, on date: CalendarDate) {
+        catalog = CatalogInfo(hash: snapshot.catalog.hash, providers: snapshot.catalog.count)
+        let builtIns = BuiltInProviders.all().map(\.details)
+        providers = (builtIns + snapshot.catalog.providers).map { ProviderDocument($0, on: date) }
+    }
+}
+
+extension CalendarDate {
+    /// Today in UTC.
+    static var utcToday: CalendarDate {
+        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
