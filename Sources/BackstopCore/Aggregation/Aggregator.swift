@@ -354,7 +354,10 @@ public struct Aggregator: Sendable {
             for (index, provider) in providers.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await provider.evaluate(profile, request, on: date)))
+                        // Await into a local first: building the tuple across the await is miscompiled at -O by
+                        // Swift 6.3.1 (the index comes back corrupted; swiftlang/swift #91911, reverted in #92155).
+                        let evaluation = try await provider.evaluate(profile, request, on: date)
+                        return (index, .success(evaluation))
                     } catch {
                         return (index, .failure(error))
                     }

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Benchmark P5: HTTP throughput of POST /v1/alternatives against a 50-provider catalog, compared with the trivial
+# route GET /healthz of the same server. Starts the release `backstop serve` on 127.0.0.1 (a free port), checks
+# both routes answer 200, then runs wrk with identical settings on each and prints req/s, p99 latency, the ratio
+# alternatives ÷ healthz and PASS/FAIL against >= 50 %.
+#
+#   Benchmarks/http/run.sh
+#
+# Environment: N (providers, default 50), SEED (catalog seed, default 20240605), THREADS (wrk -t, default 2),
+# CONNECTIONS (wrk -c, default 64), DURATION (wrk -d, default 10s), WARMUP (an untimed wrk run of this length
+# on each route first, default 2s; 0 skips it), PROFILE (default examples/profiles/healthy.json), REQUEST
+# (default examples/requests/cash-5000-12m.json), DATE (the body's "date", default 2026-11-25), LOG_LEVEL (the
+# server's --log-level, default warning), TARGET (percent, default 50), PYTHON (default python3), BACKSTOP_BIN
+# (use this binary instead of building), KEEP_DIR (keep the catalog, body, server log and wrk outputs there).
+# Exit status: 0 PASS, 1 FAIL (ratio below TARGET), 2 when a sanity check fails (the server does not start or
+# dies, a route does not answer 200, the alternatives answer names one provider twice, wrk saw non-2xx answers
+# or socket errors).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+N=${N:-50}
+SEED=${SEED:-20240605}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+PROFILE=${PROFILE:-examples/profiles/healthy.json}
+REQUEST=${REQUEST:-examples/requests/cash-5000-12m.json}
+DATE=${DATE:-2026-11-25}
+LOG_LEVEL=${LOG_LEVEL:-warning}
+TARGET=${TARGET:-50}
+PYTHON=${PYTHON:-python3}
+SCHEMA=providers/schema/provider-1.xsd
+
+# wrk and curl (Debian/Ubuntu packages), only if missing.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 2; }
+    sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    echo "installing ${missing[*]} with apt-get ..." >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [[ -n ${BACKSTOP_BIN:-} ]]; then
+    BIN=$BACKSTOP_BIN
+else
+    # SwiftPM waits by itself while another build holds the lock on .build.
+    swift build -c release --product backstop
+    BIN="$(swift build -c release --show-bin-path)/backstop"
+fi
+
+server_pid=
+if [[ -n ${KEEP_DIR:-} ]]; then
+    work=$KEEP_DIR
+    mkdir -p "$work"
+    rm -rf "$work/catalog"
+else
+    work=$(mktemp -d)
+fi
+cleanup() {
+    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The catalog: N generated providers plus the repository's legal caps (so the caps rules apply); the schema is
+# passed with --schema.
+catalog=$work/catalog
+mkdir -p "$catalog"
+echo "generating $N providers (seed $SEED) ..." >&2
+"$PYTHON" Benchmarks/catalog/generate.py --count "$N" --seed "$SEED" --output "$catalog"
+cp -R providers/caps "$catalog/caps"
+
+body=$work/body.json
+printf '{"profile": %s, "request": %s, "date": "%s"}\n' "$(cat "$PROFILE")" "$(cat "$REQUEST")" "$DATE" >"$body"
+
+log=$work/server.log
+"$BIN" serve --port 0 --catalog "$catalog" --schema "$SCHEMA" --log-level "$LOG_LEVEL" >"$log" 2>&1 &
+server_pid=$!
+base=
+for _ in $(seq 300); do
+    base=$(sed -n 's|^backstop: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$log" | head -1)
+    [[ -n $base ]] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if [[ -z $base ]]; then
+    echo "SANITY CHECK FAILED: the server did not start; its output:" >&2
+    cat "$log" >&2
+    exit 2
+fi
+echo "server: $BIN serve --log-level $LOG_LEVEL at $base (pid $server_pid), $N providers + caps" >&2
+
+server_died() {
+    echo "SANITY CHECK FAILED: the server died; from its output:" >&2
+    { grep -m1 'Program crashed' "$log" && grep -m1 -A6 'crashed:$' "$log"; } >&2 || tail -20 "$log" >&2
+    exit 2
+}
+
+# Both routes must answer 200 before anything is timed.
+check() { # name, curl arguments...
+    local name=$1 status
+    shift
+    status=$(curl -sS -o "$work/$name.response" -w '%{http_code}' --max-time 10 "$@") || status=curl-error
+    if [[ $status != 200 ]]; then
+        echo "SANITY CHECK FAILED: $name answered $status:" >&2
+        head -c 2000 "$work/$name.response" >&2 2>/dev/null || true
+        echo >&2
+        kill -0 "$server_pid" 2>/dev/null || server_died
+        exit 2
+    fi
+    echo "check: $name -> 200, $(wc -c <"$work/$name.response") bytes" >&2
+}
+check healthz "$base/healthz"
+check alternatives -X POST -H 'Content-Type: application/json' --data-binary "@$body" "$base/v1/alternatives"
+# A plausibility check of the answer: a JSON object with a list of alternatives, each naming a different provider.
+if ! "$PYTHON" - "$work/alternatives.response" >&2 <<'EOF'; then
+import json, sys
+doc = json.load(open(sys.argv[1]))
+keys = ", ".join(f"{k} ({len(v)})" if isinstance(v, list) else k for k, v in doc.items())
+print(f"check: alternatives answer has {keys}")
+ids = [a.get("provider") for a in doc.get("alternatives", [])]
+if not ids or len(set(ids)) != len(ids):
+    print(f"alternatives name {len(set(ids))} distinct provider(s) in {len(ids)} entries: {sorted(set(map(str, ids)))[:5]}")
+    sys.exit(1)
+EOF
+    echo "SANITY CHECK FAILED: the alternatives answer is implausible (see above)" >&2
+    exit 2
+fi
+
+# The server's CPU time (user + system, clock ticks) from /proc, to report CPU ms per request.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+hz=$(getconf CLK_TCK)
+
+settings=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency)
+run_wrk() { # name, url, extra wrk arguments...
+    local name=$1 url=$2
+    shift 2
+    if [[ $WARMUP != 0 && $WARMUP != 0s ]]; then
+        P5_BODY=$body wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+        kill -0 "$server_pid" 2>/dev/null || server_died
+    fi
+    echo "wrk ${settings[*]} $* $url" >&2
+    local before after
+    before=$(cpu_ticks)
+    P5_BODY=$body wrk "${settings[@]}" "$@" "$url" >"$work/$name.wrk"
+    kill -0 "$server_pid" 2>/dev/null || server_died
+    after=$(cpu_ticks)
+    echo $((after - before)) >"$work/$name.cpu"
+}
+run_wrk healthz "$base/healthz"
+run_wrk alternatives "$base/v1/alternatives" -s Benchmarks/http/alternatives.lua
+
+# Req/s, p99 (converted to ms), requests, non-2xx answers and socket errors from wrk's text output.
+parse() { # file -> "rps p99_ms requests non2xx socket_errors"
+    awk '
+        function ms(t,   v) {
+            v = t + 0
+            if (t ~ /us$/) return v / 1000
+            if (t ~ /ms$/) return v
+            if (t ~ /m$/) return v * 60000
+            if (t ~ /s$/) return v * 1000
+            return v
+        }
+        /^ +99%/ { p99 = ms($2) }
+        /requests in/ { requests = $1 }
+        /^Requests\/sec:/ { rps = $2 }
+        /Non-2xx or 3xx responses:/ { non2xx = $NF }
+        /Socket errors:/ { gsub(",", ""); errors = $4 + $6 + $8 + $10 }
+        END { printf "%s %s %s %d %d\n", rps, p99, requests, non2xx, errors }
+    ' "$1"
+}
+read -r h_rps h_p99 h_req h_bad h_err < <(parse "$work/healthz.wrk")
+read -r a_rps a_p99 a_req a_bad a_err < <(parse "$work/alternatives.wrk")
+cpu_per_request() { awk -v t="$(cat "$1")" -v n="$2" -v hz="$hz" 'BEGIN { printf "%.3f", (n > 0 ? 1000 * t / hz / n : 0) }'; }
+h_cpu=$(cpu_per_request "$work/healthz.cpu" "$h_req")
+a_cpu=$(cpu_per_request "$work/alternatives.cpu" "$a_req")
+
+echo
+echo "P5: HTTP throughput, 127.0.0.1, wrk ${settings[*]} (same settings both routes), $N providers, log level $LOG_LEVEL"
+echo "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "body: profile $PROFILE, request $REQUEST, date $DATE ($(wc -c <"$body") bytes); answers: healthz $(wc -c <"$work/healthz.response") bytes, alternatives $(wc -c <"$work/alternatives.response") bytes"
+echo
+printf '| %-24s | %12s | %10s | %10s | %14s | %8s | %8s |\n' route "req/s" "p99 ms" requests "server CPU ms" non-2xx errors
+printf '| %-24s | %12s | %10s | %10s | %14s | %8s | %8s |\n' ------------------------ -----------: ---------: ---------: -------------: -------: -------:
+printf '| %-24s | %12s | %10.3f | %10s | %14s | %8d | %8d |\n' "GET /healthz" "$h_rps" "$h_p99" "$h_req" "$h_cpu" "$h_bad" "$h_err"
+printf '| %-24s | %12s | %10.3f | %10s | %14s | %8d | %8d |\n' "POST /v1/alternatives" "$a_rps" "$a_p99" "$a_req" "$a_cpu" "$a_bad" "$a_err"
+echo "(server CPU ms = the server process's user + system CPU time during the timed run ÷ requests completed)"
+echo
+
+if ((h_bad + a_bad + h_err + a_err > 0)) || [[ -z $h_rps || -z $a_rps ]]; then
+    echo "SANITY CHECK FAILED: wrk saw non-2xx answers or socket errors (outputs in $work/*.wrk)" >&2
+    [[ -n ${KEEP_DIR:-} ]] || { cat "$work/healthz.wrk" "$work/alternatives.wrk" >&2; }
+    exit 2
+fi
+if ((h_req == 0 || a_req == 0)); then
+    echo "SANITY CHECK FAILED: a route completed no request within $DURATION (lengthen DURATION)" >&2
+    exit 2
+fi
+
+verdict=$(awk -v a="$a_rps" -v h="$h_rps" -v t="$TARGET" \
+    'BEGIN { r = (h > 0 ? 100 * a / h : 0); printf "%.2f %s", r, (r >= t ? "PASS" : "FAIL") }')
+read -r ratio result <<<"$verdict"
+echo "ratio: alternatives / healthz = $ratio % of the trivial route's req/s (target >= $TARGET %): $result"
+[[ $result == PASS ]]
