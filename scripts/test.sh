@@ -18,5 +18,12 @@ grep -q "^Best: " /tmp/backstop-recommend.txt
 examples/library/.build/debug/custom-provider providers | tee /tmp/backstop-plugin.txt
 grep -q "acme-payroll-loan" /tmp/backstop-plugin.txt
 
+echo "== release build smoke test (Swift 6.3.1 once miscompiled the aggregator at -O only)"
+swift build -c release --product backstop
+.build/release/backstop alternatives --profile examples/profiles/late-repayment.json \
+    --request examples/requests/cash-5000-12m.json --date 2026-11-25 --format csv | tee /tmp/backstop-release.csv
+test "$(cut -d, -f2 /tmp/backstop-release.csv | sed 1d | sort | uniq -d | wc -l)" -eq 0
+grep -q "^1,zhaolian-haoqidai," /tmp/backstop-release.csv
+
 echo "== tests"
 swift test --skip-build

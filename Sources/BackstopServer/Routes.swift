@@ -147,7 +147,11 @@ public struct BackstopRoutes: Sendable {
                     catalog: aggregator.catalog
                 )
             }
-            let answer = await aggregator.recommend(body.profile, body.request, on: body.date ?? CalendarDate.utcToday)
+            let day = body.date ?? CalendarDate.utcToday
+            guard (1900...9000).contains(day.year) else {
+                throw APIError(.badRequest, "date: must be a date from 1900 to 9000, got \(day)", path: "date")
+            }
+            let answer = await aggregator.recommend(body.profile, body.request, on: day)
             return try json(RecommendationDocument(answer))
         }
         router.post("/v1/diagnose") { request, _ in

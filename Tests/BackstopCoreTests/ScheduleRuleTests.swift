@@ -148,3 +148,28 @@ struct ScheduleRuleTests {
         #expect(throws: MoneyError.self) { try Money(parsing: text) }
     }
 }
+
+/// Found by the HTTP contract test: inputs that used to overflow or run past year 9999 are refused.
+struct CostLimitTests {
+    @Test func hugeMembershipFeeIsRefusedNotOverflowed() {
+        let terms = LoanTerms(
+            amount: Money(minorUnits: 500_000),
+            termMonths: 12,
+            pricing: Pricing(monthlyMembershipFee: Money(minorUnits: 9_223_372_036_854_775_800)),
+            startDate: CalendarDate(year: 2026, month: 1, day: 1)!
+        )
+        let error = #expect(throws: CostError.self) { try CostEngine.quote(terms) }
+        #expect(error?.field == "membershipFee")
+    }
+
+    @Test func schedulesCannotRunPastTheCalendar() {
+        let terms = LoanTerms(
+            amount: Money(minorUnits: 100_000),
+            termMonths: 1,
+            pricing: Pricing(),
+            startDate: CalendarDate(year: 9999, month: 12, day: 31)!
+        )
+        let error = #expect(throws: CostError.self) { try CostEngine.quote(terms) }
+        #expect(error?.field == "startDate")
+    }
+}

@@ -293,8 +293,14 @@ public enum CostEngine: Sendable {
                 )
             }
         }
-        if let fee = terms.pricing.monthlyMembershipFee, fee.minorUnits < 0 {
-            throw CostError(field: "membershipFee", message: "must not be negative, got \(fee.plainString)")
+        if let fee = terms.pricing.monthlyMembershipFee, fee.minorUnits < 0 || fee.minorUnits > 10_000_000_000 {
+            throw CostError(
+                field: "membershipFee",
+                message: "must be from 0 to 100000000 a month, got \(fee.plainString)"
+            )
+        }
+        guard (1900...9000).contains(terms.startDate.year) else {
+            throw CostError(field: "startDate", message: "must be a date from 1900 to 9000, got \(terms.startDate)")
         }
         if let multiple = terms.installmentMultiple, multiple.minorUnits <= 0 {
             throw CostError(field: "installmentMultiple", message: "must be positive, got \(multiple.plainString)")
