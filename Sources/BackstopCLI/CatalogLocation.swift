@@ -85,7 +85,5 @@ struct DateOption: ParsableArguments {
 
 extension CalendarDate {
     /// Today in UTC.
-    static var today: CalendarDate {
-        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
+    static var today: CalendarDate { todayUTC() }
 }

@@ -73,40 +73,32 @@ private let onStructuredParserError: xmlStructuredErrorFunc = { context, error i
     collector.record(UnsafePointer(error))
 }
 
-private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
-    let root = name.map { String(cString: $0) } ?? "?"
-    collector(fromParserContext: context)?.refuse(
-        "DOCTYPE declarations are not allowed (found <!DOCTYPE \(root) …>): DTDs and entities are refused",
-        line: currentLine(context)
-    )
+/// Records a policy violation on the context's collector and stops the parser: the shared body of the SAX callbacks
+/// below, which differ only in what they found.
+private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String) {
+    collector(fromParserContext: context)?.refuse(message, line: currentLine(context))
     if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+}
+
+private func text(_ pointer: UnsafePointer<xmlChar>?) -> String { pointer.map { String(cString: $0) } ?? "?" }
+
+private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
+    refuseAndStop(
+        context,
+        "DOCTYPE declarations are not allowed (found <!DOCTYPE \(text(name)) …>): DTDs and entities are refused"
+    )
 }
 
 private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _ in
-    let entity = name.map { String(cString: $0) } ?? "?"
-    collector(fromParserContext: context)?.refuse(
-        "entity declarations are not allowed (found \(entity))",
-        line: currentLine(context)
-    )
-    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+    refuseAndStop(context, "entity declarations are not allowed (found \(text(name)))")
 }
 
 private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, _ in
-    let name = target.map { String(cString: $0) } ?? "?"
-    collector(fromParserContext: context)?.refuse(
-        "processing instructions are not allowed (found <?\(name) …?>)",
-        line: currentLine(context)
-    )
-    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+    refuseAndStop(context, "processing instructions are not allowed (found <?\(text(target)) …?>)")
 }
 
 private let onReference: referenceSAXFunc = { context, name in
-    let entity = name.map { String(cString: $0) } ?? "?"
-    collector(fromParserContext: context)?.refuse(
-        "entity references are not allowed (found &\(entity);)",
-        line: currentLine(context)
-    )
-    if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
+    refuseAndStop(context, "entity references are not allowed (found &\(text(name));)")
 }
 
 private let onStructuredValidationError: xmlStructuredErrorFunc = { context, error in

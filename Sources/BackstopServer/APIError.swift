@@ -37,12 +37,6 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
         let body = Body(
             error: .init(status: status.code, message: message, path: path, details: details.isEmpty ? nil : details)
         )
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(
-            status: status,
-            headers: headers,
-            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(body)))
-        )
+        return try json(body, status: status)
     }
 }

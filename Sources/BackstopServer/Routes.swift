@@ -329,7 +329,5 @@ struct ProviderListBody: Encodable {
 
 extension CalendarDate {
     /// Today in UTC.
-    static var utcToday: CalendarDate {
-        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
+    static var utcToday: CalendarDate { todayUTC() }
 }

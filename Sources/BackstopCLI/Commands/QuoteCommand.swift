@@ -170,7 +170,7 @@ struct QuoteCommand: ParsableCommand {
             }
             startDate = date
         } else {
-            startDate = CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+            startDate = CalendarDate.todayUTC()
         }
         return LoanTerms(
             amount: money,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date in the proleptic Gregorian calendar with no time and no time zone: a due date, a disbursement date.
 ///
 /// Backstop does its own civil-date arithmetic so that schedules are the same on every machine, whatever its
@@ -40,6 +42,11 @@ public struct CalendarDate: Hashable, Sendable, Comparable, CustomStringConverti
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// Today's date in UTC.
+    public static func todayUTC() -> CalendarDate {
+        CalendarDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
     /// Whether `year` has a 29 February.

@@ -73,6 +73,20 @@ public struct RuleCheck: Hashable, Sendable, Codable {
     }
 }
 
+extension RuleCheck {
+    /// A rule that cannot be checked because the profile lacks the signal it needs: never a pass.
+    public static func unknown(_ rule: String, _ threshold: String, _ explanation: String) -> RuleCheck {
+        RuleCheck(
+            rule: rule,
+            outcome: .unknown,
+            threshold: threshold,
+            value: nil,
+            margin: nil,
+            explanation: explanation
+        )
+    }
+}
+
 /// How likely an application is to be approved, from how far the profile clears each rule.
 public enum Likelihood: String, WireEnum, Hashable, Comparable {
     case high

@@ -207,24 +207,17 @@ public struct DescribedProvider: CreditProvider {
 
     func debtToIncomeCheck(limit: Decimal, newPayment: Money, _ profile: UserProfile) -> RuleCheck {
         guard let income = profile.monthlyIncome, income.minorUnits > 0 else {
-            return RuleCheck(
-                rule: "maxDebtToIncome",
-                outcome: .unknown,
-                threshold: "\(limit)",
-                value: nil,
-                margin: nil,
-                explanation: "monthly income is unknown, so the debt-to-income limit of \(limit)% cannot be checked"
+            return RuleCheck.unknown(
+                "maxDebtToIncome",
+                "\(limit)",
+                "monthly income is unknown, so the debt-to-income limit of \(limit)% cannot be checked"
             )
         }
         guard let debts = profile.monthlyDebtPayments else {
-            return RuleCheck(
-                rule: "maxDebtToIncome",
-                outcome: .unknown,
-                threshold: "\(limit)",
-                value: nil,
-                margin: nil,
-                explanation:
-                    "existing monthly debt payments are unknown, so the \(limit)% debt-to-income limit cannot be checked"
+            return RuleCheck.unknown(
+                "maxDebtToIncome",
+                "\(limit)",
+                "existing monthly debt payments are unknown, so the \(limit)% debt-to-income limit cannot be checked"
             )
         }
         let ratio = ((debts + newPayment).decimalValue / income.decimalValue * 100).roundedHalfUp(scale: 1)
@@ -477,13 +470,6 @@ public struct RuleEvaluator: Sendable {
     }
 
     func unknown(_ rule: String, _ threshold: String, _ explanation: String) -> RuleCheck {
-        RuleCheck(
-            rule: rule,
-            outcome: .unknown,
-            threshold: threshold,
-            value: nil,
-            margin: nil,
-            explanation: explanation
-        )
+        RuleCheck.unknown(rule, threshold, explanation)
     }
 }
