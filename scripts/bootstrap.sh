@@ -2,7 +2,7 @@
 # Installs what a fresh Debian machine with the Swift toolchain lacks. Idempotent and quick when all is present.
 set -euo pipefail
 
-apt_packages=(libxml2-dev libxml2-utils pkg-config)
+apt_packages=(libxml2-dev libxml2-utils pkg-config zlib1g-dev)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

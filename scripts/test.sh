@@ -27,3 +27,6 @@ grep -q "^1,zhaolian-haoqidai," /tmp/backstop-release.csv
 
 echo "== tests"
 swift test --skip-build
+
+echo "== HTTP contract (schemathesis against the release server, fixed seed so a failure can be replayed)"
+CONTRACT_SEED="${CONTRACT_SEED:-20261125}" BACKSTOP_BIN=.build/release/backstop bash scripts/contract-test.sh

@@ -40,7 +40,8 @@ public struct BackstopService: Sendable {
             policy: AggregatorPolicy(
                 highCostAPRPercent: settings.highCostAPRPercent,
                 maxDebtServicePercent: settings.maxDebtServicePercent
-            )
+            ),
+            answerCacheBytes: settings.answerCacheBytes
         )
         let metrics = ServerMetrics()
         switch await store.reload() {

@@ -14,6 +14,8 @@ public final class CatalogStore: Sendable {
         public let catalog: Catalog
         public let aggregator: Aggregator
         public let loadedAt: Date
+        /// Answers computed from this snapshot (empty at load; gone with the snapshot).
+        public let answers: AnswerCache
     }
 
     /// What a reload did.
@@ -27,11 +29,14 @@ public final class CatalogStore: Sendable {
     public let directory: String
     public let schemaPath: String?
     public let policy: AggregatorPolicy
+    /// Byte budget of each snapshot's answer cache (0: no caching).
+    public let answerCacheBytes: Int
 
-    public init(directory: String, schemaPath: String?, policy: AggregatorPolicy) {
+    public init(directory: String, schemaPath: String?, policy: AggregatorPolicy, answerCacheBytes: Int = 0) {
         self.directory = directory
         self.schemaPath = schemaPath
         self.policy = policy
+        self.answerCacheBytes = answerCacheBytes
     }
 
     /// The snapshot serving now, or nil before the first successful load.
@@ -57,7 +62,8 @@ public final class CatalogStore: Sendable {
             let snapshot = Snapshot(
                 catalog: catalog,
                 aggregator: Aggregator.standard(catalog: catalog, policy: policy),
-                loadedAt: Date()
+                loadedAt: Date(),
+                answers: AnswerCache(capacityBytes: answerCacheBytes)
             )
             current.withLock { $0 = snapshot }
             counters.withLock { $0.loads += 1 }

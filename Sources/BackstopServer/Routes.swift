@@ -115,7 +115,11 @@ public struct BackstopRoutes: Sendable {
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+            return Response(
+                status: .ok,
+                headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: metrics.text(cache: store.snapshot?.answers.statistics)))
+            )
         }
         router.get("/v1/providers") { request, _ in
             let snapshot = try serving()
@@ -131,11 +135,28 @@ public struct BackstopRoutes: Sendable {
             return try json(ProviderDocument(provider, on: try date(request.uri.queryParameters.get("date"))))
         }
         router.post("/v1/alternatives") { request, _ in
-            let body = try await decode(AlternativesBody.self, request)
+            let bytes = try await readBody(request)
+            let snapshot = try serving()
+            // The key is the exact body and today's date: a body without "date" is answered for today.
+            let key = AnswerCache.Key(
+                route: "alternatives",
+                day: CalendarDate.utcToday,
+                body: Array(bytes.readableBytesView)
+            )
+            let gzip = ContentCoding.acceptsGzip(request.headers[.acceptEncoding])
+            if let cached = snapshot.answers.answer(for: key) {
+                metrics.recordAnswer(cached: true)
+                var answer = cached
+                if gzip && answer.gzip == nil, let compressed = ContentCoding.gzip(answer.identity) {
+                    answer = AnswerCache.Answer(identity: answer.identity, gzip: compressed)
+                    snapshot.answers.store(answer, for: key)
+                }
+                return answerResponse(answer, gzip: gzip, cache: "hit")
+            }
+            let body = try decode(AlternativesBody.self, bytes)
             if let top = body.top, top < 1 {
                 throw APIError(.badRequest, "top: must be at least 1, got \(top)", path: "top")
             }
-            let snapshot = try serving()
             var aggregator = snapshot.aggregator
             if let top = body.top {
                 var policy = aggregator.policy
@@ -147,12 +168,18 @@ public struct BackstopRoutes: Sendable {
                     catalog: aggregator.catalog
                 )
             }
-            let day = body.date ?? CalendarDate.utcToday
+            let day = body.date ?? key.day
             guard (1900...9000).contains(day.year) else {
                 throw APIError(.badRequest, "date: must be a date from 1900 to 9000, got \(day)", path: "date")
             }
             let answer = await aggregator.recommend(body.profile, body.request, on: day)
-            return try json(RecommendationDocument(answer))
+            let encoded = ByteBuffer(
+                bytes: try WireJSON.encode(RecommendationDocument(answer), layout: settings.jsonLayout)
+            )
+            let computed = AnswerCache.Answer(identity: encoded, gzip: gzip ? ContentCoding.gzip(encoded) : nil)
+            snapshot.answers.store(computed, for: key)
+            metrics.recordAnswer(cached: false)
+            return answerResponse(computed, gzip: gzip, cache: "miss")
         }
         router.post("/v1/diagnose") { request, _ in
             let body = try await decode(DiagnoseBody.self, request)
@@ -184,6 +211,21 @@ public struct BackstopRoutes: Sendable {
             }
         }
         router.post("/v1/admin/reload") { request, _ in try await reload(request) }
+    }
+
+    /// An alternatives answer, gzip-compressed when the client accepts it and a compressed form exists.
+    func answerResponse(_ answer: AnswerCache.Answer, gzip: Bool, cache: String) -> Response {
+        var headers: HTTPFields = [.answerCache: cache, .vary: "Accept-Encoding"]
+        if gzip, let compressed = answer.gzip {
+            headers[.contentEncoding] = "gzip"
+            return jsonResponse(compressed, extra: headers)
+        }
+        return jsonResponse(answer.identity, extra: headers)
+    }
+
+    /// JSON response in the configured layout.
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        try BackstopServer.json(value, status: status, layout: settings.jsonLayout)
     }
 
     func serving() throws -> CatalogStore.Snapshot {
@@ -240,6 +282,11 @@ public struct BackstopRoutes: Sendable {
 
     /// Reads and decodes a JSON body: 415 for another content type, 413 beyond the size limit, 400 naming the path.
     func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try decode(type, try await readBody(request))
+    }
+
+    /// Reads a JSON body: 415 for another content type, 413 beyond the size limit.
+    func readBody(_ request: Request) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw APIError(.unsupportedMediaType, "send application/json, not \(contentType)")
         }
@@ -250,6 +297,11 @@ public struct BackstopRoutes: Sendable {
         } catch {
             throw APIError(.contentTooLarge, "the body is over the \(settings.maxBodyBytes)-byte limit")
         }
+        return buffer
+    }
+
+    /// Decodes a JSON body: 400 naming the path and the rule.
+    func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
         do {
             return try JSONInput.decode(type, from: Data(buffer.readableBytesView), source: "body")
         } catch {
@@ -271,14 +323,24 @@ public struct BackstopRoutes: Sendable {
 }
 
 /// JSON response with the wire format's encoder.
-func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    var headers = HTTPFields()
+func json(
+    _ value: some Encodable,
+    status: HTTPResponse.Status = .ok,
+    layout: WireJSON.Layout = .compact
+) throws -> Response {
+    jsonResponse(ByteBuffer(bytes: try WireJSON.encode(value, layout: layout)), status: status)
+}
+
+/// A response carrying already encoded JSON.
+func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+    var headers = extra
     headers[.contentType] = "application/json; charset=utf-8"
-    return Response(
-        status: status,
-        headers: headers,
-        body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value)))
-    )
+    return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+}
+
+extension HTTPField.Name {
+    /// `hit` when an answer came from the snapshot's ``AnswerCache``, `miss` when it was computed.
+    static let answerCache = HTTPField.Name("Backstop-Answer-Cache")!
 }
 
 /// Compares secrets without an early exit that would leak their common prefix through timing.

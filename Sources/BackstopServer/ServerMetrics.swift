@@ -16,6 +16,10 @@ public final class ServerMetrics: Sendable {
     private let loadErrors: Counter
     private let providers: Gauge
     private let loadedAt: Gauge
+    private let cacheHits: Counter
+    private let cacheMisses: Counter
+    private let cacheEntries: Gauge
+    private let cacheBytes: Gauge
 
     /// `backstop_<subsystem>_<metric>_<unit>`.
     static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -53,6 +57,22 @@ public final class ServerMetrics: Sendable {
                 "When the serving catalog was loaded (Unix time)"
             )
         )
+        cacheHits = registry.makeCounter(
+            descriptor: Self.name("answer_cache", "hits", "total", "Answers served from the snapshot's answer cache")
+        )
+        cacheMisses = registry.makeCounter(
+            descriptor: Self.name("answer_cache", "misses", "total", "Answers computed (not in the cache)")
+        )
+        cacheEntries = registry.makeGauge(
+            descriptor: Self.name("answer_cache", "entries", "count", "Answers held for the serving catalog")
+        )
+        cacheBytes = registry.makeGauge(
+            descriptor: Self.name("answer_cache", "size", "bytes", "Bytes held by the serving catalog's answer cache")
+        )
+    }
+
+    func recordAnswer(cached: Bool) {
+        (cached ? cacheHits : cacheMisses).increment()
     }
 
     func recordRequest(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
@@ -81,8 +101,12 @@ public final class ServerMetrics: Sendable {
 
     func recordLoadError() { loadErrors.increment() }
 
-    /// The Prometheus text exposition.
-    func text() -> String { registry.emitToString() }
+    /// The Prometheus text exposition, with the serving snapshot's cache figures read now.
+    func text(cache: AnswerCache.Statistics?) -> String {
+        cacheEntries.set(to: Double(cache?.entries ?? 0))
+        cacheBytes.set(to: Double(cache?.bytes ?? 0))
+        return registry.emitToString()
+    }
 }
 
 /// Records every request in the metrics and logs it with its request id, never its body (profiles carry personal

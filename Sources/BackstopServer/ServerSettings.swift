@@ -1,3 +1,4 @@
+public import Backstop
 public import Foundation
 
 /// How `backstop serve` runs. Every field has a flag and an environment variable (see docs/http.md); the admin token
@@ -19,6 +20,10 @@ public struct ServerSettings: Sendable, Hashable {
     public var highCostAPRPercent: Decimal
     /// Debt service above this share of income is flagged `debt-service`.
     public var maxDebtServicePercent: Decimal
+    /// Byte budget of each catalog snapshot's answer cache (default 64 MiB; 0 turns it off). See ``AnswerCache``.
+    public var answerCacheBytes: Int
+    /// Whitespace of JSON answers (default compact; the document is the same either way).
+    public var jsonLayout: WireJSON.Layout
 
     public init(
         host: String = "127.0.0.1",
@@ -28,7 +33,9 @@ public struct ServerSettings: Sendable, Hashable {
         maxBodyBytes: Int = 256 * 1024,
         adminToken: String? = nil,
         highCostAPRPercent: Decimal = 20,
-        maxDebtServicePercent: Decimal = 50
+        maxDebtServicePercent: Decimal = 50,
+        answerCacheBytes: Int = 64 << 20,
+        jsonLayout: WireJSON.Layout = .compact
     ) {
         self.host = host
         self.port = port
@@ -38,5 +45,7 @@ public struct ServerSettings: Sendable, Hashable {
         self.adminToken = adminToken
         self.highCostAPRPercent = highCostAPRPercent
         self.maxDebtServicePercent = maxDebtServicePercent
+        self.answerCacheBytes = answerCacheBytes
+        self.jsonLayout = jsonLayout
     }
 }

@@ -135,6 +135,49 @@ struct ServeProcessTests {
         #expect(server.process.terminationStatus == 0)
     }
 
+    /// A hang-up while the catalog is still loading (before the reload handler exists) is ignored, not fatal.
+    @Test(.timeLimit(.minutes(1)))
+    func aHangUpDuringStartUpDoesNotKillTheServer() async throws {
+        let process = Process()
+        process.executableURL = try BinaryRunner.executable()
+        process.arguments = ["serve", "--port", "0", "--catalog", ProvidersCommandTests.catalog, "--log-level", "info"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The moment it says it is loading the catalog, hang up on it, several times while the load runs.
+        var logged = Data()
+        while !String(decoding: logged, as: UTF8.self).contains("loading the catalog") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            logged.append(chunk)
+        }
+        for _ in 0..<3 {
+            kill(process.processIdentifier, SIGHUP)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        // Keep draining its log so that it never blocks on a full pipe.
+        let drain = errors.fileHandleForReading
+        drain.readabilityHandler = { _ = $0.availableData }
+        defer { drain.readabilityHandler = nil }
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let port = try #require(text.split(separator: ":").last.flatMap { Int($0) }, "no port line: \(text)")
+        #expect(process.isRunning)
+        let (status, _) = try await call(port, "GET", "/readyz")
+        #expect(status == 200)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func refusesToStartWithABrokenCatalog() throws {
         let result = try BinaryRunner.run([
             "serve", "--port", "0", "--catalog", ProvidersCommandTests.invalid, "--schema",

@@ -164,4 +164,61 @@ struct APRSolverTests {
         }
         #expect(error?.description.contains("not a mix") == true)
     }
+
+    /// Dated flows are counted in whole unit periods back from each payment; the count starts from the calendar
+    /// month difference, so it must agree with stepping one period at a time, including across centuries.
+    @Test(arguments: [(12, 1), (6, 2), (4, 3), (2, 6), (1, 12)])
+    func datedPeriodsAgreeWithSteppingOnePeriodAtATime(perYear: Int, months: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(perYear))
+        let calculator = APRCalculator(convention: .usRegZ, unitPeriodsPerYear: Decimal(perYear))
+        let counter = try PeriodCounter(unitPeriodsPerYear: Decimal(perYear), convention: .usRegZ)
+        for _ in 0..<300 {
+            let origin = try #require(
+                CalendarDate(
+                    year: Int.random(in: 1900...2100, using: &generator),
+                    month: Int.random(in: 1...12, using: &generator),
+                    day: Int.random(in: 1...31, using: &generator) % 28 + 1
+                )
+            )
+            let periods = Int.random(in: 1...600, using: &generator)
+            let extraDays = Int.random(in: 0...(months * 28 - 1), using: &generator)
+            let payment = origin.adding(months: periods * months).adding(days: extraDays)
+            let times = try calculator.unitPeriodTimes(of: [
+                CashFlow(amount: -100, date: origin), CashFlow(amount: 120, date: payment),
+            ])
+            #expect(times[1] >= Double(periods) && times[1] < Double(periods + 1), "\(origin) → \(payment)")
+            // Whole periods agree with stepping back one period at a time from the payment.
+            var whole = 0
+            while counter.back(from: payment, months: (whole + 1) * months, origin: origin) >= origin { whole += 1 }
+            #expect(Int(times[1].rounded(.down)) == whole)
+        }
+        // Seven thousand years of monthly periods: exact, and counted without stepping through them.
+        let far = try calculator.unitPeriodTimes(of: [
+            CashFlow(amount: -100, date: try #require(CalendarDate(iso: "1900-01-15"))),
+            CashFlow(amount: 120, date: try #require(CalendarDate(iso: "8999-07-15"))),
+        ])
+        #expect(far[1].rounded(.down) == Double((8999 - 1900) * perYear + 6 / months))
+        if 6 % months == 0 { #expect(far[1] == Double((8999 - 1900) * perYear + 6 / months)) }
+    }
+
+    @Test func numbersBeyondAnExactDecimalNameTheirPlace() {
+        for (text, line, column, token) in [
+            ("{\"a\": 1,\n \"b\": 1e300}", 2, 7, "1e300"),
+            ("[1, -2.5E+200]", 1, 5, "-2.5E+200"),
+            ("[\"1e300\", 1e-300]", 1, 11, "1e-300"),
+        ] {
+            let found = JSONInput.outOfRangeNumber(in: Data(text.utf8))
+            #expect(found?.0 == line && found?.1 == column && found?.2 == token, "\(text)")
+        }
+        #expect(JSONInput.outOfRangeNumber(in: Data("[1e127, 0, 0e500, 1e-128]".utf8)) == nil)
+        let error = JSONInput.describe(
+            DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid JSON.")),
+            data: Data("{\"a\": 1e300}".utf8),
+            source: "x.json"
+        )
+        #expect(
+            error.description
+                == "x.json:1:7: number 1e300 is out of range: numbers are read exactly, from 1e-128 to below 1e128"
+        )
+    }
 }

@@ -5,6 +5,12 @@ import Foundation
 import Hummingbird
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `backstop serve`: the HTTP service.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also come from the environment: BACKSTOP_HOST, BACKSTOP_PORT, BACKSTOP_CATALOG,
             BACKSTOP_SCHEMA, BACKSTOP_MAX_BODY_BYTES, BACKSTOP_HIGH_COST_APR, BACKSTOP_MAX_DEBT_SERVICE,
-            BACKSTOP_LOG_LEVEL. A flag wins over the environment.
+            BACKSTOP_ANSWER_CACHE_BYTES, BACKSTOP_JSON_LAYOUT, BACKSTOP_LOG_LEVEL. A flag wins over the environment.
             The admin token for POST /v1/admin/reload comes only from BACKSTOP_ADMIN_TOKEN (never a flag, so it
             stays out of process listings); without it the endpoint is off. SIGHUP reloads the catalog;
             SIGTERM and SIGINT stop the server gracefully.
@@ -33,12 +39,25 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var maxDebtService: String?
     @Option(
+        name: .customLong("answer-cache-bytes"),
+        help: "Byte budget of the answer cache of each catalog snapshot (default 67108864 = 64 MiB; 0 turns it off)."
+    )
+    var answerCacheBytes: Int?
+    @Option(
+        name: .customLong("json-layout"),
+        help: "compact (default) or pretty: whitespace of JSON answers; the document is the same."
+    )
+    var jsonLayout: String?
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (default info)."
     )
     var logLevel: String?
 
     func run() async throws {
+        // A hang-up before the reload handler is installed (it is, once the catalog has loaded) must not stop the
+        // process with the default action; until then it is ignored (the catalog being loaded is read afresh).
+        signal(SIGHUP, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         func setting(_ flag: String?, _ name: String) -> String? {
             flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
@@ -70,6 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("--log-level (or BACKSTOP_LOG_LEVEL): unknown level \(levelText)")
         }
+        let layoutText = setting(jsonLayout, "BACKSTOP_JSON_LAYOUT") ?? "compact"
+        guard let layout = WireJSON.Layout(rawValue: layoutText) else {
+            throw ValidationError("--json-layout (or BACKSTOP_JSON_LAYOUT): compact or pretty, got \(layoutText)")
+        }
         let directory =
             try catalog.catalog ?? environment["BACKSTOP_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? catalog.directory()
@@ -87,10 +110,19 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             adminToken: environment["BACKSTOP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             highCostAPRPercent: try percent(highCostAPR, "BACKSTOP_HIGH_COST_APR", "--high-cost-apr", 20),
-            maxDebtServicePercent: try percent(maxDebtService, "BACKSTOP_MAX_DEBT_SERVICE", "--max-debt-service", 50)
+            maxDebtServicePercent: try percent(maxDebtService, "BACKSTOP_MAX_DEBT_SERVICE", "--max-debt-service", 50),
+            answerCacheBytes: try integer(
+                answerCacheBytes,
+                "BACKSTOP_ANSWER_CACHE_BYTES",
+                "--answer-cache-bytes",
+                0...(1 << 40),
+                64 << 20
+            ),
+            jsonLayout: layout
         )
         var logger = Logger(label: "backstop")
         logger.logLevel = level
+        logger.info("loading the catalog", metadata: ["catalog.directory": "\(settings.catalogDirectory)"])
         let service: BackstopService
         do {
             service = try await BackstopService(settings: settings, logger: logger)

@@ -385,7 +385,11 @@ struct PeriodCounter: Sendable {
             return Double(days) / Double(length)
         case .months(let length):
             // Whole unit periods counted back from the payment date without passing the advance.
-            var whole = 0
+            // Start from the calendar month difference (never more than one period off) instead of counting
+            // from zero, so a span of centuries costs a few steps.
+            let months = (date.year - origin.year) * 12 + date.month - origin.month
+            var whole = max(0, months / length)
+            while whole > 0 && back(from: date, months: whole * length, origin: origin) < origin { whole -= 1 }
             while back(from: date, months: (whole + 1) * length, origin: origin) >= origin { whole += 1 }
             let reached = back(from: date, months: whole * length, origin: origin)
             let oddDays = Double(origin.days(to: reached))

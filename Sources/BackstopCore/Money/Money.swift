@@ -80,8 +80,13 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func zero(_ currency: Currency = .cny) -> Money { Money(minorUnits: 0, currency: currency) }
 
     /// The amount in major units (yuan), exact.
+    /// Built by moving the decimal point (no division: this sits on the hot path of every encoded amount).
     public var decimalValue: Decimal {
-        Decimal(minorUnits) / Decimal(currency.minorPerMajor)
+        Decimal(
+            sign: minorUnits < 0 ? .minus : .plus,
+            exponent: -currency.minorUnitDigits,
+            significand: Decimal(minorUnits.magnitude)
+        )
     }
 
     /// `1234.5` yuan is written `1234.50`.

@@ -71,6 +71,15 @@ public enum JSONInput: Sendable {
                     message: "not valid JSON: \(detail)"
                 )
             }
+            if context.codingPath.isEmpty, let (line, column, token) = outOfRangeNumber(in: data) {
+                return JSONInputError(
+                    source: source,
+                    path: "$",
+                    line: line,
+                    column: column,
+                    message: "number \(token) is out of range: numbers are read exactly, from 1e-128 to below 1e128"
+                )
+            }
             var message = context.debugDescription
             if message.hasPrefix("Cannot initialize "), let value = message.split(separator: " ").last {
                 message = "unknown value \"\(value)\""
@@ -112,6 +121,52 @@ public enum JSONInput: Sendable {
             )
             return (line, column, reason)
         }
+    }
+
+    /// The first number token (outside strings) that an exact decimal cannot hold: magnitude at or above 1e128, or
+    /// nonzero below 1e-128; with its line and column.
+    static func outOfRangeNumber(in data: Data) -> (Int, Int, String)? {
+        var line = 1
+        var column = 1
+        var inString = false
+        var escaped = false
+        var index = data.startIndex
+        while index < data.endIndex {
+            let byte = data[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "-") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
+                var end = index
+                while end < data.endIndex, "+-.eE0123456789".utf8.contains(data[end]) { end += 1 }
+                let token = String(decoding: data[index..<end], as: UTF8.self)
+                if let value = Double(token) {
+                    let mantissa = token.prefix { $0 != "e" && $0 != "E" }
+                    let nonzero = mantissa.contains { $0 >= "1" && $0 <= "9" }
+                    if !value.isFinite || value.magnitude >= 1e128 || (nonzero && value.magnitude < 1e-128) {
+                        return (line, column, token)
+                    }
+                }
+                column += end - index
+                index = end
+                continue
+            }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// `flows[2].amount`; `$` for the document itself.
