@@ -14,7 +14,7 @@ public struct BackstopCommand: AsyncParsableCommand, Sendable {
         version: "0.1.0",
         subcommands: [
             AlternativesCommand.self, DiagnoseCommand.self, QuoteCommand.self, APRCommand.self, ProvidersCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, BatchCommand.self,
             BenchCommand.self,
         ]
     )

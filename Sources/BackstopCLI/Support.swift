@@ -2,11 +2,19 @@ import ArgumentParser
 import BackstopCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Exit codes (see ``BackstopCommand``).
 enum Exit {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
+    /// EX_CANTCREAT: an output file cannot be created or written.
+    static let cantCreate: Int32 = 73
 }
 
 /// Prints `error: message` to standard error and returns the exit code to throw.
@@ -25,6 +33,51 @@ func readInput(_ path: String?) throws -> Data {
         throw failure("cannot read \(path): no such file or not readable", code: Exit.noInput)
     }
     return data
+}
+
+/// Writes `text` to `path` atomically: into a temporary file in the same directory, then renamed over `path`, so a
+/// reader sees the old file or the whole new one, never half of it.
+/// - Parameters:
+///   - text: the content, written as UTF-8.
+///   - path: the file to create or replace.
+///   - what: what the file is, for the error message (`the chart`).
+/// - Throws: ``Exit/cantCreate`` (73) after printing which path could not be written and why.
+func writeOutputAtomically(_ text: String, to path: String, what: String) throws {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = directory + ".\(name).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp"
+    func fail(_ step: String, _ code: Int32) -> ExitCode {
+        failure("cannot write \(what) to \(path): \(step): \(String(cString: strerror(code)))", code: Exit.cantCreate)
+    }
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+        throw fail("cannot create a file in \(directory.isEmpty ? "./" : directory)", errno)
+    }
+    var writeError: Int32?
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count, writeError == nil {
+        let count = bytes.withUnsafeBytes { buffer in
+            write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        }
+        if count >= 0 {
+            offset += count
+        } else if errno != EINTR {
+            writeError = errno
+        }
+    }
+    if writeError == nil, fsync(descriptor) != 0 { writeError = errno }
+    if close(descriptor) != 0, writeError == nil { writeError = errno }
+    if let writeError {
+        unlink(temporary)
+        throw fail("write failed", writeError)
+    }
+    guard rename(temporary, path) == 0 else {
+        let renameError = errno
+        unlink(temporary)
+        throw fail("cannot replace it", renameError)
+    }
 }
 
 /// The wire format's JSON (one encoder for every command and the HTTP service: ``WireJSON``).

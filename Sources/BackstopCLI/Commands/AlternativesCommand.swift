@@ -100,6 +100,12 @@ struct AlternativesCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json (wire format v1) or csv (one row per alternative).")
     var format: AlternativesFormat = .table
 
+    @Option(
+        help:
+            "Also write an SVG chart comparing the alternatives (total cost and APR per provider, cumulative repayment over time)."
+    )
+    var chart: String?
+
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top: must be at least 1, got \(top)") }
     }
@@ -111,6 +117,9 @@ struct AlternativesCommand: AsyncParsableCommand {
         let loaded = try catalog.load()
         let aggregator = Aggregator.standard(catalog: loaded, policy: AggregatorPolicy(top: top))
         let recommendation = await aggregator.recommend(profile, request, on: day)
+        if let chart {
+            try writeOutputAtomically(AlternativesChart(recommendation).svg(), to: chart, what: "the chart")
+        }
         switch format {
         case .json: print(try encodeJSON(RecommendationDocument(recommendation)))
         case .csv: print(RecommendationRenderer.csv(recommendation))

@@ -8,11 +8,21 @@ public struct AggregatorPolicy: Hashable, Sendable {
     public var maxDebtServicePercent: Decimal
     /// Keep at most this many alternatives (nil: all).
     public var top: Int?
+    /// Evaluate the providers of one request side by side (default). A caller that already runs many requests at
+    /// once (`backstop batch`) turns it off: each request then stays on one core and the requests share the cores.
+    /// The answer is the same either way.
+    public var concurrentProviders: Bool
 
-    public init(highCostAPRPercent: Decimal = 20, maxDebtServicePercent: Decimal = 50, top: Int? = nil) {
+    public init(
+        highCostAPRPercent: Decimal = 20,
+        maxDebtServicePercent: Decimal = 50,
+        top: Int? = nil,
+        concurrentProviders: Bool = true
+    ) {
         self.highCostAPRPercent = highCostAPRPercent
         self.maxDebtServicePercent = maxDebtServicePercent
         self.top = top
+        self.concurrentProviders = concurrentProviders
     }
 }
 
@@ -277,8 +287,11 @@ public struct Aggregator: Sendable {
                 // Unknown existing debts are not assumed to be zero: the check then only sees the new payment, which
                 // can still show a loan alone is unaffordable (and the unknown is reported).
                 let debts = profile.monthlyDebtPayments ?? .zero()
-                let share = ((debts + offer.quote.largestPayment).decimalValue / income.decimalValue * 100)
-                    .roundedHalfUp(scale: 1)
+                let share = Decimal.ratio(
+                    (debts + offer.quote.largestPayment).minorUnits * 100,
+                    income.minorUnits,
+                    scale: 1
+                )
                 if share > policy.maxDebtServicePercent {
                     // An unaffordable payment is flagged, and no lender is likely to approve it.
                     likelihood = .low
@@ -344,13 +357,50 @@ public struct Aggregator: Sendable {
         )
     }
 
-    /// Evaluates every provider concurrently; results come back in provider-id order.
+    /// Evaluates every provider (side by side unless the policy says otherwise); results come back in provider-id
+    /// order.
     func evaluateAll(
         _ profile: UserProfile,
         _ request: LoanRequest,
         on date: CalendarDate
     ) async -> ([(any CreditProvider, Evaluation)], [ProviderFailure]) {
-        let outcomes = await withTaskGroup(of: (Int, Result<Evaluation, any Error>).self) { group in
+        let outcomes: [(Int, Result<Evaluation, any Error>)]
+        if !policy.concurrentProviders {
+            var inOrder: [(Int, Result<Evaluation, any Error>)] = []
+            inOrder.reserveCapacity(providers.count)
+            for (index, provider) in providers.enumerated() {
+                do {
+                    let evaluation = try await provider.evaluate(profile, request, on: date)
+                    inOrder.append((index, .success(evaluation)))
+                } catch {
+                    inOrder.append((index, .failure(error)))
+                }
+            }
+            outcomes = inOrder
+        } else {
+            outcomes = await evaluateConcurrently(profile, request, on: date)
+        }
+        var evaluations: [(any CreditProvider, Evaluation)] = []
+        var failures: [ProviderFailure] = []
+        for (index, outcome) in outcomes {
+            let provider = providers[index]
+            switch outcome {
+            case .success(let evaluation): evaluations.append((provider, evaluation))
+            case .failure(let error): failures.append(ProviderFailure(provider: provider.id, message: "\(error)"))
+            }
+        }
+        evaluations.sort { $0.0.id < $1.0.id }
+        failures.sort { $0.provider < $1.provider }
+        return (evaluations, failures)
+    }
+
+    /// Every provider's evaluation in its own child task, in provider order.
+    func evaluateConcurrently(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate
+    ) async -> [(Int, Result<Evaluation, any Error>)] {
+        await withTaskGroup(of: (Int, Result<Evaluation, any Error>).self) { group in
             for (index, provider) in providers.enumerated() {
                 group.addTask {
                     do {
@@ -367,18 +417,6 @@ public struct Aggregator: Sendable {
             for await result in group { results.append(result) }
             return results.sorted { $0.0 < $1.0 }
         }
-        var evaluations: [(any CreditProvider, Evaluation)] = []
-        var failures: [ProviderFailure] = []
-        for (index, outcome) in outcomes {
-            let provider = providers[index]
-            switch outcome {
-            case .success(let evaluation): evaluations.append((provider, evaluation))
-            case .failure(let error): failures.append(ProviderFailure(provider: provider.id, message: "\(error)"))
-            }
-        }
-        evaluations.sort { $0.0.id < $1.0.id }
-        failures.sort { $0.provider < $1.provider }
-        return (evaluations, failures)
     }
 
     /// The recovery steps for the reasons found, and what the improved profile would reopen.

@@ -241,14 +241,20 @@ public enum CostEngine: Sendable {
         if i.isZero {
             raw = terms.amount.decimalValue / Decimal(n)
         } else {
-            let v = 1 / (1 + i)
-            var factor: Decimal = freeFirst ? 1 : v
-            var sum: Decimal = 0
-            for _ in 0..<n {
-                sum += factor
-                factor *= v
+            // Σ v^k for k = 1…n (or 0…n−1 when the first period is free), v = 1 / (1 + i), in closed form:
+            // amount / Σ = amount · i · pⁿ / (pⁿ − 1), divided by (1 + i) when the first period is free, with
+            // pⁿ = (1 + i)ⁿ by repeated squaring (a handful of 38-digit operations instead of 2n).
+            let growth = 1 + i
+            var power: Decimal = 1
+            var base = growth
+            var exponent = n
+            while exponent > 0 {
+                if exponent & 1 == 1 { power *= base }
+                exponent >>= 1
+                if exponent > 0 { base *= base }
             }
-            raw = terms.amount.decimalValue / sum
+            let numerator = terms.amount.decimalValue * i * power
+            raw = numerator / (freeFirst ? growth * (power - 1) : power - 1)
         }
         if let multiple = terms.installmentMultiple, multiple.minorUnits > 0 {
             let step = multiple.decimalValue

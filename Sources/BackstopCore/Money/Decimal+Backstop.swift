@@ -16,6 +16,31 @@ extension Decimal {
         return Int64(truncating: NSDecimalNumber(decimal: self))
     }
 
+    /// `numerator / denominator` rounded half-up to `scale` decimals, computed in integers (no `Decimal` division,
+    /// which allocates): for ratios such as a rule's margin. Zero for a zero denominator.
+    package static func ratio(_ numerator: Int64, _ denominator: Int64, scale: Int = 6) -> Decimal {
+        guard denominator != 0 else { return 0 }
+        var power: Int128 = 1
+        for _ in 0..<scale { power *= 10 }
+        let scaled = Int128(numerator) * power
+        let divisor = Int128(denominator)
+        var (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
+        if remainder.magnitude * 2 >= divisor.magnitude {
+            quotient += (scaled < 0) != (divisor < 0) ? -1 : 1
+        }
+        return Decimal(
+            sign: quotient < 0 ? .minus : .plus,
+            exponent: -scale,
+            significand: Decimal(UInt64(clamping: quotient.magnitude))
+        )
+    }
+
+    /// This value times 10^`power`, exactly, by moving the decimal point (no arithmetic).
+    package func shifted(byPowersOfTen power: Int) -> Decimal {
+        guard isFinite, !isZero else { return self }
+        return Decimal(sign: sign, exponent: exponent + power, significand: significand)
+    }
+
     /// A `Double` for the numerical solver only; amounts themselves are never stored as binary floats.
     var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
 

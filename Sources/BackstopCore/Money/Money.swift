@@ -90,37 +90,37 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// `1234.5` yuan is written `1234.50`.
-    public var plainString: String {
-        let negative = minorUnits < 0
-        let magnitude = minorUnits.magnitude
-        let per = UInt64(currency.minorPerMajor)
-        let major = magnitude / per
-        let minor = magnitude % per
-        var text = "\(major)"
-        if currency.minorUnitDigits > 0 {
-            let digits = String(minor)
-            text += "." + String(repeating: "0", count: currency.minorUnitDigits - digits.count) + digits
-        }
-        return negative ? "-" + text : text
-    }
+    public var plainString: String { digits(grouped: false) }
 
     /// Grouped with thousands separators and the currency sign: `¥12,345.60` (CNY) or `USD 12,345.60`.
     public var formatted: String {
-        let plain = plainString
-        let negative = plain.hasPrefix("-")
-        let body = negative ? String(plain.dropFirst()) : plain
-        let parts = body.split(separator: ".", maxSplits: 1)
-        var integer = String(parts[0])
-        var groups: [String] = []
-        while integer.count > 3 {
-            groups.insert(String(integer.suffix(3)), at: 0)
-            integer.removeLast(3)
-        }
-        groups.insert(integer, at: 0)
-        var text = groups.joined(separator: ",")
-        if parts.count > 1 { text += "." + parts[1] }
         let sign = currency == .cny ? "¥" : currency.code + " "
-        return (negative ? "-" : "") + sign + text
+        let body = digits(grouped: true)
+        return minorUnits < 0 ? "-" + sign + body.dropFirst() : sign + body
+    }
+
+    /// The amount's digits in major units with every minor digit, built from the integer (no `Decimal`).
+    private func digits(grouped: Bool) -> String {
+        var magnitude = minorUnits.magnitude
+        let places = currency.minorUnitDigits
+        // Filled from the right: minor digits, the point, then major digits in groups of three.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<places {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        if places > 0 { bytes.append(UInt8(ascii: ".")) }
+        var count = 0
+        repeat {
+            if grouped && count > 0 && count % 3 == 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+            count += 1
+        } while magnitude > 0
+        if minorUnits < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.reverse()
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { formatted }

@@ -27,7 +27,7 @@ public struct Rate<Period: RatePeriod>: Hashable, Sendable, Comparable, CustomSt
     public init(fraction: Decimal) { self.fraction = fraction }
 
     /// Creates a rate from a percentage (0.05 for 0.05%).
-    public init(percent: Decimal) { self.fraction = percent / 100 }
+    public init(percent: Decimal) { self.fraction = percent.shifted(byPowersOfTen: -2) }
 
     /// The rate in percent (0.05 for 0.05%).
     public var percent: Decimal { fraction * 100 }

@@ -9,15 +9,17 @@ public import Foundation
 /// always labelled an estimate: providers price individually.
 public enum RiskPosition: Sendable {
     public static func of(_ profile: UserProfile, floor: Int?) -> Decimal {
-        let low = Decimal(min(floor ?? 350, 900))
-        var position = (950 - Decimal(profile.creditScore)) / (950 - low)
+        let low = Int64(min(floor ?? 350, 900))
+        // 12 decimals are as good as exact here: (950 − score) / (950 − floor) has a denominator of at most 600, so
+        // it is 0 or at least 1/120,000 away from any 2-decimal rounding boundary.
+        var position = Decimal.ratio(950 - Int64(profile.creditScore), 950 - low, scale: 12)
         if let overdue = profile.repayment?.overdueCount12m {
-            position += Decimal(min(overdue, 3)) / 10
+            position += Decimal(sign: .plus, exponent: -1, significand: Decimal(min(max(overdue, 0), 3)))
         } else {
-            position += Decimal(string: "0.05")!
+            position += Decimal(sign: .plus, exponent: -2, significand: 5)
         }
         if let before = profile.creditScore90DaysAgo, before - profile.creditScore >= 30 {
-            position += Decimal(string: "0.1")!
+            position += Decimal(sign: .plus, exponent: -1, significand: 1)
         }
         return max(0, min(1, position)).roundedHalfUp(scale: 2)
     }
@@ -70,7 +72,7 @@ public struct DescribedProvider: CreditProvider {
                     outcome: passes ? .passed : .failed,
                     threshold: ceiling.plainString,
                     value: payment.plainString,
-                    margin: (ceiling.decimalValue - payment.decimalValue) / ceiling.decimalValue,
+                    margin: .ratio(ceiling.minorUnits - payment.minorUnits, ceiling.minorUnits),
                     explanation:
                         "the monthly payment \(payment.formatted) is \(passes ? "within" : "above") your ceiling of \(ceiling.formatted)",
                     fix: passes ? nil : "borrow less or choose a longer term"
@@ -167,7 +169,7 @@ public struct DescribedProvider: CreditProvider {
                     outcome: .failed,
                     threshold: details.maxAmount.plainString,
                     value: amount.plainString,
-                    margin: (details.maxAmount.decimalValue - amount.decimalValue) / details.maxAmount.decimalValue,
+                    margin: .ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits),
                     explanation: "it lends at most \(details.maxAmount.formatted)",
                     fix: "borrow at most \(details.maxAmount.formatted)"
                 )
@@ -179,13 +181,13 @@ public struct DescribedProvider: CreditProvider {
                     outcome: .failed,
                     threshold: details.minAmount.plainString,
                     value: amount.plainString,
-                    margin: (amount.decimalValue - details.minAmount.decimalValue) / details.minAmount.decimalValue,
+                    margin: .ratio(amount.minorUnits - details.minAmount.minorUnits, details.minAmount.minorUnits),
                     explanation: "it lends at least \(details.minAmount.formatted)",
                     fix: "borrow at least \(details.minAmount.formatted)"
                 )
             )
         } else {
-            let room = (details.maxAmount.decimalValue - amount.decimalValue) / details.maxAmount.decimalValue
+            let room = Decimal.ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits)
             checks.append(
                 RuleCheck(
                     rule: "amountLimits",
@@ -220,7 +222,7 @@ public struct DescribedProvider: CreditProvider {
                 "existing monthly debt payments are unknown, so the \(limit)% debt-to-income limit cannot be checked"
             )
         }
-        let ratio = ((debts + newPayment).decimalValue / income.decimalValue * 100).roundedHalfUp(scale: 1)
+        let ratio = Decimal.ratio((debts + newPayment).minorUnits * 100, income.minorUnits, scale: 1)
         let passes = ratio <= limit
         let affordable = income.multiplied(by: limit / 100) - debts
         return RuleCheck(
@@ -256,7 +258,7 @@ public struct RuleEvaluator: Sendable {
                     outcome: passes ? .passed : .failed,
                     threshold: "\(minimum)",
                     value: "\(score)",
-                    margin: Decimal(score - minimum) / Decimal(minimum),
+                    margin: .ratio(Int64(score - minimum), Int64(minimum)),
                     explanation: "credit score \(score) \(passes ? "meets" : "is below") the minimum of \(minimum)",
                     fix: passes ? nil : "raise the credit score by \(minimum - score) points to \(minimum)"
                 )
@@ -314,7 +316,7 @@ public struct RuleEvaluator: Sendable {
                         threshold: minimum.plainString,
                         value: income.plainString,
                         margin: minimum.minorUnits > 0
-                            ? (income.decimalValue - minimum.decimalValue) / minimum.decimalValue : 1,
+                            ? .ratio(income.minorUnits - minimum.minorUnits, minimum.minorUnits) : 1,
                         explanation:
                             "monthly income \(income.formatted) \(passes ? "meets" : "is below") the minimum of \(minimum.formatted)",
                         fix: passes ? nil : "a monthly income of at least \(minimum.formatted)"
@@ -411,7 +413,7 @@ public struct RuleEvaluator: Sendable {
             threshold: "\(limit)",
             value: "\(value)",
             // A clean record clears any limit fully; sitting exactly at the limit clears it by nothing.
-            margin: value == 0 ? 1 : Decimal(limit - value) / Decimal(limit + 1),
+            margin: value == 0 ? 1 : .ratio(Int64(limit - value), Int64(limit + 1)),
             explanation: "\(value) \(what) (at most \(limit) allowed)",
             fix: passes ? nil : "\(remedy) (allowed: \(limit) \(what), has \(value))"
         )
@@ -461,7 +463,7 @@ public struct RuleEvaluator: Sendable {
             outcome: passes ? .passed : .failed,
             threshold: range,
             value: "\(age)",
-            margin: Decimal(distances.min() ?? 10) / 10,
+            margin: .ratio(Int64(distances.min() ?? 10), 10),
             explanation: passes ? "age \(age) is within \(range)" : "age \(age) is outside \(range)",
             fix: passes
                 ? nil
