@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Where a profile sits in a provider's published rate range: 0 for the best profile, 1 for the riskiest.
 ///
@@ -25,11 +26,38 @@ public enum RiskPosition: Sendable {
     }
 }
 
+/// Offers a ``DescribedProvider`` has made, keyed by all they depend on: the amount, the term asked for, the risk
+/// position (2 decimals, so at most 101 values) and the date. A cohort asking for the same loan reuses the schedules
+/// and APRs instead of recomputing them; a cached offer is the value a fresh computation gives. Bounded: past
+/// ``capacity`` entries it starts afresh. Guarded by a mutex, so providers stay `Sendable` and shareable.
+final class OfferMemo: Sendable {
+    struct Key: Hashable, Sendable {
+        let amount: Money
+        let termMonths: Int
+        let position: Decimal
+        let date: CalendarDate
+    }
+
+    static let capacity = 4096
+    private let entries = Mutex<[Key: Offer?]>([:])
+
+    func offer(for key: Key) -> Offer?? { entries.withLock { $0[key] } }
+
+    func store(_ offer: Offer?, for key: Key) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = .some(offer)
+        }
+    }
+}
+
 /// A provider defined by data: a ``ProviderDescription`` from the XML catalog (or built in code) that checks its
 /// declarative rules and quotes through the ``CostEngine``.
 public struct DescribedProvider: CreditProvider {
     public let details: ProviderDescription
     public var id: ProviderID { details.id }
+    /// Offers already made, by what they depend on (see ``OfferMemo``).
+    let offers = OfferMemo()
 
     public init(_ details: ProviderDescription) { self.details = details }
 
@@ -88,11 +116,21 @@ public struct DescribedProvider: CreditProvider {
 
     /// The offer at the profile's risk position for the request (nearest offered term, provider's first method).
     public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
+        let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
+        let key = OfferMemo.Key(amount: request.amount, termMonths: request.termMonths, position: position, date: date)
+        if let known = offers.offer(for: key) { return known }
+        let offer = makeOffer(position: position, request, on: date)
+        offers.store(offer, for: key)
+        return offer
+    }
+
+    /// The offer at a risk position: everything of it depends only on the amount, the term asked for, the position
+    /// and the date, which is what ``OfferMemo`` keys it by.
+    func makeOffer(position: Decimal, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let term = nearestTerm(to: request.termMonths)
         guard let rule = details.pricingRule(forTerm: term), let method = rule.method ?? details.methods.first else {
             return nil
         }
-        let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
         let terms = LoanTerms(
             amount: request.amount,
             termMonths: term,
