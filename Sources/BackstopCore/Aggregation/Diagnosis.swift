@@ -72,7 +72,8 @@ public protocol PrimaryServiceProvider: CreditProvider {
     func diagnose(_ profile: UserProfile) -> ServiceDiagnosis
 }
 
-/// The countermeasure for each closure reason, and the profile change that following it for 12 months would make.
+/// The countermeasure for each closure reason, and the profile change that following it for ``horizonMonths`` months
+/// would make.
 public enum Countermeasure: Sendable {
     /// The action a person takes for a reason.
     public static func action(for reason: ClosureReason, _ profile: UserProfile) -> String {
