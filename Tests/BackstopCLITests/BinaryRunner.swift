@@ -25,10 +25,21 @@ struct BinaryRunner {
     }
 
     /// Runs `backstop arguments…`, feeding `stdin`, and waits (at most `timeout` seconds) for it to exit.
-    static func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 60) throws -> Result {
+    /// - Parameters:
+    ///   - currentDirectory: the working directory (default: the test process's).
+    ///   - environment: the whole environment (default: the test process's).
+    static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        timeout: Double = 60,
+        currentDirectory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if let environment { process.environment = environment }
         let output = Pipe()
         let errors = Pipe()
         let input = Pipe()

@@ -6,139 +6,225 @@ import Testing
 import Glibc
 #endif
 
-/// Hostile documents are refused with a clear error, quickly, without touching a file or a socket.
+/// Every attack document of `Fixtures/hostile/` is refused as its README's table says: through the public catalog
+/// API, with the file, line, column and rule named, without opening a file or a socket, quickly, in bounded memory.
+///
+/// Serialized because each case measures the whole process's resident memory: two cases at once would see each
+/// other's documents.
+@Suite(.serialized)
 struct HostileXMLTests {
-    /// Checks a document and returns its issues, failing the test if it took longer than `seconds`.
-    func refuse(_ data: Data, name: String, seconds: Double = 2) throws -> [CatalogIssue] {
+    @Test(.timeLimit(.minutes(1)), arguments: HostileFixtures.files)
+    func attackDocumentIsRefused(file: String) throws {
+        let expectation = try #require(
+            try HostileFixtures.expectations()[file],
+            "\(file) has no row in Fixtures/hostile/README.md: add the attack and the expected refusal"
+        )
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let path = try sandbox.write(fixture: file)
+
+        let before = try MemoryUse.now()
         let clock = ContinuousClock()
         let start = clock.now
-        let check = CatalogLoader().check(data: data, file: name, schema: try .shipped())
-        let elapsed = clock.now - start
-        #expect(elapsed < .seconds(seconds), "\(name) took \(elapsed)")
-        #expect(check.provider == nil, "\(name) was accepted")
-        #expect(!check.issues.isEmpty)
-        return check.issues
-    }
-
-    @Test(arguments: ["billion-laughs.xml", "parameter-entities.xml"] as [String])
-    func entityAttacksStopAtTheDoctype(fixture: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: try Paths.fixture("hostile/" + fixture)))
-        let issues = try refuse(data, name: fixture)
-        #expect(issues[0].rule == .security)
-        #expect(issues[0].message.contains("DOCTYPE declarations are not allowed"))
-        #expect(issues[0].line == 2)
-    }
-
-    @Test func quadraticBlowupIsRefused() throws {
-        let entity = String(repeating: "x", count: 50_000)
-        let references = String(repeating: "&a;", count: 50_000)
-        let xml =
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"\(entity)\">]>\n<provider>\(references)</provider>"
-        let issues = try refuse(Data(xml.utf8), name: "quadratic.xml")
-        #expect(issues[0].rule == .security)
-    }
-
-    @Test func externalEntityToALocalFileIsNeverOpened() throws {
-        // A FIFO: opening it for reading would block the parser, so finishing in time proves it was not opened,
-        // and a non-blocking open for writing fails with ENXIO when no reader holds it.
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let fifo = directory.appendingPathComponent("secret").path
-        #expect(mkfifo(fifo, 0o600) == 0)
-        let xml = """
-            <?xml version="1.0"?>
-            <!DOCTYPE provider [<!ENTITY xxe SYSTEM "file://\(fifo)">]>
-            <provider xmlns="urn:backstop:provider:1">&xxe;</provider>
-            """
-        let issues = try refuse(Data(xml.utf8), name: "xxe.xml")
-        #expect(issues[0].rule == .security)
-        let writer = open(fifo, O_WRONLY | O_NONBLOCK)
-        #expect(writer == -1 && errno == ENXIO, "something opened the FIFO")
-        if writer >= 0 { close(writer) }
-    }
-
-    @Test func externalDTDAndEntitiesOverHTTPNeverConnect() throws {
-        let listener = try LoopbackListener()
-        defer { listener.close() }
-        let url = "http://127.0.0.1:\(listener.port)/evil.dtd"
-        let documents = [
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE provider SYSTEM \"\(url)\">\n<provider xmlns=\"urn:backstop:provider:1\"/>",
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY % pe SYSTEM \"\(url)\"> %pe;]>\n<provider/>",
-            "<?xml version=\"1.0\"?>\n<provider xmlns=\"urn:backstop:provider:1\" xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"\(url)\"/></provider>",
-            "<?xml version=\"1.0\"?>\n<provider xmlns=\"urn:backstop:provider:1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:backstop:provider:1 \(url)\"/>",
-        ]
-        for (index, xml) in documents.enumerated() {
-            let issues = try refuse(Data(xml.utf8), name: "remote-\(index).xml")
-            #expect([.security, .schema].contains(issues[0].rule), "\(issues)")
+        let outcome = Result { () throws(CatalogError) -> Catalog in
+            try CatalogLoader().load(directory: sandbox.catalog.path, schemaPath: Paths.schema)
         }
-        #expect(listener.connectionAttempts() == 0, "the loader connected to \(url)")
-    }
+        let elapsed = clock.now - start
+        let grown = try MemoryUse.now().growth(since: before)
 
-    @Test func tenThousandDeepNestingIsRefusedWithoutRecursion() throws {
-        let depth = 10_000
-        let xml =
-            "<?xml version=\"1.0\"?>\n" + String(repeating: "<a>", count: depth)
-            + String(repeating: "</a>", count: depth)
-        let issues = try refuse(Data(xml.utf8), name: "deep.xml")
-        #expect(
-            issues[0].message.lowercased().contains("depth") || issues[0].message.contains("nested"),
-            "\(issues[0])"
+        #expect(elapsed < .seconds(2), "\(file) took \(elapsed)")
+        #expect(grown < 200 << 20, "\(file) grew the process by \(grown >> 20) MB")
+        #expect(sandbox.listener.connectionAttempts() == 0, "the loader connected to the loopback listener")
+        #expect(sandbox.fifoWasNeverOpened(), "something opened the FIFO")
+
+        let inMemory = CatalogLoader().check(
+            data: try Data(contentsOf: URL(fileURLWithPath: path)),
+            file: path,
+            schema: try .shipped()
         )
+        guard let rule = expectation.rule else {
+            if case .failure(let error) = outcome { Issue.record("\(file) should load: \(error)") }
+            #expect(inMemory.provider != nil && inMemory.issues.isEmpty, "\(inMemory.issues)")
+            return
+        }
+        guard case .failure(let error) = outcome else {
+            Issue.record("\(file) was accepted: \(expectation.attack)")
+            return
+        }
+        let issue = try #require(error.issues.first)
+        #expect(error.issues.allSatisfy { $0.file == path }, "\(error.issues)")
+        #expect(issue.rule == rule, "\(issue)")
+        #expect(issue.line == expectation.line, "\(issue)")
+        #expect(issue.column == expectation.column, "\(issue)")
+        #expect(issue.message.contains(expectation.message), "\(issue)")
+        var place = path
+        if let line = expectation.line {
+            place += ":\(line)"
+            if let column = expectation.column { place += ":\(column)" }
+        }
+        #expect(issue.description.hasPrefix("\(place): [\(rule.rawValue)] "), "\(issue)")
+        #expect(error.description.contains(issue.description))
+        // Straight to the parser, without the directory's size check first: the same refusal.
+        #expect(inMemory.provider == nil)
+        #expect(inMemory.issues.first == issue, "\(inMemory.issues)")
     }
 
-    @Test func moderatelyDeepNestingBeyondOurLimitIsRefused() throws {
-        let xml =
-            "<?xml version=\"1.0\"?>\n" + String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40)
-        let issues = try refuse(Data(xml.utf8), name: "deep40.xml")
-        #expect(issues[0].rule == .security)
-        #expect(issues[0].message.contains("over the limit of 16"))
+    @Test func everyFileHasARowAndEveryRowAFile() throws {
+        let rows = Set(try HostileFixtures.expectations().keys)
+        let files = Set(HostileFixtures.files)
+        #expect(files.count >= 30, "\(files.count) attack documents listed")
+        #expect(files.subtracting(rows).isEmpty, "files without a row in README.md: \(files.subtracting(rows))")
+        #expect(rows.subtracting(files).isEmpty, "rows without a file: \(rows.subtracting(files))")
+    }
+}
+
+/// The attack documents and their README table.
+enum HostileFixtures {
+    /// The directory, or nil when the test bundle has no fixtures (then `everyFileHasARowAndEveryRowAFile` fails).
+    static let directory: URL? = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
+        .appendingPathComponent("hostile")
+
+    /// Every file of the directory but README.md, sorted: one test case each.
+    static let files: [String] = {
+        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            return []
+        }
+        return names.filter { $0 != "README.md" }.sorted()
+    }()
+
+    /// One row of the README's table: what a file attacks and how it must be refused (`rule` nil: accepted).
+    struct Expectation {
+        let attack: String
+        let rule: CatalogIssue.Rule?
+        let line: Int?
+        let column: Int?
+        let message: String
     }
 
-    @Test func fiftyMegabyteAttributeIsRefusedBeforeParsingOrReading() throws {
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("huge.xml")
-        var data = Data("<?xml version=\"1.0\"?>\n<provider id=\"".utf8)
-        data.append(Data(repeating: UInt8(ascii: "a"), count: 50 << 20))
-        data.append(Data("\"/>".utf8))
-        try data.write(to: file)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let check = CatalogLoader().check(files: [file.path], schema: try .shipped())[0]
-        #expect(clock.now - start < .milliseconds(500))
-        #expect(check.issues.first?.rule == .security)
-        #expect(check.issues.first?.message.contains("over the 1048576-byte limit") == true)
-        // And in memory, straight to the parser: refused by size too.
-        _ = try refuse(data, name: "huge-in-memory.xml")
-    }
-
-    @Test func utf16AndBOMDoctypesAreRefusedToo() throws {
-        let xml =
-            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<!DOCTYPE p [<!ENTITY a \"b\">]>\n<provider>&a;</provider>"
-        var utf16 = Data([0xFF, 0xFE])
-        for unit in xml.utf16 { utf16.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
-        let issues = try refuse(utf16, name: "utf16.xml")
-        #expect(issues[0].rule == .security)
-        var bom = Data([0xEF, 0xBB, 0xBF])
-        bom.append(Data("<!DOCTYPE provider [<!ENTITY a \"b\">]><provider/>".utf8))
-        #expect(try refuse(bom, name: "bom.xml")[0].rule == .security)
-    }
-
-    @Test func invalidUTF8IsASyntaxErrorWithAPosition() throws {
-        var data = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<provider>".utf8)
-        data.append(contentsOf: [0xC3, 0x28, 0xFF])
-        data.append(Data("</provider>".utf8))
-        let issues = try refuse(data, name: "bad-utf8.xml")
-        #expect(issues[0].rule == .syntax)
-        #expect(issues[0].line == 2)
-    }
-
-    @Test func undeclaredEntityReferencesAreRefused() throws {
-        let issues = try refuse(
-            Data("<?xml version=\"1.0\"?>\n<provider>&xxe;</provider>".utf8),
-            name: "undeclared.xml"
+    /// The README's table, by file name.
+    static func expectations() throws -> [String: Expectation] {
+        let readme = try String(
+            contentsOf: try #require(directory).appendingPathComponent("README.md"),
+            encoding: .utf8
         )
-        #expect(issues[0].line == 2)
+        var rows: [String: Expectation] = [:]
+        for line in readme.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            }
+            guard cells.count == 6, cells[0].contains(".xml") else { continue }
+            var rule: CatalogIssue.Rule?
+            if cells[2] != "accepted" {
+                rule = try #require(
+                    CatalogIssue.Rule(rawValue: cells[2]) as CatalogIssue.Rule?,
+                    "unknown rule in \(line)"
+                )
+            }
+            rows[cells[0]] = Expectation(
+                attack: cells[1],
+                rule: rule,
+                line: Int(cells[3]),
+                column: Int(cells[4]),
+                message: cells[5] == "—" ? "" : cells[5]
+            )
+        }
+        return rows
+    }
+}
+
+/// A temporary directory holding a one-file catalog, a FIFO and a loopback listener to watch.
+struct Sandbox {
+    let root: URL
+    let catalog: URL
+    let fifo: String
+    let listener: LoopbackListener
+
+    init() throws {
+        root = try Paths.temporaryDirectory()
+        catalog = root.appendingPathComponent("catalog")
+        try FileManager.default.createDirectory(at: catalog, withIntermediateDirectories: true)
+        fifo = root.appendingPathComponent("secret").path
+        guard mkfifo(fifo, 0o600) == 0 else { throw POSIXError(.EEXIST) }
+        listener = try LoopbackListener()
+    }
+
+    /// Writes a fixture into the catalog as `<name>.xml`, filling in a template's placeholders (see README.md).
+    /// - Returns: the path written.
+    func write(fixture file: String) throws -> String {
+        let source = try #require(HostileFixtures.directory).appendingPathComponent(file)
+        let name = file.hasSuffix(".template") ? String(file.dropLast(".template".count)) : file
+        let target = catalog.appendingPathComponent(name)
+        guard file.hasSuffix(".template") else {
+            try FileManager.default.copyItem(at: source, to: target)
+            return target.path
+        }
+        let template = try String(contentsOf: source, encoding: .utf8)
+            .replacingOccurrences(of: "@PORT@", with: "\(listener.port)")
+            .replacingOccurrences(of: "@FIFO@", with: fifo)
+        guard FileManager.default.createFile(atPath: target.path, contents: nil) else { throw POSIXError(.EACCES) }
+        let handle = try FileHandle(forWritingTo: target)
+        defer { try? handle.close() }
+        var rest = Substring(template)
+        while let marker = rest.range(of: "@REPEAT:") {
+            try handle.write(contentsOf: Data(rest[..<marker.lowerBound].utf8))
+            let spec = rest[marker.upperBound...]
+            let colon = try #require(spec.firstIndex(of: ":"), "\(file): @REPEAT:<count>:<text>@")
+            let count = try #require(Int(spec[..<colon]), "\(file): @REPEAT:<count>:<text>@")
+            let end = try #require(spec[colon...].firstIndex(of: "@"), "\(file): @REPEAT:<count>:<text>@")
+            try Self.repeatText(Data(spec[spec.index(after: colon)..<end].utf8), count: count, into: handle)
+            rest = spec[spec.index(after: end)...]
+        }
+        try handle.write(contentsOf: Data(rest.utf8))
+        return target.path
+    }
+
+    /// Writes `unit` `count` times in chunks of about 1 MiB, so a 50 MiB document never sits in memory.
+    private static func repeatText(_ unit: Data, count: Int, into handle: FileHandle) throws {
+        let perChunk = max(1, (1 << 20) / max(1, unit.count))
+        var chunk = Data(capacity: perChunk * unit.count)
+        for _ in 0..<min(perChunk, count) { chunk.append(unit) }
+        var remaining = count
+        while remaining > 0 {
+            let units = min(perChunk, remaining)
+            try handle.write(contentsOf: chunk.prefix(units * unit.count))
+            remaining -= units
+        }
+    }
+
+    /// Whether no process holds the FIFO open for reading. Opening a FIFO to read blocks until a writer comes, so a
+    /// loader that tried would still be stuck; a non-blocking open for writing fails with ENXIO when no reader holds
+    /// it.
+    func fifoWasNeverOpened() -> Bool {
+        let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        let noReader = writer == -1 && errno == ENXIO
+        if writer >= 0 { Glibc.close(writer) }
+        return noReader
+    }
+
+    func remove() {
+        listener.close()
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// The process's resident memory now and at its peak, from `/proc/self/status`, in bytes.
+struct MemoryUse {
+    let resident: Int
+    let peak: Int
+
+    static func now() throws -> MemoryUse {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        func kilobytes(_ field: String) throws -> Int {
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix(field + ":") })
+            return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+        }
+        return MemoryUse(resident: try kilobytes("VmRSS") * 1024, peak: try kilobytes("VmHWM") * 1024)
+    }
+
+    /// How much more memory the process held at most since `before`: when the peak rose meanwhile, the new peak
+    /// over the resident memory then; otherwise the growth of the resident memory (a lower bound).
+    func growth(since before: MemoryUse) -> Int {
+        peak > before.peak ? peak - before.resident : max(0, resident - before.resident)
     }
 }
 

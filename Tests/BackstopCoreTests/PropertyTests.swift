@@ -218,7 +218,7 @@ struct APRSolverTests {
         )
         #expect(
             error.description
-                == "x.json:1:7: number 1e300 is out of range: numbers are read exactly, from 1e-128 to below 1e128"
+                == "x.json:1:7: a: number 1e300 is out of range: numbers are read exactly, from 1e-128 to below 1e128"
         )
     }
 }

@@ -116,31 +116,17 @@ public struct UserProfile: Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
-        guard !id.isEmpty, id.count <= 128 else { throw Self.invalid(.id, c, "must be 1 to 128 characters") }
-        age = try c.decodeIfPresent(Int.self, forKey: .age)
-        if let age, !(14...120).contains(age) { throw Self.invalid(.age, c, "must be from 14 to 120, got \(age)") }
-        creditScore = try c.decode(Int.self, forKey: .creditScore)
-        guard (350...950).contains(creditScore) else {
-            throw Self.invalid(.creditScore, c, "must be from 350 to 950, got \(creditScore)")
+        guard !id.isEmpty, id.count <= 128 else {
+            throw Self.invalid(.id, c, "must be 1 to 128 characters, got \(id.count)")
         }
-        creditScore90DaysAgo = try c.decodeIfPresent(Int.self, forKey: .creditScore90DaysAgo)
-        if let old = creditScore90DaysAgo, !(350...950).contains(old) {
-            throw Self.invalid(.creditScore90DaysAgo, c, "must be from 350 to 950, got \(old)")
-        }
+        age = try c.wholeNumber(.age, in: 14...120)
+        creditScore = try c.requiredWholeNumber(.creditScore, in: 350...950)
+        creditScore90DaysAgo = try c.wholeNumber(.creditScore90DaysAgo, in: 350...950)
         repayment = try c.decodeIfPresent(RepaymentRecord.self, forKey: .repayment)
-        cashOutFlags12m = try c.decodeIfPresent(Int.self, forKey: .cashOutFlags12m)
-        if let flags = cashOutFlags12m, !(0...10_000).contains(flags) {
-            throw Self.invalid(.cashOutFlags12m, c, "must be from 0 to 10000, got \(flags)")
-        }
+        cashOutFlags12m = try c.wholeNumber(.cashOutFlags12m, in: 0...10_000)
         identity = try c.decodeIfPresent(IdentityStatus.self, forKey: .identity)
-        monthlyIncome = try c.decodeIfPresent(Money.self, forKey: .monthlyIncome)
-        if let income = monthlyIncome, income.minorUnits < 0 || income.minorUnits > 100_000_000_000 {
-            throw Self.invalid(.monthlyIncome, c, "must be from 0 to 1000000000 yuan, got \(income.plainString)")
-        }
-        monthlyDebtPayments = try c.decodeIfPresent(Money.self, forKey: .monthlyDebtPayments)
-        if let debt = monthlyDebtPayments, debt.minorUnits < 0 || debt.minorUnits > 100_000_000_000 {
-            throw Self.invalid(.monthlyDebtPayments, c, "must be from 0 to 1000000000 yuan, got \(debt.plainString)")
-        }
+        monthlyIncome = try c.amount(.monthlyIncome, in: 0...Self.maximumMonthlyAmount)
+        monthlyDebtPayments = try c.amount(.monthlyDebtPayments, in: 0...Self.maximumMonthlyAmount)
         accounts = try c.decodeIfPresent([PlatformAccount].self, forKey: .accounts)
         if let accounts {
             for (index, account) in accounts.enumerated() where !PlatformAccount.known.contains(account) {
@@ -156,6 +142,9 @@ public struct UserProfile: Hashable, Sendable, Codable {
         services = try c.decodeIfPresent(ServiceStates.self, forKey: .services)
     }
 
+    /// The largest monthly income or debt payment accepted, in fen (1,000,000,000 yuan).
+    static let maximumMonthlyAmount: Int64 = 100_000_000_000
+
     static func invalid(_ key: CodingKeys, _ c: KeyedDecodingContainer<CodingKeys>, _ message: String) -> DecodingError
     {
         DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)
@@ -169,28 +158,10 @@ extension RepaymentRecord {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func count(_ key: CodingKeys, _ limit: Int) throws -> Int? {
-            guard let value = try c.decodeIfPresent(Int.self, forKey: key) else { return nil }
-            guard (0...limit).contains(value) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key,
-                    in: c,
-                    debugDescription: "must be from 0 to \(limit), got \(value)"
-                )
-            }
-            return value
-        }
-        overdueCount12m = try count(.overdueCount12m, 1000)
-        overdueCount24m = try count(.overdueCount24m, 1000)
-        worstDaysPastDue = try count(.worstDaysPastDue, 100_000)
-        currentOverdueAmount = try c.decodeIfPresent(Money.self, forKey: .currentOverdueAmount)
-        if let amount = currentOverdueAmount, amount.minorUnits < 0 {
-            throw DecodingError.dataCorruptedError(
-                forKey: .currentOverdueAmount,
-                in: c,
-                debugDescription: "must not be negative, got \(amount.plainString)"
-            )
-        }
+        overdueCount12m = try c.wholeNumber(.overdueCount12m, in: 0...1000)
+        overdueCount24m = try c.wholeNumber(.overdueCount24m, in: 0...1000)
+        worstDaysPastDue = try c.wholeNumber(.worstDaysPastDue, in: 0...100_000)
+        currentOverdueAmount = try c.amount(.currentOverdueAmount, in: 0...Money.maximumInputMinorUnits)
         if let twelve = overdueCount12m, let twentyFour = overdueCount24m, twentyFour < twelve {
             throw DecodingError.dataCorruptedError(
                 forKey: .overdueCount24m,
@@ -199,6 +170,110 @@ extension RepaymentRecord {
                     "must be at least overdueCount12m (\(twelve)): 24 months include the last 12, got \(twentyFour)"
             )
         }
+    }
+}
+
+extension Money {
+    /// The largest amount accepted for an overdue balance or a payment ceiling, in fen (100,000,000 yuan).
+    static let maximumInputMinorUnits: Int64 = 10_000_000_000
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional whole number in `range`, naming the key when it is out of range, has a fraction or does
+    /// not fit an `Int` (Foundation's decoder reports the last two without the key).
+    /// - Parameters:
+    ///   - key: the field.
+    ///   - range: the accepted values.
+    ///   - unit: appended to the bounds in messages (` months`).
+    /// - Returns: the value, or nil when the field is absent or null.
+    /// - Throws: `DecodingError` whose coding path ends with `key`.
+    func wholeNumber(_ key: Key, in range: ClosedRange<Int>, unit: String = "") throws -> Int? {
+        guard let value = try namingKey(key, range, unit, { try decodeIfPresent(Int.self, forKey: key) }) else {
+            return nil
+        }
+        return try checked(value, key, in: range, unit: unit)
+    }
+
+    /// Decodes a required whole number in `range` (see ``wholeNumber(_:in:unit:)``); missing or null is an error.
+    func requiredWholeNumber(_ key: Key, in range: ClosedRange<Int>, unit: String = "") throws -> Int {
+        guard let value = try namingKey(key, range, unit, { try decode(Int.self, forKey: key) }) else {
+            // `decode` throws for a missing key or null; this keeps the type honest.
+            throw DecodingError.valueNotFound(
+                Int.self,
+                DecodingError.Context(codingPath: codingPath + [key], debugDescription: "is required")
+            )
+        }
+        return try checked(value, key, in: range, unit: unit)
+    }
+
+    /// Runs `decodeInt`; when the number has a fraction or does not fit an `Int`, reads it exactly and throws an
+    /// error naming `key` and saying which. Foundation's decoder reports those numbers with an internal error, which
+    /// `JSONDecoder.decode` turns into "not valid JSON" without a path. (A number beyond what a `Decimal` holds, such
+    /// as 1e999, fails again here and is named by ``JSONInput``.)
+    private func namingKey(
+        _ key: Key,
+        _ range: ClosedRange<Int>,
+        _ unit: String,
+        _ decodeInt: () throws -> Int?
+    ) throws -> Int? {
+        do {
+            return try decodeInt()
+        } catch let error as DecodingError {
+            guard case .dataCorrupted = error else { throw error }
+        } catch {
+            // Not a DecodingError: the decoder's own, for a number that is not an Int.
+        }
+        let exact = try decode(Decimal.self, forKey: key)
+        let whole = exact.roundedHalfUp(scale: 0) == exact
+        // A whole number the Int decoder refused for its spelling (7e2) is still that number.
+        if whole, let value = exact.exactInt64 { return Int(value) }
+        throw DecodingError.dataCorruptedError(
+            forKey: key,
+            in: self,
+            debugDescription: "must be \(whole ? "" : "a whole number ")\(bounds(range, unit)), got \(exact)"
+        )
+    }
+
+    private func checked(_ value: Int, _ key: Key, in range: ClosedRange<Int>, unit: String) throws -> Int {
+        guard range.contains(value) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key,
+                in: self,
+                debugDescription: "must be \(bounds(range, unit)), got \(value)"
+            )
+        }
+        return value
+    }
+
+    private func bounds(_ range: ClosedRange<Int>, _ unit: String) -> String {
+        "from \(range.lowerBound) to \(range.upperBound)\(unit)"
+    }
+
+    /// Decodes an optional amount of yuan (at most two decimals) whose fen lie in `range`.
+    /// - Throws: `DecodingError` whose coding path ends with `key`.
+    func amount(_ key: Key, in range: ClosedRange<Int64>) throws -> Money? {
+        guard let amount = try decodeIfPresent(Money.self, forKey: key) else { return nil }
+        return try checked(amount, key, in: range)
+    }
+
+    /// Decodes a required amount of yuan whose fen lie in `range`; missing or null is an error.
+    func requiredAmount(_ key: Key, in range: ClosedRange<Int64>) throws -> Money {
+        try checked(try decode(Money.self, forKey: key), key, in: range)
+    }
+
+    private func checked(_ amount: Money, _ key: Key, in range: ClosedRange<Int64>) throws -> Money {
+        guard range.contains(amount.minorUnits) else {
+            func yuan(_ fen: Int64) -> String {
+                fen % 100 == 0 ? "\(fen / 100)" : Money(minorUnits: fen).plainString
+            }
+            throw DecodingError.dataCorruptedError(
+                forKey: key,
+                in: self,
+                debugDescription:
+                    "must be from \(yuan(range.lowerBound)) to \(yuan(range.upperBound)) yuan, got \(amount.plainString)"
+            )
+        }
+        return amount
     }
 }
 
@@ -254,31 +329,13 @@ public struct LoanRequest: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        amount = try c.decode(Money.self, forKey: .amount)
-        guard amount.minorUnits > 0, amount.minorUnits <= 100_000_000_000 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .amount,
-                in: c,
-                debugDescription: "must be from 0.01 to 1000000000 yuan, got \(amount.plainString)"
-            )
-        }
-        termMonths = try c.decode(Int.self, forKey: .termMonths)
-        guard (1...CostEngine.maximumTermMonths).contains(termMonths) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .termMonths,
-                in: c,
-                debugDescription: "must be from 1 to \(CostEngine.maximumTermMonths) months, got \(termMonths)"
-            )
-        }
+        amount = try c.requiredAmount(.amount, in: 1...Self.maximumAmount)
+        termMonths = try c.requiredWholeNumber(.termMonths, in: 1...CostEngine.maximumTermMonths, unit: " months")
         purpose = try c.decodeIfPresent(LoanPurpose.self, forKey: .purpose) ?? .cash
-        maxMonthlyPayment = try c.decodeIfPresent(Money.self, forKey: .maxMonthlyPayment)
-        if let ceiling = maxMonthlyPayment, ceiling.minorUnits <= 0 {
-            throw DecodingError.dataCorruptedError(
-                forKey: .maxMonthlyPayment,
-                in: c,
-                debugDescription: "must be positive, got \(ceiling.plainString)"
-            )
-        }
+        maxMonthlyPayment = try c.amount(.maxMonthlyPayment, in: 1...Money.maximumInputMinorUnits)
         rankBy = try c.decodeIfPresent(RankingPreference.self, forKey: .rankBy) ?? .apr
     }
+
+    /// The largest amount that may be borrowed, in fen (1,000,000,000 yuan).
+    static let maximumAmount: Int64 = 100_000_000_000
 }
