@@ -3,13 +3,15 @@ public import ArgumentParser
 /// `backstop`: compare lending channels when Huabei or Jiebei is closed.
 ///
 /// Exit codes scripts can rely on: 0 success, 64 bad usage (a flag's value), 65 bad input data (a JSON or XML
-/// document), 66 an input file that cannot be read, 1 anything else.
+/// document), 66 an input file that cannot be read, 73 an output that cannot be created, 74 an output failing part
+/// way, 130 interrupted (`batch`), 1 anything else.
 public struct BackstopCommand: AsyncParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
         commandName: "backstop",
         abstract: "Compare licensed lending channels by their true cost.",
         discussion: """
-            Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 unreadable input file, 1 other failure.
+            Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 unreadable input file, 73 output cannot be
+            created, 74 output failed part way, 130 interrupted, 1 other failure. Every command: docs/cli.md.
             """,
         version: "0.1.0",
         subcommands: [

@@ -43,30 +43,30 @@ func readInput(_ path: String?) throws -> Data {
 ///   - what: what the file is, for the error message (`the chart`).
 /// - Throws: ``Exit/cantCreate`` (73) after printing which path could not be written and why.
 func writeOutputAtomically(_ text: String, to path: String, what: String) throws {
+    func fail(_ step: String, _ code: Int32) -> ExitCode {
+        failure("cannot write \(what) to \(path): \(step): \(String(cString: strerror(code)))", code: Exit.cantCreate)
+    }
+    let bytes = Array(text.utf8)
+    // A device, FIFO or socket (/dev/stdout, /dev/null, a named pipe) is written in place: renaming a file over it
+    // would replace the device itself when running as root.
+    var status = stat()
+    if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw fail("cannot open it", errno) }
+        let writeError = writeAll(bytes, to: descriptor)
+        if close(descriptor) != 0, writeError == nil { throw fail("write failed", errno) }
+        if let writeError { throw fail("write failed", writeError) }
+        return
+    }
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
     let temporary = directory + ".\(name).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp"
-    func fail(_ step: String, _ code: Int32) -> ExitCode {
-        failure("cannot write \(what) to \(path): \(step): \(String(cString: strerror(code)))", code: Exit.cantCreate)
-    }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
         throw fail("cannot create a file in \(directory.isEmpty ? "./" : directory)", errno)
     }
-    var writeError: Int32?
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count, writeError == nil {
-        let count = bytes.withUnsafeBytes { buffer in
-            write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        }
-        if count >= 0 {
-            offset += count
-        } else if errno != EINTR {
-            writeError = errno
-        }
-    }
+    var writeError = writeAll(bytes, to: descriptor)
     if writeError == nil, fsync(descriptor) != 0 { writeError = errno }
     if close(descriptor) != 0, writeError == nil { writeError = errno }
     if let writeError {
@@ -78,6 +78,22 @@ func writeOutputAtomically(_ text: String, to path: String, what: String) throws
         unlink(temporary)
         throw fail("cannot replace it", renameError)
     }
+}
+
+/// Writes every byte to `descriptor`, retrying on EINTR; the errno of a failed write, or nil.
+func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    var offset = 0
+    while offset < bytes.count {
+        let count = bytes.withUnsafeBytes { buffer in
+            write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        }
+        if count >= 0 {
+            offset += count
+        } else if errno != EINTR {
+            return errno
+        }
+    }
+    return nil
 }
 
 /// The wire format's JSON (one encoder for every command and the HTTP service: ``WireJSON``).

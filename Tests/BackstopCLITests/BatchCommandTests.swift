@@ -205,3 +205,47 @@ struct BatchCommandTests {
         #expect(log.contains("\(records.count) in = \(records.count) ok + 0 failed"))
     }
 }
+
+/// Outputs that are not regular files (a FIFO here; /dev/null or /dev/stdout in real use) are written in place, never
+/// replaced by a renamed file (which, as root, would replace a device).
+struct SpecialOutputTests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["batch", "chart"])
+    func aFIFOStaysAFIFOAndGetsTheOutput(command: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backstop-fifo-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("out").path
+        let copy = directory.appendingPathComponent("copy")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The reader is another process (cat), there before the writer opens the FIFO.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        reader.arguments = ["-c", "exec cat \"$0\" > \"$1\"", fifo, copy.path]
+        try reader.run()
+        defer { if reader.isRunning { reader.terminate() } }
+        let profile = BatchCommandTests.repository.appendingPathComponent("examples/profiles/healthy.json").path
+        let arguments =
+            command == "batch"
+            ? ["batch", "--in", "-", "--out", fifo, "--catalog", BatchCommandTests.catalog, "--date", "2026-11-25"]
+            : [
+                "alternatives", "--profile", profile, "--catalog", BatchCommandTests.catalog, "--date", "2026-11-25",
+                "--chart", fifo,
+            ]
+        let result = try BinaryRunner.run(
+            arguments,
+            stdin: try BatchCommandTests.profile("healthy") + "\n",
+            timeout: 30
+        )
+        if reader.isRunning {
+            // The command never opened the FIFO: open it once for writing so that cat sees the end and exits.
+            if let handle = FileHandle(forWritingAtPath: fifo) { try? handle.close() }
+        }
+        reader.waitUntilExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        var status = stat()
+        #expect(stat(fifo, &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced by a regular file")
+        let text = (try? String(contentsOf: copy, encoding: .utf8)) ?? ""
+        #expect(text.contains(command == "batch" ? #""status":"ok""# : "<svg"))
+    }
+}

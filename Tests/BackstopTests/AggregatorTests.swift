@@ -31,6 +31,25 @@ struct AggregatorTests {
         services: ServiceStates(huabei: .closed, jiebei: .closed)
     )
 
+    /// `top` shortens the list shown, not what is open today: the what-if never counts a provider that is eligible
+    /// now (and only cut by `top`) as reopening; and providers running one after another give the same answer.
+    @Test func topAndSequentialEvaluationChangeNothingButTheListLength() async throws {
+        let catalog = try catalog()
+        let all = await Aggregator.standard(catalog: catalog).recommend(Self.lateRepayer, request, on: day)
+        let one = await Aggregator.standard(catalog: catalog, policy: AggregatorPolicy(top: 1))
+            .recommend(Self.lateRepayer, request, on: day)
+        #expect(all.alternatives.count > 1)
+        #expect(one.alternatives == Array(all.alternatives.prefix(1)))
+        #expect(one.recovery == all.recovery)
+        let eligibleNow = Set(all.alternatives.map(\.details.id.rawValue))
+        #expect(eligibleNow.isDisjoint(with: one.recovery.reopens))
+        let sequential = await Aggregator.standard(
+            catalog: catalog,
+            policy: AggregatorPolicy(concurrentProviders: false)
+        ).recommend(Self.lateRepayer, request, on: day)
+        #expect(sequential == all)
+    }
+
     @Test func sameInputSameOutputWhateverTheProviderOrder() async throws {
         let catalog = try catalog()
         let forward = Aggregator.standard(catalog: catalog)

@@ -22,12 +22,15 @@ final class BatchSink {
             handle = FileHandle.standardOutput
             ownsHandle = false
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                let handle = FileHandle(forWritingAtPath: path)
-            else {
-                throw failure("cannot write \(path): cannot create the file", code: Exit.cantCreate)
+            // Opened in place (created or truncated), never replaced: a device or a FIFO stays what it is.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw failure(
+                    "cannot write \(path): \(String(cString: strerror(errno)))",
+                    code: Exit.cantCreate
+                )
             }
-            self.handle = handle
+            self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             ownsHandle = true
         }
     }

@@ -93,7 +93,7 @@ struct BenchCommand: ParsableCommand {
             }
             if let output {
                 let text = rates.map { String(format: "%.17g", $0) }.joined(separator: "\n") + "\n"
-                _ = FileManager.default.createFile(atPath: output, contents: Data(text.utf8))
+                try writeOutputAtomically(text, to: output, what: "the rates")
             }
             let perSecond = Double(schedules.count) / best
             print(#"{"count": \#(schedules.count), "seconds": \#(best), "perSecond": \#(perSecond)}"#)

@@ -316,6 +316,9 @@ public struct Aggregator: Sendable {
             )
         }
         alternatives.sort { Self.ranks($0, before: $1, by: request.rankBy) }
+        // Everything recommendable today, before --top cuts the list: the what-if must not count a provider as
+        // reopening when it is open now and was only left out of the shortened list.
+        let recommendableNow = alternatives
         if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
         refusals.sort { ($0.gated ? 1 : 0, $0.details.id) < ($1.gated ? 1 : 0, $1.details.id) }
         for failure in failures {
@@ -341,7 +344,13 @@ public struct Aggregator: Sendable {
                 )
             )
         }
-        let recovery = await recoveryPlan(profile, request, on: date, diagnosis: diagnosis, alternatives: alternatives)
+        let recovery = await recoveryPlan(
+            profile,
+            request,
+            on: date,
+            diagnosis: diagnosis,
+            alternatives: recommendableNow
+        )
         return Recommendation(
             profileID: profile.id,
             request: request,

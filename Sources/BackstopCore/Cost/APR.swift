@@ -171,15 +171,24 @@ public struct APRCalculator: Sendable, Hashable {
     /// The periodic IRR of flows at unit-period times. Exposed for benchmarks and tests.
     /// - Throws: ``APRError`` when there is no rate.
     public static func solve(
-        amounts: [Double],
-        times: [Double],
+        amounts givenAmounts: [Double],
+        times givenTimes: [Double],
         simpleFraction: Bool = false,
         exactSumIsZero: Bool? = nil
     ) throws(APRError) -> Double {
-        guard amounts.count == times.count, !amounts.isEmpty else { throw APRError("there are no cash flows") }
-        guard amounts.allSatisfy(\.isFinite), times.allSatisfy(\.isFinite) else {
+        guard givenAmounts.count == givenTimes.count, !givenAmounts.isEmpty else {
+            throw APRError("there are no cash flows")
+        }
+        guard givenAmounts.allSatisfy(\.isFinite), givenTimes.allSatisfy(\.isFinite) else {
             throw APRError("amounts and times must be finite numbers")
         }
+        // Zero flows change nothing, and only the time between the others matters: count from the first nonzero flow,
+        // in whole periods so that a fraction stays where the convention puts it. Flows far from t = 0 otherwise
+        // discount to exactly 0 at high rates, and the walk below would take that underflow for a root.
+        let flows = zip(givenAmounts, givenTimes).filter { $0.0 != 0 }
+        let start = flows.map(\.1).min()?.rounded(.down) ?? 0
+        let amounts = flows.map(\.0)
+        let times = flows.map { $0.1 - start }
         let hasNegative = amounts.contains { $0 < 0 }
         let hasPositive = amounts.contains { $0 > 0 }
         guard hasNegative && hasPositive else {
@@ -240,6 +249,7 @@ public struct APRCalculator: Sendable, Hashable {
         // Safeguarded Newton inside [low, high].
         var x = (low + high) / 2
         if x.isNaN { x = low }
+        var previousStep = high - low
         for _ in 0..<200 {
             let (value, slope) = npv(amounts, times, x, simpleFraction: simpleFraction)
             if value == 0 { return x }
@@ -250,7 +260,10 @@ public struct APRCalculator: Sendable, Hashable {
                 high = x
             }
             var next = slope != 0 ? x - value / slope : .nan
-            if !(next > low && next < high) { next = (low + high) / 2 }
+            // Bisect when Newton leaves the bracket or does not halve the previous step: on a steep NPV (long
+            // times, rates far from the root) Newton crawls and would use up the iterations short of the root.
+            if !(next > low && next < high) || abs(next - x) > previousStep / 2 { next = (low + high) / 2 }
+            previousStep = abs(next - x)
             if abs(next - x) <= 1e-15 * max(1, abs(x)) || high - low <= 1e-15 * max(1, abs(x)) {
                 return next
             }

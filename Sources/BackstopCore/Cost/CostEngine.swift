@@ -99,7 +99,12 @@ public enum CostEngine: Sendable {
             installmentFees = Array(repeating: fee, count: n)
         case .total(let rate):
             let total = amount.multiplied(by: rate.fraction)
-            let each = total.divided(by: n)
+            var each = total.divided(by: n)
+            if each.minorUnits * Int64(n - 1) > total.minorUnits {
+                // Shares rounded up would leave the last one negative (65 shares of ¥8.95 round to ¥0.14, and 64
+                // of those are ¥8.96): round every share down instead; the last then takes at least one share.
+                each = Money(minorUnits: total.minorUnits / Int64(n), currency: currency)
+            }
             installmentFees = Array(repeating: each, count: n)
             installmentFees[n - 1] = total - Money(minorUnits: each.minorUnits * Int64(n - 1), currency: currency)
         case nil: break
@@ -328,6 +333,11 @@ public enum CostEngine: Sendable {
         }()
         if rates.contains(where: { $0 < 0 }) {
             throw CostError(field: "rate", message: "must not be negative")
+        }
+        // QuotedRate's widest bound. It keeps every amount of a schedule far inside Int64 fen: a larger rate made
+        // `principal + interest + fees` overflow and trap.
+        if let rate = rates.first(where: { $0 > 10 }) {
+            throw CostError(field: "rate", message: "must be at most 1000% per period, got \(rate * 100)%")
         }
     }
 }

@@ -45,7 +45,8 @@ extension Decimal {
     var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
 
     /// Parses a plain decimal number (`-12`, `0.05`; `1e3`, `.5` with no digit before the point, and `1,5` are refused),
-    /// returning nil for anything else. Exact: built from the digits, never through a binary float.
+    /// returning nil for anything else. Exact: built from the digits, never through a binary float; a number with more
+    /// significant digits than a `Decimal` holds (38) is refused rather than rounded.
     package static func parseStrict(_ text: String) -> Decimal? {
         var negative = false
         var significand: UInt64 = 0
@@ -54,14 +55,24 @@ extension Decimal {
         var sawDot = false
         var sawDigit = false
         var first = true
+        // Positions of the first and last nonzero digit, for numbers too long for the UInt64 fast path.
+        var position = 0
+        var firstNonzero: Int?
+        var lastNonzero = 0
         for byte in text.utf8 {
             defer { first = false }
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 sawDigit = true
+                position += 1
+                if byte != UInt8(ascii: "0") {
+                    if firstNonzero == nil { firstNonzero = position }
+                    lastNonzero = position
+                }
                 if significand == 0 && byte == UInt8(ascii: "0") && !sawDot { continue }
                 digits += 1
-                guard digits <= 18 else { return slowParse(text) }
+                // Past 18 digits the whole text is still checked here; Foundation reads the value below.
+                guard digits <= 18 else { continue }
                 significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
                 if sawDot { fractionDigits += 1 }
             case UInt8(ascii: "."):
@@ -75,6 +86,13 @@ extension Decimal {
             }
         }
         guard sawDigit else { return nil }
+        if digits > 18 {
+            // Foundation's parser reads the longest numeric prefix (exponents included) and rounds past 38 digits,
+            // so it only ever sees text checked above, and only when every significant digit fits.
+            guard let firstNonzero else { return 0 }
+            guard lastNonzero - firstNonzero < 38 else { return nil }
+            return slowParse(text)
+        }
         let value = Decimal(
             sign: negative ? .minus : .plus,
             exponent: -fractionDigits,
@@ -85,7 +103,10 @@ extension Decimal {
 
     /// Long numbers (more than 18 significant digits) go through Foundation's exact decimal parser.
     private static func slowParse(_ text: String) -> Decimal? {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value.isFinite else {
+            return nil
+        }
+        return value
     }
 
     /// Parses a plain decimal or an exact fraction `a/b` (`546/365`) of plain decimals.

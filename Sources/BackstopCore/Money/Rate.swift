@@ -71,6 +71,10 @@ public enum QuotedRate: Hashable, Sendable, CustomStringConvertible {
             throw RateParseError(text: text, problem: "has \"\(number)\" where a decimal number was expected")
         }
         guard value >= 0 else { throw RateParseError(text: text, problem: "is negative") }
+        // A Decimal's exponent stops at -128: a percentage too small to hold as a fraction would silently read as 0.
+        guard value.isZero || !value.shifted(byPowersOfTen: -2).isZero else {
+            throw RateParseError(text: text, problem: "is too small to be held exactly (below 10^-126%)")
+        }
         let unit = pieces[1].trimmingCharacters(in: .whitespaces).lowercased()
         switch unit {
         case "day", "d", "daily", "日":

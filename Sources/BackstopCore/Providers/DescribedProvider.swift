@@ -38,7 +38,7 @@ final class OfferMemo: Sendable {
         let date: CalendarDate
     }
 
-    static let capacity = 4096
+    static let capacity = 512
     private let entries = Mutex<[Key: Offer?]>([:])
 
     func offer(for key: Key) -> Offer?? { entries.withLock { $0[key] } }
