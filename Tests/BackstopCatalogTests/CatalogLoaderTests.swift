@@ -133,6 +133,37 @@ struct CatalogLoaderTests {
         #expect(results.allSatisfy { $0 == reference })
     }
 
+    /// One load spreads its files over several workers; the catalog, or the list of issues, must not depend on how
+    /// many. Under `scripts/sanitizers.sh thread` this checks in process that the workers share nothing unsynchronised
+    /// (the result slots once sat behind a Mutex whose contended path ThreadSanitizer cannot see).
+    @Test func theResultDoesNotDependOnTheNumberOfWorkers() throws {
+        let reference = try CatalogLoader(workers: 1).load(directory: Paths.providers)
+        for workers in [2, 3, 8, 64] {
+            for _ in 0..<5 {
+                let catalog = try CatalogLoader(workers: workers).load(directory: Paths.providers)
+                #expect(catalog == reference, "\(workers) workers")
+            }
+        }
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["ccb-kuaidai.xml", "jd-jintiao.xml", "wechat-weilidai.xml"] {
+            try Data("<provider".utf8).write(to: directory.appendingPathComponent(name))
+        }
+        func issues(workers: Int) -> [String] {
+            do {
+                _ = try CatalogLoader(workers: workers).load(directory: directory.path)
+                return []
+            } catch {
+                return error.issues.map(\.description)
+            }
+        }
+        let expected = issues(workers: 1)
+        #expect(expected.count >= 3)
+        for workers in [2, 3, 8, 64] {
+            #expect(issues(workers: workers) == expected, "\(workers) workers")
+        }
+    }
+
     @Test func xmllintAgreesWithTheLoaderOnEverySchemaVerdict() throws {
         let schema = try ProviderSchema.shipped()
         var files = try CatalogLoader().xmlFiles(in: Paths.providers)
