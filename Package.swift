@@ -75,6 +75,9 @@ let package = Package(
             name: "backstop",
             dependencies: ["BackstopCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The bad-input matrix (every field of the profile and the request, and the bad values tried for each), shared by
+        // the CLI and the HTTP tests so the two front ends are held to one table.
+        .target(name: "BadInputMatrix", path: "Tests/BadInputMatrix"),
         .testTarget(
             name: "BackstopCoreTests",
             dependencies: ["BackstopCore"],
@@ -89,6 +92,7 @@ let package = Package(
             dependencies: [
                 "BackstopServer",
                 "Backstop",
+                "BadInputMatrix",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -101,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "BackstopCLITests",
             // `backstop` is a dependency so that the real binary is built next to the tests, which run it.
-            dependencies: ["BackstopCLI", "BackstopCore", "backstop"],
+            dependencies: ["BackstopCLI", "BackstopCore", "BadInputMatrix", "backstop"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -48,37 +48,20 @@ SERVER_OUT="$REPORT_DIR/server.stdout"
 SERVER_ERR="$REPORT_DIR/server.log"
 : >"$SERVER_OUT"
 : >"$SERVER_ERR"
-SERVER_PID=""
-
-cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
+source scripts/lib.sh
+server_pid=""
+trap stop_backstop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "== starting $BACKSTOP_BIN serve --port 0 --catalog providers"
-BACKSTOP_ADMIN_TOKEN="$TOKEN" "$BACKSTOP_BIN" serve --host 127.0.0.1 --port 0 --catalog providers \
-    >"$SERVER_OUT" 2>"$SERVER_ERR" &
-SERVER_PID=$!
-
-URL=""
-for _ in $(seq 300); do
-    URL="$(sed -n 's/^backstop: listening on \(http:\/\/[^ ]*\)$/\1/p' "$SERVER_OUT" | head -n 1)"
-    [[ -n "$URL" ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z "$URL" ]]; then
+if ! BACKSTOP_ADMIN_TOKEN="$TOKEN" start_backstop_server "$SERVER_OUT" "$SERVER_ERR" "$BACKSTOP_BIN" \
+    --host 127.0.0.1 --port 0 --catalog providers; then
     echo "contract-test: the server did not start" >&2
     tail -n 40 "$SERVER_ERR" >&2
     exit 1
 fi
+URL=$server_url
 echo "== listening on $URL"
 
 "$PYTHON" - "$URL/readyz" <<'EOF'
@@ -131,7 +114,7 @@ for name in failed:
     print(f"  failed: {name}")
 EOF
 
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "contract-test: FAILED: the server died during the run (every request sent: $REPORT_DIR/requests.har)" >&2
     if grep -q -E "runtime failure|Fatal error" "$SERVER_ERR"; then
         grep -m 1 -E "runtime failure|Fatal error" "$SERVER_ERR" >&2
@@ -139,7 +122,7 @@ if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     else
         tail -n 40 "$SERVER_ERR" >&2
     fi
-    SERVER_PID=""
+    server_pid=""
     exit 1
 fi
 if [[ $status -ne 0 ]]; then

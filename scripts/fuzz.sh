@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh xml|json|rate|apr|all SECONDS [libFuzzer flags...]
 #
+# FUZZ_JOBS=N runs N targets at a time (each libFuzzer process is single-threaded; CI uses 2 on its 2 cores).
 # Each run first replays Fuzz/Regressions/<Target>/ (every input that once broke the target), then fuzzes from the
 # committed seeds (Fuzz/Corpus/<Target>/) and the work corpus .build-fuzz/corpus/<Target>/ (not committed; new inputs
 # go there). Exits non-zero when any run found a crash, leak, timeout or out-of-memory; the input that did it is
@@ -58,8 +59,10 @@ echo "fuzz: built in $(($(date +%s) - start)) s"
 
 # The Swift runtime's backtracer would catch the fatal signal before libFuzzer and AddressSanitizer report it.
 export SWIFT_BACKTRACE=enable=no
-status=0
-for name in "${targets[@]}"; do
+# One target: replays its regressions, then fuzzes for SECONDS. Prints its report; returns 1 when anything failed.
+fuzz_one() { # name, libFuzzer flags...
+    local name=$1 work artifacts log flags regressions code executions rate
+    shift
     work="$scratch/corpus/$name"
     artifacts="$scratch/artifacts/$name"
     log="$scratch/logs/$name.log"
@@ -77,24 +80,44 @@ for name in "${targets[@]}"; do
         else
             echo "regressions: FAILED (log $log)"
             tail -n 40 "$log"
-            status=1
-            continue
+            return 1
         fi
     fi
 
-    set +e
-    "$bin/$name" "${flags[@]}" "$@" "$work" "Fuzz/Corpus/$name" >"$log" 2>&1
-    code=$?
-    set -e
+    code=0
+    "$bin/$name" "${flags[@]}" "$@" "$work" "Fuzz/Corpus/$name" >"$log" 2>&1 || code=$?
     grep '^stat::' "$log" || true
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     echo "$name: ${executions:-?} executions (${rate:-?}/s) in $seconds s, exit status $code"
     if [ "$code" -ne 0 ]; then
-        status=1
         echo "$name: FAILED; the full log is $log"
         grep -E 'Fatal error|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|SUMMARY:' "$log" | head -n 20 || true
         grep -E 'Test unit written to|^artifact_prefix' "$log" || true
+        return 1
     fi
+}
+
+# FUZZ_JOBS targets at a time (default 1): lane i runs targets i, i + FUZZ_JOBS, … one after another, each lane in
+# the background; the reports are printed in target order once every lane is done.
+lanes=${FUZZ_JOBS:-1}
+[[ $lanes =~ ^[1-9][0-9]*$ ]] || { echo "FUZZ_JOBS must be a positive whole number" >&2; exit 64; }
+status=0
+if ((lanes == 1)); then
+    for name in "${targets[@]}"; do fuzz_one "$name" "$@" || status=1; done
+    exit "$status"
+fi
+pids=()
+for ((lane = 0; lane < lanes && lane < ${#targets[@]}; lane++)); do
+    (
+        lane_status=0
+        for ((i = lane; i < ${#targets[@]}; i += lanes)); do
+            fuzz_one "${targets[$i]}" "$@" >"$scratch/logs/${targets[$i]}.report" 2>&1 || lane_status=1
+        done
+        exit "$lane_status"
+    ) &
+    pids+=($!)
 done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+for name in "${targets[@]}"; do cat "$scratch/logs/$name.report"; done
 exit "$status"

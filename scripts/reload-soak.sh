@@ -16,9 +16,8 @@
 # BACKSTOP_ADMIN_TOKEN set, where `current` is a symlink to one of the four. A swap points a new symlink at the
 # next directory and renames it over `current` (rename(2): atomic). The server reads the directory only while it
 # reloads, and the reloader swaps only between reloads (it waits for each reload's answer before the next swap),
-# so every load reads one complete directory: the swap is atomic from the server's point of view. (A swap *during*
-# a load is deliberately not exercised: a loader that resolves the symlink per file could then read a mix, which
-# is the operator's job to avoid, as with any directory swapped under a reading process.)
+# so every load reads one complete directory. (A swap *during* a load would be safe too: the loader resolves the
+# link once before it reads anything - CatalogLoaderTests.aSymbolicLinkToTheCatalogIsResolvedOnceBeforeReading.)
 #
 # Load: wrk (Debian package, installed with apt-get only if missing) with CONNECTIONS - AUDIT_CONNECTIONS
 # connections (default 60) plus a Python client with AUDIT_CONNECTIONS keep-alive connections (default 4): 64
@@ -91,26 +90,9 @@ if ((AUDIT_CONNECTIONS < 1 || AUDIT_CONNECTIONS >= CONNECTIONS)); then
 fi
 wrk_connections=$((CONNECTIONS - AUDIT_CONNECTIONS))
 
-# wrk and curl (Debian/Ubuntu packages), only if missing.
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-if ((${#missing[@]})); then
-    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 2; }
-    sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    echo "installing ${missing[*]} with apt-get ..." >&2
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-if [[ -n ${BACKSTOP_BIN:-} ]]; then
-    BIN=$BACKSTOP_BIN
-else
-    # SwiftPM waits by itself while another build holds the lock on .build.
-    swift build -c release --product backstop || exit 2
-    BIN="$(swift build -c release --show-bin-path)/backstop"
-fi
+source scripts/lib.sh
+apt_install_missing wrk:wrk curl:curl
+BIN=$(release_backstop)
 
 server_pid=
 if [[ -n ${KEEP_DIR:-} ]]; then
@@ -121,12 +103,7 @@ else
     work=$(mktemp -d)
 fi
 cleanup() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_backstop_server
     [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -228,21 +205,13 @@ LUA
 # The server.
 token=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(24))')
 log=$work/server.log
-BACKSTOP_ADMIN_TOKEN=$token "$BIN" serve --port 0 --catalog "$work/current" --json-layout compact \
-    --log-level "$LOG_LEVEL" >"$log" 2>&1 &
-server_pid=$!
-base=
-for _ in $(seq 300); do
-    base=$(sed -n 's|^backstop: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$log" | head -1)
-    [[ -n $base ]] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $base ]]; then
+if ! BACKSTOP_ADMIN_TOKEN=$token start_backstop_server "$log" "$log" "$BIN" --port 0 --catalog "$work/current" \
+    --json-layout compact --log-level "$LOG_LEVEL"; then
     echo "SETUP FAILED: the server did not start; its output:" >&2
     cat "$log" >&2
     exit 2
 fi
+base=$server_url
 echo "server: $BIN serve at $base (pid $server_pid), catalog $work/current -> A" >&2
 
 # Load, reloads and checks (Python, standard library). Its last line is the verdict; exit 0 only if all passed.

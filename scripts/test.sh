@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: dependencies, formatting, a warnings-as-errors build, every test.
+# The whole test suite, as CI runs it: dependencies, formatting, a warnings-as-errors build, every test, the HTTP
+# contract test, a minute of fuzzing per fuzz target and the reload-under-load soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +31,9 @@ swift test --skip-build
 
 echo "== HTTP contract (schemathesis against the release server, fixed seed so a failure can be replayed)"
 CONTRACT_SEED="${CONTRACT_SEED:-20261125}" BACKSTOP_BIN=.build/release/backstop bash scripts/contract-test.sh
+
+echo "== fuzzing (every target ${FUZZ_SECONDS:-60} s, two at a time, after replaying its regressions; docs/fuzzing.md)"
+FUZZ_JOBS=2 bash scripts/fuzz.sh all "${FUZZ_SECONDS:-60}"
+
+echo "== reload under load (release server, 64 connections, >= 30 s, 1,000 reloads valid/invalid; scripts/reload-soak.sh)"
+BACKSTOP_BIN=.build/release/backstop bash scripts/reload-soak.sh

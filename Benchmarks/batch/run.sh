@@ -26,12 +26,8 @@ SCHEMA=providers/schema/provider-1.xsd
 CORES=$(nproc)
 
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian package: time)" >&2; exit 2; }
-if [[ -n ${BACKSTOP_BIN:-} ]]; then
-    BIN=$BACKSTOP_BIN
-else
-    swift build -c release --product backstop
-    BIN="$(swift build -c release --show-bin-path)/backstop"
-fi
+source scripts/lib.sh
+BIN=$(release_backstop)
 
 if [[ -n ${KEEP_DIR:-} ]]; then
     work=$KEEP_DIR
@@ -55,32 +51,38 @@ profiles() { # count -> path (generated once, reused when KEEP_DIR holds it alre
     echo "$path"
 }
 
-# One run: writes "seconds profiles_per_second peak_kib" to $work/NAME.result and the output's sha256 to NAME.sha,
-# after checking the output line by line (one line per input line, in input order).
+# One run: writes "seconds profiles_per_second peak_kib" to $work/NAME.result and the output's sha256 to NAME.sha.
+# The timed run writes to a file, so nothing else competes for the cores; the output is then checked line by line
+# (one line per input line, in input order) and removed.
 run() { # input, jobs, name
     local input=$1 jobs=$2 name=$3 count seconds peak
     count=$(wc -l <"$input")
     if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" \
-        "$BIN" batch --in "$input" --out - --jobs "$jobs" --detail "$DETAIL" --date 2026-11-25 \
-        --catalog "$catalog" --schema "$SCHEMA" --progress never 2>"$work/$name.log" \
-        | "$PYTHON" -c '
-import hashlib, json, sys
-expected, digest_path = int(sys.argv[1]), sys.argv[2]
-digest = hashlib.sha256()
-n = 0
-for n, line in enumerate(sys.stdin.buffer, 1):
-    digest.update(line)
-    got = json.loads(line)["line"]
-    if got != n:
-        sys.exit(f"output line {n} is for input line {got}")
-if n != expected:
-    sys.exit(f"{n} output lines for {expected} input lines")
-open(digest_path, "w").write(digest.hexdigest() + "\n")
-' "$count" "$work/$name.sha"; then
-        echo "SANITY CHECK FAILED: $name (log: $work/$name.log)" >&2
+        "$BIN" batch --in "$input" --out "$work/$name.out" --jobs "$jobs" --detail "$DETAIL" --date 2026-11-25 \
+        --catalog "$catalog" --schema "$SCHEMA" --progress never 2>"$work/$name.log"; then
+        echo "SANITY CHECK FAILED: $name exited non-zero (log: $work/$name.log)" >&2
         tail -3 "$work/$name.log" >&2
         exit 2
     fi
+    if ! "$PYTHON" -c '
+import hashlib, json, sys
+path, expected, digest_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+digest = hashlib.sha256()
+n = 0
+with open(path, "rb") as output:
+    for n, line in enumerate(output, 1):
+        digest.update(line)
+        got = json.loads(line)["line"]
+        if got != n:
+            sys.exit(f"output line {n} is for input line {got}")
+if n != expected:
+    sys.exit(f"{n} output lines for {expected} input lines")
+open(digest_path, "w").write(digest.hexdigest() + "\n")
+' "$work/$name.out" "$count" "$work/$name.sha"; then
+        echo "SANITY CHECK FAILED: $name (output: $work/$name.out)" >&2
+        exit 2
+    fi
+    rm -f "$work/$name.out"
     grep -q "batch: $count in = $count ok + 0 failed" "$work/$name.log" \
         || { echo "SANITY CHECK FAILED: $name: $(tail -1 "$work/$name.log")" >&2; exit 2; }
     read -r seconds peak <"$work/$name.time"

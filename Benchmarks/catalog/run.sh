@@ -7,7 +7,8 @@
 #
 # Environment: N (providers, default 10000), SEED (default 20240602), REPEATS (timed loads of each engine, the
 # fastest kept, default 3), PYTHON (default python3), OUT_DIR (keep the generated catalog there instead of a
-# temporary directory; it must be empty or hold only files of an earlier run).
+# temporary directory; it must be empty or hold only files of an earlier run), BACKSTOP_BIN (use this binary instead
+# of building the release one).
 # Exits 2 when a sanity check fails (xmllint rejects a file, Backstop does not load N providers).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -18,25 +19,10 @@ REPEATS=${REPEATS:-3}
 PYTHON=${PYTHON:-python3}
 SCHEMA=providers/schema/provider-1.xsd
 
-# xmllint (Debian/Ubuntu: libxml2-utils) and the libxml2 headers Backstop builds against (libxml2-dev), if missing.
-apt_install() {
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    echo "installing $* with apt-get ..." >&2
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
-}
-missing=()
-command -v xmllint >/dev/null || missing+=(libxml2-utils)
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
-if ((${#missing[@]})); then
-    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 1; }
-    apt_install "${missing[@]}"
-fi
-
-swift build -c release --product backstop
-BIN="$(swift build -c release --show-bin-path)/backstop"
+# xmllint (Debian: libxml2-utils) and the libxml2 headers Backstop builds against (libxml2-dev), if missing.
+bash scripts/bootstrap.sh >&2
+source scripts/lib.sh
+BIN=$(release_backstop)
 
 if [[ -n ${OUT_DIR:-} ]]; then
     work=$OUT_DIR

@@ -34,26 +34,9 @@ TARGET=${TARGET:-50}
 PYTHON=${PYTHON:-python3}
 SCHEMA=providers/schema/provider-1.xsd
 
-# wrk and curl (Debian/Ubuntu packages), only if missing.
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-if ((${#missing[@]})); then
-    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 2; }
-    sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    echo "installing ${missing[*]} with apt-get ..." >&2
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-if [[ -n ${BACKSTOP_BIN:-} ]]; then
-    BIN=$BACKSTOP_BIN
-else
-    # SwiftPM waits by itself while another build holds the lock on .build.
-    swift build -c release --product backstop
-    BIN="$(swift build -c release --show-bin-path)/backstop"
-fi
+source scripts/lib.sh
+apt_install_missing wrk:wrk curl:curl
+BIN=$(release_backstop)
 
 server_pid=
 if [[ -n ${KEEP_DIR:-} ]]; then
@@ -64,12 +47,7 @@ else
     work=$(mktemp -d)
 fi
 cleanup() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_backstop_server
     [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -87,20 +65,13 @@ body=$work/body.json
 printf '{"profile": %s, "request": %s, "date": "%s"}\n' "$(cat "$PROFILE")" "$(cat "$REQUEST")" "$DATE" >"$body"
 
 log=$work/server.log
-"$BIN" serve --port 0 --catalog "$catalog" --schema "$SCHEMA" --log-level "$LOG_LEVEL" >"$log" 2>&1 &
-server_pid=$!
-base=
-for _ in $(seq 300); do
-    base=$(sed -n 's|^backstop: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$log" | head -1)
-    [[ -n $base ]] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $base ]]; then
+if ! start_backstop_server "$log" "$log" "$BIN" --port 0 --catalog "$catalog" --schema "$SCHEMA" \
+    --log-level "$LOG_LEVEL"; then
     echo "SANITY CHECK FAILED: the server did not start; its output:" >&2
     cat "$log" >&2
     exit 2
 fi
+base=$server_url
 echo "server: $BIN serve --log-level $LOG_LEVEL at $base (pid $server_pid), $N providers + caps" >&2
 
 server_died() {

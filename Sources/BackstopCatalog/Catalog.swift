@@ -80,14 +80,33 @@ public struct CatalogLoader: Sendable {
     ///
     /// Failure policy: all or nothing. If any file is broken, no catalog is returned and the error lists every
     /// issue of every broken file, so the caller can keep serving its previous snapshot.
+    ///
+    /// A `directory` that is a symbolic link (the atomic-swap pattern: `current -> releases/42`, replaced by a
+    /// rename) is resolved once, before anything is read, so one load reads one directory even when the link is
+    /// swapped while it runs; issues and ``Catalog/directory`` name the resolved directory.
     /// - Throws: ``CatalogError``.
     public func load(directory: String, schemaPath: String? = nil) throws(CatalogError) -> Catalog {
+        let directory = Self.pinned(directory)
         let schema = try ProviderSchema(
             contentsOf: schemaPath ?? Self.defaultSchemaPath(for: directory),
             limits: limits
         )
         let files = try xmlFiles(in: directory)
         return try load(files: files, directory: directory, schema: schema)
+    }
+
+    /// `path` with its last component's symbolic links followed (at most 32 in a row; a relative target is taken
+    /// from the link's own directory). Any other path, or one that cannot be read, is returned as it is.
+    static func pinned(_ path: String) -> String {
+        var path = path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        for _ in 0..<32 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { return path }
+            path =
+                target.hasPrefix("/")
+                ? target : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+        }
+        return path
     }
 
     /// The caps file of a catalog directory.

@@ -192,7 +192,7 @@ public struct CatalogLinter: Sendable {
                         add(
                             .error,
                             "term-not-servable",
-                            "\(term) months, \(method.rawValue), \(amount.formatted): \(error)"
+                            "\(term) month\(term == 1 ? "" : "s"), \(method.rawValue), \(amount.formatted): \(error)"
                         )
                     }
                 }
@@ -213,7 +213,7 @@ public struct CatalogLinter: Sendable {
                 add(
                     cap.effect == .exclude ? .error : .info,
                     cap.effect == .exclude ? "above-legal-cap" : "above-court-ceiling",
-                    "\(term) months at the top of its range costs \(quote.nominalAPR)% APR on \(sample.formatted), above "
+                    "\(term) month\(term == 1 ? "" : "s") at the top of its range costs \(quote.nominalAPR)% APR on \(sample.formatted), above "
                         + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
                 )
             }

@@ -91,6 +91,39 @@ struct CatalogLoaderTests {
         #expect(good.count >= 13)
     }
 
+    /// `current -> A` (and `latest -> current`, a relative chain) is resolved once before anything is read: the
+    /// catalog and its issues name A's own directory, so a load can never mix A's files with those of a directory the
+    /// link is swapped to while it runs.
+    @Test func aSymbolicLinkToTheCatalogIsResolvedOnceBeforeReading() throws {
+        let root = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let a = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: a) }
+        let fileManager = FileManager.default
+        try fileManager.moveItem(at: a, to: root.appendingPathComponent("A"))
+        try fileManager.createSymbolicLink(
+            atPath: root.appendingPathComponent("current").path,
+            withDestinationPath: "A"
+        )
+        try fileManager.createSymbolicLink(
+            atPath: root.appendingPathComponent("latest").path,
+            withDestinationPath: root.appendingPathComponent("current").path
+        )
+        let resolved = root.appendingPathComponent("A").path
+        for link in ["current", "current/", "latest"] {
+            let catalog = try CatalogLoader().load(directory: root.path + "/" + link)
+            #expect(catalog.directory == resolved, "\(link)")
+            #expect(catalog.count >= 13)
+        }
+        try Data("<provider".utf8).write(to: root.appendingPathComponent("A/jd-jintiao.xml"))
+        let error = #expect(throws: CatalogError.self) {
+            try CatalogLoader().load(directory: root.appendingPathComponent("latest").path)
+        }
+        #expect(error?.issues.map(\.file) == [resolved + "/jd-jintiao.xml"])
+        // A path that is no link is used as it is.
+        #expect(try CatalogLoader().load(directory: Paths.providers).directory == Paths.providers)
+    }
+
     @Test func hashNamesTheContent() throws {
         let directory = try Paths.copyOfShippedCatalog()
         defer { try? FileManager.default.removeItem(at: directory) }

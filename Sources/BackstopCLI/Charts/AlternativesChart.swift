@@ -411,13 +411,6 @@ struct AlternativesChart: Sendable {
 
     // MARK: - Scales
 
-    /// Minor units in one major unit (100 for CNY).
-    static func minorPerMajor(_ currency: Currency) -> Int64 {
-        var result: Int64 = 1
-        for _ in 0..<currency.minorUnitDigits { result *= 10 }
-        return result
-    }
-
     /// The month tick step: every month up to a year, then quarters, half-years, years…, at most about 12 ticks.
     static func monthStep(_ months: Int) -> Int {
         [1, 2, 3, 6, 12, 24, 36, 60, 120].first { months <= $0 * 12 } ?? max(1, months / 12)
@@ -440,7 +433,7 @@ struct MoneyAxis: Sendable {
         let limit = Int64.max / 8
         var low = max(-limit, min(lowest, 0))
         var high = min(limit, max(highest, 0))
-        if low == high { high = low + AlternativesChart.minorPerMajor(currency) }
+        if low == high { high = low + currency.minorPerMajor }
         let raw = max(1, (high - low + targetTicks - 1) / targetTicks)
         var magnitude: Int64 = 1
         while magnitude <= raw / 10 { magnitude *= 10 }
@@ -457,7 +450,7 @@ struct MoneyAxis: Sendable {
 
     /// Whether every tick is a whole number of major units (yuan), so labels can drop the decimals.
     var wholeUnits: Bool {
-        let per = AlternativesChart.minorPerMajor(currency)
+        let per = currency.minorPerMajor
         return step % per == 0 && lower % per == 0
     }
 

@@ -47,10 +47,7 @@ struct RequestInput: ParsableArguments {
             }
         }
         if let amount {
-            do { request.amount = try Money(parsing: amount) } catch { throw ValidationError("--amount: \(error)") }
-            guard request.amount.minorUnits > 0 else {
-                throw ValidationError("--amount: must be positive, got \(amount)")
-            }
+            request.amount = try Self.yuan(amount, flag: "--amount", in: 1...LoanRequest.maximumAmount)
         }
         if let term {
             guard (1...CostEngine.maximumTermMonths).contains(term) else {
@@ -60,12 +57,27 @@ struct RequestInput: ParsableArguments {
         }
         if let purpose { request.purpose = purpose.value }
         if let maxMonthlyPayment {
-            do { request.maxMonthlyPayment = try Money(parsing: maxMonthlyPayment) } catch {
-                throw ValidationError("--max-monthly-payment: \(error)")
-            }
+            request.maxMonthlyPayment = try Self.yuan(
+                maxMonthlyPayment,
+                flag: "--max-monthly-payment",
+                in: 1...Money.maximumInputMinorUnits
+            )
         }
         if let rankBy { request.rankBy = rankBy.value }
         return request
+    }
+
+    /// An amount of yuan given on the command line, held to the same bounds as the request document's field.
+    static func yuan(_ text: String, flag: String, in range: ClosedRange<Int64>) throws -> Money {
+        let money: Money
+        do { money = try Money(parsing: text) } catch { throw ValidationError("\(flag): \(error)") }
+        guard range.contains(money.minorUnits) else {
+            func yuan(_ fen: Int64) -> String { fen % 100 == 0 ? "\(fen / 100)" : Money(minorUnits: fen).plainString }
+            throw ValidationError(
+                "\(flag): must be from \(yuan(range.lowerBound)) to \(yuan(range.upperBound)) yuan, got \(text)"
+            )
+        }
+        return money
     }
 }
 

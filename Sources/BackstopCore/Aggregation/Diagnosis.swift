@@ -100,7 +100,7 @@ public enum Countermeasure: Sendable {
     /// The general advice that applies to every closure.
     public static let general = [
         "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a service, so ignore paid \"unblocking\" offers.",
-        "Keep a licensed backup channel ready (the alternatives below); avoid unlicensed \"quick loan\" apps pushed in comment sections.",
+        "Keep a licensed backup channel ready (see the alternatives); avoid unlicensed \"quick loan\" apps pushed in comment sections.",
     ]
 
     /// How long the what-if assumes the countermeasures are followed: long enough for late instalments to age out

@@ -24,7 +24,8 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var description: String { code }
 
-    var minorPerMajor: Int64 {
+    /// Minor units in one major unit (100 for CNY).
+    public var minorPerMajor: Int64 {
         var result: Int64 = 1
         for _ in 0..<minorUnitDigits { result *= 10 }
         return result

@@ -175,7 +175,7 @@ extension RepaymentRecord {
 
 extension Money {
     /// The largest amount accepted for an overdue balance or a payment ceiling, in fen (100,000,000 yuan).
-    static let maximumInputMinorUnits: Int64 = 10_000_000_000
+    public static let maximumInputMinorUnits: Int64 = 10_000_000_000
 }
 
 extension KeyedDecodingContainer {
@@ -337,5 +337,5 @@ public struct LoanRequest: Hashable, Sendable, Codable {
     }
 
     /// The largest amount that may be borrowed, in fen (1,000,000,000 yuan).
-    static let maximumAmount: Int64 = 100_000_000_000
+    public static let maximumAmount: Int64 = 100_000_000_000
 }

@@ -1,0 +1,66 @@
+# Shell functions shared by the scripts and benchmarks that install Debian tools, build the release binary or start
+# the real server: `source scripts/lib.sh` (from the repository root). Defines functions only; nothing runs on load.
+
+# apt_install_missing COMMAND:PACKAGE... — installs, with apt-get, the package of every command that is not on PATH
+# (sudo when not root). Exits 2 when something is missing and there is no apt-get.
+apt_install_missing() {
+    local pair missing=() sudo=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    ((${#missing[@]})) || return 0
+    command -v apt-get >/dev/null || { echo "missing: ${missing[*]} (and no apt-get to install them)" >&2; exit 2; }
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    echo "installing ${missing[*]} with apt-get ..." >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# release_backstop — prints the path of the release `backstop`: $BACKSTOP_BIN when set, else after building it
+# (SwiftPM waits by itself while another build holds the lock on .build). Exits 2 when the build fails.
+release_backstop() {
+    if [[ -n ${BACKSTOP_BIN:-} ]]; then
+        echo "$BACKSTOP_BIN"
+        return
+    fi
+    swift build -c release --product backstop >&2 || exit 2
+    echo "$(swift build -c release --show-bin-path)/backstop"
+}
+
+# start_backstop_server STDOUT STDERR BINARY SERVE-ARGUMENTS... — starts `BINARY serve SERVE-ARGUMENTS...` in the
+# background (STDOUT and STDERR may be the same file) and waits up to 30 s for its "listening on" line. Sets
+# server_pid and server_url (http://127.0.0.1:PORT). Returns 1, with server_url empty, when the server exits or does
+# not listen in time; the caller reports it (the server's output is in the files). Environment variables set for the
+# call (BACKSTOP_ADMIN_TOKEN=… start_backstop_server …) reach the server.
+start_backstop_server() {
+    local out=$1 err=$2 binary=$3
+    shift 3
+    if [[ $out == "$err" ]]; then
+        "$binary" serve "$@" >"$out" 2>&1 &
+    else
+        "$binary" serve "$@" >"$out" 2>"$err" &
+    fi
+    server_pid=$!
+    server_url=
+    local _
+    for _ in $(seq 300); do
+        server_url=$(sed -n 's|^backstop: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$out" | head -n 1)
+        [[ -n $server_url ]] && return 0
+        kill -0 "$server_pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# stop_backstop_server — stops the server start_backstop_server started, if it still runs: SIGTERM (a graceful
+# stop), then SIGKILL after 5 s.
+stop_backstop_server() {
+    [[ -n ${server_pid:-} ]] || return 0
+    if kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        local _
+        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+    wait "$server_pid" 2>/dev/null || true
+}
