@@ -43,6 +43,9 @@ final class OfferMemo: Sendable {
 
     func offer(for key: Key) -> Offer?? { entries.withLock { $0[key] } }
 
+    /// Offers held now (at most ``capacity``).
+    var count: Int { entries.withLock { $0.count } }
+
     func store(_ offer: Offer?, for key: Key) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }

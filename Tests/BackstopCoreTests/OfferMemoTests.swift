@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@testable import BackstopCore
+
+/// The per-provider offer memo bounds the memory of a long batch: it never holds more than its capacity, whatever the
+/// number of distinct requests, and an answer from it is the answer computed afresh.
+struct OfferMemoTests {
+    static let day = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    static func lender() -> DescribedProvider {
+        let rate = AnnualRate(percent: 12)
+        return DescribedProvider(
+            ProviderDescription(
+                id: "memo-test-bank",
+                nameEN: "Memo test bank",
+                nameZH: "测试银行",
+                operatorName: "Test",
+                licence: Licence(kind: .bank),
+                channel: "other",
+                productKind: .cashLoan,
+                purposes: [.cash],
+                minAmount: Money(minorUnits: 100),
+                maxAmount: Money(minorUnits: 100_000_000),
+                terms: [3, 6, 12, 24],
+                pricing: [PricingRule(interest: .annual(RateRange(min: rate, max: AnnualRate(percent: 24))))],
+                methods: [.equalInstallment],
+                eligibility: EligibilityRules(),
+                status: [StatusPeriod(state: .open, from: CalendarDate(year: 2020, month: 1, day: 1)!)]
+            )
+        )
+    }
+
+    @Test func theMemoNeverHoldsMoreThanItsCapacity() {
+        let provider = Self.lender()
+        var largest = 0
+        for step in 0..<(3 * OfferMemo.capacity) {
+            let request = LoanRequest(amount: Money(minorUnits: 100_000 + Int64(step) * 100), termMonths: 12)
+            _ = provider.makeOffer(UserProfile(id: "p", creditScore: 700), request, on: Self.day)
+            largest = max(largest, provider.offers.count)
+        }
+        #expect(largest == OfferMemo.capacity)
+        #expect(provider.offers.count <= OfferMemo.capacity)
+    }
+
+    @Test func aMemoisedOfferIsTheOfferComputedAfresh() throws {
+        let provider = Self.lender()
+        for score in stride(from: 350, through: 950, by: 50) {
+            for (amount, term) in [(5_000_00, 12), (12_345_67, 6), (50_000_00, 24)] as [(Int64, Int)] {
+                let profile = UserProfile(id: "p", creditScore: score)
+                let request = LoanRequest(amount: Money(minorUnits: amount), termMonths: term)
+                let first = try #require(provider.makeOffer(profile, request, on: Self.day))
+                let again = try #require(provider.makeOffer(profile, request, on: Self.day))
+                let fresh = try #require(Self.lender().makeOffer(profile, request, on: Self.day))
+                for offer in [again, fresh] {
+                    #expect(offer.quote.schedule.rows == first.quote.schedule.rows)
+                    #expect(offer.quote.apr.periodicRate == first.quote.apr.periodicRate)
+                    #expect(offer.quote.totalCost == first.quote.totalCost)
+                }
+            }
+        }
+    }
+}
