@@ -64,3 +64,20 @@ stop_backstop_server() {
     fi
     wait "$server_pid" 2>/dev/null || true
 }
+
+# use_work_directory NAME... — sets `work` to $KEEP_DIR (created if missing, the NAMEs inside it removed first) or to
+# a new temporary directory, and installs the traps: on exit the server is stopped and a temporary `work` removed;
+# SIGINT/SIGTERM exit 130.
+use_work_directory() {
+    server_pid=
+    if [[ -n ${KEEP_DIR:-} ]]; then
+        work=$KEEP_DIR
+        mkdir -p "$work"
+        local name
+        for name in "$@"; do rm -rf "${work:?}/$name"; done
+    else
+        work=$(mktemp -d)
+    fi
+    trap 'stop_backstop_server; [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"' EXIT
+    trap 'exit 130' INT TERM
+}

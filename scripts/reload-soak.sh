@@ -94,20 +94,7 @@ source scripts/lib.sh
 apt_install_missing wrk:wrk curl:curl
 BIN=$(release_backstop)
 
-server_pid=
-if [[ -n ${KEEP_DIR:-} ]]; then
-    work=$KEEP_DIR
-    mkdir -p "$work"
-    rm -rf "$work/A" "$work/B" "$work/bad1" "$work/bad2" "$work/current"
-else
-    work=$(mktemp -d)
-fi
-cleanup() {
-    stop_backstop_server
-    [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_work_directory A B bad1 bad2 current
 
 # The four catalogs.
 cp -R providers "$work/A"

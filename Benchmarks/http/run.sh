@@ -38,20 +38,7 @@ source scripts/lib.sh
 apt_install_missing wrk:wrk curl:curl
 BIN=$(release_backstop)
 
-server_pid=
-if [[ -n ${KEEP_DIR:-} ]]; then
-    work=$KEEP_DIR
-    mkdir -p "$work"
-    rm -rf "$work/catalog"
-else
-    work=$(mktemp -d)
-fi
-cleanup() {
-    stop_backstop_server
-    [[ -n ${KEEP_DIR:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_work_directory catalog
 
 # The catalog: N generated providers plus the repository's legal caps (so the caps rules apply); the schema is
 # passed with --schema.
