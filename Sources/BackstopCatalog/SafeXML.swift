@@ -24,10 +24,13 @@ final class ErrorCollector {
     var policyViolation: String?
     let file: String
     let rule: CatalogIssue.Rule
+    /// Deepest element nesting the parser accepts (checked as each start tag is read).
+    let maxDepth: Int
 
-    init(file: String, rule: CatalogIssue.Rule) {
+    init(file: String, rule: CatalogIssue.Rule, maxDepth: Int = .max) {
         self.file = file
         self.rule = rule
+        self.maxDepth = maxDepth
     }
 
     func record(_ error: UnsafePointer<xmlError>) {
@@ -42,10 +45,12 @@ final class ErrorCollector {
         issues.append(CatalogIssue(file: file, line: line, column: column, rule: rule, message: message))
     }
 
-    func refuse(_ what: String, line: Int?) {
+    func refuse(_ what: String, at place: SourcePlace) {
         if policyViolation == nil {
             policyViolation = what
-            issues.append(CatalogIssue(file: file, line: line, column: nil, rule: .security, message: what))
+            issues.append(
+                CatalogIssue(file: file, line: place.line, column: place.column, rule: .security, message: what)
+            )
         }
     }
 }
@@ -63,9 +68,61 @@ private func parserContext(_ context: UnsafeMutableRawPointer?) -> xmlParserCtxt
     context?.assumingMemoryBound(to: xmlParserCtxt.self)
 }
 
-private func currentLine(_ context: UnsafeMutableRawPointer?) -> Int? {
-    guard let ctxt = parserContext(context), let input = ctxt.pointee.input else { return nil }
-    return Int(input.pointee.line)
+/// A line and column (1-based, in characters) in the document; either may be unknown.
+struct SourcePlace: Equatable {
+    var line: Int?
+    var column: Int?
+}
+
+/// Where the construct that the parser has just read began, placed by counting back from the line and column libxml2
+/// keeps for its position: libxml2 calls the SAX callbacks below only once a construct is read, so its position is the
+/// construct's end. The start is the last `marker` before that position, ignoring the last `tail` bytes; or, with
+/// `earliestAfter`, the first `marker` after the last `earliestAfter` there (for a construct whose body may repeat
+/// its marker but never holds `earliestAfter`). Works in libxml2's input buffer, which is UTF-8 whatever the
+/// document's encoding; without the marker there, only the parser's line is known.
+private func placeOfConstruct(
+    _ context: UnsafeMutableRawPointer?,
+    marker: String,
+    tail: Int = 0,
+    earliestAfter stop: String? = nil
+) -> SourcePlace {
+    guard let ctxt = parserContext(context), let input = ctxt.pointee.input else { return SourcePlace() }
+    let here = SourcePlace(line: Int(input.pointee.line), column: Int(input.pointee.col))
+    guard let base = input.pointee.base, let cur = input.pointee.cur, cur > base else {
+        return SourcePlace(line: here.line)
+    }
+    let read = UnsafeBufferPointer(start: base, count: cur - base)
+    func occurs(_ pattern: [UInt8], at index: Int) -> Bool {
+        index >= 0 && index + pattern.count <= read.count
+            && read[index..<(index + pattern.count)].elementsEqual(pattern)
+    }
+    let pattern = Array(marker.utf8)
+    let stopPattern = stop.map { Array($0.utf8) }
+    var found: Int?
+    var index = read.count - tail - pattern.count
+    while index >= 0 {
+        if occurs(pattern, at: index) {
+            found = index
+            if stopPattern == nil { break }
+        } else if let stopPattern, occurs(stopPattern, at: index) {
+            break
+        }
+        index -= 1
+    }
+    guard let start = found, let line = here.line, let column = here.column else {
+        return SourcePlace(line: here.line)
+    }
+    let newline = UInt8(ascii: "\n")
+    // Characters, not bytes: a UTF-8 continuation byte (10xxxxxx) does not start one.
+    func characters(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int { bytes.count(where: { $0 & 0xC0 != 0x80 }) }
+    let skipped = read[start...]
+    let linesBack = skipped.count(where: { $0 == newline })
+    if linesBack == 0 {
+        let startColumn = column - characters(skipped)
+        return SourcePlace(line: line, column: startColumn >= 1 ? startColumn : nil)
+    }
+    guard let lineStart = read[..<start].lastIndex(of: newline) else { return SourcePlace(line: line - linesBack) }
+    return SourcePlace(line: line - linesBack, column: characters(read[(lineStart + 1)..<start]) + 1)
 }
 
 private let onStructuredParserError: xmlStructuredErrorFunc = { context, error in
@@ -75,8 +132,8 @@ private let onStructuredParserError: xmlStructuredErrorFunc = { context, error i
 
 /// Records a policy violation on the context's collector and stops the parser: the shared body of the SAX callbacks
 /// below, which differ only in what they found.
-private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String) {
-    collector(fromParserContext: context)?.refuse(message, line: currentLine(context))
+private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String, at place: SourcePlace) {
+    collector(fromParserContext: context)?.refuse(message, at: place)
     if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
 }
 
@@ -85,20 +142,70 @@ private func text(_ pointer: UnsafePointer<xmlChar>?) -> String { pointer.map { 
 private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
     refuseAndStop(
         context,
-        "DOCTYPE declarations are not allowed (found <!DOCTYPE \(text(name)) …>): DTDs and entities are refused"
+        "DOCTYPE declarations are not allowed (found <!DOCTYPE \(text(name)) …>): DTDs and entities are refused",
+        at: placeOfConstruct(context, marker: "<!DOCTYPE")
     )
 }
 
 private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _ in
-    refuseAndStop(context, "entity declarations are not allowed (found \(text(name)))")
+    refuseAndStop(
+        context,
+        "entity declarations are not allowed (found \(text(name)))",
+        at: placeOfConstruct(context, marker: "<!ENTITY")
+    )
 }
 
 private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, _ in
-    refuseAndStop(context, "processing instructions are not allowed (found <?\(text(target)) …?>)")
+    // Called after the closing "?>". The data inside may repeat "<?target" but cannot hold "?>": the first "<?target"
+    // after the previous "?>" starts it.
+    refuseAndStop(
+        context,
+        "processing instructions are not allowed (found <?\(text(target)) …?>)",
+        at: placeOfConstruct(context, marker: "<?" + text(target), tail: 2, earliestAfter: "?>")
+    )
 }
 
 private let onReference: referenceSAXFunc = { context, name in
-    refuseAndStop(context, "entity references are not allowed (found &\(text(name));)")
+    refuseAndStop(
+        context,
+        "entity references are not allowed (found &\(text(name));)",
+        at: placeOfConstruct(context, marker: "&" + text(name) + ";")
+    )
+}
+
+/// Builds the element as libxml2's tree builder does, then refuses it when it is nested deeper than the limit, at its
+/// start tag (called after the tag's ">"; an attribute value cannot hold a raw "<", so the last "<" starts the tag).
+private let onStartElement: startElementNsSAX2Func = {
+    context,
+    localName,
+    prefix,
+    uri,
+    namespaceCount,
+    namespaces,
+    attributeCount,
+    defaultedCount,
+    attributes in
+    xmlSAX2StartElementNs(
+        context,
+        localName,
+        prefix,
+        uri,
+        namespaceCount,
+        namespaces,
+        attributeCount,
+        defaultedCount,
+        attributes
+    )
+    guard let ctxt = parserContext(context), let collector = collector(fromParserContext: context) else { return }
+    // The tree builder has just pushed this element: the node stack's height is its depth.
+    let depth = Int(ctxt.pointee.nodeNr)
+    if depth > collector.maxDepth {
+        refuseAndStop(
+            context,
+            "elements are nested \(depth) deep, over the limit of \(collector.maxDepth)",
+            at: placeOfConstruct(context, marker: "<")
+        )
+    }
 }
 
 private let onStructuredValidationError: xmlStructuredErrorFunc = { context, error in
@@ -213,7 +320,7 @@ enum SafeXML {
             ]
         }
         defer { xmlFreeParserCtxt(ctxt) }
-        let collector = ErrorCollector(file: file, rule: .syntax)
+        let collector = ErrorCollector(file: file, rule: .syntax, maxDepth: limits.maxDepth)
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         ctxt.pointee._private = box.toOpaque()
@@ -225,6 +332,7 @@ enum SafeXML {
             sax.pointee.unparsedEntityDecl = nil
             sax.pointee.processingInstruction = onProcessingInstruction
             sax.pointee.reference = onReference
+            sax.pointee.startElementNs = onStartElement
         }
         // NONET: no network. No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE, no
         // HUGE (libxml2 keeps its own depth and text-size limits). BIG_LINES: real line numbers past 65535.

@@ -51,7 +51,7 @@ struct CatalogLoaderTests {
         ("age-min-above-max.xml", 33, nil, .semantic, "age min 60 is above max 55 (rule L7)"),
         ("overlapping-status.xml", 40, nil, .semantic, "overlaps the previous one"),
         ("id-not-file-name.xml", 2, nil, .semantic, "must equal the file name \"id-not-file-name.xml\" (rule L9)"),
-        ("processing-instruction.xml", 2, nil, .security, "processing instructions are not allowed"),
+        ("processing-instruction.xml", 2, 1, .security, "processing instructions are not allowed"),
     ])
     func invalidFixturesNameFileLineAndRule(
         file: String,

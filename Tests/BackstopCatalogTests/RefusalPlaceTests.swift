@@ -1,0 +1,131 @@
+import BackstopCatalog
+import Foundation
+import Testing
+
+/// The loader's own refusals (DOCTYPE, processing instruction, depth) name the line and column where the refused
+/// construct starts, in characters, whatever spans lines, repeats its marker or comes before it; through the public
+/// in-memory check, on a small valid provider with one construct added.
+struct RefusalPlaceTests {
+    /// The file name the provider's id asks for.
+    static let file = "processing-instruction-in-element.xml"
+
+    /// A valid provider: the hostile fixture with its processing instruction taken out.
+    static func validProvider() throws -> String {
+        let directory = try #require(HostileFixtures.directory)
+        let text = try String(
+            contentsOf: directory.appendingPathComponent(file),
+            encoding: .utf8
+        )
+        return text.replacingOccurrences(of: "<?php system(\"id\"); ?>", with: "")
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        /// Text replaced in the valid provider, and what replaces it.
+        let replacing: String
+        let with: String
+        let line: Int
+        let column: Int
+        let message: String
+        var encoding: String.Encoding = .utf8
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "a DOCTYPE indented and spread over three lines",
+            replacing: "?>\n<provider",
+            with: "?>\n  <!DOCTYPE provider\n    SYSTEM\n    \"http://127.0.0.1:9/p.dtd\">\n<provider",
+            line: 2,
+            column: 3,
+            message: "DOCTYPE declarations are not allowed"
+        ),
+        Case(
+            name: "a DOCTYPE with an internal subset declaring an entity",
+            replacing: "?>\n<provider",
+            with: "?><!DOCTYPE provider [\n<!ENTITY e \"x\">\n]>\n<provider",
+            line: 1,
+            column: 39,
+            message: "DOCTYPE declarations are not allowed"
+        ),
+        Case(
+            name: "a processing instruction after Chinese text, counted in characters",
+            replacing: "<name lang=\"zh\">测试</name>",
+            with: "<name lang=\"zh\">测试<?php x ?></name>",
+            line: 4,
+            column: 21,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction whose data repeats its target",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>Nobody<?php echo '<?php <?php'; ?></operator>",
+            line: 5,
+            column: 19,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction spread over lines",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>Nobody<?php\n\n  echo 1;\n?></operator>",
+            line: 5,
+            column: 19,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction on a CRLF line",
+            replacing: "\n  <operator>Nobody</operator>\n",
+            with: "\r\n  <operator>Nobody</operator><?x?>\r\n",
+            line: 5,
+            column: 30,
+            message: "processing instructions are not allowed (found <?x …?>)"
+        ),
+        Case(
+            name: "the 17th nested element, its start tag spread over lines with a > in an attribute",
+            replacing: "<purpose>cash</purpose>",
+            with: "<purpose>cash</purpose>" + String(repeating: "<a>", count: 14) + "<b\n  t=\"1>2\"\n/>"
+                + String(repeating: "</a>", count: 14),
+            line: 10,
+            column: 70,
+            message: "elements are nested 17 deep, over the limit of 16"
+        ),
+        Case(
+            name: "a processing instruction after Chinese text in UTF-16LE",
+            replacing: "<name lang=\"zh\">测试</name>",
+            with: "<name lang=\"zh\">测试测试<?php x ?></name>",
+            line: 4,
+            column: 23,
+            message: "processing instructions are not allowed (found <?php …?>)",
+            encoding: .utf16LittleEndian
+        ),
+    ]
+
+    @Test func theBaseDocumentIsValid() throws {
+        let check = CatalogLoader().check(
+            data: Data(try Self.validProvider().utf8),
+            file: Self.file,
+            schema: try .shipped()
+        )
+        #expect(check.issues.isEmpty, "\(check.issues)")
+        #expect(check.provider != nil)
+    }
+
+    @Test(arguments: cases)
+    func theRefusalNamesWhereTheConstructStarts(_ example: Case) throws {
+        var text = try Self.validProvider()
+        try #require(text.contains(example.replacing), "the base document has no \(example.replacing)")
+        text = text.replacingOccurrences(of: example.replacing, with: example.with)
+        if example.encoding == .utf16LittleEndian {
+            text = text.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\"")
+        }
+        let data = try #require(text.data(using: example.encoding))
+        let check = CatalogLoader().check(data: data, file: Self.file, schema: try .shipped())
+        let issue = try #require(check.issues.first, "refused")
+        #expect(check.provider == nil)
+        #expect(issue.rule == .security, "\(issue)")
+        #expect(issue.message.contains(example.message), "\(issue)")
+        #expect(issue.line == example.line, "\(issue)")
+        #expect(issue.column == example.column, "\(issue)")
+        #expect(issue.description.hasPrefix("\(Self.file):\(example.line):\(example.column): [security] "))
+    }
+}
