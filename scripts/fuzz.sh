@@ -61,7 +61,7 @@ echo "fuzz: built in $(($(date +%s) - start)) s"
 export SWIFT_BACKTRACE=enable=no
 # One target: replays its regressions, then fuzzes for SECONDS. Prints its report; returns 1 when anything failed.
 fuzz_one() { # name, libFuzzer flags...
-    local name=$1 work artifacts log flags regressions code executions rate
+    local name=$1 work artifacts log flags regressions code executions rate started elapsed
     shift
     work="$scratch/corpus/$name"
     artifacts="$scratch/artifacts/$name"
@@ -85,11 +85,13 @@ fuzz_one() { # name, libFuzzer flags...
     fi
 
     code=0
+    started=$(date +%s)
     "$bin/$name" "${flags[@]}" "$@" "$work" "Fuzz/Corpus/$name" >"$log" 2>&1 || code=$?
+    elapsed=$(($(date +%s) - started))
     grep '^stat::' "$log" || true
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-    echo "$name: ${executions:-?} executions (${rate:-?}/s) in $seconds s, exit status $code"
+    echo "$name: ${executions:-?} executions (${rate:-?}/s) in $elapsed s (of $seconds), exit status $code"
     if [ "$code" -ne 0 ]; then
         echo "$name: FAILED; the full log is $log"
         grep -E 'Fatal error|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|SUMMARY:' "$log" | head -n 20 || true

@@ -78,6 +78,20 @@ struct FuzzRegressionTests {
         #expect(abs(rate - expected) < 1e-12)
     }
 
+    /// Fuzz/Regressions/FuzzAPRSolver/far-flows-subnormal-npv-in-the-check: the solver was right and the fuzz target's
+    /// check was not: ¥0.04 at period 880 and -¥111,100.48 at period 898 have their root at 128.02% a period, where
+    /// the check's NPV discounted both flows to subnormal numbers (1e-320) and lost the digits that show it is a root.
+    /// The check now scales the NPV by (1 + i)^880 first; this pins the solver's answer to the closed form.
+    @Test func farFlowsWithARepaymentFirstGetTheirRealRate() throws {
+        let flows = [
+            CashFlow(amount: Decimal(string: "-111100.48")!, periods: 898),
+            CashFlow(amount: Decimal(string: "0.04")!, periods: 880),
+        ]
+        let rate = try APRCalculator(convention: .cn).apr(of: flows).periodicRate
+        let expected = pow(111_100.48 / 0.04, 1.0 / 18) - 1
+        #expect(abs(rate - expected) < 1e-12 * expected)
+    }
+
     // MARK: FuzzAPRSolver (cost engine)
 
     /// Fuzz/Regressions/FuzzAPRSolver/total-fee-share-rounded-up-last-negative: ¥8.95 of fees over 65 instalments
