@@ -92,6 +92,29 @@ struct FuzzRegressionTests {
         #expect(abs(rate - expected) < 1e-12 * expected)
     }
 
+    /// Fuzz/Regressions/FuzzAPRSolver/negative-rate-npv-overflows-far-flows: flows 101,826 periods apart repaying
+    /// less than was advanced have a small negative rate, but the NPV at -50% (the first bracket tried) overflowed
+    /// (2^102000) and the solver said no rate exists. The NPV at negative rates is now scaled by (1 + i)^latest.
+    @Test(arguments: [[Decimal(0), -1000], [Decimal(0)]])
+    func farFlowsRepayingLessGetTheirNegativeRate(_ early: [Decimal]) throws {
+        var flows = [
+            CashFlow(amount: Decimal(string: "-17115060.32")!, periods: 174),
+            CashFlow(amount: Decimal(string: "335544.52")!, periods: 102_000),
+        ]
+        flows += early.map { CashFlow(amount: $0, periods: 0) }
+        let rate = try APRCalculator(convention: .cn).apr(of: flows).periodicRate
+        if early.count == 1 {
+            let expected = expm1(log(335_544.52 / 17_115_060.32) / 101_826)
+            #expect(abs(rate - expected) < 1e-9 * abs(expected))
+        } else {
+            // ¥1,000 more advanced at 0: a slightly more negative rate, and a root of the NPV (scaled to 102,000).
+            let npv =
+                -1000 * pow(1 + rate, 102_000) - 17_115_060.32 * pow(1 + rate, 102_000 - 174) + 335_544.52
+            #expect(rate < expm1(log(335_544.52 / 17_115_060.32) / 101_826))
+            #expect(abs(npv) < 1e-6 * 335_544.52)
+        }
+    }
+
     // MARK: FuzzAPRSolver (cost engine)
 
     /// Fuzz/Regressions/FuzzAPRSolver/total-fee-share-rounded-up-last-negative: ¥8.95 of fees over 65 instalments

@@ -142,14 +142,25 @@ public struct APRCalculator: Sendable, Hashable {
         return dates.map { counter.unitPeriods(from: origin, to: $0) }
     }
 
-    /// Net present value and its derivative at periodic rate `i`.
+    /// Net present value and its derivative at periodic rate `i`, for times counted from 0, both multiplied by
+    /// (1 + i)^`latest` when i < 0 (`latest`: the latest whole time). The scaling keeps every discount factor at most
+    /// 1 and changes neither the sign nor the roots: at a negative rate, flows far apart would otherwise overflow
+    /// (2^102000 at -50%) or leave the terms that decide the sign below Double's precision.
     @inline(__always)
-    static func npv(_ amounts: [Double], _ times: [Double], _ i: Double, simpleFraction: Bool) -> (Double, Double) {
+    static func npv(
+        _ amounts: [Double],
+        _ times: [Double],
+        _ i: Double,
+        simpleFraction: Bool,
+        latest: Double
+    ) -> (Double, Double) {
         var value = 0.0
         var slope = 0.0
         let logBase = log1p(i)
+        let reference = i < 0 ? latest : 0
         for index in amounts.indices {
-            let t = times[index]
+            // A whole shift: the fraction the simple-interest convention splits off stays the same.
+            let t = times[index] - reference
             let a = amounts[index]
             if simpleFraction {
                 let whole = t.rounded(.down)
@@ -189,6 +200,7 @@ public struct APRCalculator: Sendable, Hashable {
         let start = flows.map(\.1).min()?.rounded(.down) ?? 0
         let amounts = flows.map(\.0)
         let times = flows.map { $0.1 - start }
+        let latest = times.max()?.rounded(.down) ?? 0
         let hasNegative = amounts.contains { $0 < 0 }
         let hasPositive = amounts.contains { $0 > 0 }
         guard hasNegative && hasPositive else {
@@ -203,7 +215,7 @@ public struct APRCalculator: Sendable, Hashable {
         // NPV there is zero to rounding; otherwise the bracketing solver below decides.
         let polynomial = WholePeriodPolynomial(amounts: amounts, times: times)
         let (atZero, slopeAtZero) =
-            polynomial?.evaluate(0) ?? npv(amounts, times, 0, simpleFraction: simpleFraction)
+            polynomial?.evaluate(0) ?? npv(amounts, times, 0, simpleFraction: simpleFraction, latest: latest)
         if exactSumIsZero ?? (abs(atZero) <= tolerance) { return 0 }
         if let polynomial, let rate = polynomial.newton(from: estimate(amounts, times, atZero), tolerance: tolerance) {
             return rate
@@ -219,7 +231,7 @@ public struct APRCalculator: Sendable, Hashable {
             var step = upward ? 0.01 : 0.5
             for _ in 0..<64 {
                 let candidate = upward ? previous + step : -1 + step
-                let value = npv(amounts, times, candidate, simpleFraction: simpleFraction).0
+                let value = npv(amounts, times, candidate, simpleFraction: simpleFraction, latest: latest).0
                 guard value.isFinite else { break }
                 if value == 0 { return candidate }
                 if (value > 0) != (atZero > 0) {
@@ -251,7 +263,7 @@ public struct APRCalculator: Sendable, Hashable {
         if x.isNaN { x = low }
         var previousStep = high - low
         for _ in 0..<200 {
-            let (value, slope) = npv(amounts, times, x, simpleFraction: simpleFraction)
+            let (value, slope) = npv(amounts, times, x, simpleFraction: simpleFraction, latest: latest)
             if value == 0 { return x }
             if (value > 0) == (lowValue > 0) {
                 low = x
