@@ -118,14 +118,16 @@ func fuzzFlows(_ header: UInt8, _ input: inout ByteReader) {
 }
 
 /// NPV at periodic rate i and the sum of the discounted magnitudes, as the conventions define them, both multiplied by
-/// (1 + i)^k for a whole k that keeps every discount factor at most 1 (k the earliest whole time for i >= 0, the
-/// latest for i < 0). The scaling changes neither the sign nor the roots, and keeps the terms that decide them out of
-/// Double's subnormal range: far-off times would otherwise discount to a few bits of precision, or overflow.
+/// (1 + i)^k for a whole k that keeps every nonzero flow's discount factor at most 1 (k the earliest whole time of a
+/// nonzero flow for i >= 0, the latest for i < 0). The scaling changes neither the sign nor the roots, and keeps the
+/// terms that decide them out of Double's subnormal range: far-off times would otherwise discount to a few bits of
+/// precision, or overflow. Zero flows add nothing wherever they are, so they do not choose k.
 func npv(_ amounts: [Double], _ times: [Double], _ i: Double, simple: Bool) -> (value: Double, magnitude: Double) {
     var value = 0.0
     var magnitude = 0.0
-    let reference = ((i >= 0 ? times.min() : times.max()) ?? 0).rounded(.down)
-    for (a, time) in zip(amounts, times) {
+    let nonzero = zip(amounts, times).filter { $0.0 != 0 }.map(\.1)
+    let reference = ((i >= 0 ? nonzero.min() : nonzero.max()) ?? 0).rounded(.down)
+    for (a, time) in zip(amounts, times) where a != 0 {
         let t = time - reference  // floor(t) = floor(time) - reference: the simple-interest split is unchanged
         let factor: Double
         if simple {
