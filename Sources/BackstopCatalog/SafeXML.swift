@@ -68,61 +68,113 @@ private func parserContext(_ context: UnsafeMutableRawPointer?) -> xmlParserCtxt
     context?.assumingMemoryBound(to: xmlParserCtxt.self)
 }
 
-/// A line and column (1-based, in characters) in the document; either may be unknown.
+/// A line and column (1-based; the column in characters, i.e. Unicode code points) in the document; either may be
+/// unknown.
 struct SourcePlace: Equatable {
     var line: Int?
     var column: Int?
 }
 
-/// Where the construct that the parser has just read began, placed by counting back from the line and column libxml2
-/// keeps for its position: libxml2 calls the SAX callbacks below only once a construct is read, so its position is the
-/// construct's end. The start is the last `marker` before that position, ignoring the last `tail` bytes; or, with
-/// `earliestAfter`, the first `marker` after the last `earliestAfter` there (for a construct whose body may repeat
-/// its marker but never holds `earliestAfter`). Works in libxml2's input buffer, which is UTF-8 whatever the
-/// document's encoding; without the marker there, only the parser's line is known.
-private func placeOfConstruct(
-    _ context: UnsafeMutableRawPointer?,
-    marker: String,
-    tail: Int = 0,
-    earliestAfter stop: String? = nil
-) -> SourcePlace {
-    guard let ctxt = parserContext(context), let input = ctxt.pointee.input else { return SourcePlace() }
-    let here = SourcePlace(line: Int(input.pointee.line), column: Int(input.pointee.col))
-    guard let base = input.pointee.base, let cur = input.pointee.cur, cur > base else {
-        return SourcePlace(line: here.line)
+/// What libxml2 has read so far of the current input (its buffer, UTF-8 whatever the document's encoding, from
+/// `base` to the parser's position `cur`) and the line and column it keeps for that position. libxml2 calls the SAX
+/// callbacks below once it has read a construct, so the position is at or near the construct's end; the callbacks
+/// find the construct's start in these bytes and `place(of:)` turns it into a line and column.
+private struct ReadSoFar {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let line: Int
+    let column: Int
+
+    init?(_ context: UnsafeMutableRawPointer?) {
+        guard let ctxt = parserContext(context), let input = ctxt.pointee.input, let base = input.pointee.base,
+            let cur = input.pointee.cur, cur > base
+        else { return nil }
+        bytes = UnsafeBufferPointer(start: base, count: cur - base)
+        line = Int(input.pointee.line)
+        column = Int(input.pointee.col)
     }
-    let read = UnsafeBufferPointer(start: base, count: cur - base)
-    func occurs(_ pattern: [UInt8], at index: Int) -> Bool {
-        index >= 0 && index + pattern.count <= read.count
-            && read[index..<(index + pattern.count)].elementsEqual(pattern)
-    }
-    let pattern = Array(marker.utf8)
-    let stopPattern = stop.map { Array($0.utf8) }
-    var found: Int?
-    var index = read.count - tail - pattern.count
-    while index >= 0 {
-        if occurs(pattern, at: index) {
-            found = index
-            if stopPattern == nil { break }
-        } else if let stopPattern, occurs(stopPattern, at: index) {
-            break
+
+    static let newline = UInt8(ascii: "\n")
+
+    /// Characters, not bytes: a UTF-8 continuation byte (10xxxxxx) does not start one.
+    func characters(_ range: Range<Int>) -> Int { bytes[range].count(where: { $0 & 0xC0 != 0x80 }) }
+
+    /// The line and column of the byte at `start`. The column is counted from the line's start when the buffer still
+    /// holds it; otherwise (the document's first line, or a start libxml2 has discarded) back from libxml2's own
+    /// column, when the construct is on the parser's line.
+    func place(of start: Int) -> SourcePlace {
+        let linesBack = bytes[start...].count(where: { $0 == Self.newline })
+        let startLine = line - linesBack
+        if let lineStart = bytes[..<start].lastIndex(of: Self.newline) {
+            return SourcePlace(line: startLine, column: characters((lineStart + 1)..<start) + 1)
         }
-        index -= 1
+        let startColumn = column - characters(start..<bytes.count)
+        return SourcePlace(line: startLine, column: linesBack == 0 && startColumn >= 1 ? startColumn : nil)
     }
-    guard let start = found, let line = here.line, let column = here.column else {
-        return SourcePlace(line: here.line)
+
+    /// The start of the last `marker` in the bytes, if any.
+    func lastIndex(of marker: String) -> Int? {
+        let pattern = Array(marker.utf8)
+        var index = bytes.count - pattern.count
+        while index >= 0 {
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index -= 1
+        }
+        return nil
     }
-    let newline = UInt8(ascii: "\n")
-    // Characters, not bytes: a UTF-8 continuation byte (10xxxxxx) does not start one.
-    func characters(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int { bytes.count(where: { $0 & 0xC0 != 0x80 }) }
-    let skipped = read[start...]
-    let linesBack = skipped.count(where: { $0 == newline })
-    if linesBack == 0 {
-        let startColumn = column - characters(skipped)
-        return SourcePlace(line: line, column: startColumn >= 1 ? startColumn : nil)
+}
+
+/// Reads the bytes before a position backwards, token by token, to find where a construct began.
+private struct BackwardScan {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Everything from here on has been read.
+    var index: Int
+
+    mutating func skipBlanks() {
+        while index > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index - 1]) { index -= 1 }
     }
-    guard let lineStart = read[..<start].lastIndex(of: newline) else { return SourcePlace(line: line - linesBack) }
-    return SourcePlace(line: line - linesBack, column: characters(read[(lineStart + 1)..<start]) + 1)
+
+    /// Steps back over `text` if the bytes end with it there.
+    mutating func take(_ text: String) -> Bool {
+        let pattern = Array(text.utf8)
+        guard index >= pattern.count, bytes[(index - pattern.count)..<index].elementsEqual(pattern) else {
+            return false
+        }
+        index -= pattern.count
+        return true
+    }
+
+    /// Steps back over a quoted literal ending here (a literal never holds its own quote).
+    mutating func takeQuoted() -> Bool {
+        guard index > 0, bytes[index - 1] == UInt8(ascii: "\"") || bytes[index - 1] == UInt8(ascii: "'") else {
+            return false
+        }
+        let quote = bytes[index - 1]
+        guard let opening = bytes[..<(index - 1)].lastIndex(of: quote) else { return false }
+        index = opening
+        return true
+    }
+
+    /// Steps back over character data as libxml2 reported it, in which it turned each line end of the bytes ("\r\n"
+    /// or a lone "\r") into "\n".
+    mutating func takeReported(_ text: String) -> Bool {
+        var scan = self
+        for byte in text.utf8.reversed() {
+            guard scan.index > 0 else { return false }
+            let read = bytes[scan.index - 1]
+            if byte == ReadSoFar.newline && read == UInt8(ascii: "\r") {
+                scan.index -= 1
+            } else if byte == read {
+                scan.index -= 1
+                if byte == ReadSoFar.newline && scan.index > 0 && bytes[scan.index - 1] == UInt8(ascii: "\r") {
+                    scan.index -= 1
+                }
+            } else {
+                return false
+            }
+        }
+        self = scan
+        return true
+    }
 }
 
 private let onStructuredParserError: xmlStructuredErrorFunc = { context, error in
@@ -131,50 +183,82 @@ private let onStructuredParserError: xmlStructuredErrorFunc = { context, error i
 }
 
 /// Records a policy violation on the context's collector and stops the parser: the shared body of the SAX callbacks
-/// below, which differ only in what they found.
-private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String, at place: SourcePlace) {
+/// below, which differ only in what they found and where it starts.
+private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String, startingAt start: Int?) {
+    let read = ReadSoFar(context)
+    let place = read.map { read in start.map(read.place(of:)) ?? SourcePlace(line: read.line) } ?? SourcePlace()
     collector(fromParserContext: context)?.refuse(message, at: place)
     if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
 }
 
 private func text(_ pointer: UnsafePointer<xmlChar>?) -> String { pointer.map { String(cString: $0) } ?? "?" }
 
+/// Called once libxml2 has read `<!DOCTYPE name ExternalID?` and the blanks after it, before any `[`: read back over
+/// the blanks, the external id's one or two literals and its keyword, and the name.
 private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
+    var start: Int?
+    if let read = ReadSoFar(context) {
+        var scan = BackwardScan(bytes: read.bytes, index: read.bytes.count)
+        scan.skipBlanks()
+        var literals = 0
+        while literals < 2 && scan.takeQuoted() {
+            literals += 1
+            scan.skipBlanks()
+        }
+        let externalID = literals == 0 || scan.take("SYSTEM") || scan.take("PUBLIC")
+        scan.skipBlanks()
+        if externalID && scan.take(text(name)) {
+            scan.skipBlanks()
+            if scan.take("<!DOCTYPE") { start = scan.index }
+        }
+    }
     refuseAndStop(
         context,
         "DOCTYPE declarations are not allowed (found <!DOCTYPE \(text(name)) …>): DTDs and entities are refused",
-        at: placeOfConstruct(context, marker: "<!DOCTYPE")
+        startingAt: start
     )
 }
 
+/// Defence in depth: a DOCTYPE is refused before its internal subset is read, so this is not reached today.
 private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _ in
     refuseAndStop(
         context,
         "entity declarations are not allowed (found \(text(name)))",
-        at: placeOfConstruct(context, marker: "<!ENTITY")
+        startingAt: ReadSoFar(context)?.lastIndex(of: "<!ENTITY")
     )
 }
 
-private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, _ in
-    // Called after the closing "?>". The data inside may repeat "<?target" but cannot hold "?>": the first "<?target"
-    // after the previous "?>" starts it.
+/// Called once libxml2 has read the closing `?>`: read back over it, the data as reported, the blanks and the target.
+/// (The data may hold `<?target` itself, and a comment before may too, so searching for the marker would not do.)
+private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, data in
+    var start: Int?
+    if let read = ReadSoFar(context) {
+        var scan = BackwardScan(bytes: read.bytes, index: read.bytes.count)
+        if scan.take("?>") && scan.takeReported(data.map { String(cString: $0) } ?? "") {
+            scan.skipBlanks()
+            if scan.take(text(target)) && scan.take("<?") { start = scan.index }
+        }
+    }
     refuseAndStop(
         context,
         "processing instructions are not allowed (found <?\(text(target)) …?>)",
-        at: placeOfConstruct(context, marker: "<?" + text(target), tail: 2, earliestAfter: "?>")
+        startingAt: start
     )
 }
 
+/// Defence in depth: without a DTD no entity is declared, so libxml2 reports an undeclared reference as a syntax
+/// error and the predefined ones as text; this is not reached today.
 private let onReference: referenceSAXFunc = { context, name in
     refuseAndStop(
         context,
         "entity references are not allowed (found &\(text(name));)",
-        at: placeOfConstruct(context, marker: "&" + text(name) + ";")
+        startingAt: ReadSoFar(context)?.lastIndex(of: "&" + text(name) + ";")
     )
 }
 
 /// Builds the element as libxml2's tree builder does, then refuses it when it is nested deeper than the limit, at its
-/// start tag (called after the tag's ">"; an attribute value cannot hold a raw "<", so the last "<" starts the tag).
+/// start tag. libxml2 calls this while reading the tag, after its attributes: the last "<" read starts it (an
+/// attribute value cannot hold a raw "<", and nothing else lies between).
 private let onStartElement: startElementNsSAX2Func = {
     context,
     localName,
@@ -203,7 +287,7 @@ private let onStartElement: startElementNsSAX2Func = {
         refuseAndStop(
             context,
             "elements are nested \(depth) deep, over the limit of \(collector.maxDepth)",
-            at: placeOfConstruct(context, marker: "<")
+            startingAt: ReadSoFar(context)?.lastIndex(of: "<")
         )
     }
 }

@@ -4,7 +4,8 @@ import Testing
 
 /// The loader's own refusals (DOCTYPE, processing instruction, depth) name the line and column where the refused
 /// construct starts, in characters, whatever spans lines, repeats its marker or comes before it; through the public
-/// in-memory check, on a small valid provider with one construct added.
+/// in-memory check, on a small valid provider with one construct added. Several cases put non-ASCII text between the
+/// line's start and the construct, or inside it, so that a count in bytes would fail them.
 struct RefusalPlaceTests {
     /// The file name the provider's id asks for.
     static let file = "processing-instruction-in-element.xml"
@@ -88,6 +89,64 @@ struct RefusalPlaceTests {
             line: 10,
             column: 70,
             message: "elements are nested 17 deep, over the limit of 16"
+        ),
+        Case(
+            name: "a processing instruction spread over lines after Chinese text",
+            replacing: "<name lang=\"zh\">测试</name>",
+            with: "<name lang=\"zh\">测试<?php\n  测试\n?></name>",
+            line: 4,
+            column: 21,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction spread over CRLF lines",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>Nobody<?php\r\n  x\r\r\n?></operator>",
+            line: 5,
+            column: 19,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction after a comment holding its target",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>Nobody<!-- <?php --><?php x ?></operator>",
+            line: 5,
+            column: 33,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction after an end tag with non-ASCII letters",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>Nobody</operator><größe></größe><?php x?>",
+            line: 5,
+            column: 45,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a DOCTYPE whose system literal holds <!DOCTYPE",
+            replacing: "?>\n<provider",
+            with: "?>\n<!DOCTYPE provider SYSTEM \"x<!DOCTYPE\">\n<provider",
+            line: 2,
+            column: 1,
+            message: "DOCTYPE declarations are not allowed"
+        ),
+        Case(
+            name: "a DOCTYPE with a public id, its literals on two lines",
+            replacing: "?>\n<provider",
+            with:
+                "?>\n <!DOCTYPE provider PUBLIC '-//Evil//DTD x//EN'\n\t\"http://127.0.0.1:9/<!DOCTYPE.dtd\" >\n<provider",
+            line: 2,
+            column: 2,
+            message: "DOCTYPE declarations are not allowed"
+        ),
+        Case(
+            name: "a processing instruction spread over lines after Chinese text in UTF-16LE",
+            replacing: "<name lang=\"zh\">测试</name>",
+            with: "<name lang=\"zh\">测试测试<?php\n 测试 ?></name>",
+            line: 4,
+            column: 23,
+            message: "processing instructions are not allowed (found <?php …?>)",
+            encoding: .utf16LittleEndian
         ),
         Case(
             name: "a processing instruction after Chinese text in UTF-16LE",

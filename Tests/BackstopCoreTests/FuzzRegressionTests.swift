@@ -115,6 +115,25 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// Found in review of the scaling above: flows at the latest time that cancel (a fee charged and refunded on the
+    /// last day) added up to exactly 0 at -50%, where every other flow had underflowed, and -50% was returned as the
+    /// rate. Flows at equal times are now netted first (exactly, in `apr(of:)`). The rate is that of -100 at 0 and 50
+    /// at 5: 2^(-1/5) - 1.
+    @Test func flowsCancellingAtTheLatestTimeAreNotARoot() throws {
+        let expected = pow(2, -1.0 / 5) - 1
+        let solved = try APRCalculator.solve(amounts: [-100, 50, 1000, -1000], times: [0, 5, 2000.5, 2000.5])
+        #expect(abs(solved - expected) < 1e-12)
+        let flows = [
+            CashFlow(amount: -100, periods: 0),
+            CashFlow(amount: 50, periods: 5),
+            CashFlow(amount: Decimal(string: "1000.10")!, periods: Decimal(string: "2000.5")!),
+            CashFlow(amount: Decimal(string: "-999.90")!, periods: Decimal(string: "2000.5")!),
+            CashFlow(amount: Decimal(string: "-0.20")!, periods: Decimal(string: "2000.5")!),
+        ]
+        let rate = try APRCalculator(convention: .cn).apr(of: flows).periodicRate
+        #expect(abs(rate - expected) < 1e-12)
+    }
+
     // MARK: FuzzAPRSolver (cost engine)
 
     /// Fuzz/Regressions/FuzzAPRSolver/total-fee-share-rounded-up-last-negative: ¥8.95 of fees over 65 instalments

@@ -70,6 +70,7 @@ func fuzzFlows(_ header: UInt8, _ input: inout ByteReader) {
     let perYear = periodsPerYearChoices[Int(header >> 4) & 7]
     var flows: [CashFlow] = []
     var amounts: [Double] = []
+    var fens: [Int64] = []
     var days: [Int] = []
     var periods: [Double] = []
     var exactSum = Decimal(0)
@@ -79,6 +80,7 @@ func fuzzFlows(_ header: UInt8, _ input: inout ByteReader) {
         let amount = Decimal(sign: fen < 0 ? .minus : .plus, exponent: -2, significand: Decimal(fen.magnitude))
         exactSum += amount
         amounts.append(Double(fen) / 100)
+        fens.append(Int64(fen))
         // Times stay short (a solver evaluation costs one step per whole period) unless the high byte is 0xFF (0x7F
         // for days), which reaches past the solver's 100,000-period polynomial path.
         if dated {
@@ -112,9 +114,21 @@ func fuzzFlows(_ header: UInt8, _ input: inout ByteReader) {
     let simple = convention == .usRegZ
     if let rate = result?.periodicRate {
         guard rate.isFinite, rate > -1 else { fail("the solver answered \(rate)", flows) }
-        if let times { checkRoot(rate, amounts, times, simple: simple, flows) }
     }
-    if let times { checkConventional(result?.periodicRate, exactSum, amounts, times, simple: simple, flows) }
+    guard let times else { return }
+    // Flows at the same time are one flow (netted in fen, exactly): two that cancel are no flow, and must not pass
+    // for a root where everything else has underflowed.
+    let net = netByTime(fens, times)
+    if let rate = result?.periodicRate { checkRoot(rate, net.amounts, net.times, simple: simple, flows) }
+    checkConventional(result?.periodicRate, exactSum, net.amounts, net.times, simple: simple, flows)
+}
+
+/// Amounts in yuan at distinct times, those at equal times added up in fen, those adding up to zero left out.
+func netByTime(_ fens: [Int64], _ times: [Double]) -> (amounts: [Double], times: [Double]) {
+    var byTime: [Double: Int64] = [:]
+    for (fen, time) in zip(fens, times) { byTime[time, default: 0] += fen }
+    let kept = byTime.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+    return (kept.map { Double($0.value) / 100 }, kept.map(\.key))
 }
 
 /// NPV at periodic rate i and the sum of the discounted magnitudes, as the conventions define them, both multiplied by
@@ -144,7 +158,8 @@ func npv(_ amounts: [Double], _ times: [Double], _ i: Double, simple: Bool) -> (
 
 func checkRoot(_ rate: Double, _ amounts: [Double], _ times: [Double], simple: Bool, _ flows: [CashFlow]) {
     let (value, magnitude) = npv(amounts, times, rate, simple: simple)
-    guard value.isFinite, magnitude.isFinite else { return }  // beyond Double here: nothing to judge
+    // Beyond Double here (or no flows left after netting): nothing to judge.
+    guard value.isFinite, magnitude.isFinite, magnitude > 0 else { return }
     if abs(value) <= 1e-6 * magnitude { return }
     let step = 1e-7 * max(abs(rate), 1e-6)
     let below = npv(amounts, times, max(rate - step, (rate - 1) / 2), simple: simple).value

@@ -105,12 +105,15 @@ public struct APRCalculator: Sendable, Hashable {
         }
         guard !flows.isEmpty else { throw APRError("there are no cash flows") }
         let times = try unitPeriodTimes(of: flows)
-        let amounts = flows.map(\.amount.doubleValue)
         let exactSum = flows.reduce(Decimal(0)) { $0 + $1.amount }
+        // Flows at the same time are netted exactly here, before they become Doubles: a fee charged and refunded on
+        // one day is no flow at all (the solver nets again, in Double, for callers of `solve`).
+        let netted = APRCalculator.netByTime(flows.map(\.amount), times, zero: 0, add: +)
+        guard !netted.amounts.isEmpty else { throw APRCalculator.needsAdvanceAndRepayment }
         let k = unitPeriodsPerYear.doubleValue
         let rate = try APRCalculator.solve(
-            amounts: amounts,
-            times: times,
+            amounts: netted.amounts.map(\.doubleValue),
+            times: netted.times,
             simpleFraction: convention == .usRegZ,
             exactSumIsZero: exactSum.isZero
         )
@@ -142,10 +145,11 @@ public struct APRCalculator: Sendable, Hashable {
         return dates.map { counter.unitPeriods(from: origin, to: $0) }
     }
 
-    /// Net present value and its derivative at periodic rate `i`, for times counted from 0, both multiplied by
-    /// (1 + i)^`latest` when i < 0 (`latest`: the latest whole time). The scaling keeps every discount factor at most
-    /// 1 and changes neither the sign nor the roots: at a negative rate, flows far apart would otherwise overflow
-    /// (2^102000 at -50%) or leave the terms that decide the sign below Double's precision.
+    /// Net present value at periodic rate `i` for times counted from 0, multiplied by (1 + i)^`latest` when i < 0
+    /// (`latest`: the latest whole time), and the derivative of that scaled value. The scaling changes neither the
+    /// sign nor the roots, and keeps every discount factor near or below 1 (at most 1 on whole periods): at a negative
+    /// rate, flows far apart would otherwise overflow (2^102000 at -50%) or leave the terms that decide the sign
+    /// below Double's precision.
     @inline(__always)
     static func npv(
         _ amounts: [Double],
@@ -193,21 +197,19 @@ public struct APRCalculator: Sendable, Hashable {
         guard givenAmounts.allSatisfy(\.isFinite), givenTimes.allSatisfy(\.isFinite) else {
             throw APRError("amounts and times must be finite numbers")
         }
-        // Zero flows change nothing, and only the time between the others matters: count from the first nonzero flow,
-        // in whole periods so that a fraction stays where the convention puts it. Flows far from t = 0 otherwise
-        // discount to exactly 0 at high rates, and the walk below would take that underflow for a root.
-        let flows = zip(givenAmounts, givenTimes).filter { $0.0 != 0 }
-        let start = flows.map(\.1).min()?.rounded(.down) ?? 0
-        let amounts = flows.map(\.0)
-        let times = flows.map { $0.1 - start }
-        let latest = times.max()?.rounded(.down) ?? 0
+        // Flows at the same time are netted and zero ones dropped: they change nothing, and left in, the earliest (or
+        // latest) flows could cancel to exactly 0 where every other flow has underflowed, which the walk below would
+        // take for a root. Only the time between the rest matters: count from the first, in whole periods so that a
+        // fraction stays where the convention puts it. Flows far from t = 0 otherwise discount to exactly 0 at high
+        // rates, and the walk would take that underflow for a root too.
+        let netted = netByTime(givenAmounts, givenTimes, zero: 0.0, add: +)
+        let start = netted.times.first?.rounded(.down) ?? 0
+        let amounts = netted.amounts
+        let times = netted.times.map { $0 - start }
+        let latest = times.last?.rounded(.down) ?? 0
         let hasNegative = amounts.contains { $0 < 0 }
         let hasPositive = amounts.contains { $0 > 0 }
-        guard hasNegative && hasPositive else {
-            throw APRError(
-                "no rate exists: the flows need at least one advance (negative) and one repayment (positive)"
-            )
-        }
+        guard hasNegative && hasPositive else { throw needsAdvanceAndRepayment }
         let scale = amounts.reduce(0) { max($0, abs($1)) }
         let tolerance = scale * 1e-13
         // Fast path: flows on whole unit periods (the usual monthly schedule) form a polynomial in v = 1/(1+i);
@@ -286,6 +288,34 @@ public struct APRCalculator: Sendable, Hashable {
 }
 
 extension APRCalculator {
+    static let needsAdvanceAndRepayment = APRError(
+        "no rate exists: the flows need at least one advance (negative) and one repayment (positive)"
+    )
+
+    /// The flows in time order, those at equal times added together, those adding up to zero left out.
+    static func netByTime<Amount: Equatable>(
+        _ amounts: [Amount],
+        _ times: [Double],
+        zero: Amount,
+        add: (Amount, Amount) -> Amount
+    ) -> (amounts: [Amount], times: [Double]) {
+        let order = times.indices.sorted { times[$0] < times[$1] }
+        var netAmounts: [Amount] = []
+        var netTimes: [Double] = []
+        netAmounts.reserveCapacity(order.count)
+        netTimes.reserveCapacity(order.count)
+        for index in order {
+            if let last = netTimes.last, last == times[index] {
+                netAmounts[netAmounts.count - 1] = add(netAmounts[netAmounts.count - 1], amounts[index])
+            } else {
+                netAmounts.append(amounts[index])
+                netTimes.append(times[index])
+            }
+        }
+        let kept = netAmounts.indices.filter { netAmounts[$0] != zero }
+        return (kept.map { netAmounts[$0] }, kept.map { netTimes[$0] })
+    }
+
     /// A first guess for the periodic rate: the total cost over the advances, spread over the time the money is out
     /// (as for an amortising loan, half the mean repayment time).
     static func estimate(_ amounts: [Double], _ times: [Double], _ net: Double) -> Double {
