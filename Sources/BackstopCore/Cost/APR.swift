@@ -299,6 +299,13 @@ extension APRCalculator {
         zero: Amount,
         add: (Amount, Amount) -> Amount
     ) -> (amounts: [Amount], times: [Double]) {
+        // The usual case, a schedule in time order without zero flows, is returned as it is.
+        var ordered = true
+        for index in times.indices.dropFirst() where !(times[index] > times[index - 1]) {
+            ordered = false
+            break
+        }
+        if ordered && !amounts.contains(zero) { return (amounts, times) }
         let order = times.indices.sorted { times[$0] < times[$1] }
         var netAmounts: [Amount] = []
         var netTimes: [Double] = []
