@@ -26,6 +26,8 @@ final class ErrorCollector {
     let rule: CatalogIssue.Rule
     /// Deepest element nesting the parser accepts (checked as each start tag is read).
     let maxDepth: Int
+    /// The document's bytes, set only while libxml2 parses them (see `ReadSoFar`).
+    var document: UnsafeBufferPointer<UInt8>?
 
     init(file: String, rule: CatalogIssue.Rule, maxDepth: Int = .max) {
         self.file = file
@@ -75,22 +77,39 @@ struct SourcePlace: Equatable {
     var column: Int?
 }
 
-/// What libxml2 has read so far of the current input (its buffer, UTF-8 whatever the document's encoding, from
-/// `base` to the parser's position `cur`) and the line and column it keeps for that position. libxml2 calls the SAX
-/// callbacks below once it has read a construct, so the position is at or near the construct's end; the callbacks
-/// find the construct's start in these bytes and `place(of:)` turns it into a line and column.
+/// What libxml2 has read so far of the current input, up to the parser's position, and the line it keeps for that
+/// position. libxml2 calls the SAX callbacks below once it has read a construct, so the position is at or near the
+/// construct's end; the callbacks find the construct's start in these bytes and `place(of:)` turns it into a line and
+/// column. For a UTF-8 document (libxml2 converts nothing) the bytes are the document's own from its first byte, found
+/// from libxml2's offset, so a start libxml2 has already discarded from its buffer can still be read; for a document
+/// it converts to UTF-8 (UTF-16, a declared encoding), they are what its buffer still holds.
 private struct ReadSoFar {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether `bytes` begin at the document's first byte.
+    let fromDocumentStart: Bool
     let line: Int
-    let column: Int
 
     init?(_ context: UnsafeMutableRawPointer?) {
-        guard let ctxt = parserContext(context), let input = ctxt.pointee.input, let base = input.pointee.base,
-            let cur = input.pointee.cur, cur > base
-        else { return nil }
-        bytes = UnsafeBufferPointer(start: base, count: cur - base)
+        guard let ctxt = parserContext(context), let input = ctxt.pointee.input else { return nil }
         line = Int(input.pointee.line)
-        column = Int(input.pointee.col)
+        guard let base = input.pointee.base, let cur = input.pointee.cur, cur >= base else {
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+            fromDocumentStart = false
+            return
+        }
+        let buffered = UnsafeBufferPointer(start: base, count: cur - base)
+        // libxml2 discards read bytes from its buffer's front, counting them in `consumed`; without an encoder the
+        // buffer is the document's bytes, which the comparison confirms before they are used.
+        if let document = collector(fromParserContext: context)?.document, input.pointee.buf?.pointee.encoder == nil {
+            let end = Int(input.pointee.consumed) + buffered.count
+            if end <= document.count && document[(end - buffered.count)..<end].elementsEqual(buffered) {
+                bytes = UnsafeBufferPointer(rebasing: document[..<end])
+                fromDocumentStart = true
+                return
+            }
+        }
+        bytes = buffered
+        fromDocumentStart = false
     }
 
     static let newline = UInt8(ascii: "\n")
@@ -98,17 +117,17 @@ private struct ReadSoFar {
     /// Characters, not bytes: a UTF-8 continuation byte (10xxxxxx) does not start one.
     func characters(_ range: Range<Int>) -> Int { bytes[range].count(where: { $0 & 0xC0 != 0x80 }) }
 
-    /// The line and column of the byte at `start`. The column is counted from the line's start when the buffer still
-    /// holds it; otherwise (the document's first line, or a start libxml2 has discarded) back from libxml2's own
-    /// column, when the construct is on the parser's line.
+    /// The line and column of the byte at `start`, the column counted from the line's start; unknown when the bytes
+    /// no longer hold the line's start (a converted document's buffer).
     func place(of start: Int) -> SourcePlace {
-        let linesBack = bytes[start...].count(where: { $0 == Self.newline })
-        let startLine = line - linesBack
+        let startLine = line - bytes[start...].count(where: { $0 == Self.newline })
         if let lineStart = bytes[..<start].lastIndex(of: Self.newline) {
             return SourcePlace(line: startLine, column: characters((lineStart + 1)..<start) + 1)
         }
-        let startColumn = column - characters(start..<bytes.count)
-        return SourcePlace(line: startLine, column: linesBack == 0 && startColumn >= 1 ? startColumn : nil)
+        guard fromDocumentStart else { return SourcePlace(line: startLine) }
+        // The first line: libxml2 skips a UTF-8 byte order mark, which is no character of the line.
+        let mark = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? min(3, start) : 0
+        return SourcePlace(line: startLine, column: characters(mark..<start) + 1)
     }
 
     /// The start of the last `marker` in the bytes, if any.
@@ -426,6 +445,8 @@ enum SafeXML {
         )
         let document: xmlDocPtr? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
+            collector.document = raw.assumingMemoryBound(to: UInt8.self)
+            defer { collector.document = nil }
             return xmlCtxtReadMemory(
                 ctxt,
                 base.assumingMemoryBound(to: CChar.self),

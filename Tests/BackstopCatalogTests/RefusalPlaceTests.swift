@@ -29,6 +29,9 @@ struct RefusalPlaceTests {
         let column: Int
         let message: String
         var encoding: String.Encoding = .utf8
+        /// A second replacement, where one place is not enough.
+        var secondReplacing: String? = nil
+        var secondWith: String? = nil
         var testDescription: String { name }
     }
 
@@ -149,6 +152,48 @@ struct RefusalPlaceTests {
             encoding: .utf16LittleEndian
         ),
         Case(
+            name: "a processing instruction on the first line, after an end tag with non-ASCII letters",
+            replacing: "?>\n<provider",
+            with: "?><größe></größe><?php x?>\n<provider",
+            line: 1,
+            column: 54,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a processing instruction on the first line after a byte order mark, spread over lines",
+            replacing: "<?xml",
+            with: "\u{FEFF}<?xml",
+            line: 1,
+            column: 39,
+            message: "processing instructions are not allowed (found <?php …?>)",
+            secondReplacing: "?>\n<provider",
+            secondWith: "?><?php\n\n?>\n<provider"
+        ),
+        Case(
+            name: "a processing instruction holding and following characters outside the BMP",
+            replacing: "<operator>Nobody</operator>",
+            with: "<operator>😀𝄞<?php 😀 ?></operator>",
+            line: 5,
+            column: 15,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
+            name: "a DOCTYPE naming a non-ASCII root",
+            replacing: "?>\n<provider",
+            with: "?>\n<!DOCTYPE 供应商 SYSTEM 'x'>\n<provider",
+            line: 2,
+            column: 1,
+            message: "DOCTYPE declarations are not allowed (found <!DOCTYPE 供应商 …>)"
+        ),
+        Case(
+            name: "a long processing instruction near the end, whose start libxml2 has dropped from its buffer",
+            replacing: "</notes>\n</provider>",
+            with: "</notes><?php\n" + String(repeating: "x", count: 300) + "\n?>\n</provider>",
+            line: 31,
+            column: 51,
+            message: "processing instructions are not allowed (found <?php …?>)"
+        ),
+        Case(
             name: "a processing instruction after Chinese text in UTF-16LE",
             replacing: "<name lang=\"zh\">测试</name>",
             with: "<name lang=\"zh\">测试测试<?php x ?></name>",
@@ -174,6 +219,10 @@ struct RefusalPlaceTests {
         var text = try Self.validProvider()
         try #require(text.contains(example.replacing), "the base document has no \(example.replacing)")
         text = text.replacingOccurrences(of: example.replacing, with: example.with)
+        if let second = example.secondReplacing, let with = example.secondWith {
+            try #require(text.contains(second), "the base document has no \(second)")
+            text = text.replacingOccurrences(of: second, with: with)
+        }
         if example.encoding == .utf16LittleEndian {
             text = text.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\"")
         }

@@ -134,6 +134,20 @@ struct FuzzRegressionTests {
         #expect(abs(rate - expected) < 1e-12)
     }
 
+    /// Netting never turns a loan into an error: every advance repaid at the same moment costs nothing (rate 0, as
+    /// any flows summing to zero), flows of one sign are still refused, and a time that is not a number is refused
+    /// before anything is netted.
+    @Test func flowsThatAllCancelCostNothing() throws {
+        let calculator = APRCalculator(convention: .cn)
+        let cancelling = [CashFlow(amount: -100, periods: 3), CashFlow(amount: 100, periods: 3)]
+        #expect(try calculator.apr(of: cancelling).periodicRate == 0)
+        #expect(throws: APRError.self) { try calculator.apr(of: [CashFlow(amount: 0, periods: 0)]) }
+        let error = #expect(throws: APRError.self) {
+            try calculator.apr(of: [CashFlow(amount: 0, periods: .nan), CashFlow(amount: -1, periods: 0)])
+        }
+        #expect(error?.message.contains("finite") == true, "\(String(describing: error))")
+    }
+
     // MARK: FuzzAPRSolver (cost engine)
 
     /// Fuzz/Regressions/FuzzAPRSolver/total-fee-share-rounded-up-last-negative: ¥8.95 of fees over 65 instalments

@@ -108,9 +108,16 @@ public struct APRCalculator: Sendable, Hashable {
         let exactSum = flows.reduce(Decimal(0)) { $0 + $1.amount }
         // Flows at the same time are netted exactly here, before they become Doubles: a fee charged and refunded on
         // one day is no flow at all (the solver nets again, in Double, for callers of `solve`).
-        let netted = APRCalculator.netByTime(flows.map(\.amount), times, zero: 0, add: +)
-        guard !netted.amounts.isEmpty else { throw APRCalculator.needsAdvanceAndRepayment }
         let k = unitPeriodsPerYear.doubleValue
+        guard times.allSatisfy(\.isFinite) else { throw APRError("amounts and times must be finite numbers") }
+        let netted = APRCalculator.netByTime(flows.map(\.amount), times, zero: 0, add: +)
+        if netted.amounts.isEmpty {
+            // Every advance repaid at the same moment: no cost and no time, a zero rate (as any flows summing to 0).
+            guard flows.contains(where: { $0.amount < 0 }) && flows.contains(where: { $0.amount > 0 }) else {
+                throw APRCalculator.needsAdvanceAndRepayment
+            }
+            return AnnualPercentageRate(periodicRate: 0, unitPeriodsPerYear: k)
+        }
         let rate = try APRCalculator.solve(
             amounts: netted.amounts.map(\.doubleValue),
             times: netted.times,
@@ -183,7 +190,8 @@ public struct APRCalculator: Sendable, Hashable {
         return (value, slope)
     }
 
-    /// The periodic IRR of flows at unit-period times. Exposed for benchmarks and tests.
+    /// The periodic IRR of flows at unit-period times. Exposed for benchmarks and tests. Flows at equal times are
+    /// netted here in `Double` (where 0.1 + 0.2 - 0.3 leaves a remainder); `apr(of:)` nets them exactly first.
     /// - Throws: ``APRError`` when there is no rate.
     public static func solve(
         amounts givenAmounts: [Double],
