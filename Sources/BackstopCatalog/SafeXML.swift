@@ -203,8 +203,12 @@ private let onStructuredParserError: xmlStructuredErrorFunc = { context, error i
 
 /// Records a policy violation on the context's collector and stops the parser: the shared body of the SAX callbacks
 /// below, which differ only in what they found and where it starts.
-private func refuseAndStop(_ context: UnsafeMutableRawPointer?, _ message: String, startingAt start: Int?) {
-    let read = ReadSoFar(context)
+private func refuseAndStop(
+    _ context: UnsafeMutableRawPointer?,
+    _ message: String,
+    in read: ReadSoFar?,
+    startingAt start: Int?
+) {
     let place = read.map { read in start.map(read.place(of:)) ?? SourcePlace(line: read.line) } ?? SourcePlace()
     collector(fromParserContext: context)?.refuse(message, at: place)
     if let ctxt = parserContext(context) { xmlStopParser(ctxt) }
@@ -216,7 +220,8 @@ private func text(_ pointer: UnsafePointer<xmlChar>?) -> String { pointer.map { 
 /// the blanks, the external id's one or two literals and its keyword, and the name.
 private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
     var start: Int?
-    if let read = ReadSoFar(context) {
+    let read = ReadSoFar(context)
+    if let read {
         var scan = BackwardScan(bytes: read.bytes, index: read.bytes.count)
         scan.skipBlanks()
         var literals = 0
@@ -234,16 +239,19 @@ private let onInternalSubset: internalSubsetSAXFunc = { context, name, _, _ in
     refuseAndStop(
         context,
         "DOCTYPE declarations are not allowed (found <!DOCTYPE \(text(name)) …>): DTDs and entities are refused",
+        in: read,
         startingAt: start
     )
 }
 
 /// Defence in depth: a DOCTYPE is refused before its internal subset is read, so this is not reached today.
 private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _ in
+    let read = ReadSoFar(context)
     refuseAndStop(
         context,
         "entity declarations are not allowed (found \(text(name)))",
-        startingAt: ReadSoFar(context)?.lastIndex(of: "<!ENTITY")
+        in: read,
+        startingAt: read?.lastIndex(of: "<!ENTITY")
     )
 }
 
@@ -251,7 +259,8 @@ private let onEntityDeclaration: entityDeclSAXFunc = { context, name, _, _, _, _
 /// (The data may hold `<?target` itself, and a comment before may too, so searching for the marker would not do.)
 private let onProcessingInstruction: processingInstructionSAXFunc = { context, target, data in
     var start: Int?
-    if let read = ReadSoFar(context) {
+    let read = ReadSoFar(context)
+    if let read {
         var scan = BackwardScan(bytes: read.bytes, index: read.bytes.count)
         if scan.take("?>") && scan.takeReported(data.map { String(cString: $0) } ?? "") {
             scan.skipBlanks()
@@ -261,6 +270,7 @@ private let onProcessingInstruction: processingInstructionSAXFunc = { context, t
     refuseAndStop(
         context,
         "processing instructions are not allowed (found <?\(text(target)) …?>)",
+        in: read,
         startingAt: start
     )
 }
@@ -268,10 +278,12 @@ private let onProcessingInstruction: processingInstructionSAXFunc = { context, t
 /// Defence in depth: without a DTD no entity is declared, so libxml2 reports an undeclared reference as a syntax
 /// error and the predefined ones as text; this is not reached today.
 private let onReference: referenceSAXFunc = { context, name in
+    let read = ReadSoFar(context)
     refuseAndStop(
         context,
         "entity references are not allowed (found &\(text(name));)",
-        startingAt: ReadSoFar(context)?.lastIndex(of: "&" + text(name) + ";")
+        in: read,
+        startingAt: read?.lastIndex(of: "&" + text(name) + ";")
     )
 }
 
@@ -303,10 +315,12 @@ private let onStartElement: startElementNsSAX2Func = {
     // The tree builder has just pushed this element: the node stack's height is its depth.
     let depth = Int(ctxt.pointee.nodeNr)
     if depth > collector.maxDepth {
+        let read = ReadSoFar(context)
         refuseAndStop(
             context,
             "elements are nested \(depth) deep, over the limit of \(collector.maxDepth)",
-            startingAt: ReadSoFar(context)?.lastIndex(of: "<")
+            in: read,
+            startingAt: read?.lastIndex(of: "<")
         )
     }
 }
