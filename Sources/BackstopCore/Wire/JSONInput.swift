@@ -29,24 +29,60 @@ public struct JSONInputError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Decodes wire-format documents with errors that name the place and the rule.
+///
+/// A document is first read by ``StrictJSON``, in one linear pass that refuses what JSON readers disagree on
+/// (duplicate keys, trailing commas, lone surrogates, nesting deeper than 64) and places every syntax error; then
+/// Foundation's decoder reads it. When that decoder refuses a number without saying where (12.5 or 1e30 for a whole
+/// number, 1e999 anywhere), the document is decoded once more through ``TrackingDecoder``, which names the field
+/// being read: the first field the type actually reads that is wrong, never a member the type ignores. The number's
+/// text and place are then found with one more pass. The work is linear in the document and the memory a small
+/// multiple of it; a JSON path is built only for the error reported.
 public enum JSONInput: Sendable {
     /// Decodes `type` from `data`; amounts are read exactly as decimals.
     /// - Throws: ``JSONInputError``.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws(JSONInputError) -> T
     {
+        var work = StrictJSON.Work()
+        return try decode(type, from: data, source: source, work: &work)
+    }
+
+    /// ``decode(_:from:source:)``, counting the scanner's steps (for tests of linearity).
+    static func decode<T: Decodable>(
+        _ type: T.Type,
+        from data: Data,
+        source: String,
+        work: inout StrictJSON.Work
+    ) throws(JSONInputError) -> T {
+        if let violation = StrictJSON.validate(data, work: &work) {
+            throw error(for: violation, in: data, source: source)
+        }
+        let firstError: any Error
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw describe(error, data: data, source: source)
+            firstError = error
+        }
+        guard isPathless(firstError), !TrackingDecoder.isReadByFoundation(type) else {
+            throw finish(explain(firstError, data: data, source: source, work: &work))
+        }
+        // Foundation's decoder refused a number without saying where: decode again, naming the field being read.
+        do {
+            return try JSONDecoder().decode(Tracked<T>.self, from: data).value
+        } catch {
+            throw finish(explain(isPathless(error) ? firstError : error, data: data, source: source, work: &work))
         }
     }
 
     /// Turns a decoding error into a ``JSONInputError``. Its message and path are printable and bounded: control
     /// characters are escaped and a message that echoes a long value is cut.
     public static func describe(_ error: any Error, data: Data, source: String) -> JSONInputError {
-        let explained = explain(error, data: data, source: source)
-        return JSONInputError(
-            source: source,
+        var work = StrictJSON.Work()
+        return finish(explain(error, data: data, source: source, work: &work))
+    }
+
+    private static func finish(_ explained: JSONInputError) -> JSONInputError {
+        JSONInputError(
+            source: explained.source,
             path: printable(explained.path),
             line: explained.line,
             column: explained.column,
@@ -54,7 +90,26 @@ public enum JSONInput: Sendable {
         )
     }
 
-    static func explain(_ error: any Error, data: Data, source: String) -> JSONInputError {
+    /// Whether Foundation's decoder refused the document as a whole ("not valid JSON"), without a path.
+    static func isPathless(_ error: any Error) -> Bool {
+        guard case .dataCorrupted(let context) = error as? DecodingError else { return false }
+        return context.codingPath.isEmpty && !(context.underlyingError is UnreadableNumber)
+    }
+
+    static func error(for violation: StrictJSON.Violation, in data: Data, source: String) -> JSONInputError {
+        let (line, column) = StrictJSON.position(of: violation.offset, in: data)
+        return finish(
+            JSONInputError(
+                source: source,
+                path: violation.path,
+                line: line,
+                column: column,
+                message: violation.message
+            )
+        )
+    }
+
+    static func explain(_ error: any Error, data: Data, source: String, work: inout StrictJSON.Work) -> JSONInputError {
         guard let error = error as? DecodingError else {
             return JSONInputError(source: source, path: "$", message: "\(error)")
         }
@@ -74,7 +129,12 @@ public enum JSONInput: Sendable {
                 message: "is required but missing"
             )
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, let located = locate(in: data, source: source) { return located }
+            if let unreadable = context.underlyingError as? UnreadableNumber {
+                return explain(unreadable, at: context.codingPath, data: data, source: source, work: &work)
+            }
+            if context.codingPath.isEmpty, let located = locate(in: data, source: source, work: &work) {
+                return located
+            }
             var message = context.debugDescription
             if message.hasPrefix("Cannot initialize "), let value = message.split(separator: " ").last {
                 message = "unknown value \"\(value)\""
@@ -85,217 +145,138 @@ public enum JSONInput: Sendable {
         }
     }
 
-    /// Finds why Foundation's decoder refused a document without saying where: a syntax error, a number beyond an
-    /// exact decimal, or a number that does not fit a whole-number field (the decoder names none of them).
-    static func locate(in data: Data, source: String) -> JSONInputError? {
-        let syntax = syntaxError(in: data)
-        let number = outOfRangeNumber(in: data)
-        // A number JSONSerialization cannot hold (1e999) is a syntax error to it, placed at the end of the document:
-        // the number, found by our own scan, is the better answer unless a real syntax error comes first.
-        if let number, syntax.map({ number.offset < $0.offset }) ?? true {
-            let place = number.path == "$" ? "" : number.path + ": "
-            return JSONInputError(
-                source: source,
-                path: number.path,
-                line: number.line,
-                column: number.column,
-                message: place
-                    + "number \(number.token) is out of range: numbers are read exactly, from 1e-128 to below 1e128"
-            )
+    /// A number the type reads at `codingPath` that Foundation's decoder could not convert: its text and place are
+    /// found in the document, and the rule it breaks named.
+    static func explain(
+        _ unreadable: UnreadableNumber,
+        at codingPath: [any CodingKey],
+        data: Data,
+        source: String,
+        work: inout StrictJSON.Work
+    ) -> JSONInputError {
+        let place = path(codingPath)
+        let components = codingPath.map { key in
+            key.intValue.map(JSONPathComponent.index) ?? .key(key.stringValue)
         }
-        if let syntax {
-            return JSONInputError(
-                source: source,
-                path: "$",
-                line: syntax.line,
-                column: syntax.column,
-                message: "not valid JSON: \(syntax.detail)"
-            )
+        guard let range = StrictJSON.range(of: components, in: data, work: &work) else {
+            return JSONInputError(source: source, path: place, message: "\(place): the number cannot be read")
         }
-        let misfits = notWholeNumbers(in: data)
-        guard let first = misfits.first else { return nil }
-        let whole = "a whole number from \(Int.min) to \(Int.max)"
-        let message =
-            misfits.count == 1
-            ? "\(first.path): expected \(whole), got \(first.token)"
-            : "a number does not fit its field (\(whole) was expected) at one of: "
-                + misfits.prefix(5).map { "\($0.path) (\($0.token))" }.joined(separator: ", ")
+        let token = String(
+            decoding: data[data.startIndex + range.lowerBound..<data.startIndex + range.upperBound],
+            as: UTF8.self
+        )
+        let (line, column) = StrictJSON.position(of: range.lowerBound, in: data)
+        let message: String
+        switch unreadable.expected {
+        case .wholeNumber(let min, let max) where !isBeyondDecimal(token):
+            message = "\(place): expected a whole number from \(min) to \(max), got \(token)"
+        default:
+            message = outOfRange(token, at: place)
+        }
+        return JSONInputError(source: source, path: place, line: line, column: column, message: message)
+    }
+
+    static func outOfRange(_ token: String, at place: String) -> String {
+        (place == "$" ? "" : place + ": ")
+            + "number \(token) is out of range: numbers are read exactly, from 1e-128 to below 1e128"
+    }
+
+    /// Whether a number token is beyond what an exact decimal holds: magnitude at or above 1e128, or nonzero below
+    /// 1e-128.
+    static func isBeyondDecimal(_ token: String) -> Bool {
+        guard let value = Double(token) else { return false }
+        let mantissa = token.prefix { $0 != "e" && $0 != "E" }
+        let nonzero = mantissa.contains { $0 >= "1" && $0 <= "9" }
+        return !value.isFinite || value.magnitude >= 1e128 || (nonzero && value.magnitude < 1e-128)
+    }
+
+    /// Places a path-less refusal when the type is not known (``describe(_:data:source:)``): a strict-JSON
+    /// violation, else the first number beyond an exact decimal.
+    static func locate(in data: Data, source: String, work: inout StrictJSON.Work) -> JSONInputError? {
+        if let violation = StrictJSON.validate(data, work: &work) {
+            return error(for: violation, in: data, source: source)
+        }
+        guard let number = outOfRangeNumber(in: data) else { return nil }
         return JSONInputError(
             source: source,
-            path: first.path,
-            line: first.line,
-            column: first.column,
-            message: message
+            path: number.path,
+            line: number.line,
+            column: number.column,
+            message: outOfRange(number.token, at: number.path)
         )
     }
 
-    /// Line, column, byte offset and a description of the first JSON syntax error, found with `JSONSerialization`.
-    /// When it gives no position, the offset is the end of the document.
-    static func syntaxError(in data: Data) -> (line: Int, column: Int, detail: String, offset: Int)? {
-        if data.isEmpty { return (1, 1, "the document is empty", 0) }
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            // "Invalid value around character 8." → a byte offset.
-            var offset = data.count
-            if let range = detail.range(of: #"character (\d+)"#, options: .regularExpression) {
-                let digits = detail[range].split(separator: " ").last.map(String.init) ?? ""
-                offset = min(Int(digits) ?? data.count, data.count)
-            }
-            var line = 1
-            var column = 1
-            for byte in data.prefix(offset) {
-                if byte == UInt8(ascii: "\n") {
-                    line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
-                }
-            }
-            let reason = detail.replacingOccurrences(
-                of: #" around character \d+\.?"#,
-                with: "",
-                options: .regularExpression
-            )
-            return (line, column, reason, offset)
-        }
-    }
-
-    /// A number token of a document, where it is and the JSON path of the value it is.
-    struct NumberToken {
-        let line: Int
-        let column: Int
-        let offset: Int
-        let token: String
-        let path: String
-    }
-
-    /// The first number token (outside strings) that an exact decimal cannot hold: magnitude at or above 1e128, or
-    /// nonzero below 1e-128; with its line, column, JSON path and byte offset.
+    /// The first number token (outside strings) that an exact decimal cannot hold, with its line, column, JSON path
+    /// and byte offset. One pass keeping a stack of the open containers; the path is built for that number alone.
     static func outOfRangeNumber(
         in data: Data
     ) -> (line: Int, column: Int, token: String, path: String, offset: Int)? {
-        var found: NumberToken?
-        scanNumbers(in: data) { number in
-            guard let value = Double(number.token) else { return true }
-            let mantissa = number.token.prefix { $0 != "e" && $0 != "E" }
-            let nonzero = mantissa.contains { $0 >= "1" && $0 <= "9" }
-            if !value.isFinite || value.magnitude >= 1e128 || (nonzero && value.magnitude < 1e-128) {
-                found = number
-                return false
-            }
-            return true
-        }
-        return found.map { ($0.line, $0.column, $0.token, $0.path, $0.offset) }
-    }
-
-    /// The number tokens that are not whole numbers an `Int` holds (a fraction, or 19 digits and more).
-    static func notWholeNumbers(in data: Data) -> [NumberToken] {
-        var found: [NumberToken] = []
-        scanNumbers(in: data) { number in
-            guard let value = Decimal(string: number.token) else { return true }
-            if value.roundedHalfUp(scale: 0) != value || value > Decimal(Int.max) || value < Decimal(Int.min) {
-                found.append(number)
-            }
-            return true
-        }
-        return found
-    }
-
-    /// Calls `visit` with every number token outside strings, in document order, until it returns false. Follows
-    /// objects and arrays to give each its path (`repayment.overdueCount12m`, `flows[2].amount`; `$` at the top).
-    static func scanNumbers(in data: Data, _ visit: (NumberToken) -> Bool) {
         enum Frame {
-            case object(key: String?, expectingKey: Bool)
+            case object(keyStart: Int?, keyEnd: Int)
             case array(index: Int)
         }
-        var stack: [Frame] = []
-        var line = 1
-        var column = 1
-        var inString = false
-        var escaped = false
-        var keyStart: Int?
-        var index = data.startIndex
-        func currentPath() -> String {
-            var text = ""
-            for frame in stack {
-                switch frame {
-                case .object(let key?, _): text += text.isEmpty ? key : "." + key
-                case .array(let position): text += "[\(position)]"
-                case .object(nil, _): break
-                }
-            }
-            return text.isEmpty ? "$" : text
-        }
-        while index < data.endIndex {
-            let byte = data[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                    if let start = keyStart, case .object = stack.last {
-                        stack[stack.count - 1] = .object(key: key(data[start..<index]), expectingKey: false)
-                    }
-                    keyStart = nil
-                }
-            } else {
+        return data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var stack: [Frame] = []
+            var index = 0
+            var expectingKey = false
+            while index < bytes.count {
+                let byte = bytes[index]
                 switch byte {
                 case UInt8(ascii: "\""):
-                    inString = true
-                    if case .object(_, true) = stack.last { keyStart = index + 1 }
-                case UInt8(ascii: "{"): stack.append(.object(key: nil, expectingKey: true))
+                    let start = index
+                    index += 1
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                        index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    if expectingKey, case .object = stack.last {
+                        stack[stack.count - 1] = .object(keyStart: start + 1, keyEnd: min(index, bytes.count))
+                        expectingKey = false
+                    }
+                case UInt8(ascii: "{"):
+                    stack.append(.object(keyStart: nil, keyEnd: 0))
+                    expectingKey = true
                 case UInt8(ascii: "["): stack.append(.array(index: 0))
                 case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast()
                 case UInt8(ascii: ","):
                     switch stack.last {
                     case .array(let position): stack[stack.count - 1] = .array(index: position + 1)
-                    case .object(let key, _): stack[stack.count - 1] = .object(key: key, expectingKey: true)
+                    case .object: expectingKey = true
                     case nil: break
                     }
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     var end = index
-                    while end < data.endIndex, "+-.eE0123456789".utf8.contains(data[end]) { end += 1 }
-                    let token = String(decoding: data[index..<end], as: UTF8.self)
-                    let number = NumberToken(
-                        line: line,
-                        column: column,
-                        offset: index - data.startIndex,
-                        token: token,
-                        path: currentPath()
-                    )
-                    guard visit(number) else { return }
-                    column += end - index
+                    while end < bytes.count, "+-.eE0123456789".utf8.contains(bytes[end]) { end += 1 }
+                    let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                    if isBeyondDecimal(token) {
+                        let components: [JSONPathComponent] = stack.compactMap { frame in
+                            switch frame {
+                            case .object(let start?, let end):
+                                let body = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                                return .key(
+                                    body.contains(UInt8(ascii: "\\"))
+                                        ? StrictJSON.unescaped(body) : String(decoding: body, as: UTF8.self)
+                                )
+                            case .object(nil, _): return nil
+                            case .array(let position): return .index(position)
+                            }
+                        }
+                        let (line, column) = StrictJSON.position(of: index, in: bytes)
+                        return (line, column, token, JSONPathComponent.render(components), index)
+                    }
                     index = end
                     continue
                 default: break
                 }
+                index += 1
             }
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-            index += 1
+            return nil
         }
-    }
-
-    /// An object key as written between its quotes, unescaped.
-    private static func key(_ raw: Data) -> String {
-        guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
-        let quoted = Data("\"".utf8) + raw + Data("\"".utf8)
-        return (try? JSONSerialization.jsonObject(with: quoted, options: [.fragmentsAllowed]) as? String)
-            ?? String(decoding: raw, as: UTF8.self)
     }
 
     /// `text` with control and format characters escaped (`\u{1B}`), cut to 300 characters: messages echo values
     /// from the document back to a terminal or an HTTP client, where an escape sequence or a megabyte does harm.
-    static func printable(_ text: String) -> String {
+    package static func printable(_ text: String) -> String {
         var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar.properties.generalCategory {
@@ -312,15 +293,9 @@ public enum JSONInput: Sendable {
 
     /// `flows[2].amount`; `$` for the document itself.
     public static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text.isEmpty ? "$" : text
+        JSONPathComponent.render(
+            codingPath.map { key in key.intValue.map(JSONPathComponent.index) ?? .key(key.stringValue) }
+        )
     }
 
     static func typeName(_ type: Any.Type) -> String {
