@@ -17,20 +17,150 @@ enum Exit {
     static let cantCreate: Int32 = 73
 }
 
-/// Prints `error: message` to standard error and returns the exit code to throw.
+extension BackstopCommand {
+    /// Runs `backstop`: parses the arguments, runs the command, then makes sure standard output was written whole.
+    ///
+    /// The one place the command line ends, so every command keeps the same promises:
+    /// - output: whatever a command printed is flushed here; a write that failed (a full disk, `> /dev/full`) is
+    ///   reported on standard error and the exit code is 74 (EX_IOERR) instead of 0;
+    /// - errors: every message printed here and by ``failure(_:code:)`` has its control characters escaped and its
+    ///   lines cut (``printableMessage(_:)``), since messages quote arguments and input.
+    public static func main() async {
+        var code: Int32 = 0
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if code == 0 {
+                // --help and --version: a clean exit, its text on standard output.
+                if !message.isEmpty { print(message) }
+            } else {
+                _ = flushStandardOutput()
+                if !message.isEmpty { writeToStandardError(printableMessage(message)) }
+            }
+        }
+        if let problem = flushStandardOutput() {
+            writeToStandardError(printableMessage("error: cannot write to standard output: \(problem)"))
+            if code == 0 { code = Exit.ioError }
+        }
+        terminate(code)
+    }
+}
+
+/// Flushes everything printed; the reason when a write to standard output failed (now or earlier: the C library
+/// keeps unwritten output buffered, so flushing it again fails again).
+private func flushStandardOutput() -> String? {
+    guard fflush(nil) != 0 else { return nil }
+    return String(cString: strerror(errno))
+}
+
+private func writeToStandardError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+private func terminate(_ code: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(code)
+    #else
+    Darwin.exit(code)
+    #endif
+}
+
+/// Prints `error: message` to standard error and returns the exit code to throw. The message is made printable
+/// (``printableMessage(_:)``): it may quote arguments and input.
 func failure(_ message: String, code: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data(printableMessage("error: \(message)").utf8 + [UInt8(ascii: "\n")]))
     return ExitCode(code)
 }
 
-/// Reads a file argument, or standard input for `-` or no argument.
-func readInput(_ path: String?) throws -> Data {
-    if path == nil || path == "-" {
-        return FileHandle.standardInput.readDataToEndOfFile()
+/// The longest line of an error message, in characters; longer lines are cut. Quoted input is cut to 300 characters
+/// where it is quoted (``quoted(_:)``, ``JSONInput``); this bounds what is left (a long path before such a message).
+let maximumMessageLineCharacters = 400
+
+/// `text` made safe for a terminal or a log: every control and format character but the line breaks is escaped
+/// (`\u{1B}`), so an argument or a document cannot send escape sequences; a line over
+/// ``maximumMessageLineCharacters`` is cut, saying how long it was.
+func printableMessage(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        var escaped = ""
+        var count = 0
+        var total = 0
+        for scalar in line.unicodeScalars {
+            var piece = String(scalar)
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse:
+                piece = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: break
+            }
+            total += piece.unicodeScalars.count
+            if count < maximumMessageLineCharacters || line.hasPrefix("Usage: ") {
+                escaped += piece
+                count += piece.unicodeScalars.count
+            }
+        }
+        return total > count ? escaped + "… (cut: \(total) characters in all)" : escaped
+    }.joined(separator: "\n")
+}
+
+/// A value from the command line or the environment, for a message: escaped and cut to 300 characters.
+func quoted(_ text: String) -> String { JSONInput.printable(text) }
+
+/// The largest input document read whole: a profile, a request, an APR cash-flow document, from a file or standard
+/// input (1 MiB, as a line of `batch`; a profile is under 1 KiB).
+let maximumInputBytes = 1 << 20
+
+/// Reads a file argument, or standard input for `-` or no argument, refusing more than `limit` bytes: a regular
+/// file's size is checked before it is read, and a pipe, a FIFO or a device is read up to one byte past the limit.
+/// - Throws: exit 66 (after saying why) when the input cannot be read or is a directory; exit 65 when it is over the
+///   limit.
+func readInput(_ path: String?, limit: Int = maximumInputBytes) throws -> Data {
+    let isStandardInput = path == nil || path == "-"
+    let name = isStandardInput ? "<stdin>" : quoted(path ?? "")
+    let descriptor: Int32
+    if isStandardInput {
+        descriptor = STDIN_FILENO
+    } else {
+        descriptor = open(path ?? "", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw failure("cannot read \(name): \(String(cString: strerror(errno)))", code: Exit.noInput)
+        }
     }
-    guard let path else { return Data() }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw failure("cannot read \(path): no such file or not readable", code: Exit.noInput)
+    defer { if !isStandardInput { close(descriptor) } }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+        throw failure("cannot read \(name): \(String(cString: strerror(errno)))", code: Exit.noInput)
+    }
+    let kind = status.st_mode & S_IFMT
+    if kind == S_IFDIR { throw failure("cannot read \(name): it is a directory", code: Exit.noInput) }
+    if kind == S_IFREG, Int(status.st_size) > limit {
+        throw failure(
+            "\(name) is \(status.st_size) bytes, over the \(limit)-byte limit for an input document",
+            code: Exit.dataError
+        )
+    }
+    var data = Data()
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while data.count <= limit {
+        let wanted = min(chunk.count, limit + 1 - data.count)
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw failure("cannot read \(name): \(String(cString: strerror(errno)))", code: Exit.noInput)
+        }
+        data.append(contentsOf: chunk[..<count])
+    }
+    guard data.count <= limit else {
+        throw failure(
+            "\(name) holds more than \(limit) bytes, over the limit for an input document",
+            code: Exit.dataError
+        )
     }
     return data
 }
@@ -44,7 +174,10 @@ func readInput(_ path: String?) throws -> Data {
 /// - Throws: ``Exit/cantCreate`` (73) after printing which path could not be written and why.
 func writeOutputAtomically(_ text: String, to path: String, what: String) throws {
     func fail(_ step: String, _ code: Int32) -> ExitCode {
-        failure("cannot write \(what) to \(path): \(step): \(String(cString: strerror(code)))", code: Exit.cantCreate)
+        failure(
+            "cannot write \(what) to \(quoted(path)): \(step): \(String(cString: strerror(code)))",
+            code: Exit.cantCreate
+        )
     }
     let bytes = Array(text.utf8)
     // A device, FIFO or socket (/dev/stdout, /dev/null, a named pipe) is written in place: renaming a file over it

@@ -93,7 +93,7 @@ struct BatchCommand: AsyncParsableCommand {
             inputHandle = FileHandle.standardInput
         } else {
             guard let handle = FileHandle(forReadingAtPath: input) else {
-                throw failure("cannot read \(input): no such file or not readable", code: Exit.noInput)
+                throw failure("cannot read \(quoted(input)): no such file or not readable", code: Exit.noInput)
             }
             inputHandle = handle
             let attributes = try? FileManager.default.attributesOfItem(atPath: input)

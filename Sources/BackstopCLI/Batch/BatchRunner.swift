@@ -26,7 +26,7 @@ final class BatchSink {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 throw failure(
-                    "cannot write \(path): \(String(cString: strerror(errno)))",
+                    "cannot write \(quoted(path)): \(String(cString: strerror(errno)))",
                     code: Exit.cantCreate
                 )
             }
@@ -47,7 +47,7 @@ final class BatchSink {
         do {
             try handle.write(contentsOf: pending)
         } catch {
-            throw failure("cannot write \(path): \(error.localizedDescription)", code: Exit.ioError)
+            throw failure("cannot write \(quoted(path)): \(error.localizedDescription)", code: Exit.ioError)
         }
         pending.removeAll(keepingCapacity: true)
     }
@@ -100,7 +100,9 @@ struct BatchRunner: Sendable {
                 try output.write(line: ready.record)
                 if let message = ready.errorMessage {
                     summary.failed += 1
-                    FileHandle.standardError.write(Data("\(sourceName):\(ready.line): \(message)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data((printableMessage("\(sourceName):\(ready.line): \(message)") + "\n").utf8)
+                    )
                     try errors?.write(line: ready.record)
                 } else {
                     summary.ok += 1
