@@ -35,6 +35,13 @@ public struct Catalog: Sendable, Hashable {
     /// The legal caps from `caps/legal-caps.json` (empty when the catalog has none).
     public let caps: LegalCapTable
 
+    /// Whether the catalog carries legal caps. Without them no offer is held to the caps on the all-in cost of
+    /// credit: front ends should say so loudly (readiness, a warning on every answer).
+    public var hasLegalCaps: Bool { !caps.caps.isEmpty }
+
+    /// How many legal caps the catalog carries (0: none).
+    public var legalCapCount: Int { caps.caps.count }
+
     public init(providers: [ProviderDescription], hash: String, directory: String, caps: LegalCapTable = .none) {
         self.providers = providers.sorted { $0.id < $1.id }
         self.hash = hash
@@ -57,17 +64,43 @@ public struct FileCheck: Sendable, Hashable {
 
 /// Loads provider XML: hostile-input safe, XSD-validated, semantically checked. Stateless and `Sendable`: a loader
 /// can load several catalogs at once from several threads.
+///
+/// **Legal caps.** The caps file `caps/legal-caps.json` is part of the catalog's all-or-nothing load. A catalog
+/// directory that has a `caps` entry must hold, as `caps/legal-caps.json`, a readable regular file of at most
+/// ``maxCapsBytes`` bytes listing at least one valid cap; anything else (missing, unreadable, a FIFO or a directory,
+/// too large, invalid, empty) refuses the load, so a server keeps its serving catalog. A catalog directory without a
+/// `caps` entry loads without caps (``Catalog/hasLegalCaps`` is false), unless ``requiresLegalCaps`` is set: then it
+/// is refused too (a server reloading a catalog that had caps should set it).
+///
+/// **Issues.** A load reports at most ``maxReportedIssues`` issues, then one more saying how many were left out; each
+/// file reports at most 50 of libxml2's errors, each cut to 300 characters.
 public struct CatalogLoader: Sendable {
     public var limits: XMLLimits
     /// The most files a catalog directory may hold.
     public var maxFiles: Int
     /// How many files are loaded at once (nil: one per core).
     public var workers: Int?
+    /// Whether a catalog without a `caps` entry is refused (by default it loads without caps).
+    public var requiresLegalCaps: Bool
+    /// Largest caps file accepted, in bytes (default 1 MiB; the shipped one is a few KiB).
+    public var maxCapsBytes: Int
+    /// Most issues a refused load lists (default 100); the rest are counted in one more issue.
+    public var maxReportedIssues: Int
 
-    public init(limits: XMLLimits = XMLLimits(), maxFiles: Int = 100_000, workers: Int? = nil) {
+    public init(
+        limits: XMLLimits = XMLLimits(),
+        maxFiles: Int = 100_000,
+        workers: Int? = nil,
+        requiresLegalCaps: Bool = false,
+        maxCapsBytes: Int = 1 << 20,
+        maxReportedIssues: Int = 100
+    ) {
         self.limits = limits
         self.maxFiles = maxFiles
         self.workers = workers
+        self.requiresLegalCaps = requiresLegalCaps
+        self.maxCapsBytes = maxCapsBytes
+        self.maxReportedIssues = maxReportedIssues
     }
 
     /// The schema path used when none is given: `schema/provider-1.xsd` inside the catalog directory.
@@ -114,27 +147,65 @@ public struct CatalogLoader: Sendable {
         (directory as NSString).appendingPathComponent("caps/legal-caps.json")
     }
 
-    /// Reads `caps/legal-caps.json` when present; a missing file is an empty table, a broken one an issue.
+    /// Reads the legal caps of a catalog directory (see the rule in ``CatalogLoader``): the table (`.none` when the
+    /// directory has no caps), the file's bytes for the hash, and the issues that refuse the load.
     func loadCaps(directory: String) -> (LegalCapTable, Data?, [CatalogIssue]) {
+        let capsDirectory = (directory as NSString).appendingPathComponent("caps")
         let path = Self.capsPath(for: directory)
-        guard let data = FileManager.default.contents(atPath: path) else { return (.none, nil, []) }
+        func refusal(
+            _ rule: CatalogIssue.Rule,
+            _ message: String,
+            line: Int? = nil,
+            column: Int? = nil
+        )
+            -> (LegalCapTable, Data?, [CatalogIssue])
+        {
+            (.none, nil, [CatalogIssue(file: path, line: line, column: column, rule: rule, message: message)])
+        }
+        let entry = BoundedFile.kind(of: capsDirectory)
+        guard entry.exists else {
+            guard requiresLegalCaps else { return (.none, nil, []) }
+            return refusal(.catalog, "the catalog has no legal caps (no caps/legal-caps.json), and caps are required")
+        }
+        guard entry.isDirectory else {
+            return refusal(.io, "caps must be a directory holding legal-caps.json, and is not a directory")
+        }
+        let data: Data
+        switch BoundedFile.read(path, limit: maxCapsBytes) {
+        case .success(let read): data = read
+        case .failure(.missing):
+            return refusal(
+                .catalog,
+                "the catalog has a caps directory but no caps/legal-caps.json: the legal caps are part of the catalog"
+            )
+        case .failure(.notRegular(let kind)): return refusal(.io, "the legal caps file is \(kind), not a regular file")
+        case .failure(.tooLarge(let size)):
+            return refusal(.security, "the legal caps file is \(size) bytes, over the \(maxCapsBytes)-byte limit")
+        case .failure(.unreadable(let reason)): return refusal(.io, "cannot read the legal caps file: \(reason)")
+        }
+        let table: LegalCapTable
         do {
-            let table = try JSONInput.decode(LegalCapTable.self, from: data, source: path)
-            return (table, data, [])
+            table = try JSONInput.decode(LegalCapTable.self, from: data, source: path)
         } catch {
-            return (
-                .none, data,
-                [
-                    CatalogIssue(
-                        file: path,
-                        line: error.line,
-                        column: error.column,
-                        rule: .semantic,
-                        message: error.line == nil ? "\(error.path): \(error.message)" : error.message
-                    )
-                ]
+            return refusal(
+                .semantic,
+                error.line == nil ? "\(error.path): \(error.message)" : error.message,
+                line: error.line,
+                column: error.column
             )
         }
+        guard !table.caps.isEmpty else {
+            return refusal(.semantic, "caps: lists no cap; remove the caps directory for a catalog without caps")
+        }
+        return (table, data, [])
+    }
+
+    /// Checks the legal caps of a catalog directory on their own (for `providers validate`): a check of the caps
+    /// file, or nil when the directory has no caps and none are required.
+    public func checkLegalCaps(directory: String) -> FileCheck? {
+        let (_, data, issues) = loadCaps(directory: directory)
+        guard data != nil || !issues.isEmpty else { return nil }
+        return FileCheck(file: Self.capsPath(for: directory), provider: nil, issues: issues)
     }
 
     /// Loads the given files as one catalog (see ``load(directory:schemaPath:)`` for the failure policy).
@@ -200,7 +271,7 @@ public struct CatalogLoader: Sendable {
                 providers.append(provider)
             }
         }
-        guard issues.isEmpty else { throw CatalogError(issues: issues) }
+        guard issues.isEmpty else { throw CatalogError(issues: issues, reportingAtMost: maxReportedIssues) }
         return Catalog(
             providers: providers,
             hash: "sha256:" + hasher.finalize().hexString,
@@ -243,33 +314,19 @@ public struct CatalogLoader: Sendable {
         }
     }
 
-    /// Reads a file after checking its type and size, so an oversized file is refused without being read.
+    /// Reads a file after checking its type and size, so an oversized file is refused without being read, and a
+    /// FIFO or a device is never read (nor waited on).
     func read(_ file: String) -> Result<Data, CatalogIssue> {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-            attributes[.type] as? FileAttributeType == .typeRegular
-        else {
-            return .failure(
-                CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "not a readable regular file")
-            )
+        func issue(_ rule: CatalogIssue.Rule, _ message: String) -> Result<Data, CatalogIssue> {
+            .failure(CatalogIssue(file: file, line: nil, column: nil, rule: rule, message: message))
         }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= limits.maxBytes else {
-            return .failure(
-                CatalogIssue(
-                    file: file,
-                    line: nil,
-                    column: nil,
-                    rule: .security,
-                    message: "file is \(size) bytes, over the \(limits.maxBytes)-byte limit"
-                )
-            )
+        switch BoundedFile.read(file, limit: limits.maxBytes) {
+        case .success(let data): return .success(data)
+        case .failure(.missing), .failure(.notRegular): return issue(.io, "not a readable regular file")
+        case .failure(.unreadable(let reason)): return issue(.io, "cannot read the file: \(reason)")
+        case .failure(.tooLarge(let size)):
+            return issue(.security, "file is \(size) bytes, over the \(limits.maxBytes)-byte limit")
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure(
-                CatalogIssue(file: file, line: nil, column: nil, rule: .io, message: "cannot read the file")
-            )
-        }
-        return .success(data)
     }
 
     /// The `*.xml` files directly inside a directory, sorted.

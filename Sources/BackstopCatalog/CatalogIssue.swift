@@ -45,14 +45,46 @@ public struct CatalogIssue: Error, Hashable, Sendable, Codable, CustomStringConv
 }
 
 /// A catalog that could not be loaded: every issue of every broken file.
+///
+/// A load lists a bounded number of issues (``CatalogLoader/maxReportedIssues``): past it, the last issue says how
+/// many more there were, and ``omittedIssueCount`` counts them.
 public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public let issues: [CatalogIssue]
+    /// Issues found but not listed.
+    public let omittedIssueCount: Int
 
-    public init(issues: [CatalogIssue]) { self.issues = issues }
+    public init(issues: [CatalogIssue]) { self.init(issues: issues, omitted: 0) }
+
+    private init(issues: [CatalogIssue], omitted: Int) {
+        self.issues = issues
+        omittedIssueCount = omitted
+    }
+
+    /// Keeps the first `limit` issues and adds one saying how many more there were (when there were more).
+    public init(issues: [CatalogIssue], reportingAtMost limit: Int) {
+        guard issues.count > limit else {
+            self.init(issues: issues)
+            return
+        }
+        let omitted = issues.count - max(0, limit)
+        let files = Set(issues.dropFirst(max(0, limit)).map(\.file)).count
+        let kept =
+            Array(issues.prefix(max(0, limit))) + [
+                CatalogIssue(
+                    file: issues[max(0, limit)].file,
+                    line: nil,
+                    column: nil,
+                    rule: .catalog,
+                    message: "… and \(omitted) more issue(s) in \(files) file(s), not listed"
+                )
+            ]
+        self.init(issues: kept, omitted: omitted)
+    }
 
     public var description: String {
         let files = Set(issues.map(\.file)).count
-        return "catalog refused: \(issues.count) issue(s) in \(files) file(s)\n"
+        let count = omittedIssueCount > 0 ? "\(issues.count - 1 + omittedIssueCount)" : "\(issues.count)"
+        return "catalog refused: \(count) issue(s) in \(files)\(omittedIssueCount > 0 ? "+" : "") file(s)\n"
             + issues.map { "  " + $0.description }.joined(separator: "\n")
     }
 }

@@ -7,10 +7,15 @@ public struct XMLLimits: Hashable, Sendable {
     public var maxBytes: Int
     /// Deepest element nesting accepted (default 16; the provider schema needs 4).
     public var maxDepth: Int
+    /// Most attributes (namespace declarations included) on one element (default 64; the schema allows at most 8).
+    /// libxml2 compares each attribute of a start tag with every earlier one and appends each to a list it walks
+    /// from the start, so a tag with 50,000 attributes costs seconds: such a tag is refused before libxml2 reads it.
+    public var maxAttributes: Int
 
-    public init(maxBytes: Int = 1 << 20, maxDepth: Int = 16) {
+    public init(maxBytes: Int = 1 << 20, maxDepth: Int = 16, maxAttributes: Int = 64) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
+        self.maxAttributes = maxAttributes
     }
 }
 
@@ -20,27 +25,59 @@ private let libxml2Ready: Void = { xmlInitParser() }()
 /// Collects libxml2's structured errors for one parse or one validation. Reached from C callbacks through
 /// `ctxt->_private` or the validation context's user pointer; used by one thread only, for one call.
 final class ErrorCollector {
-    var issues: [CatalogIssue] = []
+    private(set) var issues: [CatalogIssue] = []
+    /// Errors past ``maximumIssues``, counted but not kept.
+    private(set) var omitted = 0
     var policyViolation: String?
     let file: String
     let rule: CatalogIssue.Rule
     /// Deepest element nesting the parser accepts (checked as each start tag is read).
     let maxDepth: Int
+    /// Most attributes and namespace declarations on one element (checked as each start tag is read).
+    let maxAttributes: Int
     /// The document's bytes, set only while libxml2 parses them (see `ReadSoFar`).
     var document: UnsafeBufferPointer<UInt8>?
 
-    init(file: String, rule: CatalogIssue.Rule, maxDepth: Int = .max) {
+    /// Most errors kept for one parse or one validation; a document can make libxml2 report one per attribute or
+    /// element, and each costs a message.
+    static let maximumIssues = 50
+    /// Longest message kept, in characters: libxml2 quotes whole attribute values.
+    static let maximumMessageCharacters = 300
+
+    init(file: String, rule: CatalogIssue.Rule, maxDepth: Int = .max, maxAttributes: Int = .max) {
         self.file = file
         self.rule = rule
         self.maxDepth = maxDepth
+        self.maxAttributes = maxAttributes
+    }
+
+    /// The issues kept, and one more saying how many were left out.
+    var reported: [CatalogIssue] {
+        guard omitted > 0 else { return issues }
+        return issues + [
+            CatalogIssue(
+                file: file,
+                line: nil,
+                column: nil,
+                rule: rule,
+                message: "… and \(omitted) more \(rule.rawValue) error(s) in this file, not listed"
+            )
+        ]
     }
 
     func record(_ error: UnsafePointer<xmlError>) {
         let e = error.pointee
         guard e.level != XML_ERR_WARNING else { return }
+        guard issues.count < Self.maximumIssues else {
+            omitted += 1
+            return
+        }
         var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error \(e.code)"
         message = message.trimmingCharacters(in: .whitespacesAndNewlines)
             .replacingOccurrences(of: "{urn:backstop:provider:1}", with: "")
+        if message.count > Self.maximumMessageCharacters {
+            message = message.prefix(Self.maximumMessageCharacters) + "… (cut: \(message.count) characters in all)"
+        }
         let line = e.line > 0 ? Int(e.line) : nil
         // Parser errors carry the column in int2; schema validation errors know only the node's line.
         let column = rule == .syntax && e.int2 > 0 ? Int(e.int2) : nil
@@ -300,6 +337,23 @@ private let onStartElement: startElementNsSAX2Func = {
     attributeCount,
     defaultedCount,
     attributes in
+    if let collector = collector(fromParserContext: context),
+        Int(attributeCount) + Int(namespaceCount) > collector.maxAttributes
+    {
+        // Refused before the tree builder appends each attribute to the element's list (quadratic in libxml2).
+        let read = ReadSoFar(context)
+        refuseAndStop(
+            context,
+            crowdedMessage(
+                (prefix.map { text($0) + ":" } ?? "") + text(localName),
+                Int(attributeCount) + Int(namespaceCount),
+                collector.maxAttributes
+            ),
+            in: read,
+            startingAt: read?.lastIndex(of: "<")
+        )
+        return
+    }
     xmlSAX2StartElementNs(
         context,
         localName,
@@ -323,6 +377,11 @@ private let onStartElement: startElementNsSAX2Func = {
             startingAt: read?.lastIndex(of: "<")
         )
     }
+}
+
+/// The refusal of an element with too many attributes, the same whether the pre-scan or libxml2 counted them.
+func crowdedMessage(_ element: String, _ count: Int, _ limit: Int) -> String {
+    "element <\(element)> has \(count) attributes (namespace declarations included), over the limit of \(limit)"
 }
 
 private let onStructuredValidationError: xmlStructuredErrorFunc = { context, error in
@@ -384,7 +443,7 @@ final class CompiledSchema: @unchecked Sendable {
                             message: "the XSD does not compile"
                         )
                     ]
-                    : collector.issues
+                    : collector.reported
             )
         }
         self.document = document
@@ -437,7 +496,23 @@ enum SafeXML {
             ]
         }
         defer { xmlFreeParserCtxt(ctxt) }
-        let collector = ErrorCollector(file: file, rule: .syntax, maxDepth: limits.maxDepth)
+        if let crowded = CrowdedTagScan.first(in: data, limit: limits.maxAttributes) {
+            return [
+                CatalogIssue(
+                    file: file,
+                    line: crowded.line,
+                    column: crowded.column,
+                    rule: .security,
+                    message: crowdedMessage(crowded.element, crowded.count, limits.maxAttributes)
+                )
+            ]
+        }
+        let collector = ErrorCollector(
+            file: file,
+            rule: .syntax,
+            maxDepth: limits.maxDepth,
+            maxAttributes: limits.maxAttributes
+        )
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         ctxt.pointee._private = box.toOpaque()
@@ -472,11 +547,11 @@ enum SafeXML {
         }
         var freeDocument = true
         defer { if freeDocument, let document { xmlFreeDoc(document) } }
-        if collector.policyViolation != nil { return collector.issues }
+        if collector.policyViolation != nil { return collector.reported }
         guard let document, ctxt.pointee.wellFormed != 0, collector.issues.isEmpty else {
             return collector.issues.isEmpty
                 ? [CatalogIssue(file: file, line: nil, column: nil, rule: .syntax, message: "not well-formed XML")]
-                : collector.issues
+                : collector.reported
         }
         // The tree must not carry anything the SAX callbacks should have refused, nor be deeper than allowed.
         if let problem = inspect(document, maxDepth: limits.maxDepth) {
@@ -515,7 +590,7 @@ enum SafeXML {
                             message: "not valid against the provider schema"
                         )
                     ]
-                    : validation.issues
+                    : validation.reported
             }
         }
         freeDocument = body(document)
