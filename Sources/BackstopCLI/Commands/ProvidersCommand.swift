@@ -144,6 +144,7 @@ struct ProvidersCommand: ParsableCommand {
             let loader = CatalogLoader()
             let directory = paths.isEmpty ? try catalog.directory() : nil
             var files: [String] = []
+            var capsChecks: [FileCheck] = []
             for path in paths.isEmpty ? [directory ?? "."] : paths {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -153,6 +154,8 @@ struct ProvidersCommand: ParsableCommand {
                     do { files += try loader.xmlFiles(in: path) } catch {
                         throw failure(error.description, code: Exit.dataError)
                     }
+                    // The legal caps are part of a catalog directory (CatalogLoader's rule).
+                    capsChecks += loader.checkLegalCaps(directory: path).map { [$0] } ?? []
                 } else {
                     files.append(path)
                 }
@@ -162,7 +165,7 @@ struct ProvidersCommand: ParsableCommand {
             do { schema = try ProviderSchema(contentsOf: schemaPath) } catch {
                 throw failure(error.description, code: Exit.dataError)
             }
-            let checks = loader.check(files: files, schema: schema)
+            let checks = loader.check(files: files, schema: schema) + capsChecks
             let invalid = checks.filter { !$0.issues.isEmpty }
             switch format {
             case .json:
