@@ -53,11 +53,15 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     /// Issues found but not listed.
     public let omittedIssueCount: Int
 
-    public init(issues: [CatalogIssue]) { self.init(issues: issues, omitted: 0) }
+    /// Files with issues, listed or not.
+    private let fileCount: Int
 
-    private init(issues: [CatalogIssue], omitted: Int) {
+    public init(issues: [CatalogIssue]) { self.init(issues: issues, omitted: 0, files: Set(issues.map(\.file)).count) }
+
+    private init(issues: [CatalogIssue], omitted: Int, files: Int) {
         self.issues = issues
         omittedIssueCount = omitted
+        fileCount = files
     }
 
     /// Keeps the first `limit` issues and adds one saying how many more there were (when there were more).
@@ -78,13 +82,13 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
                     message: "… and \(omitted) more issue(s) in \(files) file(s), not listed"
                 )
             ]
-        self.init(issues: kept, omitted: omitted)
+        self.init(issues: kept, omitted: omitted, files: Set(issues.map(\.file)).count)
     }
 
     public var description: String {
-        let files = Set(issues.map(\.file)).count
-        let count = omittedIssueCount > 0 ? "\(issues.count - 1 + omittedIssueCount)" : "\(issues.count)"
-        return "catalog refused: \(count) issue(s) in \(files)\(omittedIssueCount > 0 ? "+" : "") file(s)\n"
+        let listed = omittedIssueCount > 0 ? issues.count - 1 : issues.count
+        let first = omittedIssueCount > 0 ? ", the first \(listed) listed" : ""
+        return "catalog refused: \(listed + omittedIssueCount) issue(s) in \(fileCount) file(s)\(first)\n"
             + issues.map { "  " + $0.description }.joined(separator: "\n")
     }
 }

@@ -168,6 +168,18 @@ public enum BadInputMatrix {
         var path: String? = nil
     }
 
+    /// A valid value of a kind of field.
+    static func sample(_ kind: Kind) -> String {
+        switch kind {
+        case .text: "\"u-sample\""
+        case .wholeNumber(let range): "\(range.lowerBound)"
+        case .amount(_, let high): high
+        case .choice(let sample): "\"\(sample)\""
+        case .object: "{}"
+        case .list: "[\"alipay\"]"
+        }
+    }
+
     static func changes(for field: Field) -> [Change] {
         let nanLike = ["NaN", "Infinity", "-0", "1e999"]
         let units = ["5000 yuan", "14.6%", "12 months"]
@@ -175,6 +187,23 @@ public enum BadInputMatrix {
         var changes = [
             Change(name: "missing", json: nil, rule: field.required ? "is required but missing" : nil),
             Change(name: "null", json: "null", rule: field.required ? "found null" : nil),
+        ]
+        // JSON readers disagree on (issue 17): the field given twice, its value nested past the depth limit.
+        let key = field.keys.last ?? ""
+        let sample = Self.sample(field.kind)
+        changes += [
+            Change(
+                name: "duplicate key",
+                json: #"\#(sample), "\#(key)": \#(sample)"#,
+                rule: #"duplicate key "\#(key)""#
+            ),
+            Change(
+                name: "nested 10000 deep",
+                json: String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000),
+                rule: "nested more than 64 deep"
+            ),
+            // A 100,000-character key the documents do not know is ignored; it is never quoted in an error.
+            Change(name: "beside a 100000-character unknown key", json: #"\#(sample), "\#(long)": 1"#, rule: nil),
         ]
         switch field.kind {
         case .text:
@@ -194,6 +223,9 @@ public enum BadInputMatrix {
             changes += nanLike.map { Change(name: "NaN-like \"\($0)\"", json: "\"\($0)\"", rule: nil) }
         case .wholeNumber(let range):
             let bounds = "must be from \(range.lowerBound) to \(range.upperBound)"
+            changes.append(
+                Change(name: "huge 1e30 beside a 100000-character key", json: #"1e30, "\#(long)": 0.5"#, rule: bounds)
+            )
             changes += ["\"12\"", "true", "[]", "{}"].map { (value: String) in
                 Change(name: "wrong type \(value)", json: value, rule: "expected a number")
             }
@@ -240,6 +272,23 @@ public enum BadInputMatrix {
             changes += ["\"x\"", "5", "-1", "[]"].map { (value: String) in
                 Change(name: "wrong type \(value)", json: value, rule: "expected an object")
             }
+            let member = field.keys == ["repayment"] ? "overdueCount12m" : "huabei"
+            let value = field.keys == ["repayment"] ? "0" : "\"open\""
+            let path = field.keys.joined(separator: ".")
+            changes += [
+                Change(
+                    name: "trailing comma",
+                    json: #"{"\#(member)": \#(value),}"#,
+                    rule: "trailing comma",
+                    path: path
+                ),
+                Change(
+                    name: "duplicate member",
+                    json: #"{"\#(member)": \#(value), "\#(member)": \#(value)}"#,
+                    rule: #"duplicate key "\#(member)""#,
+                    path: path + "." + member
+                ),
+            ]
         case .list:
             changes += ["\"alipay\"", "5", "-1", "{}"].map { (value: String) in
                 Change(name: "wrong type \(value)", json: value, rule: "expected an array")
@@ -247,6 +296,7 @@ public enum BadInputMatrix {
             changes += ["5", "-1", "true", "null"].map { (value: String) in
                 Change(name: "element \(value)", json: "[\(value)]", rule: "expected a string", path: "accounts[0]")
             }
+            changes.append(Change(name: "trailing comma", json: #"["alipay",]"#, rule: "trailing comma"))
             changes += (nanLike + ["ALIPAY", long]).map {
                 Change(
                     name: "element \"\($0.prefix(20))\"",

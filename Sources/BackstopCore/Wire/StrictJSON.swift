@@ -133,6 +133,7 @@ struct StrictJSON {
             }
             let close = top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
             let byte = bytes[index]
+            work.steps += 1
             if byte == close {
                 index += 1
                 stack.removeLast()
@@ -204,6 +205,7 @@ struct StrictJSON {
         }
         stack.append(Frame(isObject: isObject))
         index += 1
+        work.steps += 1
     }
 
     private mutating func literal(_ word: StaticString) throws(Violation) {
@@ -626,8 +628,13 @@ extension StrictJSON {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 {
+                        // The end of the container holding a scalar.
+                        steps += index - start
+                        return
+                    }
                     depth -= 1
-                    if depth <= 0 {
+                    if depth == 0 {
                         index += 1
                         steps += index - start
                         return
