@@ -30,10 +30,10 @@ public struct JSONInputError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Decodes wire-format documents with errors that name the place and the rule.
 ///
-/// A document is first read by ``StrictJSON``, in one linear pass that refuses what JSON readers disagree on
+/// A document is first read by `StrictJSON`, in one linear pass that refuses what JSON readers disagree on
 /// (duplicate keys, trailing commas, lone surrogates, nesting deeper than 64) and places every syntax error; then
 /// Foundation's decoder reads it. When that decoder refuses a number without saying where (12.5 or 1e30 for a whole
-/// number, 1e999 anywhere), the document is decoded once more through ``TrackingDecoder``, which names the field
+/// number, 1e999 anywhere), the document is decoded once more through `TrackingDecoder`, which names the field
 /// being read: the first field the type actually reads that is wrong, never a member the type ignores. The number's
 /// text and place are then found with one more pass. The work is linear in the document and the memory a small
 /// multiple of it; a JSON path is built only for the error reported.
