@@ -50,10 +50,11 @@ enum BoundedFile {
         return .success(data)
     }
 
-    /// Whether something is at `path` (links followed), and whether it is a directory.
+    /// Whether something is at `path`, and whether it is a directory (links followed; a link to nothing is
+    /// something, and no directory).
     static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
         var status = stat()
-        guard stat(path, &status) == 0 else { return (false, false) }
+        guard stat(path, &status) == 0 else { return (lstat(path, &status) == 0, false) }
         return (true, status.st_mode & S_IFMT == S_IFDIR)
     }
 

@@ -173,6 +173,14 @@ struct CatalogBoundsTests {
             .semantic, "lists no cap"
         ),
         (
+            "caps is a link to nothing",
+            {
+                try remove($0)
+                try FileManager.default.createSymbolicLink(atPath: $0.path, withDestinationPath: "/nonexistent/caps")
+            },
+            .io, "caps must be a directory"
+        ),
+        (
             "caps is a file",
             {
                 try remove($0)

@@ -113,6 +113,34 @@ struct StrictJSONTests {
         )
     }
 
+    /// Foundation's decoder reads a byte order mark, UTF-16 and UTF-32: so does the strict reading, placing errors
+    /// in characters as in UTF-8.
+    @Test func aByteOrderMarkAndUTF16AndUTF32AreRead() throws {
+        let text = "{\"termMonths\": 12,\n \"rate\": 1}"
+        let bad = "{\"termMonths\": 12,\n \"rate\": 1,}"
+        let encodings: [(String, (String) -> Data)] = [
+            ("UTF-8 with a mark", { Data([0xEF, 0xBB, 0xBF]) + Data($0.utf8) }),
+            ("UTF-16LE with a mark", { Data([0xFF, 0xFE]) + $0.data(using: .utf16LittleEndian)! }),
+            ("UTF-16BE with a mark", { Data([0xFE, 0xFF]) + $0.data(using: .utf16BigEndian)! }),
+            ("UTF-16LE", { $0.data(using: .utf16LittleEndian)! }),
+            ("UTF-16BE", { $0.data(using: .utf16BigEndian)! }),
+            ("UTF-32LE", { $0.data(using: .utf32LittleEndian)! }),
+            ("UTF-32BE", { $0.data(using: .utf32BigEndian)! }),
+        ]
+        for (name, encode) in encodings {
+            let sample = try JSONInput.decode(Sample.self, from: encode(text), source: "doc.json")
+            #expect(sample.termMonths == 12 && sample.rate == 1, "\(name)")
+            let error = #expect(throws: JSONInputError.self, "\(name)") {
+                try JSONInput.decode(Sample.self, from: encode(bad), source: "doc.json")
+            }
+            #expect(error?.description == #"doc.json:2:11: $: trailing comma before "}": JSON allows none"#, "\(name)")
+        }
+        let odd = #expect(throws: JSONInputError.self) {
+            try JSONInput.decode(Sample.self, from: Data([0xFF, 0xFE, 0x7B, 0x00, 0x00]), source: "doc.json")
+        }
+        #expect(odd?.message == "not valid JSON: the bytes look like UTF-16 but are not")
+    }
+
     @Test func nestingIsBoundedAndNamedByTheMemberHoldingIt() throws {
         func nested(_ depth: Int) -> String {
             String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

@@ -53,6 +53,7 @@ public enum JSONInput: Sendable {
         source: String,
         work: inout StrictJSON.Work
     ) throws(JSONInputError) -> T {
+        let data = try utf8(data, source: source)
         if let violation = StrictJSON.validate(data, work: &work) {
             throw error(for: violation, in: data, source: source)
         }
@@ -71,6 +72,36 @@ public enum JSONInput: Sendable {
         } catch {
             throw finish(explain(isPathless(error) ? firstError : error, data: data, source: source, work: &work))
         }
+    }
+
+    /// The document as UTF-8 without a byte order mark: Foundation's decoder also reads UTF-16 and UTF-32 (a file
+    /// saved by some Windows tools), recognised by a byte order mark or by the zero bytes around the first character
+    /// (RFC 4627 §3). Lines and columns count characters, so they are the same in the UTF-8 text.
+    static func utf8(_ data: Data, source: String) throws(JSONInputError) -> Data {
+        let b = Array(data.prefix(4)) + Array(repeating: 0xAA, count: max(0, 4 - data.count))
+        let encoding: String.Encoding
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0xEF, 0xBB, 0xBF, _): return Data(data.dropFirst(3))
+        case (0, 0, 0xFE, 0xFF), (0, 0, 0, _): encoding = .utf32BigEndian
+        case (0xFF, 0xFE, 0, 0): encoding = .utf32LittleEndian
+        case (_, 0, 0, 0): encoding = .utf32LittleEndian
+        case (0xFE, 0xFF, _, _), (0, _, 0, _): encoding = .utf16BigEndian
+        case (0xFF, 0xFE, _, _), (_, 0, _, 0): encoding = .utf16LittleEndian
+        default: return data
+        }
+        let hasMark = (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) || (b[2] == 0xFE && b[3] == 0xFF)
+        let width = encoding == .utf32BigEndian || encoding == .utf32LittleEndian ? 4 : 2
+        guard data.count % width == 0, var text = String(data: data, encoding: encoding) else {
+            throw JSONInputError(
+                source: source,
+                path: "$",
+                line: 1,
+                column: 1,
+                message: "not valid JSON: the bytes look like \(width == 2 ? "UTF-16" : "UTF-32") but are not"
+            )
+        }
+        if hasMark, text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        return Data(text.utf8)
     }
 
     /// Turns a decoding error into a ``JSONInputError``. Its message and path are printable and bounded: control
