@@ -219,6 +219,55 @@ struct StrictJSONTests {
         }
     }
 
+    /// Mutated documents (a fixed seed): the strict reading never accepts what Foundation's parser refuses, and every
+    /// refusal is placed within the document.
+    @Test func mutatedDocumentsAreReadOrPlaced() throws {
+        struct SplitMix: RandomNumberGenerator {
+            var state: UInt64
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var random = SplitMix(state: 17)
+        let seed = Array(
+            #"{"termMonths": 12, "rate": -1.5e-3, "flows": [{"amount": 10}, {"amount": 0.25}], "x": ["\u00e9\n", true, null, {}]}"#
+                .utf8
+        )
+        let pieces = Array(#"{}[],:"\-+.0123456789eEtfnul \#n\#t"#.utf8) + [0x00, 0x1B, 0xC3, 0xA9, 0xED, 0xFF]
+        for _ in 0..<3_000 {
+            var bytes = seed
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[position] = pieces.randomElement(using: &random) ?? 0
+                case 1: bytes.insert(pieces.randomElement(using: &random) ?? 0, at: position)
+                default: if bytes.count > 1 { bytes.remove(at: position) }
+                }
+            }
+            let data = Data(bytes)
+            var work = StrictJSON.Work()
+            if StrictJSON.validate(data, work: &work) == nil {
+                #expect(
+                    (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil,
+                    "accepted, but Foundation refuses: \(String(decoding: data, as: UTF8.self).debugDescription)"
+                )
+            }
+            #expect(work.steps <= 4 * data.count + 64)
+            do {
+                _ = try JSONInput.decode(Sample.self, from: data, source: "doc.json")
+            } catch {
+                let lines = bytes.count { $0 == UInt8(ascii: "\n") } + 1
+                #expect(!error.path.isEmpty && !error.message.isEmpty)
+                #expect((error.line == nil) == (error.column == nil))
+                #expect((error.line ?? 1) >= 1 && (error.line ?? 1) <= lines && (error.column ?? 1) >= 1, "\(error)")
+            }
+        }
+    }
+
     @Test func valueRangesAreFoundByPath() throws {
         let data = Data(#"{"a": [1, {"b": "x]", "c": [2, 3]}], "d\u0022": 4}"#.utf8)
         var work = StrictJSON.Work()
