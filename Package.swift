@@ -42,8 +42,13 @@ let package = Package(
             name: "BackstopCatalog",
             dependencies: ["BackstopCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Words at the edge: renders the core's typed facts in Simplified Chinese and English, and the wire documents.
+        .target(name: "BackstopPresentation", dependencies: ["BackstopCore"]),
         // The umbrella module embedders import.
-        .target(name: "Backstop", dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders"]),
+        .target(
+            name: "Backstop",
+            dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders", "BackstopPresentation"]
+        ),
         .target(name: "BackstopTesting", dependencies: ["BackstopCore"]),
         // The HTTP service (Hummingbird 2): only this module and the CLI that serves it pull the web stack in.
         .target(
@@ -86,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "BackstopTests",
             dependencies: ["Backstop", "BackstopTesting"]
+        ),
+        .testTarget(
+            name: "BackstopPresentationTests",
+            dependencies: ["BackstopPresentation", "BackstopCore"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "BackstopServerTests",

@@ -1,5 +1,6 @@
 @_exported public import BackstopCatalog
 @_exported public import BackstopCore
+@_exported public import BackstopPresentation
 @_exported public import BackstopProviders
 
 extension Aggregator {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backstop
 import Dispatch
+import BackstopPresentation
 import Foundation
 import Synchronization
 
@@ -63,6 +64,8 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: "full (the whole recommendation) or summary (headline figures only).")
     var detail: BatchDetail = .full
 
+    @OptionGroup var lang: LanguageOption
+
     @Option(help: "Progress bar on standard error: auto (on a terminal), always or never.")
     var progress: ProgressMode = .auto
 
@@ -119,6 +122,7 @@ struct BatchCommand: AsyncParsableCommand {
             ),
             defaults: defaults,
             detail: detail,
+            language: lang.value,
             jobs: jobs,
             sourceName: input == "-" ? "<stdin>" : input
         )
@@ -222,7 +226,7 @@ struct RecommendationSummary: Encodable {
     let warnings: [String]
     let recovery: [String]
 
-    init(_ r: Recommendation) {
+    init(_ r: Recommendation, _ renderer: Renderer) {
         profile = r.profileID
         date = r.date
         catalog = r.catalog
@@ -238,12 +242,12 @@ struct RecommendationSummary: Encodable {
                 totalCost: $0.offer.quote.totalCost,
                 likelihood: $0.likelihood.rawValue,
                 isEstimate: $0.offer.isEstimate,
-                why: $0.why
+                why: renderer.render($0.why)
             )
         }
-        ineligible = r.ineligible.map { Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule)) }
-        warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code }
-        recovery = r.recovery.steps.map(\.action)
+        ineligible = r.ineligible.map { Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule.rawValue)) }
+        warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code.rawValue }
+        recovery = r.recovery.steps.map { renderer.render($0.action) }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// `backstop apr`: the APR of any cash-flow document.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackstopCatalog
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// `backstop providers`: the catalog maintainers' tools.

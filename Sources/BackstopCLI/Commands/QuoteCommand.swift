@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// A command-line argument naming a case of a string-backed enum of the core (`equal-installment`, `actual/360`).

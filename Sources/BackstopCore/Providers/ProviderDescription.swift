@@ -329,6 +329,9 @@ public struct ProviderDescription: Hashable, Sendable {
         self.origin = origin
     }
 
+    /// The provider's name in both languages.
+    public var name: LocalizedName { LocalizedName(en: nameEN, zh: nameZH) }
+
     /// The state on a date: the last period covering it; no period → not yet open (suspended).
     public func state(on date: CalendarDate) -> ProviderState {
         status.last { $0.covers(date) }?.state ?? .suspended
