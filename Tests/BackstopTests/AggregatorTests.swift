@@ -42,7 +42,7 @@ struct AggregatorTests {
         #expect(one.alternatives == Array(all.alternatives.prefix(1)))
         #expect(one.recovery == all.recovery)
         let eligibleNow = Set(all.alternatives.map(\.details.id.rawValue))
-        #expect(eligibleNow.isDisjoint(with: one.recovery.reopens))
+        #expect(eligibleNow.isDisjoint(with: one.recovery.reopens.map(\.id)))
         let sequential = await Aggregator.standard(
             catalog: catalog,
             policy: AggregatorPolicy(concurrentProviders: false)
@@ -59,7 +59,7 @@ struct AggregatorTests {
         let c = await forward.recommend(Self.lateRepayer, request, on: day)
         #expect(a == b)
         #expect(a == c)
-        #expect(RecommendationDocument(a) == RecommendationDocument(b))
+        #expect(RecommendationDocument(a, language: .zh) == RecommendationDocument(b, language: .zh))
     }
 
     @Test(arguments: RankingPreference.allCases)
@@ -73,7 +73,7 @@ struct AggregatorTests {
             switch preference {
             case .apr: #expect(a.offer.quote.apr.nominalPercent <= b.offer.quote.apr.nominalPercent)
             case .cost: #expect(a.offer.quote.totalCost <= b.offer.quote.totalCost)
-            case .payment: #expect(a.offer.quote.monthlyPayment <= b.offer.quote.monthlyPayment)
+            case .payment: #expect(a.offer.quote.largestPayment <= b.offer.quote.largestPayment)
             case .likelihood: #expect(a.likelihood >= b.likelihood)
             }
         }
@@ -89,8 +89,8 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         #expect(answer.alternatives.isEmpty)
         let refusal = try #require(answer.ineligible.first)
-        #expect(refusal.gated && refusal.failed.first?.rule == "licensed")
-        #expect(answer.warnings.contains { $0.code == "unlicensed-refused" })
+        #expect(refusal.gated && refusal.failed.first?.rule == .licensed)
+        #expect(answer.warnings.contains { $0.code == .unlicensedRefused })
     }
 
     @Test func offersAboveTheCapForTheirLicenceKindAreExcludedNamingTheCap() async throws {
@@ -112,9 +112,9 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         let weilidai = try #require(answer.ineligible.first { $0.details.id == "wechat-weilidai" })
         #expect(weilidai.gated)
-        #expect(weilidai.failed.first?.rule == "legalCap")
-        #expect(weilidai.fix.contains("test-bank-cap"))
-        #expect(answer.warnings.contains { $0.code == "above-legal-cap" && $0.provider == "wechat-weilidai" })
+        #expect(weilidai.failed.first?.rule == .legalCap)
+        #expect(weilidai.fixes.first?["capID"] == .text("test-bank-cap"))
+        #expect(answer.warnings.contains { $0.code == .aboveLegalCap && $0.provider == "wechat-weilidai" })
         // A bank under the cap and a non-bank above it stay.
         #expect(answer.alternatives.contains { $0.details.id == "icbc-rongejie" })
         #expect(answer.alternatives.contains { $0.details.id == "jd-jintiao" })
@@ -133,8 +133,11 @@ struct AggregatorTests {
         var profile = ProviderConformanceSuite.profiles[0]
         profile.accounts = PlatformAccount.known
         let answer = await Aggregator(providers: [DescribedProvider(douyin)]).recommend(profile, request, on: day)
-        let status = try #require(answer.ineligible.first?.failed.first { $0.rule == "status" })
-        #expect(status.explanation.contains("closed to new users since"))
+        let status = try #require(answer.ineligible.first?.failed.first { $0.rule == .status })
+        #expect(status.finding.code == .ruleStatusNotOpen)
+        #expect(status.finding["state"] == .providerState(.closedToNewUsers))
+        #expect(status.finding["since"] != nil)
+        #expect(Renderer(.en).render(status.finding).contains("closed to new users since"))
         // The unlicensed sample turns suspended on 2027-07-01: open the day before, refused from then.
         let quick = try #require(catalog.provider("quick-loan-unlicensed"))
         let before = DescribedProvider(quick).evaluateNow(
@@ -147,8 +150,8 @@ struct AggregatorTests {
             request,
             on: CalendarDate(year: 2027, month: 7, day: 1)!
         )
-        #expect(before.checks.first { $0.rule == "status" }?.outcome == .passed)
-        #expect(after.checks.first { $0.rule == "status" }?.outcome == .failed)
+        #expect(before.checks.first { $0.rule == .status }?.outcome == .passed)
+        #expect(after.checks.first { $0.rule == .status }?.outcome == .failed)
     }
 
     struct FailingProvider: CreditProvider {
@@ -169,7 +172,7 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         #expect(answer.failures.map(\.provider) == ["live-endpoint"])
         #expect(
-            answer.warnings.contains { $0.code == "provider-failed" && $0.message.contains("endpoint unreachable") }
+            answer.warnings.contains { $0.code == .providerFailed && $0.fact["error"] == .text("endpoint unreachable") }
         )
         #expect(answer.alternatives.count >= 4)
     }
@@ -179,7 +182,13 @@ struct AggregatorTests {
         var profile = UserProfile(id: "d", creditScore: 598, creditScore90DaysAgo: 660)
         let declining = aggregator.diagnose(profile)
         #expect(declining.map(\.service) == [.huabei, .jiebei])
-        #expect(declining[0].reasons.map(\.evidence) == ["score 598, down 62 in 90 days, below 600"])
+        #expect(
+            declining[0].reasons.map(\.evidence) == [
+                Fact(.evidenceScore, ["score": .int(598), "drop": .int(62), "below": .int(600)])
+            ]
+        )
+        #expect(Renderer(.en).render(declining[0].reasons[0].evidence) == "score 598, down 62 in 90 days, below 600")
+        #expect(Renderer(.zh).render(declining[0].reasons[0].evidence) == "信用分598，90天内下降62分，低于600分")
         #expect(declining[1].state == .closed)
         // Reported closed, no reason in the profile: explained, not contradicted.
         profile = UserProfile(
@@ -198,7 +207,8 @@ struct AggregatorTests {
         )
         let huabei = aggregator.diagnose(profile)[0]
         #expect(huabei.state == .closed && huabei.assessed == .open)
-        #expect(huabei.summary.contains("none of the four published reasons"))
+        #expect(huabei.summary.code == .summaryReportedNoReason)
+        #expect(Renderer(.en).render(huabei.summary).contains("none of the four published reasons"))
         // Reported open with a risk: kept open, with a service-at-risk warning.
         profile.services = ServiceStates(huabei: .open)
         profile.cashOutFlags12m = 2
@@ -228,12 +238,11 @@ struct AggregatorTests {
 
     @Test func whatIfReportsWhatReopens() async throws {
         let answer = await Aggregator.standard(catalog: try catalog()).recommend(Self.lateRepayer, request, on: day)
-        #expect(answer.recovery.steps.first?.reason == "late-repayment")
-        #expect(answer.recovery.reopens.contains("huabei"))
-        #expect(answer.recovery.reopens.contains("wechat-weilidai"))
-        #expect(
-            !answer.recovery.reopens.contains { id in answer.alternatives.contains { $0.details.id.rawValue == id } }
-        )
+        #expect(answer.recovery.steps.first?.reason == .lateRepayment)
+        let reopens = answer.recovery.reopens.map(\.id)
+        #expect(reopens.contains("huabei"))
+        #expect(reopens.contains("wechat-weilidai"))
+        #expect(!reopens.contains { id in answer.alternatives.contains { $0.details.id.rawValue == id } })
     }
 
     @Test func builtInsAndEveryCatalogProviderPassTheConformanceSuite() async throws {
@@ -252,12 +261,12 @@ struct AggregatorTests {
         func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
         {
             let check = RuleCheck(
-                rule: "vibes",
+                rule: .minCreditScore,
                 outcome: .failed,
                 threshold: "good",
                 value: nil,
                 margin: nil,
-                explanation: "no"
+                finding: Fact(.ruleCreditScore)
             )
             let offer = DescribedProvider(details).makeOffer(profile, request, on: date)
             return Evaluation(provider: "sloppy-id", checks: [check], offer: offer)
@@ -283,7 +292,7 @@ struct AggregatorPolicyTests {
         let aggregator = Aggregator.standard(catalog: catalog, plugins: [DescribedProvider(shadow)])
         #expect(aggregator.duplicateIDs == ["icbc-rongejie"])
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
-        #expect(answer.warnings.contains { $0.code == "duplicate-provider" && $0.provider == "icbc-rongejie" })
+        #expect(answer.warnings.contains { $0.code == .duplicateProvider && $0.provider == "icbc-rongejie" })
         #expect(answer.alternatives.first { $0.details.id == "icbc-rongejie" }?.details.nameEN != "Shadow")
     }
 
@@ -305,8 +314,8 @@ struct AggregatorPolicyTests {
         )
         let answer = await aggregator.recommend(AggregatorTests.lateRepayer, request, on: day)
         // Weilidai (a bank at ~15-18%) would pass its rules after the plan, but the cap excludes its offer.
-        #expect(!answer.recovery.reopens.contains("wechat-weilidai"))
-        #expect(answer.recovery.reopens.contains("huabei"))
+        #expect(!answer.recovery.reopens.map(\.id).contains("wechat-weilidai"))
+        #expect(answer.recovery.reopens.map(\.id).contains("huabei"))
     }
 
     @Test func unknownDebtsAreReportedNotAssumedZero() async throws {
@@ -314,7 +323,7 @@ struct AggregatorPolicyTests {
         profile.monthlyDebtPayments = nil
         let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
         let answer = await Aggregator.standard(catalog: catalog).recommend(profile, request, on: day)
-        #expect(answer.unknowns.contains("monthlyDebtPayments"))
+        #expect(answer.unknowns.contains(.monthlyDebtPayments))
     }
 
     @Test func aBalloonCannotSlipUnderThePaymentCeiling() throws {
@@ -326,7 +335,7 @@ struct AggregatorPolicyTests {
         var request = self.request
         request.maxMonthlyPayment = Money(minorUnits: 100_000)
         let evaluation = DescribedProvider(details).evaluateNow(ProviderConformanceSuite.profiles[0], request, on: day)
-        let ceiling = try #require(evaluation.checks.first { $0.rule == "maxMonthlyPayment" })
+        let ceiling = try #require(evaluation.checks.first { $0.rule == .maxMonthlyPayment })
         #expect(ceiling.outcome == .failed)
         #expect(evaluation.offer == nil)
     }
