@@ -94,8 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackstopPresentationTests",
-            dependencies: ["BackstopPresentation", "BackstopCore"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["BackstopPresentation", "BackstopCore"]
         ),
         .testTarget(
             name: "BackstopServerTests",
