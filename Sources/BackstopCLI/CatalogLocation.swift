@@ -77,10 +77,7 @@ struct DateOption: ParsableArguments {
 
     func value() throws -> CalendarDate {
         guard let date else { return CalendarDate.today }
-        guard let parsed = CalendarDate(iso: date), (1900...9000).contains(parsed.year) else {
-            throw ValidationError("--date: expected a date written YYYY-MM-DD, got \(date)")
-        }
-        return parsed
+        do { return try Bounds.date(date) } catch { throw ValidationError("--date: \(printable(error.message))") }
     }
 }
 

@@ -170,8 +170,10 @@ public struct BackstopRoutes: Sendable {
                 )
             }
             let day = body.date ?? key.day
-            guard (1900...9000).contains(day.year) else {
-                throw APIError(.badRequest, "date: must be a date from 1900 to 9000, got \(day)", path: "date")
+            do {
+                _ = try Bounds.check(day)
+            } catch {
+                throw APIError(.badRequest, "date: \(error)", path: "date")
             }
             let answer = await aggregator.recommend(body.profile, body.request, on: day)
             let encoded = ByteBuffer(
@@ -346,10 +348,7 @@ public struct BackstopRoutes: Sendable {
 
     func date(_ text: String?) throws -> CalendarDate {
         guard let text else { return CalendarDate.utcToday }
-        guard let date = CalendarDate(iso: text) else {
-            throw APIError(.badRequest, "date: must be a real date written YYYY-MM-DD, got \"\(text)\"", path: "date")
-        }
-        return date
+        do { return try Bounds.date(text) } catch { throw APIError(.badRequest, "date: \(error)", path: "date") }
     }
 }
 

@@ -163,12 +163,12 @@ struct BatchLine: Decodable, Sendable {
             profile = try container.decode(UserProfile.self, forKey: .profile)
             request = try container.decodeIfPresent(LoanRequest.self, forKey: .request)
             date = try container.decodeIfPresent(CalendarDate.self, forKey: .date)
-            if let date, !(1900...9000).contains(date.year) {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .date,
-                    in: container,
-                    debugDescription: "must be a date from 1900 to 9000, got \(date)"
-                )
+            if let date {
+                do {
+                    _ = try Bounds.check(date)
+                } catch {
+                    throw DecodingError.dataCorruptedError(forKey: .date, in: container, debugDescription: error.message)
+                }
             }
         } else {
             profile = try UserProfile(from: decoder)

@@ -46,21 +46,20 @@ struct RequestInput: ParsableArguments {
                 throw failure(error.description, code: Exit.dataError)
             }
         }
-        if let amount {
-            request.amount = try Self.yuan(amount, flag: "--amount", in: 1...LoanRequest.maximumAmount)
-        }
+        if let amount { request.amount = try Self.yuan(amount, flag: "--amount", in: Bounds.loanAmount) }
         if let term {
-            guard (1...CostEngine.maximumTermMonths).contains(term) else {
-                throw ValidationError("--term: must be from 1 to \(CostEngine.maximumTermMonths) months, got \(term)")
+            do {
+                request.termMonths = try Bounds.check(term, in: Bounds.termMonths, unit: " months")
+            } catch {
+                throw ValidationError("--term: \(error)")
             }
-            request.termMonths = term
         }
         if let purpose { request.purpose = purpose.value }
         if let maxMonthlyPayment {
             request.maxMonthlyPayment = try Self.yuan(
                 maxMonthlyPayment,
                 flag: "--max-monthly-payment",
-                in: 1...Money.maximumInputMinorUnits
+                in: Bounds.paymentCeiling
             )
         }
         if let rankBy { request.rankBy = rankBy.value }
@@ -69,15 +68,7 @@ struct RequestInput: ParsableArguments {
 
     /// An amount of yuan given on the command line, held to the same bounds as the request document's field.
     static func yuan(_ text: String, flag: String, in range: ClosedRange<Int64>) throws -> Money {
-        let money: Money
-        do { money = try Money(parsing: text) } catch { throw ValidationError("\(flag): \(error)") }
-        guard range.contains(money.minorUnits) else {
-            func yuan(_ fen: Int64) -> String { fen % 100 == 0 ? "\(fen / 100)" : Money(minorUnits: fen).plainString }
-            throw ValidationError(
-                "\(flag): must be from \(yuan(range.lowerBound)) to \(yuan(range.upperBound)) yuan, got \(text)"
-            )
-        }
-        return money
+        do { return try Bounds.yuan(text, in: range) } catch { throw ValidationError("\(flag): \(error)") }
     }
 }
 

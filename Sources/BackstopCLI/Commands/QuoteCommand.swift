@@ -166,9 +166,8 @@ struct QuoteCommand: ParsableCommand {
         }
         let startDate: CalendarDate
         if let start {
-            guard let date = CalendarDate(iso: start) else {
-                throw ValidationError("--start: expected a date written YYYY-MM-DD, got \(start)")
-            }
+            let date: CalendarDate
+            do { date = try Bounds.date(start) } catch { throw ValidationError("--start: \(printable(error.message))") }
             startDate = date
         } else {
             startDate = CalendarDate.todayUTC()
