@@ -203,7 +203,11 @@ public struct BackstopRoutes: Sendable {
         router.post("/v1/quote") { request, _ in
             let body = try await decode(QuoteBody.self, request)
             do {
-                return try json(QuoteDocument(try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))))
+                let language = try answerLanguage(request)
+                let quote = try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))
+                var response = try json(QuoteDocument(quote, language: language))
+                response.headers[.contentLanguage] = language.tag
+                return response
             } catch let error as CostError {
                 throw APIError(.badRequest, error.description, path: error.field)
             }
