@@ -373,3 +373,59 @@ extension Decimal {
         return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, scale - fraction.count))
     }
 }
+
+extension Renderer {
+    public func productKind(_ kind: ProductKind) -> String {
+        switch (kind, language) {
+        case (.creditLine, .zh): "消费信用额度"
+        case (.creditLine, .en): "credit line"
+        case (.cashLoan, .zh): "现金贷款"
+        case (.cashLoan, .en): "cash loan"
+        case (.cardInstallment, .zh): "信用卡分期"
+        case (.cardInstallment, .en): "card instalment"
+        }
+    }
+
+    /// A condition that bars a profile from a provider.
+    public func exclusion(_ flag: ExclusionFlag) -> String {
+        switch (flag, language) {
+        case (.cashOut, .zh): "套现或违规操作标记"
+        case (.cashOut, .en): "cash-out flags"
+        case (.identityAbnormal, .zh): "身份信息异常"
+        case (.identityAbnormal, .en): "abnormal identity information"
+        case (.currentOverdue, .zh): "当前逾期"
+        case (.currentOverdue, .en): "money overdue now"
+        }
+    }
+}
+
+extension Renderer {
+    /// A published range: `0.02%–0.05%` (one rate when both ends are equal).
+    func range<Period>(_ range: RateRange<Period>) -> String {
+        range.min == range.max
+            ? percentText(range.min.percent) : "\(percentText(range.min.percent))–\(percentText(range.max.percent))"
+    }
+
+    /// A provider's published interest: `0.02%–0.05% a day (actual/360)` / `日利率0.02%–0.05%（按实际天数/360计）`.
+    public func interestQuote(_ quote: InterestQuote) -> String {
+        switch (quote, language) {
+        case (.none, _): interest(.none)
+        case (.daily(let rates, let dayCount), .zh): "日利率\(range(rates))（\(dayCountZH(dayCount))）"
+        case (.daily(let rates, let dayCount), .en): "\(range(rates)) a day (\(dayCount.rawValue))"
+        case (.monthly(let rates), .zh): "月利率\(range(rates))"
+        case (.monthly(let rates), .en): "\(range(rates)) a month"
+        case (.annual(let rates), .zh): "年利率\(range(rates))"
+        case (.annual(let rates), .en): "\(range(rates)) a year"
+        }
+    }
+
+    /// A provider's published instalment fee.
+    public func installmentFeeQuote(_ quote: InstallmentFeeQuote) -> String {
+        switch (quote, language) {
+        case (.perPeriod(let rates), .zh): "每月分期手续费为本金的\(range(rates))"
+        case (.perPeriod(let rates), .en): "an instalment fee of \(range(rates)) of the principal a month"
+        case (.total(let rates), .zh): "分期手续费合计为本金的\(range(rates))"
+        case (.total(let rates), .en): "an instalment fee of \(range(rates)) of the principal in total"
+        }
+    }
+}
