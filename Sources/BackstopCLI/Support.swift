@@ -98,4 +98,3 @@ func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
 
 /// The wire format's JSON (one encoder for every command and the HTTP service: ``WireJSON``).
 func encodeJSON(_ value: some Encodable) throws -> String { try WireJSON.string(value) }
-

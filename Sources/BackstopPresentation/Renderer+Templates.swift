@@ -28,7 +28,8 @@ extension Renderer {
 
         // Summaries
         case .summaryReportedNoReason:
-            let base = "\(p.service) is reported \(p.text("state")), but the profile shows none of the four published reasons"
+            let base =
+                "\(p.service) is reported \(p.text("state")), but the profile shows none of the four published reasons"
             return p.has("unknowns")
                 ? base + "; unknown signals that could explain it: \(p.text("unknowns"))."
                 : base + "; the cause is outside these signals (e.g. the platform's own risk control)."
@@ -75,9 +76,11 @@ extension Renderer {
             let meets = p.count("score") >= p.count("min")
             return "credit score \(p.text("score")) \(meets ? "meets" : "is below") the minimum of \(p.text("min"))"
         case .ruleOverdueCount12m:
-            return "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months (at most \(p.text("limit")) allowed)"
+            return
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months (at most \(p.text("limit")) allowed)"
         case .ruleOverdueCount24m:
-            return "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months (at most \(p.text("limit")) allowed)"
+            return
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months (at most \(p.text("limit")) allowed)"
         case .ruleWorstDaysPastDue:
             return "\(p.text("count")) days past due at worst (at most \(p.text("limit")) allowed)"
         case .ruleNothingOverdue:
@@ -129,10 +132,12 @@ extension Renderer {
         case .fixReduceDebtsBelow: return "reduce existing debt payments below \(p.text("debts")) a month first"
         case .fixRaiseScore: return "raise the credit score by \(p.text("points")) points to \(p.text("min"))"
         case .fixWaitOverdue12m:
-            return "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 12 months "
+            return
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 12 months "
                 + "(now \(p.text("count")))"
         case .fixWaitOverdue24m:
-            return "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 24 months "
+            return
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 24 months "
                 + "(now \(p.text("count")))"
         case .fixCleanRecordDays:
             return "a record with no payment more than \(p.text("limit")) days late (worst now \(p.text("count")))"
@@ -157,17 +162,20 @@ extension Renderer {
         case .highCost:
             return "\(p.text("provider")): \(p.text("apr")) APR is above the high-cost level of \(p.text("level"))."
         case .aboveCourtCeiling:
-            return "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
+            return
+                "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
                 + "lenders, but it is the benchmark courts use: this is expensive credit."
         case .debtService:
-            return "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
+            return
+                "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
                 + "above \(p.text("limit"))."
         case .unlicensedRefused:
             let cost =
                 p.has("apr") ? " (this request would cost \(p.text("apr")) APR, \(p.text("totalCost")) in total)" : ""
             return "\(p.text("provider")) is not licensed to lend and is never recommended\(cost)."
         case .aboveLegalCap:
-            return "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+            return
+                "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
                 + "\(p.text("source"))); excluded."
         case .unknownSignals:
             return "Unknown in the profile and needed by some rule (treated as unknown, never as good): "
@@ -184,7 +192,8 @@ extension Renderer {
 
         // Recovery steps
         case .stepRepayOverdueNow:
-            return "Repay the \(p.text("amount")) overdue now: money overdue today is the first thing every lender checks."
+            return
+                "Repay the \(p.text("amount")) overdue now: money overdue today is the first thing every lender checks."
         case .stepKeepRepaymentRecord:
             return "Keep a good repayment record: pay every instalment on time (turn on automatic repayment); "
                 + "late records weigh less once they are 12 months old."
@@ -388,7 +397,8 @@ extension Renderer {
             let cost = p.has("apr") ? "（本次借款年化利率\(p.text("apr"))，总成本\(p.text("totalCost"))）" : ""
             return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
         case .aboveLegalCap:
-            return "\(p.text("provider"))：年化利率\(p.text("apr"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+            return
+                "\(p.text("provider"))：年化利率\(p.text("apr"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
                 + "来源：\(p.text("source"))），已排除。"
         case .unknownSignals:
             return "资料中缺少、但有规则需要的信息（按未知处理，绝不当作良好）：\(p.text("fields"))。"

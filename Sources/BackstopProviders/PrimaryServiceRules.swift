@@ -66,7 +66,11 @@ public struct ClosureThresholds: Hashable, Sendable {
                 params["below"] = .int(score < closeBelowScore ? closeBelowScore : restrictBelowScore)
             }
             reasons.append(
-                ReasonFinding(code: .creditScoreDecline, evidence: Fact(.evidenceScore, params), severity: scoreSeverity)
+                ReasonFinding(
+                    code: .creditScoreDecline,
+                    evidence: Fact(.evidenceScore, params),
+                    severity: scoreSeverity
+                )
             )
         }
 
@@ -118,7 +122,8 @@ public struct ClosureThresholds: Hashable, Sendable {
 
         // 4. Abnormal identity information.
         if let identity = profile.identity, identity != .verified {
-            let severity: ServiceState = identity == .mismatch || identity == .suspectedImpersonation ? .closed : .restricted
+            let severity: ServiceState =
+                identity == .mismatch || identity == .suspectedImpersonation ? .closed : .restricted
             reasons.append(
                 ReasonFinding(
                     code: .identityAbnormal,

@@ -20,7 +20,8 @@ struct LanguageCLITests {
     }
 
     @Test(arguments: [
-        ["diagnose", "--profile", "-"], ["alternatives", "--profile", "-"], ["quote", "--amount", "100", "--term", "3"],
+        ["diagnose", "--profile", "-"], ["alternatives", "--profile", "-"],
+        ["quote", "--amount", "100", "--term", "3"],
         ["providers", "list"], ["providers", "show", "huabei"], ["batch", "--in", "-", "--out", "-"],
     ])
     func anUnsupportedLanguageIsAUsageError(_ command: [String]) throws {

@@ -36,7 +36,9 @@ struct ProvidersCommandTests {
         #expect(table.stdout.contains("0.02%–0.05% a day (actual/360)"))
         // The language decides which name comes first, and every label.
         #expect(table.stdout.hasPrefix("WeChat Weilidai (微信微粒贷)"))
-        let chinese = try BinaryRunner.run(["providers", "show", "wechat-weilidai", "--catalog", Self.catalog, "--lang", "zh"])
+        let chinese = try BinaryRunner.run([
+            "providers", "show", "wechat-weilidai", "--catalog", Self.catalog, "--lang", "zh",
+        ])
         #expect(chinese.stdout.hasPrefix("微信微粒贷 (WeChat Weilidai)"))
         #expect(chinese.stdout.contains("日利率0.02%–0.05%（按实际天数/360计）"))
         #expect(chinese.stdout.contains("申请条件"))

@@ -9,7 +9,8 @@ struct FactRenderingTests {
     static let day = CalendarDate(year: 2026, month: 11, day: 25)!
     static let weilidai = FactValue.name(LocalizedName(en: "WeChat Weilidai", zh: "微信微粒贷"))
     static let cap: [String: FactValue] = [
-        "provider": weilidai, "apr": .percent(Decimal(string: "24.004")!), "cap": .percent(24), "capID": .text("test-cap"),
+        "provider": weilidai, "apr": .percent(Decimal(string: "24.004")!), "cap": .percent(24),
+        "capID": .text("test-cap"),
         "title": .name(LocalizedName(en: "24% all-in cap for internet loans", zh: "互联网贷款综合成本24%上限")),
         "since": .date(CalendarDate(year: 2025, month: 10, day: 1)!), "source": .text("https://example.org/cap"),
     ]
@@ -83,7 +84,9 @@ struct FactRenderingTests {
         case .ruleIncome, .fixIncomeAtLeast:
             return [["income": .money(Money(minorUnits: 280_000)), "min": .money(Money(minorUnits: 300_000))]]
         case .ruleAccountHeld, .ruleAccountMissing, .fixOpenAccount:
-            return ["alipay", "wechat", "jd", "meituan", "douyin", "bank"].map { ["account": .account(.init(rawValue: $0))] }
+            return ["alipay", "wechat", "jd", "meituan", "douyin", "bank"].map {
+                ["account": .account(.init(rawValue: $0))]
+            }
         case .ruleCashOutFlags: return [["count": .int(1)], ["count": .int(2)]]
         case .ruleSignalUnknown:
             return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
@@ -98,7 +101,8 @@ struct FactRenderingTests {
         case .fixAboveMaximumAge: return [["max": .int(55)]]
         case .fixFollowRecoveryPlan: return [["reasons": reasons]]
         case .fixContactOfficialService, .noteServiceRestricted: return [["service": .service(.huabei)]]
-        case .highCost: return [["provider": weilidai, "apr": .percent(Decimal(string: "21.54")!), "level": .percent(20)]]
+        case .highCost:
+            return [["provider": weilidai, "apr": .percent(Decimal(string: "21.54")!), "level": .percent(20)]]
         case .debtService:
             return [
                 [

@@ -9,7 +9,10 @@ struct OpenAPICodesTests {
 
     /// The values of `components.schemas.NAME.enum`, written as a block list (`- "value"`) or inline (`[a, b]`).
     static func enumValues(_ schema: String) throws -> [String] {
-        let lines = try String(contentsOf: spec, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: spec, encoding: .utf8).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
         guard let start = lines.firstIndex(of: Substring("    \(schema):")) else {
             throw SpecError(message: "no schema \(schema) in docs/openapi.yaml")
         }

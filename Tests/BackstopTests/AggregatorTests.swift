@@ -349,7 +349,9 @@ struct RenderedAnswerTests {
 
     static func facts(in r: Recommendation) -> [Fact] {
         var facts = r.diagnosis.flatMap { [$0.summary] + $0.reasons.map(\.evidence) }
-        facts += r.alternatives.flatMap { $0.why + $0.offer.notes + $0.checks.flatMap { [$0.finding] + [$0.fix].compactMap { $0 } } }
+        facts += r.alternatives.flatMap {
+            $0.why + $0.offer.notes + $0.checks.flatMap { [$0.finding] + [$0.fix].compactMap { $0 } }
+        }
         facts += r.ineligible.flatMap { $0.fixes + $0.failed.flatMap { [$0.finding] + [$0.fix].compactMap { $0 } } }
         facts += r.warnings.map(\.fact) + r.recovery.steps.map(\.action) + r.recovery.assumedChanges
         return facts
@@ -357,7 +359,9 @@ struct RenderedAnswerTests {
 
     @Test func everyFactOfEveryExampleRendersCompletely() async throws {
         let aggregator = Aggregator.standard(catalog: try CatalogLoader().load(directory: AggregatorTests.providers))
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).filter { $0.hasSuffix(".json") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).filter {
+            $0.hasSuffix(".json")
+        }
         try #require(files.count >= 8)
         var codes: Set<FactCode> = []
         for file in files.sorted() {
@@ -366,10 +370,18 @@ struct RenderedAnswerTests {
             for request in [
                 LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash),
                 LoanRequest(amount: Money(minorUnits: 300_000), termMonths: 6, purpose: .purchase),
-                LoanRequest(amount: Money(minorUnits: 5_000_000), termMonths: 24, purpose: .cash,
-                            maxMonthlyPayment: Money(minorUnits: 60_000)),
+                LoanRequest(
+                    amount: Money(minorUnits: 5_000_000),
+                    termMonths: 24,
+                    purpose: .cash,
+                    maxMonthlyPayment: Money(minorUnits: 60_000)
+                ),
             ] {
-                let answer = await aggregator.recommend(profile, request, on: CalendarDate(year: 2026, month: 11, day: 25)!)
+                let answer = await aggregator.recommend(
+                    profile,
+                    request,
+                    on: CalendarDate(year: 2026, month: 11, day: 25)!
+                )
                 for fact in Self.facts(in: answer) {
                     codes.insert(fact.code)
                     for language in Language.allCases {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Backstop
-import Dispatch
 import BackstopPresentation
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -167,7 +167,11 @@ struct BatchLine: Decodable, Sendable {
                 do {
                     _ = try Bounds.check(date)
                 } catch {
-                    throw DecodingError.dataCorruptedError(forKey: .date, in: container, debugDescription: error.message)
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .date,
+                        in: container,
+                        debugDescription: error.message
+                    )
                 }
             }
         } else {
@@ -245,7 +249,9 @@ struct RecommendationSummary: Encodable {
                 why: renderer.render($0.why)
             )
         }
-        ineligible = r.ineligible.map { Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule.rawValue)) }
+        ineligible = r.ineligible.map {
+            Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule.rawValue))
+        }
         warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code.rawValue }
         recovery = r.recovery.steps.map { renderer.render($0.action) }
     }

@@ -161,7 +161,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
         case .json:
             print(
                 try encodeJSON(
-                    DiagnosisDocument(profile: profile, diagnosis: diagnosis, recovery: plan, language: renderer.language)
+                    DiagnosisDocument(
+                        profile: profile,
+                        diagnosis: diagnosis,
+                        recovery: plan,
+                        language: renderer.language
+                    )
                 )
             )
         case .table:

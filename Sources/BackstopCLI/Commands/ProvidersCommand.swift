@@ -103,7 +103,8 @@ struct ProvidersCommand: ParsableCommand {
                 label("Licence", "牌照")
                     + (d.licensed
                         ? r.licence(d.licence.kind) : r.t("NONE — unlicensed, never recommended", "无——无牌照，从不推荐"))
-                    + (d.licence.regulator.map { r.t(", ", "，") + $0 } ?? "") + (d.licence.number.map { " \($0)" } ?? ""),
+                    + (d.licence.regulator.map { r.t(", ", "，") + $0 } ?? "")
+                    + (d.licence.number.map { " \($0)" } ?? ""),
                 label("Channel", "渠道") + d.channel + r.t("; product ", "；产品：") + r.productKind(p.productKind)
                     + r.t("; purposes ", "；用途：") + r.list(p.purposes.map(r.purpose)),
                 label("Limits", "额度") + "\(r.money(d.limits.min)) – \(r.money(d.limits.max))",
@@ -113,7 +114,8 @@ struct ProvidersCommand: ParsableCommand {
                         "\(d.terms.map(String.init).joined(separator: "、"))个月；"
                     ) + r.list(p.methods.map(r.method)),
                 label("Status", "状态") + r.providerState(d.state)
-                    + r.t(" on \(r.date(d.stateDate))", "（\(r.date(d.stateDate))）") + "  (" + period.joined(separator: "; ")
+                    + r.t(" on \(r.date(d.stateDate))", "（\(r.date(d.stateDate))）") + "  ("
+                    + period.joined(separator: "; ")
                     + ")",
                 label("APR range", "年化利率")
                     + (d.aprMin.map {
@@ -125,13 +127,19 @@ struct ProvidersCommand: ParsableCommand {
             for rule in p.pricing {
                 let scope =
                     rule.terms.map {
-                        "  " + r.t("\($0.map(String.init).joined(separator: ", ")) months: ", "\($0.map(String.init).joined(separator: "、"))个月：")
+                        "  "
+                            + r.t(
+                                "\($0.map(String.init).joined(separator: ", ")) months: ",
+                                "\($0.map(String.init).joined(separator: "、"))个月："
+                            )
                     }
                     ?? "  " + r.t("every other term: ", "其他期限：")
                 var parts = [r.interestQuote(rule.interest)]
                 if let fee = rule.installmentFee { parts.append(r.installmentFeeQuote(fee)) }
                 if rule.interestFreeDays > 0 {
-                    parts.append(r.t("up to \(rule.interestFreeDays) interest-free days", "最长免息\(rule.interestFreeDays)天"))
+                    parts.append(
+                        r.t("up to \(rule.interestFreeDays) interest-free days", "最长免息\(rule.interestFreeDays)天")
+                    )
                 }
                 switch rule.upfrontFee {
                 case .percent(let value): parts.append(r.t("upfront fee \(value)%", "放款手续费\(value)%"))
@@ -160,12 +168,15 @@ struct ProvidersCommand: ParsableCommand {
             }
             if let v = e.minMonthlyIncome { rules.append(r.t("income ≥ \(r.money(v))/month", "月收入 ≥ \(r.money(v))")) }
             if let v = e.maxDebtToIncomePercent { rules.append(r.t("debt-to-income ≤ \(v)%", "负债收入比 ≤ \(v)%")) }
-            for account in e.requiredAccounts { rules.append(r.t("an account with ", "需要") + r.account(account) + r.t("", "账户")) }
+            for account in e.requiredAccounts {
+                rules.append(r.t("an account with ", "需要") + r.account(account) + r.t("", "账户"))
+            }
             for flag in e.excludedWhen { rules.append(r.t("not: ", "不能有：") + r.exclusion(flag)) }
             lines += rules.map { "  - " + $0 }
             lines.append(r.t("Sources", "来源"))
             lines += p.sources.map {
-                "  [\($0.id)] \($0.title) <\($0.url)>" + ($0.retrieved.map { r.t(" (retrieved \($0))", "（获取于\($0)）") } ?? "")
+                "  [\($0.id)] \($0.title) <\($0.url)>"
+                    + ($0.retrieved.map { r.t(" (retrieved \($0))", "（获取于\($0)）") } ?? "")
             }
             lines.append(label("Notes", "说明") + p.notes)
             lines.append(label("Defined in", "定义于") + p.origin)

@@ -255,7 +255,9 @@ public struct Aggregator: Sendable {
         let (evaluations, failures) = await evaluateAll(profile, request, on: date, diagnosis: diagnosis)
         var alternatives: [Alternative] = []
         var refusals: [Refusal] = []
-        var warnings: [Warning] = duplicateIDs.map { Warning(.duplicateProvider, provider: $0, ["provider": .provider($0)]) }
+        var warnings: [Warning] = duplicateIDs.map {
+            Warning(.duplicateProvider, provider: $0, ["provider": .provider($0)])
+        }
         if caps.caps.isEmpty { warnings.append(Warning(.noLegalCaps)) }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
 
@@ -316,7 +318,9 @@ public struct Aggregator: Sendable {
                     finding: Fact(.ruleAboveLegalCap, params),
                     fix: Fact(.fixNoneAboveCap, params)
                 )
-                refusals.append(Refusal(details: details, failed: [check], fixes: [Fact(.fixNoneAboveCap, params)], gated: true))
+                refusals.append(
+                    Refusal(details: details, failed: [check], fixes: [Fact(.fixNoneAboveCap, params)], gated: true)
+                )
                 warnings.append(Warning(.aboveLegalCap, provider: details.id, params))
                 continue
             }
@@ -515,7 +519,10 @@ public struct Aggregator: Sendable {
     func reopenedServices(_ diagnosis: [ServiceDiagnosis], improved: UserProfile) -> [PrimaryService] {
         var assessedProfile = improved
         assessedProfile.services = nil
-        let after = Dictionary(diagnose(assessedProfile).map { ($0.service, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let after = Dictionary(
+            diagnose(assessedProfile).map { ($0.service, $0.state) },
+            uniquingKeysWith: { a, _ in a }
+        )
         return diagnosis.filter { $0.state == .closed && (after[$0.service] ?? .closed) != .closed }.map(\.service)
     }
 

@@ -93,7 +93,12 @@ public enum Countermeasure: Sendable {
         if reasons.contains(.lateRepayment),
             let overdue = profile.repayment?.currentOverdueAmount, overdue.minorUnits > 0
         {
-            steps.append(RecoveryPlan.Step(reason: .lateRepayment, action: Fact(.stepRepayOverdueNow, ["amount": .money(overdue)])))
+            steps.append(
+                RecoveryPlan.Step(
+                    reason: .lateRepayment,
+                    action: Fact(.stepRepayOverdueNow, ["amount": .money(overdue)])
+                )
+            )
         }
         let ordered: [(ClosureReason, FactCode)] = [
             (.identityAbnormal, .stepFixIdentity),

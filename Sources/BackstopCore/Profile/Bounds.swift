@@ -1,5 +1,3 @@
-public import Foundation
-
 /// A value outside the bounds the wire format, the CLI and the HTTP API all hold it to. The message says the rule and
 /// the value (`must be from 1 to 360 months, got 400`); the caller names the field or flag.
 public struct BoundError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -87,7 +87,10 @@ public struct DescribedProvider: CreditProvider {
                     threshold: "\(request.termMonths)",
                     value: nil,
                     margin: nil,
-                    finding: Fact(.ruleNoPriceForTerm, ["provider": .name(details.name), "term": .int(request.termMonths)]),
+                    finding: Fact(
+                        .ruleNoPriceForTerm,
+                        ["provider": .name(details.name), "term": .int(request.termMonths)]
+                    ),
                     fix: Fact(.fixChooseTerm, ["terms": .list(details.terms.map(FactValue.int))])
                 )
             )
@@ -301,17 +304,35 @@ public struct RuleEvaluator: Sendable {
         }
         if let limit = rules.maxOverdueCount12m {
             checks.append(
-                count(.maxOverdueCount12m, limit, profile.repayment?.overdueCount12m, .ruleOverdueCount12m, .fixWaitOverdue12m)
+                count(
+                    .maxOverdueCount12m,
+                    limit,
+                    profile.repayment?.overdueCount12m,
+                    .ruleOverdueCount12m,
+                    .fixWaitOverdue12m
+                )
             )
         }
         if let limit = rules.maxOverdueCount24m {
             checks.append(
-                count(.maxOverdueCount24m, limit, profile.repayment?.overdueCount24m, .ruleOverdueCount24m, .fixWaitOverdue24m)
+                count(
+                    .maxOverdueCount24m,
+                    limit,
+                    profile.repayment?.overdueCount24m,
+                    .ruleOverdueCount24m,
+                    .fixWaitOverdue24m
+                )
             )
         }
         if let limit = rules.maxDaysPastDue {
             checks.append(
-                count(.maxDaysPastDue, limit, profile.repayment?.worstDaysPastDue, .ruleWorstDaysPastDue, .fixCleanRecordDays)
+                count(
+                    .maxDaysPastDue,
+                    limit,
+                    profile.repayment?.worstDaysPastDue,
+                    .ruleWorstDaysPastDue,
+                    .fixCleanRecordDays
+                )
             )
         }
         if rules.noCurrentOverdue || rules.excludedWhen.contains(.currentOverdue) {
