@@ -1,6 +1,7 @@
 import Backstop
 import BackstopTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// The aggregator through the public library API: gates, ranking, determinism, failure policy, diagnosis, what-if.
@@ -393,5 +394,101 @@ struct RenderedAnswerTests {
         }
         // The examples exercise most of the vocabulary.
         #expect(codes.count >= 50, "\(codes.count) codes")
+    }
+}
+
+/// One pass: each primary service is diagnosed once per profile, and the what-if evaluates again only what the
+/// improved profile can change.
+struct OnePassTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    let request = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+
+    /// Counts calls, shared by the copies of a provider the aggregator holds.
+    final class Calls: Sendable {
+        let diagnoses = Mutex(0)
+        let evaluations = Mutex(0)
+    }
+
+    struct CountingHuabei: PrimaryServiceProvider {
+        let wrapped = HuabeiProvider()
+        let calls: Calls
+        var service: PrimaryService { wrapped.service }
+        var details: ProviderDescription { wrapped.details }
+        var id: ProviderID { wrapped.id }
+        func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
+            calls.diagnoses.withLock { $0 += 1 }
+            return wrapped.diagnose(profile)
+        }
+        func evaluate(
+            _ profile: UserProfile,
+            _ request: LoanRequest,
+            on date: CalendarDate,
+            diagnosis: ServiceDiagnosis
+        ) async throws -> Evaluation {
+            calls.evaluations.withLock { $0 += 1 }
+            return try await wrapped.evaluate(profile, request, on: date, diagnosis: diagnosis)
+        }
+    }
+
+    struct CountingProvider: CreditProvider {
+        let described: DescribedProvider
+        let calls: Calls
+        var details: ProviderDescription { described.details }
+        var id: ProviderID { described.id }
+        func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
+        {
+            calls.evaluations.withLock { $0 += 1 }
+            return described.evaluateNow(profile, request, on: date)
+        }
+    }
+
+    @Test func aHealthyProfileIsDiagnosedOnceAndNothingIsEvaluatedTwice() async throws {
+        let huabei = Calls()
+        let zhaolian = Calls()
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        let aggregator = Aggregator(providers: [
+            CountingHuabei(calls: huabei),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("zhaolian-haoqidai"))),
+                calls: zhaolian
+            ),
+        ])
+        _ = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        #expect(huabei.diagnoses.withLock { $0 } == 1)
+        #expect(huabei.evaluations.withLock { $0 } == 1)
+        #expect(zhaolian.evaluations.withLock { $0 } == 1)
+    }
+
+    @Test func theWhatIfReevaluatesOnlyRefusalsTheImprovementTouches() async throws {
+        let huabei = Calls()
+        let eligible = Calls()
+        let refusedForAmount = Calls()
+        let refusedForRecord = Calls()
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        var small = try #require(catalog.provider("meituan-jieqian"))
+        small.id = "small-lender"
+        small.maxAmount = Money(minorUnits: 100_000)  // refuses 5,000 whatever the profile
+        let aggregator = Aggregator(providers: [
+            CountingHuabei(calls: huabei),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("zhaolian-haoqidai"))),
+                calls: eligible
+            ),
+            CountingProvider(described: DescribedProvider(small), calls: refusedForAmount),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("wechat-weilidai"))),
+                calls: refusedForRecord
+            ),
+        ])
+        let answer = await aggregator.recommend(AggregatorTests.lateRepayer, request, on: day)
+        #expect(answer.alternatives.map(\.details.id) == ["zhaolian-haoqidai"])
+        // Huabei: diagnosed for the profile and once for the improved one, never inside its own evaluation; it lends
+        // for purchases only, so the cash request is not evaluated again (the service still reopens, by diagnosis).
+        #expect(huabei.diagnoses.withLock { $0 } == 2)
+        #expect(huabei.evaluations.withLock { $0 } == 1)
+        #expect(eligible.evaluations.withLock { $0 } == 1)
+        #expect(refusedForAmount.evaluations.withLock { $0 } == 1)
+        #expect(refusedForRecord.evaluations.withLock { $0 } == 2)
+        #expect(answer.recovery.reopens.map(\.id) == ["huabei", "wechat-weilidai"])
     }
 }

@@ -237,14 +237,28 @@ public struct Aggregator: Sendable {
     /// The recovery steps and the services the what-if reopens, without a loan request: what `backstop diagnose`
     /// shows. The steps come from the same planner as ``recommend(_:_:on:)``'s.
     public func recovery(_ profile: UserProfile, diagnosis: [ServiceDiagnosis]) -> RecoveryPlan {
+        whatIf(profile, diagnosis: diagnosis).plan
+    }
+
+    /// The recovery plan without providers, the improved profile (observed service states dropped, so the rules
+    /// decide) and its diagnosis, made once; nil parts when no reason was found.
+    func whatIf(
+        _ profile: UserProfile,
+        diagnosis: [ServiceDiagnosis]
+    ) -> (plan: RecoveryPlan, improved: UserProfile?, after: [ServiceDiagnosis]) {
         let steps = Countermeasure.steps(for: diagnosis, profile)
         let reasons = Self.reasons(in: diagnosis)
-        guard !reasons.isEmpty else { return RecoveryPlan(steps: steps, assumedChanges: [], reopens: []) }
-        let improved = Countermeasure.improved(profile, following: reasons)
-        return RecoveryPlan(
-            steps: steps,
-            assumedChanges: Countermeasure.changes(from: profile, to: improved),
-            reopens: reopenedServices(diagnosis, improved: improved).map(Reopening.service)
+        guard !reasons.isEmpty else { return (RecoveryPlan(steps: steps, assumedChanges: [], reopens: []), nil, []) }
+        var improved = Countermeasure.improved(profile, following: reasons)
+        let changes = Countermeasure.changes(from: profile, to: improved)
+        improved.services = nil
+        let after = diagnose(improved)
+        let states = Dictionary(after.map { ($0.service, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let reopened = diagnosis.filter { $0.state == .closed && (states[$0.service] ?? .closed) != .closed }
+        return (
+            RecoveryPlan(steps: steps, assumedChanges: changes, reopens: reopened.map { .service($0.service) }),
+            improved,
+            after
         )
     }
 
@@ -514,18 +528,6 @@ public struct Aggregator: Sendable {
         return reasons.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// Services closed now that the improved profile's assessment opens (observed states are replaced by what the
-    /// rules give).
-    func reopenedServices(_ diagnosis: [ServiceDiagnosis], improved: UserProfile) -> [PrimaryService] {
-        var assessedProfile = improved
-        assessedProfile.services = nil
-        let after = Dictionary(
-            diagnose(assessedProfile).map { ($0.service, $0.state) },
-            uniquingKeysWith: { a, _ in a }
-        )
-        return diagnosis.filter { $0.state == .closed && (after[$0.service] ?? .closed) != .closed }.map(\.service)
-    }
-
     /// The recovery steps for the reasons found, and what the improved profile would reopen. Only the refused
     /// providers whose failed rules read something the improvement changes are evaluated again.
     func recoveryPlan(
@@ -536,34 +538,27 @@ public struct Aggregator: Sendable {
         refusals: [Refusal],
         recommendableNow: Set<ProviderID>
     ) async -> RecoveryPlan {
-        var plan = recovery(profile, diagnosis: diagnosis)
-        let reasons = Self.reasons(in: diagnosis)
-        guard !reasons.isEmpty else { return plan }
-        let improved = Countermeasure.improved(profile, following: reasons)
+        var (plan, improvedProfile, after) = whatIf(profile, diagnosis: diagnosis)
+        guard let improved = improvedProfile else { return plan }
         let changed = Countermeasure.changedFields(from: profile, to: improved)
-        // The risk position (score, overdue count) moves the price, so a cap refusal may change too.
+        // The risk position (score, overdue count) moves the price, and with it the cap, ceiling and debt checks.
         let pricesMove = !changed.isDisjoint(with: [.creditScore, .creditScore90DaysAgo, .overdueCount12m])
+        let priced: Set<RuleID> = [.legalCap, .maxMonthlyPayment, .maxDebtToIncome]
+        // A refusal can turn only when every rule it failed can: a rule on the request or the provider (amount,
+        // purpose, status) fails again whatever the profile.
         let candidates = Set(
             refusals.filter { refusal in
                 refusal.details.licence.isLicensed
-                    && refusal.failed.contains { check in
+                    && refusal.failed.allSatisfy { check in
                         check.rule == .serviceState || !changed.isDisjoint(with: check.rule.fields)
-                            || (check.rule == .legalCap && pricesMove)
+                            || (pricesMove && priced.contains(check.rule))
                     }
             }.map(\.details.id)
         )
         var reopened = Set(plan.reopens)
         if !candidates.isEmpty {
-            var assessedProfile = improved
-            assessedProfile.services = nil
             let subset = providers.filter { candidates.contains($0.id) && !recommendableNow.contains($0.id) }
-            let (later, _) = await evaluateAll(
-                assessedProfile,
-                request,
-                on: date,
-                diagnosis: diagnose(assessedProfile),
-                only: subset
-            )
+            let (later, _) = await evaluateAll(improved, request, on: date, diagnosis: after, only: subset)
             for (provider, evaluation) in later where evaluation.isEligible {
                 guard let offer = evaluation.offer else { continue }
                 let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
