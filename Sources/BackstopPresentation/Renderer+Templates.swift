@@ -114,7 +114,7 @@ extension Renderer {
         case .ruleUnlicensed:
             return "\(p.text("provider")) holds no lending licence"
         case .ruleAboveLegalCap:
-            return "\(p.text("apr")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+            return "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
                 + "\(p.text("source")))"
         case .ruleServiceState:
             return "\(p.service) is \(p.text("state"))"
@@ -160,10 +160,10 @@ extension Renderer {
 
         // Warnings
         case .highCost:
-            return "\(p.text("provider")): \(p.text("apr")) APR is above the high-cost level of \(p.text("level"))."
+            return "\(p.text("provider")): \(over(p, "level")) APR is above the high-cost level of \(p.text("level"))."
         case .aboveCourtCeiling:
             return
-                "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
+                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
                 + "lenders, but it is the benchmark courts use: this is expensive credit."
         case .debtService:
             return
@@ -175,7 +175,7 @@ extension Renderer {
             return "\(p.text("provider")) is not licensed to lend and is never recommended\(cost)."
         case .aboveLegalCap:
             return
-                "\(p.text("provider")): \(p.text("apr")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
                 + "\(p.text("source"))); excluded."
         case .unknownSignals:
             return "Unknown in the profile and needed by some rule (treated as unknown, never as good): "
@@ -349,7 +349,7 @@ extension Renderer {
         case .ruleUnlicensed:
             return "\(p.text("provider"))没有放贷牌照"
         case .ruleAboveLegalCap:
-            return "年化利率\(p.text("apr"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+            return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
                 + "来源：\(p.text("source"))）"
         case .ruleServiceState:
             return "\(p.service)\(p.text("state"))"
@@ -387,9 +387,9 @@ extension Renderer {
 
         // Warnings
         case .highCost:
-            return "\(p.text("provider"))：年化利率\(p.text("apr"))高于高成本警戒线\(p.text("level"))。"
+            return "\(p.text("provider"))：年化利率\(over(p, "level"))高于高成本警戒线\(p.text("level"))。"
         case .aboveCourtCeiling:
-            return "\(p.text("provider"))：年化利率\(p.text("apr"))高于\(p.text("title"))。该上限约束的是民间借贷而非持牌机构，"
+            return "\(p.text("provider"))：年化利率\(over(p, "cap"))高于\(p.text("title"))。该上限约束的是民间借贷而非持牌机构，"
                 + "但法院以它为参照：这是昂贵的借款。"
         case .debtService:
             return "\(p.text("provider"))：每月还款\(p.text("payment"))将使还债支出占收入的\(p.text("share"))，超过\(p.text("limit"))。"
@@ -398,7 +398,7 @@ extension Renderer {
             return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
         case .aboveLegalCap:
             return
-                "\(p.text("provider"))：年化利率\(p.text("apr"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+                "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
                 + "来源：\(p.text("source"))），已排除。"
         case .unknownSignals:
             return "资料中缺少、但有规则需要的信息（按未知处理，绝不当作良好）：\(p.text("fields"))。"
@@ -457,6 +457,16 @@ extension Renderer {
         case .whyUnknown: return "未知：\(p.text("fields"))"
         case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
         }
+    }
+
+    /// A rate above a limit, with the decimals it takes to differ from it: `24.0040%` above `24.00%`, never
+    /// `24.00%` above `24.00%`.
+    fileprivate func over(_ p: Params, _ limit: String) -> String {
+        guard let rate = p.decimal("apr") else { return p.text("apr") }
+        guard let bound = p.decimal(limit) else { return percent(rate) }
+        var scale = 2
+        while scale < 8 && rate.roundedHalfUp(scale: scale) <= bound.roundedHalfUp(scale: scale) { scale += 1 }
+        return rate.fixed(scale) + "%"
     }
 
     fileprivate func instalments(_ count: Int) -> String { count == 1 ? "instalment" : "instalments" }

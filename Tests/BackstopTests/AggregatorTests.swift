@@ -492,3 +492,49 @@ struct OnePassTests {
         #expect(answer.recovery.reopens.map(\.id) == ["huabei", "wechat-weilidai"])
     }
 }
+
+/// The legal-cap gate compares the solver's rate, never the 2-decimal figure shown.
+struct ExactCapTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    func answer(annualPercent: String) async throws -> Recommendation {
+        var details = try #require(
+            try CatalogLoader().load(directory: AggregatorTests.providers).provider("icbc-rongejie")
+        )
+        let rate = AnnualRate(percent: try #require(Decimal(string: annualPercent)))
+        details.pricing = [PricingRule(interest: .annual(RateRange(min: rate, max: rate)))]
+        details.methods = [.equalInstallment]
+        details.eligibility = EligibilityRules()
+        details.maxAmount = Money(minorUnits: 200_000_000)
+        details.terms = [12]
+        let cap = LegalCap(
+            id: "test-24",
+            title: "24% all-in cap",
+            titleZH: "综合成本24%上限",
+            appliesTo: [.bank],
+            maxAPRPercent: 24,
+            effect: .exclude,
+            from: CalendarDate(year: 2025, month: 10, day: 1)!,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+        let aggregator = Aggregator(providers: [DescribedProvider(details)], caps: LegalCapTable(caps: [cap]))
+        let request = LoanRequest(amount: Money(minorUnits: 100_000_000), termMonths: 12, purpose: .cash)
+        return await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+    }
+
+    @Test func aRateJustAboveTheCapIsExcludedThoughItRoundsToTheCap() async throws {
+        let above = try await answer(annualPercent: "24.004")
+        let refusal = try #require(above.ineligible.first)
+        #expect(above.alternatives.isEmpty)
+        #expect(refusal.gated && refusal.failed.first?.rule == .legalCap)
+        let warning = try #require(above.warnings.first { $0.code == .aboveLegalCap })
+        // The words never say "24.00% is above 24.00%".
+        let english = Renderer(.en).render(warning.fact)
+        #expect(english.contains("24.004"), "\(english)")
+        #expect(Renderer(.zh).render(warning.fact).contains("24.004"))
+        let below = try await answer(annualPercent: "23.996")
+        #expect(below.alternatives.count == 1)
+        #expect(!below.warnings.contains { $0.code == .aboveLegalCap })
+    }
+}

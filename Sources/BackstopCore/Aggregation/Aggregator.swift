@@ -319,7 +319,8 @@ public struct Aggregator: Sendable {
                 continue
             }
             // Gate 2: legal caps for the licence kind on the request date.
-            let apr = offer.quote.nominalAPR
+            // Gates compare the solver's rate (10 decimals), never the 2-decimal figure shown: 24.004% is above 24%.
+            let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && apr > $0.maxAPRPercent }) {
                 let params = Self.capParams(cap, apr: apr, details.name)
@@ -562,7 +563,7 @@ public struct Aggregator: Sendable {
             for (provider, evaluation) in later where evaluation.isEligible {
                 guard let offer = evaluation.offer else { continue }
                 let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
-                    $0.effect == .exclude && offer.quote.nominalAPR > $0.maxAPRPercent
+                    $0.effect == .exclude && offer.quote.apr.nominal(scale: 10) > $0.maxAPRPercent
                 }
                 let isService = reopened.contains { $0.id == provider.id.rawValue }
                 if !excluded && !isService { reopened.insert(.provider(provider.id, provider.details.name)) }
