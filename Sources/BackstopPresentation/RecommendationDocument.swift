@@ -341,7 +341,10 @@ extension Renderer {
     /// Facts as one sentence with a capital and a full stop: `Borrow at most ¥50,000.00; choose …`.
     public func sentence(_ facts: [Fact]) -> String {
         let text = render(facts)
-        guard language == .en, let first = text.first else { return text.isEmpty ? text : text + "。" }
-        return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+        guard let first = text.first else { return text }
+        switch language {
+        case .zh: return text.hasSuffix("。") ? text : text + "。"
+        case .en: return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+        }
     }
 }

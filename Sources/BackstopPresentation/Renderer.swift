@@ -359,7 +359,7 @@ struct Params {
         if case .list(let values) = fact.params[name] { return values.count }
         return 0
     }
-    /// The service's name, capitalised as a sentence start.
+    /// The service's name (`Huabei` / `花呗`).
     var service: String { text("service") }
 }
 
