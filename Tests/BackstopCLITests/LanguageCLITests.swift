@@ -22,7 +22,7 @@ struct LanguageCLITests {
     @Test(arguments: [
         ["diagnose", "--profile", "-"], ["alternatives", "--profile", "-"],
         ["quote", "--amount", "100", "--term", "3"],
-        ["providers", "list"], ["providers", "show", "huabei"], ["batch", "--in", "-", "--out", "-"],
+        ["providers", "list"], ["providers", "show", "huabei"], ["batch", "--in", "-", "--out", "-"], ["apr", "-"],
     ])
     func anUnsupportedLanguageIsAUsageError(_ command: [String]) throws {
         let result = try BinaryRunner.run(command + ["--lang", "fr", "--catalog", Self.catalog], stdin: "{}")
