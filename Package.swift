@@ -115,9 +115,10 @@ let package = Package(
 )
 
 // Development-only settings: with BACKSTOP_DEV=1 (scripts/test.sh exports it for the whole run) every public type
-// must say whether it is Sendable. The flag is an unsafe flag, and SwiftPM refuses a package that uses unsafe flags as
-// a versioned dependency, so a consumer's build (without the variable) never sees it. CI builds the project with it on
-// and builds examples/consumer, which depends on Backstop by version, with it off.
+// must say whether it is Sendable. A package that depends on Backstop never gets them: SwiftPM refused unsafe flags in
+// a versioned dependency before tools version 6.2 and, since 6.2 (this manifest's), passes them on to the dependent's
+// build of Backstop, where a project's own hygiene flags have no business. CI builds the project with the variable
+// set, and examples/consumer, which depends on Backstop by version, without it, checking the flag stays out.
 let developmentBuild = Context.environment["BACKSTOP_DEV"] == "1"
 
 for target in package.targets where target.type != .system {

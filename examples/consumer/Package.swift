@@ -2,8 +2,8 @@
 // A package that depends on Backstop by version, as another team's package would: no path dependency, none of the
 // project's development settings. CI (scripts/test.sh) clones the checkout into a temporary git repository, tags
 // it 1.0.0 and builds this package against it, with BACKSTOP_CONSUMER_URL set to that repository's file:// URL.
-// SwiftPM refuses a versioned dependency that uses unsafe flags, so this build also proves that Backstop's
-// manifest keeps them off unless BACKSTOP_DEV=1.
+// scripts/test.sh also checks that this build of Backstop does not get the project's development-only compiler flag
+// (an unsafe flag, on only with BACKSTOP_DEV=1).
 import PackageDescription
 
 guard let backstop = Context.environment["BACKSTOP_CONSUMER_URL"] else {
