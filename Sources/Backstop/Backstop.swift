@@ -15,8 +15,9 @@
 // - `Aggregator.standard`, below: the standard line-up in one call.
 //
 // Sources/Backstop/Backstop.docc/Backstop.md ("What the import brings") documents the same choice, and
-// Tests/BackstopTests/UmbrellaSurfaceTests.swift names every symbol of it through `import Backstop` alone, so one
-// dropped by mistake fails the build. Add a symbol here only when an embedder must name it.
+// Tests/BackstopTests/UmbrellaSurfaceTests.swift names what an embedder needs (every scoped symbol below, the core
+// types of a request and its answer, Money's operators) through `import Backstop` alone, so a symbol dropped by
+// mistake fails the build. Add a scoped symbol here only when an embedder must name it.
 @_exported public import BackstopCore
 
 // Loading a catalog, and its errors.
