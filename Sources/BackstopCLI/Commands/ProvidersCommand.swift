@@ -187,7 +187,11 @@ struct ProvidersCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate provider files; exit 65 listing every error when any file is invalid.",
-            discussion: "PATHs may be files or directories (their *.xml files); default: the catalog directory."
+            discussion: """
+                PATHs may be files or directories (their *.xml files); default: the catalog directory. The schema is \
+                --schema, else that of --catalog, else the first directory PATH's own schema/provider-1.xsd, else \
+                that of the catalog found as for every command.
+                """
         )
         @OptionGroup var catalog: CatalogOptions
         @Argument(help: "Files or directories to validate.") var paths: [String] = []
@@ -210,7 +214,14 @@ struct ProvidersCommand: ParsableCommand {
                     files.append(path)
                 }
             }
-            let schemaPath = try catalog.schema ?? CatalogLoader.defaultSchemaPath(for: catalog.directory())
+            // A directory brings its own schema (a catalog checked outside a checkout); --schema and --catalog win.
+            let ownSchema = paths.lazy.map(CatalogLoader.defaultSchemaPath(for:)).first {
+                FileManager.default.fileExists(atPath: $0)
+            }
+            let schemaPath =
+                try catalog.schema
+                ?? (catalog.catalog == nil ? ownSchema : nil)
+                ?? CatalogLoader.defaultSchemaPath(for: catalog.directory())
             let schema: ProviderSchema
             do { schema = try ProviderSchema(contentsOf: schemaPath) } catch {
                 throw failure(error.description, code: Exit.dataError)
