@@ -288,27 +288,21 @@ public struct Renderer: Sendable, Hashable {
         }
     }
 
-    /// `0.05% a day (actual/360)` / `日利率0.05%（按实际天数/360计）`.
+    /// `0.05% a day (actual/360)` / `日利率0.05%（按实际天数/360计）`: a published range of one rate.
     public func interest(_ interest: InterestPricing) -> String {
-        switch (interest, language) {
-        case (.none, .zh): "无利息"
-        case (.none, .en): "no interest"
-        case (.daily(let rate, let dayCount), .zh): "日利率\(percentText(rate.percent))（\(dayCountZH(dayCount))）"
-        case (.daily(let rate, let dayCount), .en): "\(percentText(rate.percent)) a day (\(dayCount.rawValue))"
-        case (.monthly(let rate), .zh): "月利率\(percentText(rate.percent))"
-        case (.monthly(let rate), .en): "\(percentText(rate.percent)) a month"
-        case (.annual(let rate), .zh): "年利率\(percentText(rate.percent))"
-        case (.annual(let rate), .en): "\(percentText(rate.percent)) a year"
+        switch interest {
+        case .none: interestQuote(.none)
+        case .daily(let rate, let dayCount): interestQuote(.daily(RateRange(min: rate, max: rate), dayCount: dayCount))
+        case .monthly(let rate): interestQuote(.monthly(RateRange(min: rate, max: rate)))
+        case .annual(let rate): interestQuote(.annual(RateRange(min: rate, max: rate)))
         }
     }
 
-    /// `an instalment fee of 0.6% of the principal a month` / `每月分期手续费为本金的0.6%`.
+    /// `an instalment fee of 0.60% of the principal a month` / `每月分期手续费为本金的0.60%`.
     public func installmentFee(_ fee: InstallmentFee) -> String {
-        switch (fee, language) {
-        case (.perPeriod(let rate), .zh): "每月分期手续费为本金的\(percentText(rate.percent))"
-        case (.perPeriod(let rate), .en): "an instalment fee of \(percentText(rate.percent)) of the principal a month"
-        case (.total(let rate), .zh): "分期手续费合计为本金的\(percentText(rate.percent))"
-        case (.total(let rate), .en): "an instalment fee of \(percentText(rate.percent)) of the principal in total"
+        switch fee {
+        case .perPeriod(let rate): installmentFeeQuote(.perPeriod(RateRange(min: rate, max: rate)))
+        case .total(let rate): installmentFeeQuote(.total(RateRange(min: rate, max: rate)))
         }
     }
 
@@ -409,7 +403,8 @@ extension Renderer {
     /// A provider's published interest: `0.02%–0.05% a day (actual/360)` / `日利率0.02%–0.05%（按实际天数/360计）`.
     public func interestQuote(_ quote: InterestQuote) -> String {
         switch (quote, language) {
-        case (.none, _): interest(.none)
+        case (.none, .zh): "无利息"
+        case (.none, .en): "no interest"
         case (.daily(let rates, let dayCount), .zh): "日利率\(range(rates))（\(dayCountZH(dayCount))）"
         case (.daily(let rates, let dayCount), .en): "\(range(rates)) a day (\(dayCount.rawValue))"
         case (.monthly(let rates), .zh): "月利率\(range(rates))"
