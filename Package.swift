@@ -4,14 +4,17 @@ import PackageDescription
 let package = Package(
     name: "Backstop",
     platforms: [.macOS(.v15)],
+    // What other packages may depend on. BackstopServer and BackstopCLI are deliberately not products: they are the
+    // front ends behind `backstop serve` and the `backstop` binary, their Swift API is no contract, and no package
+    // outside this one uses them (examples/library and Fuzz depend on the products below; tests use targets).
     products: [
-        // One import for embedders: core, catalog and built-in providers.
+        // One import for embedders: the chosen surface listed in Sources/Backstop/Backstop.swift.
         .library(name: "Backstop", targets: ["Backstop"]),
+        // The layers on their own, for a dependent that wants one (the fuzz targets use Core and Catalog; a catalog
+        // tool needs only Catalog). Everything public in them, including what the umbrella leaves out, is here.
         .library(name: "BackstopCore", targets: ["BackstopCore"]),
         .library(name: "BackstopCatalog", targets: ["BackstopCatalog"]),
         .library(name: "BackstopProviders", targets: ["BackstopProviders"]),
-        .library(name: "BackstopServer", targets: ["BackstopServer"]),
-        .library(name: "BackstopCLI", targets: ["BackstopCLI"]),
         // Test kit for provider authors: ProviderConformanceSuite.
         .library(name: "BackstopTesting", targets: ["BackstopTesting"]),
         .executable(name: "backstop", targets: ["backstop"]),
@@ -42,8 +45,13 @@ let package = Package(
             name: "BackstopCatalog",
             dependencies: ["BackstopCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Words at the edge: renders the core's typed facts in Simplified Chinese and English, and the wire documents.
+        .target(name: "BackstopPresentation", dependencies: ["BackstopCore"]),
         // The umbrella module embedders import.
-        .target(name: "Backstop", dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders"]),
+        .target(
+            name: "Backstop",
+            dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders", "BackstopPresentation"]
+        ),
         .target(name: "BackstopTesting", dependencies: ["BackstopCore"]),
         // The HTTP service (Hummingbird 2): only this module and the CLI that serves it pull the web stack in.
         .target(
@@ -88,6 +96,10 @@ let package = Package(
             dependencies: ["Backstop", "BackstopTesting"]
         ),
         .testTarget(
+            name: "BackstopPresentationTests",
+            dependencies: ["BackstopPresentation", "BackstopCore"]
+        ),
+        .testTarget(
             name: "BackstopServerTests",
             dependencies: [
                 "BackstopServer",
@@ -111,13 +123,22 @@ let package = Package(
     ]
 )
 
+// Development-only settings: with BACKSTOP_DEV=1 (scripts/test.sh exports it for the whole run) every public type
+// must say whether it is Sendable. A package that depends on Backstop never gets them: SwiftPM refused unsafe flags in
+// a versioned dependency before tools version 6.2 and, since 6.2 (this manifest's), passes them on to the dependent's
+// build of Backstop, where a project's own hygiene flags have no business. CI builds the project with the variable
+// set, and examples/consumer, which depends on Backstop by version, without it, checking the flag stays out.
+let developmentBuild = Context.environment["BACKSTOP_DEV"] == "1"
+
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
-    // Every public type says whether it is Sendable.
-    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    if developmentBuild {
+        // Every public type says whether it is Sendable.
+        settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    }
     target.swiftSettings = settings
 }

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
 
+# The project's own builds turn on its development-only compiler settings (Package.swift: -require-explicit-sendable,
+# an unsafe flag). Packages that depend on Backstop never get them; the consumer build below checks that.
+export BACKSTOP_DEV=1
+
 echo "== swift format lint"
 swift format lint --strict --recursive Package.swift Sources Tests examples
 
@@ -18,6 +22,25 @@ examples/library/.build/debug/recommend providers | tee /tmp/backstop-recommend.
 grep -q "^Best: " /tmp/backstop-recommend.txt
 examples/library/.build/debug/custom-provider providers | tee /tmp/backstop-plugin.txt
 grep -q "acme-payroll-loan" /tmp/backstop-plugin.txt
+
+echo "== consumer (a separate package depending on Backstop by version, from a tagged clone, without BACKSTOP_DEV)"
+# The committed HEAD of this checkout, cloned and tagged 1.0.0 in a temporary directory; examples/consumer asks for
+# `from: "1.0.0"` at that file:// URL. Its dependencies resolve like Backstop's own (github.com is mirrored). SwiftPM
+# 6.2 passes a dependency's unsafe flags on, so the consumer's build commands are checked for the development flag.
+consumer_origin="$(mktemp -d)"
+git clone --quiet "$PWD" "$consumer_origin/backstop"
+git -C "$consumer_origin/backstop" tag 1.0.0
+rm -f examples/consumer/Package.resolved
+env -u BACKSTOP_DEV BACKSTOP_CONSUMER_URL="file://$consumer_origin/backstop" swift build --package-path examples/consumer
+examples/consumer/.build/debug/consumer providers | tee /tmp/backstop-consumer.txt
+grep -q "^consumer: best " /tmp/backstop-consumer.txt
+# The compiler commands of Backstop's modules (swift-log's own carry the flag: its choice, not ours).
+grep -q '"-module-name","BackstopCore"' examples/consumer/.build/debug.yaml
+if grep -- "-require-explicit-sendable" examples/consumer/.build/debug.yaml | grep -q '"-module-name","Backstop'; then
+    echo "the consumer's build of Backstop got the development-only flag -require-explicit-sendable" >&2
+    exit 1
+fi
+rm -rf "$consumer_origin"
 
 echo "== release build smoke test (Swift 6.3.1 once miscompiled the aggregator at -O only)"
 swift build -c release --product backstop

@@ -9,9 +9,19 @@ public struct BackstopCommand: AsyncParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
         commandName: "backstop",
         abstract: "Compare licensed lending channels by their true cost.",
+        // One exit code a line: help wraps a long paragraph at the terminal's width, wherever a space falls.
         discussion: """
-            Exit codes: 0 success, 64 bad usage, 65 bad input data, 66 unreadable input file, 73 output cannot be
-            created, 74 output failed part way, 130 interrupted, 1 other failure. Every command: docs/cli.md.
+            Exit codes:
+              0    success
+              64   bad usage (a flag's value)
+              65   bad input data (a JSON or XML document)
+              66   an input file that cannot be read
+              73   an output that cannot be created
+              74   an output that failed part way
+              130  interrupted (batch)
+              1    any other failure
+
+            Every command: docs/cli.md.
             """,
         version: "0.1.0",
         subcommands: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackstopCatalog
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// `--catalog` and `--schema`, shared by every command that reads the provider catalog.
@@ -76,14 +77,49 @@ struct DateOption: ParsableArguments {
 
     func value() throws -> CalendarDate {
         guard let date else { return CalendarDate.today }
-        guard let parsed = CalendarDate(iso: date), (1900...9000).contains(parsed.year) else {
-            throw ValidationError("--date: expected a date written YYYY-MM-DD, got \(date)")
-        }
-        return parsed
+        do { return try Bounds.date(date) } catch { throw ValidationError("--date: \(printable(error.message))") }
     }
 }
 
 extension CalendarDate {
     /// Today in UTC.
     static var today: CalendarDate { todayUTC() }
+}
+
+/// `--lang zh|en`: the language of every message; default from `LC_ALL`, `LC_MESSAGES`, `LANG` (zh for `zh_*`).
+struct LanguageOption: ParsableArguments {
+    @Option(
+        name: .customLong("lang"),
+        help: ArgumentHelp(
+            "Language of the answer: zh (简体中文) or en (default: from LC_ALL/LC_MESSAGES/LANG).",
+            valueName: "lang"
+        )
+    )
+    var language: String?
+
+    func validate() throws {
+        if let language, Language(tag: language) == nil {
+            throw ValidationError("--lang: must be one of \(Language.supportedValues), got \(printable(language))")
+        }
+    }
+
+    /// The chosen language.
+    var value: Language {
+        language.flatMap(Language.init(tag:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
+    }
+
+    var renderer: Renderer { Renderer(value) }
+}
+
+/// A value quoted in a message: control characters escaped, cut to 300 characters.
+func printable(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars.prefix(300) {
+        if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+            result += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return text.unicodeScalars.count > 300 ? result + "…" : result
 }

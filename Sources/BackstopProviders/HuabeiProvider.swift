@@ -9,13 +9,15 @@ import Foundation
 public struct HuabeiProvider: PrimaryServiceProvider {
     public let service = PrimaryService.huabei
     public let thresholds: ClosureThresholds
-    public let details: ProviderDescription
+    /// The declarative part (rules, pricing), kept so its offer memo lasts as long as the provider.
+    let described: DescribedProvider
+    public var details: ProviderDescription { described.details }
     public var id: ProviderID { details.id }
 
     /// - Parameter thresholds: the closure rules (defaults: ``defaultThresholds``).
     public init(thresholds: ClosureThresholds = HuabeiProvider.defaultThresholds) {
         self.thresholds = thresholds
-        self.details = HuabeiProvider.description
+        self.described = DescribedProvider(HuabeiProvider.description)
     }
 
     /// Illustrative: closed below 550 or after a fall of 100 points in 90 days; restricted below 600 or after a fall
@@ -32,15 +34,16 @@ public struct HuabeiProvider: PrimaryServiceProvider {
     )
 
     public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
-        thresholds.diagnose(.huabei, name: "Huabei", observed: profile.services?.huabei, profile: profile)
+        thresholds.diagnose(.huabei, observed: profile.services?.huabei, profile: profile)
     }
 
     public func evaluate(
         _ profile: UserProfile,
         _ request: LoanRequest,
-        on date: CalendarDate
+        on date: CalendarDate,
+        diagnosis: ServiceDiagnosis
     ) async throws -> Evaluation {
-        evaluateAsPrimary(DescribedProvider(details), profile, request, on: date)
+        evaluateAsPrimary(described, profile, request, on: date, diagnosis: diagnosis)
     }
 
     static let description: ProviderDescription = {

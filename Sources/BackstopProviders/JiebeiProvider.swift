@@ -8,12 +8,14 @@ import Foundation
 public struct JiebeiProvider: PrimaryServiceProvider {
     public let service = PrimaryService.jiebei
     public let thresholds: ClosureThresholds
-    public let details: ProviderDescription
+    /// The declarative part (rules, pricing), kept so its offer memo lasts as long as the provider.
+    let described: DescribedProvider
+    public var details: ProviderDescription { described.details }
     public var id: ProviderID { details.id }
 
     public init(thresholds: ClosureThresholds = JiebeiProvider.defaultThresholds) {
         self.thresholds = thresholds
-        self.details = JiebeiProvider.description
+        self.described = DescribedProvider(JiebeiProvider.description)
     }
 
     /// Illustrative: closed below 600 or after a fall of 80 points in 90 days; restricted below 650 or after a fall
@@ -29,15 +31,16 @@ public struct JiebeiProvider: PrimaryServiceProvider {
     )
 
     public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
-        thresholds.diagnose(.jiebei, name: "Jiebei", observed: profile.services?.jiebei, profile: profile)
+        thresholds.diagnose(.jiebei, observed: profile.services?.jiebei, profile: profile)
     }
 
     public func evaluate(
         _ profile: UserProfile,
         _ request: LoanRequest,
-        on date: CalendarDate
+        on date: CalendarDate,
+        diagnosis: ServiceDiagnosis
     ) async throws -> Evaluation {
-        evaluateAsPrimary(DescribedProvider(details), profile, request, on: date)
+        evaluateAsPrimary(described, profile, request, on: date, diagnosis: diagnosis)
     }
 
     static let description = ProviderDescription(

@@ -37,9 +37,9 @@ public struct ClosureThresholds: Hashable, Sendable {
     }
 
     /// The four groups of closure reasons, each with its evidence, and the signals that were missing.
-    public func findings(for profile: UserProfile) -> (reasons: [ReasonFinding], unknowns: [String]) {
+    public func findings(for profile: UserProfile) -> (reasons: [ReasonFinding], unknowns: [ProfileField]) {
         var reasons: [ReasonFinding] = []
-        var unknowns: [String] = []
+        var unknowns: [ProfileField] = []
 
         // 1. Credit score: its level and its recent trend.
         let score = profile.creditScore
@@ -57,15 +57,21 @@ public struct ClosureThresholds: Hashable, Sendable {
                 scoreSeverity = .restricted
             }
         } else {
-            unknowns.append("creditScore90DaysAgo")
+            unknowns.append(.creditScore90DaysAgo)
         }
         if scoreSeverity != .open {
-            var evidence = "score \(score)"
-            if let drop, drop > 0 { evidence += ", down \(drop) in 90 days" }
+            var params: [String: FactValue] = ["score": .int(score)]
+            if let drop, drop > 0 { params["drop"] = .int(drop) }
             if score < restrictBelowScore {
-                evidence += ", below \(score < closeBelowScore ? closeBelowScore : restrictBelowScore)"
+                params["below"] = .int(score < closeBelowScore ? closeBelowScore : restrictBelowScore)
             }
-            reasons.append(ReasonFinding(code: .creditScoreDecline, evidence: evidence, severity: scoreSeverity))
+            reasons.append(
+                ReasonFinding(
+                    code: .creditScoreDecline,
+                    evidence: Fact(.evidenceScore, params),
+                    severity: scoreSeverity
+                )
+            )
         }
 
         // 2. Late repayment: now and in the recent past.
@@ -80,21 +86,23 @@ public struct ClosureThresholds: Hashable, Sendable {
                 severity = .restricted
             }
             if severity != .open {
-                var parts: [String] = []
-                if overdueNow, let amount = record.currentOverdueAmount {
-                    parts.append("\(amount.formatted) overdue now")
-                }
-                if count > 0 || record.overdueCount12m != nil { parts.append("\(count) overdue in 12 months") }
-                if let older = record.overdueCount24m, older > count { parts.append("\(older) in 24 months") }
-                if worst > 0 { parts.append("worst \(worst) days") }
+                var params: [String: FactValue] = [:]
+                if overdueNow, let amount = record.currentOverdueAmount { params["overdueNow"] = .money(amount) }
+                if count > 0 || record.overdueCount12m != nil { params["count12m"] = .int(count) }
+                if let older = record.overdueCount24m, older > count { params["count24m"] = .int(older) }
+                if worst > 0 { params["worstDays"] = .int(worst) }
                 reasons.append(
-                    ReasonFinding(code: .lateRepayment, evidence: parts.joined(separator: ", "), severity: severity)
+                    ReasonFinding(
+                        code: .lateRepayment,
+                        evidence: Fact(.evidenceLateRepayment, params),
+                        severity: severity
+                    )
                 )
             }
-            if record.overdueCount12m == nil { unknowns.append("repayment.overdueCount12m") }
-            if record.currentOverdueAmount == nil { unknowns.append("repayment.currentOverdueAmount") }
+            if record.overdueCount12m == nil { unknowns.append(.overdueCount12m) }
+            if record.currentOverdueAmount == nil { unknowns.append(.currentOverdueAmount) }
         } else {
-            unknowns.append("repayment")
+            unknowns.append(.repayment)
         }
 
         // 3. Cash-out or illegal operations.
@@ -103,83 +111,56 @@ public struct ClosureThresholds: Hashable, Sendable {
                 reasons.append(
                     ReasonFinding(
                         code: .cashOut,
-                        evidence: "\(flags) cash-out or illegal-operation flag\(flags == 1 ? "" : "s") in 12 months",
+                        evidence: Fact(.evidenceCashOut, ["count": .int(flags)]),
                         severity: flags >= closeOnCashOutFlags ? .closed : .restricted
                     )
                 )
             }
         } else {
-            unknowns.append("cashOutFlags12m")
+            unknowns.append(.cashOutFlags12m)
         }
 
         // 4. Abnormal identity information.
-        if let identity = profile.identity {
-            switch identity {
-            case .verified: break
-            case .unverified:
-                reasons.append(
-                    ReasonFinding(code: .identityAbnormal, evidence: "identity not verified", severity: .restricted)
+        if let identity = profile.identity, identity != .verified {
+            let severity: ServiceState =
+                identity == .mismatch || identity == .suspectedImpersonation ? .closed : .restricted
+            reasons.append(
+                ReasonFinding(
+                    code: .identityAbnormal,
+                    evidence: Fact(.evidenceIdentity, ["identity": .identity(identity)]),
+                    severity: severity
                 )
-            case .expiredDocument:
-                reasons.append(
-                    ReasonFinding(code: .identityAbnormal, evidence: "identity document expired", severity: .restricted)
-                )
-            case .mismatch:
-                reasons.append(
-                    ReasonFinding(
-                        code: .identityAbnormal,
-                        evidence: "identity information does not match",
-                        severity: .closed
-                    )
-                )
-            case .suspectedImpersonation:
-                reasons.append(
-                    ReasonFinding(code: .identityAbnormal, evidence: "suspected impersonation", severity: .closed)
-                )
-            }
-        } else {
-            unknowns.append("identity")
+            )
+        } else if profile.identity == nil {
+            unknowns.append(.identity)
         }
         return (reasons, unknowns)
     }
 
     /// Diagnoses a service: the assessed state is the worst of the reasons; where the profile reports a state, that
     /// state is kept and the reasons explain it (a reported closure with no reason found says so).
-    public func diagnose(
-        _ service: PrimaryService,
-        name: String,
-        observed: ServiceState?,
-        profile: UserProfile
-    ) -> ServiceDiagnosis {
+    public func diagnose(_ service: PrimaryService, observed: ServiceState?, profile: UserProfile) -> ServiceDiagnosis {
         let (reasons, unknowns) = findings(for: profile)
         let assessed: ServiceState =
             reasons.contains { $0.severity == .closed } ? .closed : reasons.isEmpty ? .open : .restricted
         let known = observed.flatMap { $0 == .unknown ? nil : $0 }
         let state = known ?? assessed
-        let because = reasons.map { "\($0.code.rawValue) (\($0.evidence))" }.joined(separator: "; ")
-        let summary: String
+        var params: [String: FactValue] = [
+            "service": .service(service),
+            "state": .serviceState(state),
+            "assessed": .serviceState(assessed),
+            "reasons": .list(reasons.map { .reason($0.code) }),
+        ]
+        if !unknowns.isEmpty { params["unknowns"] = .list(unknowns.map(FactValue.field)) }
+        let code: FactCode
         switch (known, assessed) {
-        case (.some(let reported), _) where reported != .open && reasons.isEmpty:
-            summary =
-                "\(name) is reported \(reported.rawValue), but the profile shows none of the four published reasons"
-                + (unknowns.isEmpty
-                    ? "; the cause is outside these signals (e.g. the platform's own risk control)."
-                    : "; unknown signals that could explain it: \(unknowns.joined(separator: ", ")).")
-        case (.some(let reported), _) where reported != .open:
-            summary = "\(name) is reported \(reported.rawValue); the likely reasons: \(because)."
-        case (.some, let assessed) where assessed != .open:
-            summary =
-                "\(name) is reported open, but the profile shows risks that can lead to \(assessed == .closed ? "closure" : "a restriction"): \(because)."
-        case (.some, _):
-            summary = "\(name) is open and the profile shows none of the four published closure reasons."
-        case (nil, .open) where !unknowns.isEmpty:
-            summary =
-                "\(name) is likely open as far as the profile shows: none of the four published closure reasons, but "
-                + "\(unknowns.joined(separator: ", ")) \(unknowns.count == 1 ? "is" : "are") unknown."
-        case (nil, .open):
-            summary = "\(name) is likely open: the profile shows none of the four published closure reasons."
-        case (nil, let assessed):
-            summary = "\(name) is likely \(assessed.rawValue): \(because)."
+        case (.some(let reported), _) where reported != .open && reasons.isEmpty: code = .summaryReportedNoReason
+        case (.some(let reported), _) where reported != .open: code = .summaryReportedWithReasons
+        case (.some, let assessed) where assessed != .open: code = .summaryReportedOpenAtRisk
+        case (.some, _): code = .summaryReportedOpen
+        case (nil, .open) where !unknowns.isEmpty: code = .summaryLikelyOpenWithUnknowns
+        case (nil, .open): code = .summaryLikelyOpen
+        case (nil, _): code = .summaryLikelyNotOpen
         }
         return ServiceDiagnosis(
             service: service,
@@ -188,36 +169,49 @@ public struct ClosureThresholds: Hashable, Sendable {
             assessed: assessed,
             reasons: reasons,
             unknowns: unknowns,
-            summary: summary
+            summary: Fact(code, params)
         )
     }
 }
 
 extension PrimaryServiceProvider {
+    /// Evaluates without a diagnosis at hand: diagnoses first (the aggregator passes its own instead).
+    public func evaluate(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate
+    ) async throws -> Evaluation {
+        try await evaluate(profile, request, on: date, diagnosis: diagnose(profile))
+    }
+
     /// Adds the service-state rule to a described provider's evaluation: a closed service offers nothing.
     func evaluateAsPrimary(
         _ described: DescribedProvider,
         _ profile: UserProfile,
         _ request: LoanRequest,
-        on date: CalendarDate
+        on date: CalendarDate,
+        diagnosis: ServiceDiagnosis
     ) -> Evaluation {
-        let diagnosis = diagnose(profile)
         var evaluation = described.evaluateNow(profile, request, on: date)
         let open = diagnosis.state != .closed
+        let reasons = diagnosis.reasons.map { FactValue.reason($0.code) }
         let check = RuleCheck(
-            rule: "serviceState",
+            rule: .serviceState,
             outcome: open ? .passed : .failed,
             threshold: "open or restricted",
             value: diagnosis.state.rawValue,
             margin: diagnosis.state == .open ? 1 : open ? 0 : -1,
-            explanation: diagnosis.summary,
+            finding: Fact(.ruleServiceState, ["service": .service(service), "state": .serviceState(diagnosis.state)]),
             fix: open
-                ? nil : "follow the recovery plan: " + diagnosis.reasons.map(\.code.rawValue).joined(separator: ", ")
+                ? nil
+                : reasons.isEmpty
+                    ? Fact(.fixContactOfficialService, ["service": .service(service)])
+                    : Fact(.fixFollowRecoveryPlan, ["reasons": .list(reasons)])
         )
         evaluation.checks.insert(check, at: 0)
         if !open { evaluation.offer = nil }
         if var offer = evaluation.offer, diagnosis.state == .restricted {
-            offer.note += "; the service is restricted, so the limit may be lower than asked"
+            offer.notes.append(Fact(.noteServiceRestricted, ["service": .service(service)]))
             evaluation.offer = offer
         }
         return evaluation

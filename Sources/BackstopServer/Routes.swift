@@ -137,9 +137,10 @@ public struct BackstopRoutes: Sendable {
         router.post("/v1/alternatives") { request, _ in
             let bytes = try await readBody(request)
             let snapshot = try serving()
-            // The key is the exact body and today's date: a body without "date" is answered for today.
+            let language = try answerLanguage(request)
+            // The key is the exact body, the language and today's date: a body without "date" is answered for today.
             let key = AnswerCache.Key(
-                route: "alternatives",
+                route: "alternatives:\(language.rawValue)",
                 day: CalendarDate.utcToday,
                 body: Array(bytes.readableBytesView)
             )
@@ -151,7 +152,7 @@ public struct BackstopRoutes: Sendable {
                     answer = AnswerCache.Answer(identity: answer.identity, gzip: compressed)
                     snapshot.answers.store(answer, for: key)
                 }
-                return answerResponse(answer, gzip: gzip, cache: "hit")
+                return answerResponse(answer, gzip: gzip, cache: "hit", language: language)
             }
             let body = try decode(AlternativesBody.self, bytes)
             if let top = body.top, top < 1 {
@@ -169,27 +170,44 @@ public struct BackstopRoutes: Sendable {
                 )
             }
             let day = body.date ?? key.day
-            guard (1900...9000).contains(day.year) else {
-                throw APIError(.badRequest, "date: must be a date from 1900 to 9000, got \(day)", path: "date")
+            do {
+                _ = try Bounds.check(day)
+            } catch {
+                throw APIError(.badRequest, "date: \(error)", path: "date")
             }
             let answer = await aggregator.recommend(body.profile, body.request, on: day)
             let encoded = ByteBuffer(
-                bytes: try WireJSON.encode(RecommendationDocument(answer), layout: settings.jsonLayout)
+                bytes: try WireJSON.encode(
+                    RecommendationDocument(answer, language: language),
+                    layout: settings.jsonLayout
+                )
             )
             let computed = AnswerCache.Answer(identity: encoded, gzip: gzip ? ContentCoding.gzip(encoded) : nil)
             snapshot.answers.store(computed, for: key)
             metrics.recordAnswer(cached: false)
-            return answerResponse(computed, gzip: gzip, cache: "miss")
+            return answerResponse(computed, gzip: gzip, cache: "miss", language: language)
         }
         router.post("/v1/diagnose") { request, _ in
+            let language = try answerLanguage(request)
             let body = try await decode(DiagnoseBody.self, request)
-            let diagnosis = Aggregator(providers: BuiltInProviders.all()).diagnose(body.profile)
-            return try json(DiagnosisDocument(profile: body.profile, diagnosis: diagnosis))
+            let aggregator = Aggregator(providers: BuiltInProviders.all())
+            let diagnosis = aggregator.diagnose(body.profile)
+            let plan = aggregator.recovery(body.profile, diagnosis: diagnosis)
+            var response = try json(
+                DiagnosisDocument(profile: body.profile, diagnosis: diagnosis, recovery: plan, language: language)
+            )
+            response.headers[.contentLanguage] = language.tag
+            response.headers[.vary] = "Accept-Language"
+            return response
         }
         router.post("/v1/quote") { request, _ in
             let body = try await decode(QuoteBody.self, request)
             do {
-                return try json(QuoteDocument(try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))))
+                let language = try answerLanguage(request)
+                let quote = try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))
+                var response = try json(QuoteDocument(quote, language: language))
+                response.headers[.contentLanguage] = language.tag
+                return response
             } catch let error as CostError {
                 throw APIError(.badRequest, error.description, path: error.field)
             }
@@ -214,8 +232,10 @@ public struct BackstopRoutes: Sendable {
     }
 
     /// An alternatives answer, gzip-compressed when the client accepts it and a compressed form exists.
-    func answerResponse(_ answer: AnswerCache.Answer, gzip: Bool, cache: String) -> Response {
-        var headers: HTTPFields = [.answerCache: cache, .vary: "Accept-Encoding"]
+    func answerResponse(_ answer: AnswerCache.Answer, gzip: Bool, cache: String, language: Language) -> Response {
+        var headers: HTTPFields = [
+            .answerCache: cache, .vary: "Accept-Encoding, Accept-Language", .contentLanguage: language.tag,
+        ]
         if gzip, let compressed = answer.gzip {
             headers[.contentEncoding] = "gzip"
             return jsonResponse(compressed, extra: headers)
@@ -226,6 +246,23 @@ public struct BackstopRoutes: Sendable {
     /// JSON response in the configured layout.
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         try BackstopServer.json(value, status: status, layout: settings.jsonLayout)
+    }
+
+    /// The language of an answer: `?lang=` wins (an unsupported value is a 400 naming the supported ones), then
+    /// `Accept-Language` with its q-values; English when neither names a supported language (the answer's
+    /// `Content-Language` says which was used).
+    func answerLanguage(_ request: Request) throws -> Language {
+        if let value = request.uri.queryParameters.get("lang") {
+            guard let language = Language(tag: value) else {
+                throw APIError(
+                    .badRequest,
+                    "lang: must be one of \(Language.supportedValues), got \"\(value.prefix(40))\"",
+                    path: "lang"
+                )
+            }
+            return language
+        }
+        return request.headers[.acceptLanguage].flatMap(Language.negotiate(acceptLanguage:)) ?? .en
     }
 
     func serving() throws -> CatalogStore.Snapshot {
@@ -315,10 +352,7 @@ public struct BackstopRoutes: Sendable {
 
     func date(_ text: String?) throws -> CalendarDate {
         guard let text else { return CalendarDate.utcToday }
-        guard let date = CalendarDate(iso: text) else {
-            throw APIError(.badRequest, "date: must be a real date written YYYY-MM-DD, got \"\(text)\"", path: "date")
-        }
-        return date
+        do { return try Bounds.date(text) } catch { throw APIError(.badRequest, "date: \(error)", path: "date") }
     }
 }
 

@@ -117,7 +117,7 @@ public struct ProviderConformanceSuite: Sendable {
                 if first.offer != nil && !first.failed.isEmpty {
                     fail("no-offer-when-failed", "\(label): an offer despite failed rules \(first.failed.map(\.rule))")
                 }
-                for check in first.failed where (check.fix ?? "").isEmpty {
+                for check in first.failed where check.fix == nil {
                     fail("fix", "\(label): failed rule \(check.rule) has no fix")
                 }
                 for check in first.checks where check.outcome == .passed && check.value == nil {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// `backstop batch` through the real binary: one output line per input line in input order, bad lines reported and
@@ -170,40 +171,87 @@ struct BatchCommandTests {
         #expect(unwritable.stderr.contains("/nonexistent-dir/out.jsonl"))
     }
 
-    /// Ctrl-C part way: the lines written are whole, contiguous from line 1, and the summary says it stopped.
+    /// Ctrl-C part way, without a race: the input is a pipe the test keeps open. It feeds `fed` lines one at a time,
+    /// each once the progress bar has counted the one before (a bar is drawn at most every 100 ms, so the test waits
+    /// 150 ms after each count it sees), so all `fed` are done and `batch` waits for more when SIGINT comes. Then it
+    /// feeds one more line at a time until `batch` exits: it stops reading once it has seen the signal, writes the
+    /// lines in flight whole and exits 130 with the pipe still open.
     @Test(.timeLimit(.minutes(2)))
     func anInterruptLeavesOnlyWholeLines() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("in.jsonl")
         let output = directory.appendingPathComponent("out.jsonl")
-        let line = try Self.profile("multi-reason") + "\n"
-        try String(repeating: line, count: 20_000).write(to: input, atomically: true, encoding: .utf8)
+        let line = Data((try Self.profile("multi-reason") + "\n").utf8)
         let process = Process()
         process.executableURL = try BinaryRunner.executable()
         process.arguments = [
-            "batch", "--in", input.path, "--out", output.path, "--catalog", Self.catalog, "--date", "2026-11-25",
+            "batch", "--in", "-", "--out", output.path, "--catalog", Self.catalog, "--date", "2026-11-25",
+            "--jobs", "1", "--progress", "always",
         ]
+        let input = Pipe()
         let errors = Pipe()
+        process.standardInput = input
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        let log = SharedData()
+        errors.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
         try process.run()
-        // Wait until results are being written, then interrupt.
-        for _ in 0..<600 {
-            let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? NSNumber)??.intValue
-            if (size ?? 0) > 0 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        defer {
+            if process.isRunning { process.terminate() }
+            try? input.fileHandleForWriting.close()
+        }
+        func stderr() -> String { String(decoding: log.value, as: UTF8.self) }
+
+        let fed = 3
+        for count in 1...fed {
+            input.fileHandleForWriting.write(line)
+            let counted = try await Self.poll { stderr().contains("\r\(count) profiles,") }
+            #expect(counted, "the progress bar never counted \(count): \(stderr())")
+            try await Task.sleep(for: .milliseconds(150))
         }
         kill(process.processIdentifier, SIGINT)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        var extra = 0
+        while process.isRunning && extra < 100 {
+            input.fileHandleForWriting.write(line)
+            extra += 1
+            _ = try await Self.poll(seconds: 0.5) { !process.isRunning }
+        }
+        let stopped = try await Self.poll { !process.isRunning }
+        #expect(stopped, "batch did not stop after \(extra) more lines")
+        if !stopped { process.terminate() }
         process.waitUntilExit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        log.append(errors.fileHandleForReading.readDataToEndOfFile())
+
         #expect(process.terminationStatus == 130)
-        #expect(log.contains("batch: interrupted"))
+        #expect(stderr().contains("batch: interrupted"))
         let records = try lines(output)
-        #expect(!records.isEmpty && records.count < 20_000)
+        // Every line fed before the signal was done; of those fed after it, at most the ones read before batch saw
+        // the signal.
+        #expect(records.count >= fed && records.count <= fed + extra, "\(records.count) of \(fed) + \(extra)")
         #expect(records.map { $0["line"] as? Int } == Array(1...records.count).map { Optional($0) })
-        #expect(log.contains("\(records.count) in = \(records.count) ok + 0 failed"))
+        #expect(records.allSatisfy { $0["status"] as? String == "ok" })
+        #expect(stderr().contains("interrupted; \(records.count) in = \(records.count) ok + 0 failed"))
     }
+
+    /// Polls `condition` every 20 ms for at most `seconds`; whether it became true.
+    static func poll(seconds: Double = 60, until condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+}
+
+/// Bytes appended from a pipe's readability handler (another thread) and read by the test.
+final class SharedData: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+
+    var value: Data { data.withLock { $0 } }
 }
 
 /// Outputs that are not regular files (a FIFO here; /dev/null or /dev/stdout in real use) are written in place, never

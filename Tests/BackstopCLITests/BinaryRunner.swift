@@ -24,10 +24,20 @@ struct BinaryRunner {
         try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")).path
     }
 
+    /// The test process's environment with an English locale.
+    static var englishEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LC_ALL", "LC_MESSAGES"] { environment[name] = nil }
+        environment["LANG"] = "C.UTF-8"
+        return environment
+    }
+
     /// Runs `backstop arguments…`, feeding `stdin`, and waits (at most `timeout` seconds) for it to exit.
     /// - Parameters:
     ///   - currentDirectory: the working directory (default: the test process's).
-    ///   - environment: the whole environment (default: the test process's).
+    ///   - environment: the whole environment (default: the test process's, with the locale variables set to
+    ///     `C.UTF-8` so the default language is English whatever the machine's locale; tests of the other language
+    ///     pass `--lang zh` or their own environment).
     static func run(
         _ arguments: [String],
         stdin: String? = nil,
@@ -39,7 +49,7 @@ struct BinaryRunner {
         process.executableURL = try executable()
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        if let environment { process.environment = environment }
+        process.environment = environment ?? Self.englishEnvironment
         let output = Pipe()
         let errors = Pipe()
         let input = Pipe()

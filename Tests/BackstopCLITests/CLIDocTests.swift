@@ -225,7 +225,7 @@ struct CLIDocTests {
         case .readFile(let path):
             return (0, try String(contentsOfFile: resolve(path), encoding: .utf8))
         case .backstop(let arguments, let variables):
-            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKSTOP_") }
+            var environment = BinaryRunner.englishEnvironment.filter { !$0.key.hasPrefix("BACKSTOP_") }
             for (name, value) in variables {
                 environment[name] = value.replacingOccurrences(of: temporaryMarker, with: temporary)
             }

@@ -1,3 +1,4 @@
+import BackstopCore
 import Foundation
 import Testing
 
@@ -79,7 +80,8 @@ struct ExampleProfileTests {
             ],
             top: nil,
             whyNot: ("zhaolian-haoqidai", "noCurrentOverdue"),
-            steps: ["cash-out", "credit-score-decline", "identity-abnormal", "late-repayment"],
+            // Most urgent first: the money overdue now, then identity, cash-out, the record, the score.
+            steps: ["late-repayment", "identity-abnormal", "cash-out", "late-repayment", "credit-score-decline"],
             reopens: ["huabei", "jiebei"]
         ),
         Expectation(
@@ -205,13 +207,26 @@ struct ExampleProfileTests {
             "12",
             "--catalog", ProvidersCommandTests.catalog, "--date", "2026-11-25",
         ]
-        let table = try BinaryRunner.run(arguments)
+        let table = try BinaryRunner.run(arguments + ["--lang", "en"])
         #expect(table.status == 0)
         for text in [
-            "Huabei: CLOSED", "late-repayment: 2 overdue in 12 months", "Alternatives (licensed, ranked)", "Why not",
-            "Recovery plan", "What if",
+            "Huabei: CLOSED", "late repayment: 2 overdue in 12 months", "Alternatives (licensed, ranked)", "Why not",
+            "Recovery plan", "What if", "needs an account with a bank", "2 overdue instalments in 12 months",
         ] {
             #expect(table.stdout.contains(text), "missing \(text)")
+        }
+        let chinese = try BinaryRunner.run(arguments + ["--lang", "zh"])
+        #expect(chinese.status == 0)
+        for text in [
+            "花呗：已关闭", "逾期还款：近12个月逾期2次", "备选渠道（持牌，已排序）", "为什么不行", "恢复计划", "假如", "需要银行账户",
+            "年化利率",
+        ] {
+            #expect(chinese.stdout.contains(text), "missing \(text)")
+        }
+        // Never a rule identifier in people's output, in either language.
+        for rule in RuleID.allCases.map(\.rawValue) where rule.count > 8 {
+            #expect(!table.stdout.contains(rule), "\(rule) in the English table")
+            #expect(!chinese.stdout.contains(rule), "\(rule) in the Chinese table")
         }
         let csv = try BinaryRunner.run(arguments + ["--format", "csv", "--top", "2"])
         let lines = csv.stdout.split(separator: "\n")
@@ -230,8 +245,29 @@ struct ExampleProfileTests {
         let evidence = (diagnosis[0]["reasons"] as? [[String: Any]] ?? []).compactMap { $0["evidence"] as? String }
         #expect(evidence.contains("score 560, down 90 in 90 days, below 600"))
         #expect(evidence.contains("¥1,200.00 overdue now, 3 overdue in 12 months, 5 in 24 months, worst 75 days"))
-        let table = try BinaryRunner.run(["diagnose", "--profile", Self.example("profiles/late-repayment.json")])
-        #expect(table.stdout.contains("What restores them"))
+        let table = try BinaryRunner.run([
+            "diagnose", "--profile", Self.example("profiles/late-repayment.json"), "--lang", "en",
+        ])
+        #expect(table.stdout.contains("Recovery plan"))
+        // The same planner as `alternatives`: the general steps too, and the services the what-if reopens.
+        #expect(table.stdout.contains("Keep a licensed backup channel ready"))
+        #expect(table.stdout.contains("these reopen: Huabei and Jiebei"))
+        let alternatives = try BinaryRunner.run([
+            "alternatives", "--profile", Self.example("profiles/late-repayment.json"), "--catalog",
+            ProvidersCommandTests.catalog, "--date", "2026-11-25", "--format", "json", "--lang", "en",
+        ])
+        let plan = try #require(try BinaryRunner.json(alternatives.stdout)["recovery"] as? [String: Any])
+        let steps = try #require(json["recovery"] as? [[String: Any]])
+        let late = try BinaryRunner.json(
+            try BinaryRunner.run([
+                "diagnose", "--profile", Self.example("profiles/late-repayment.json"), "--format", "json", "--lang",
+                "en",
+            ]).stdout
+        )
+        let diagnoseSteps = try #require(late["recovery"] as? [[String: Any]]).compactMap { $0["code"] as? String }
+        let alternativeSteps = try #require(plan["steps"] as? [[String: Any]]).compactMap { $0["code"] as? String }
+        #expect(!steps.isEmpty)
+        #expect(diagnoseSteps == alternativeSteps)
     }
 
     @Test(arguments: [

@@ -134,7 +134,8 @@ struct InputLimitsTests {
         #expect(profile.stderr.contains(#"/nonexistent/\u{1B}[2J\u{1B}]0;owned\u{7}.json"#), "\(profile.stderr)")
         let validation = try Self.run(["quote", "--amount", "100", "--term", "12", "--start", "\u{1B}[31m\r2026"])
         #expect(validation.status == 64)
-        #expect(validation.stderr.contains(#"got \u{1B}[31m\u{D}2026"#), "\(validation.stderr)")
+        // Escaped where it is quoted (or, failing that, where the message is printed): either spelling of the hex.
+        #expect(validation.stderr.lowercased().contains(#"got \u{1b}[31m\u{d}2026"#), "\(validation.stderr)")
         let batch = try Self.run(["batch", "--in", "/nonexistent/\u{9B}6n", "--out", "-", "--catalog", Self.catalog])
         #expect(batch.status == 66)
         for result in [profile, validation, batch] {
@@ -155,7 +156,7 @@ struct InputLimitsTests {
             let result = try Self.run(arguments)
             #expect([64, 66].contains(result.status), "\(result.stderr.prefix(300))")
             #expect(result.stderr.count < 2_000, "\(result.stderr.count) characters on stderr")
-            #expect(result.stderr.contains("(cut: "), "\(result.stderr.prefix(600))")
+            #expect(result.stderr.contains("…"), "\(result.stderr.prefix(600))")
         }
     }
 

@@ -13,7 +13,7 @@ struct ProvidersCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         for id in ["wechat-weilidai", "jd-baitiao", "quick-loan-unlicensed"] { #expect(result.stdout.contains(id)) }
         #expect(result.stdout.contains("UNLICENSED"))
-        #expect(result.stdout.contains("closed-to-new-users"))
+        #expect(result.stdout.contains("closed to new users"))
         #expect(result.stdout.contains("catalog sha256:"))
         #expect(result.stdout.range(of: #"\d+\.\d\d–\d+\.\d\d%"#, options: .regularExpression) != nil)
     }
@@ -33,7 +33,15 @@ struct ProvidersCommandTests {
         let table = try BinaryRunner.run(["providers", "show", "wechat-weilidai", "--catalog", Self.catalog])
         #expect(table.status == 0)
         #expect(table.stdout.contains("微信微粒贷"))
-        #expect(table.stdout.contains("0.02%–0.05%/day (actual/360)"))
+        #expect(table.stdout.contains("0.02%–0.05% a day (actual/360)"))
+        // The language decides which name comes first, and every label.
+        #expect(table.stdout.hasPrefix("WeChat Weilidai (微信微粒贷)"))
+        let chinese = try BinaryRunner.run([
+            "providers", "show", "wechat-weilidai", "--catalog", Self.catalog, "--lang", "zh",
+        ])
+        #expect(chinese.stdout.hasPrefix("微信微粒贷 (WeChat Weilidai)"))
+        #expect(chinese.stdout.contains("日利率0.02%–0.05%（按实际天数/360计）"))
+        #expect(chinese.stdout.contains("申请条件"))
         let json = try BinaryRunner.run([
             "providers", "show", "wechat-weilidai", "--catalog", Self.catalog, "--format", "json",
         ])

@@ -3,8 +3,9 @@ import Testing
 
 @testable import BackstopCore
 
-/// The per-provider offer memo bounds the memory of a long batch: it never holds more than its capacity, whatever the
-/// number of distinct requests, and an answer from it is the answer computed afresh.
+/// The per-provider offer memo answers a repeated request from its entry, bounds the memory of a long batch (it never
+/// holds more than its capacity, whatever the number of distinct requests), and an answer from it is the answer
+/// computed afresh.
 struct OfferMemoTests {
     static let day = CalendarDate(year: 2026, month: 11, day: 25)!
 
@@ -29,6 +30,34 @@ struct OfferMemoTests {
                 status: [StatusPeriod(state: .open, from: CalendarDate(year: 2020, month: 1, day: 1)!)]
             )
         )
+    }
+
+    /// The memo is used, not only filled: the computed offer is stored under the key the provider looks up, and an
+    /// entry planted under that key (marked by its note) is what the next request with that key gets back. With the
+    /// lookup or the store disabled this fails.
+    @Test func aRepeatedRequestIsAnsweredFromTheMemo() throws {
+        let provider = Self.lender()
+        let profile = UserProfile(id: "p", creditScore: 700)
+        let request = LoanRequest(amount: Money(minorUnits: 5_000_00), termMonths: 12)
+        let key = OfferMemo.Key(
+            amount: request.amount,
+            termMonths: request.termMonths,
+            position: RiskPosition.of(profile, floor: provider.details.eligibility.minCreditScore),
+            date: Self.day
+        )
+        #expect(provider.offers.offer(for: key) == nil)
+        let first = try #require(provider.makeOffer(profile, request, on: Self.day))
+        #expect(provider.offers.count == 1)
+        #expect(provider.offers.offer(for: key) == Offer??.some(first))
+
+        var planted = first
+        planted.notes = [Fact(.noteNearestTerm, ["term": .int(99), "asked": .int(12)])]
+        provider.offers.store(planted, for: key)
+        #expect(provider.makeOffer(profile, request, on: Self.day)?.notes == planted.notes)
+        // Another profile at the same risk position shares the entry: the key is the position, not the profile.
+        let twin = UserProfile(id: "q", creditScore: 700)
+        #expect(provider.makeOffer(twin, request, on: Self.day)?.notes == planted.notes)
+        #expect(provider.offers.count == 1)
     }
 
     @Test func theMemoNeverHoldsMoreThanItsCapacity() {

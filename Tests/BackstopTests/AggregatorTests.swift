@@ -1,6 +1,7 @@
 import Backstop
 import BackstopTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// The aggregator through the public library API: gates, ranking, determinism, failure policy, diagnosis, what-if.
@@ -42,7 +43,7 @@ struct AggregatorTests {
         #expect(one.alternatives == Array(all.alternatives.prefix(1)))
         #expect(one.recovery == all.recovery)
         let eligibleNow = Set(all.alternatives.map(\.details.id.rawValue))
-        #expect(eligibleNow.isDisjoint(with: one.recovery.reopens))
+        #expect(eligibleNow.isDisjoint(with: one.recovery.reopens.map(\.id)))
         let sequential = await Aggregator.standard(
             catalog: catalog,
             policy: AggregatorPolicy(concurrentProviders: false)
@@ -59,7 +60,7 @@ struct AggregatorTests {
         let c = await forward.recommend(Self.lateRepayer, request, on: day)
         #expect(a == b)
         #expect(a == c)
-        #expect(RecommendationDocument(a) == RecommendationDocument(b))
+        #expect(RecommendationDocument(a, language: .zh) == RecommendationDocument(b, language: .zh))
     }
 
     @Test(arguments: RankingPreference.allCases)
@@ -73,7 +74,7 @@ struct AggregatorTests {
             switch preference {
             case .apr: #expect(a.offer.quote.apr.nominalPercent <= b.offer.quote.apr.nominalPercent)
             case .cost: #expect(a.offer.quote.totalCost <= b.offer.quote.totalCost)
-            case .payment: #expect(a.offer.quote.monthlyPayment <= b.offer.quote.monthlyPayment)
+            case .payment: #expect(a.offer.quote.largestPayment <= b.offer.quote.largestPayment)
             case .likelihood: #expect(a.likelihood >= b.likelihood)
             }
         }
@@ -89,8 +90,8 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         #expect(answer.alternatives.isEmpty)
         let refusal = try #require(answer.ineligible.first)
-        #expect(refusal.gated && refusal.failed.first?.rule == "licensed")
-        #expect(answer.warnings.contains { $0.code == "unlicensed-refused" })
+        #expect(refusal.gated && refusal.failed.first?.rule == .licensed)
+        #expect(answer.warnings.contains { $0.code == .unlicensedRefused })
     }
 
     @Test func offersAboveTheCapForTheirLicenceKindAreExcludedNamingTheCap() async throws {
@@ -112,9 +113,9 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         let weilidai = try #require(answer.ineligible.first { $0.details.id == "wechat-weilidai" })
         #expect(weilidai.gated)
-        #expect(weilidai.failed.first?.rule == "legalCap")
-        #expect(weilidai.fix.contains("test-bank-cap"))
-        #expect(answer.warnings.contains { $0.code == "above-legal-cap" && $0.provider == "wechat-weilidai" })
+        #expect(weilidai.failed.first?.rule == .legalCap)
+        #expect(weilidai.fixes.first?["capID"] == .text("test-bank-cap"))
+        #expect(answer.warnings.contains { $0.code == .aboveLegalCap && $0.provider == "wechat-weilidai" })
         // A bank under the cap and a non-bank above it stay.
         #expect(answer.alternatives.contains { $0.details.id == "icbc-rongejie" })
         #expect(answer.alternatives.contains { $0.details.id == "jd-jintiao" })
@@ -133,8 +134,11 @@ struct AggregatorTests {
         var profile = ProviderConformanceSuite.profiles[0]
         profile.accounts = PlatformAccount.known
         let answer = await Aggregator(providers: [DescribedProvider(douyin)]).recommend(profile, request, on: day)
-        let status = try #require(answer.ineligible.first?.failed.first { $0.rule == "status" })
-        #expect(status.explanation.contains("closed to new users since"))
+        let status = try #require(answer.ineligible.first?.failed.first { $0.rule == .status })
+        #expect(status.finding.code == .ruleStatusNotOpen)
+        #expect(status.finding["state"] == .providerState(.closedToNewUsers))
+        #expect(status.finding["since"] != nil)
+        #expect(Renderer(.en).render(status.finding).contains("closed to new users since"))
         // The unlicensed sample turns suspended on 2027-07-01: open the day before, refused from then.
         let quick = try #require(catalog.provider("quick-loan-unlicensed"))
         let before = DescribedProvider(quick).evaluateNow(
@@ -147,8 +151,8 @@ struct AggregatorTests {
             request,
             on: CalendarDate(year: 2027, month: 7, day: 1)!
         )
-        #expect(before.checks.first { $0.rule == "status" }?.outcome == .passed)
-        #expect(after.checks.first { $0.rule == "status" }?.outcome == .failed)
+        #expect(before.checks.first { $0.rule == .status }?.outcome == .passed)
+        #expect(after.checks.first { $0.rule == .status }?.outcome == .failed)
     }
 
     struct FailingProvider: CreditProvider {
@@ -169,7 +173,7 @@ struct AggregatorTests {
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
         #expect(answer.failures.map(\.provider) == ["live-endpoint"])
         #expect(
-            answer.warnings.contains { $0.code == "provider-failed" && $0.message.contains("endpoint unreachable") }
+            answer.warnings.contains { $0.code == .providerFailed && $0.fact["error"] == .text("endpoint unreachable") }
         )
         #expect(answer.alternatives.count >= 4)
     }
@@ -179,7 +183,13 @@ struct AggregatorTests {
         var profile = UserProfile(id: "d", creditScore: 598, creditScore90DaysAgo: 660)
         let declining = aggregator.diagnose(profile)
         #expect(declining.map(\.service) == [.huabei, .jiebei])
-        #expect(declining[0].reasons.map(\.evidence) == ["score 598, down 62 in 90 days, below 600"])
+        #expect(
+            declining[0].reasons.map(\.evidence) == [
+                Fact(.evidenceScore, ["score": .int(598), "drop": .int(62), "below": .int(600)])
+            ]
+        )
+        #expect(Renderer(.en).render(declining[0].reasons[0].evidence) == "score 598, down 62 in 90 days, below 600")
+        #expect(Renderer(.zh).render(declining[0].reasons[0].evidence) == "信用分598，90天内下降62分，低于600分")
         #expect(declining[1].state == .closed)
         // Reported closed, no reason in the profile: explained, not contradicted.
         profile = UserProfile(
@@ -198,7 +208,8 @@ struct AggregatorTests {
         )
         let huabei = aggregator.diagnose(profile)[0]
         #expect(huabei.state == .closed && huabei.assessed == .open)
-        #expect(huabei.summary.contains("none of the four published reasons"))
+        #expect(huabei.summary.code == .summaryReportedNoReason)
+        #expect(Renderer(.en).render(huabei.summary).contains("none of the four published reasons"))
         // Reported open with a risk: kept open, with a service-at-risk warning.
         profile.services = ServiceStates(huabei: .open)
         profile.cashOutFlags12m = 2
@@ -228,12 +239,11 @@ struct AggregatorTests {
 
     @Test func whatIfReportsWhatReopens() async throws {
         let answer = await Aggregator.standard(catalog: try catalog()).recommend(Self.lateRepayer, request, on: day)
-        #expect(answer.recovery.steps.first?.reason == "late-repayment")
-        #expect(answer.recovery.reopens.contains("huabei"))
-        #expect(answer.recovery.reopens.contains("wechat-weilidai"))
-        #expect(
-            !answer.recovery.reopens.contains { id in answer.alternatives.contains { $0.details.id.rawValue == id } }
-        )
+        #expect(answer.recovery.steps.first?.reason == .lateRepayment)
+        let reopens = answer.recovery.reopens.map(\.id)
+        #expect(reopens.contains("huabei"))
+        #expect(reopens.contains("wechat-weilidai"))
+        #expect(!reopens.contains { id in answer.alternatives.contains { $0.details.id.rawValue == id } })
     }
 
     @Test func builtInsAndEveryCatalogProviderPassTheConformanceSuite() async throws {
@@ -252,12 +262,12 @@ struct AggregatorTests {
         func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
         {
             let check = RuleCheck(
-                rule: "vibes",
+                rule: .minCreditScore,
                 outcome: .failed,
                 threshold: "good",
                 value: nil,
                 margin: nil,
-                explanation: "no"
+                finding: Fact(.ruleCreditScore)
             )
             let offer = DescribedProvider(details).makeOffer(profile, request, on: date)
             return Evaluation(provider: "sloppy-id", checks: [check], offer: offer)
@@ -283,7 +293,7 @@ struct AggregatorPolicyTests {
         let aggregator = Aggregator.standard(catalog: catalog, plugins: [DescribedProvider(shadow)])
         #expect(aggregator.duplicateIDs == ["icbc-rongejie"])
         let answer = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
-        #expect(answer.warnings.contains { $0.code == "duplicate-provider" && $0.provider == "icbc-rongejie" })
+        #expect(answer.warnings.contains { $0.code == .duplicateProvider && $0.provider == "icbc-rongejie" })
         #expect(answer.alternatives.first { $0.details.id == "icbc-rongejie" }?.details.nameEN != "Shadow")
     }
 
@@ -305,8 +315,8 @@ struct AggregatorPolicyTests {
         )
         let answer = await aggregator.recommend(AggregatorTests.lateRepayer, request, on: day)
         // Weilidai (a bank at ~15-18%) would pass its rules after the plan, but the cap excludes its offer.
-        #expect(!answer.recovery.reopens.contains("wechat-weilidai"))
-        #expect(answer.recovery.reopens.contains("huabei"))
+        #expect(!answer.recovery.reopens.map(\.id).contains("wechat-weilidai"))
+        #expect(answer.recovery.reopens.map(\.id).contains("huabei"))
     }
 
     @Test func unknownDebtsAreReportedNotAssumedZero() async throws {
@@ -314,7 +324,7 @@ struct AggregatorPolicyTests {
         profile.monthlyDebtPayments = nil
         let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
         let answer = await Aggregator.standard(catalog: catalog).recommend(profile, request, on: day)
-        #expect(answer.unknowns.contains("monthlyDebtPayments"))
+        #expect(answer.unknowns.contains(.monthlyDebtPayments))
     }
 
     @Test func aBalloonCannotSlipUnderThePaymentCeiling() throws {
@@ -326,8 +336,205 @@ struct AggregatorPolicyTests {
         var request = self.request
         request.maxMonthlyPayment = Money(minorUnits: 100_000)
         let evaluation = DescribedProvider(details).evaluateNow(ProviderConformanceSuite.profiles[0], request, on: day)
-        let ceiling = try #require(evaluation.checks.first { $0.rule == "maxMonthlyPayment" })
+        let ceiling = try #require(evaluation.checks.first { $0.rule == .maxMonthlyPayment })
         #expect(ceiling.outcome == .failed)
         #expect(evaluation.offer == nil)
+    }
+}
+
+/// Every fact the aggregator states for the example profiles renders in both languages with every parameter its
+/// words need: the core's parameters and the presentation layer's templates agree.
+struct RenderedAnswerTests {
+    static let examples = URL(fileURLWithPath: AggregatorTests.providers).deletingLastPathComponent()
+        .appendingPathComponent("examples/profiles")
+
+    static func facts(in r: Recommendation) -> [Fact] {
+        var facts = r.diagnosis.flatMap { [$0.summary] + $0.reasons.map(\.evidence) }
+        facts += r.alternatives.flatMap {
+            $0.why + $0.offer.notes + $0.checks.flatMap { [$0.finding] + [$0.fix].compactMap { $0 } }
+        }
+        facts += r.ineligible.flatMap { $0.fixes + $0.failed.flatMap { [$0.finding] + [$0.fix].compactMap { $0 } } }
+        facts += r.warnings.map(\.fact) + r.recovery.steps.map(\.action) + r.recovery.assumedChanges
+        return facts
+    }
+
+    @Test func everyFactOfEveryExampleRendersCompletely() async throws {
+        let aggregator = Aggregator.standard(catalog: try CatalogLoader().load(directory: AggregatorTests.providers))
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).filter {
+            $0.hasSuffix(".json")
+        }
+        try #require(files.count >= 8)
+        var codes: Set<FactCode> = []
+        for file in files.sorted() {
+            let data = try Data(contentsOf: Self.examples.appendingPathComponent(file))
+            let profile = try JSONInput.decode(UserProfile.self, from: data, source: file)
+            for request in [
+                LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash),
+                LoanRequest(amount: Money(minorUnits: 300_000), termMonths: 6, purpose: .purchase),
+                LoanRequest(
+                    amount: Money(minorUnits: 5_000_000),
+                    termMonths: 24,
+                    purpose: .cash,
+                    maxMonthlyPayment: Money(minorUnits: 60_000)
+                ),
+            ] {
+                let answer = await aggregator.recommend(
+                    profile,
+                    request,
+                    on: CalendarDate(year: 2026, month: 11, day: 25)!
+                )
+                for fact in Self.facts(in: answer) {
+                    codes.insert(fact.code)
+                    for language in Language.allCases {
+                        let text = Renderer(language).render(fact)
+                        #expect(!text.contains("?"), "\(file) \(fact.code) \(language): \(text) \(fact.params)")
+                    }
+                }
+            }
+        }
+        // The examples exercise most of the vocabulary.
+        #expect(codes.count >= 50, "\(codes.count) codes")
+    }
+}
+
+/// One pass: each primary service is diagnosed once per profile, and the what-if evaluates again only what the
+/// improved profile can change.
+struct OnePassTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    let request = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+
+    /// Counts calls, shared by the copies of a provider the aggregator holds.
+    final class Calls: Sendable {
+        let diagnoses = Mutex(0)
+        let evaluations = Mutex(0)
+    }
+
+    struct CountingHuabei: PrimaryServiceProvider {
+        let wrapped = HuabeiProvider()
+        let calls: Calls
+        var service: PrimaryService { wrapped.service }
+        var details: ProviderDescription { wrapped.details }
+        var id: ProviderID { wrapped.id }
+        func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {
+            calls.diagnoses.withLock { $0 += 1 }
+            return wrapped.diagnose(profile)
+        }
+        func evaluate(
+            _ profile: UserProfile,
+            _ request: LoanRequest,
+            on date: CalendarDate,
+            diagnosis: ServiceDiagnosis
+        ) async throws -> Evaluation {
+            calls.evaluations.withLock { $0 += 1 }
+            return try await wrapped.evaluate(profile, request, on: date, diagnosis: diagnosis)
+        }
+    }
+
+    struct CountingProvider: CreditProvider {
+        let described: DescribedProvider
+        let calls: Calls
+        var details: ProviderDescription { described.details }
+        var id: ProviderID { described.id }
+        func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
+        {
+            calls.evaluations.withLock { $0 += 1 }
+            return described.evaluateNow(profile, request, on: date)
+        }
+    }
+
+    @Test func aHealthyProfileIsDiagnosedOnceAndNothingIsEvaluatedTwice() async throws {
+        let huabei = Calls()
+        let zhaolian = Calls()
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        let aggregator = Aggregator(providers: [
+            CountingHuabei(calls: huabei),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("zhaolian-haoqidai"))),
+                calls: zhaolian
+            ),
+        ])
+        _ = await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+        #expect(huabei.diagnoses.withLock { $0 } == 1)
+        #expect(huabei.evaluations.withLock { $0 } == 1)
+        #expect(zhaolian.evaluations.withLock { $0 } == 1)
+    }
+
+    @Test func theWhatIfReevaluatesOnlyRefusalsTheImprovementTouches() async throws {
+        let huabei = Calls()
+        let eligible = Calls()
+        let refusedForAmount = Calls()
+        let refusedForRecord = Calls()
+        let catalog = try CatalogLoader().load(directory: AggregatorTests.providers)
+        var small = try #require(catalog.provider("meituan-jieqian"))
+        small.id = "small-lender"
+        small.maxAmount = Money(minorUnits: 100_000)  // refuses 5,000 whatever the profile
+        let aggregator = Aggregator(providers: [
+            CountingHuabei(calls: huabei),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("zhaolian-haoqidai"))),
+                calls: eligible
+            ),
+            CountingProvider(described: DescribedProvider(small), calls: refusedForAmount),
+            CountingProvider(
+                described: DescribedProvider(try #require(catalog.provider("wechat-weilidai"))),
+                calls: refusedForRecord
+            ),
+        ])
+        let answer = await aggregator.recommend(AggregatorTests.lateRepayer, request, on: day)
+        #expect(answer.alternatives.map(\.details.id) == ["zhaolian-haoqidai"])
+        // Huabei: diagnosed for the profile and once for the improved one, never inside its own evaluation; it lends
+        // for purchases only, so the cash request is not evaluated again (the service still reopens, by diagnosis).
+        #expect(huabei.diagnoses.withLock { $0 } == 2)
+        #expect(huabei.evaluations.withLock { $0 } == 1)
+        #expect(eligible.evaluations.withLock { $0 } == 1)
+        #expect(refusedForAmount.evaluations.withLock { $0 } == 1)
+        #expect(refusedForRecord.evaluations.withLock { $0 } == 2)
+        #expect(answer.recovery.reopens.map(\.id) == ["huabei", "wechat-weilidai"])
+    }
+}
+
+/// The legal-cap gate compares the solver's rate, never the 2-decimal figure shown.
+struct ExactCapTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    func answer(annualPercent: String) async throws -> Recommendation {
+        var details = try #require(
+            try CatalogLoader().load(directory: AggregatorTests.providers).provider("icbc-rongejie")
+        )
+        let rate = AnnualRate(percent: try #require(Decimal(string: annualPercent)))
+        details.pricing = [PricingRule(interest: .annual(RateRange(min: rate, max: rate)))]
+        details.methods = [.equalInstallment]
+        details.eligibility = EligibilityRules()
+        details.maxAmount = Money(minorUnits: 200_000_000)
+        details.terms = [12]
+        let cap = LegalCap(
+            id: "test-24",
+            title: "24% all-in cap",
+            titleZH: "综合成本24%上限",
+            appliesTo: [.bank],
+            maxAPRPercent: 24,
+            effect: .exclude,
+            from: CalendarDate(year: 2025, month: 10, day: 1)!,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+        let aggregator = Aggregator(providers: [DescribedProvider(details)], caps: LegalCapTable(caps: [cap]))
+        let request = LoanRequest(amount: Money(minorUnits: 100_000_000), termMonths: 12, purpose: .cash)
+        return await aggregator.recommend(ProviderConformanceSuite.profiles[0], request, on: day)
+    }
+
+    @Test func aRateJustAboveTheCapIsExcludedThoughItRoundsToTheCap() async throws {
+        let above = try await answer(annualPercent: "24.004")
+        let refusal = try #require(above.ineligible.first)
+        #expect(above.alternatives.isEmpty)
+        #expect(refusal.gated && refusal.failed.first?.rule == .legalCap)
+        let warning = try #require(above.warnings.first { $0.code == .aboveLegalCap })
+        // The words never say "24.00% is above 24.00%".
+        let english = Renderer(.en).render(warning.fact)
+        #expect(english.contains("24.004"), "\(english)")
+        #expect(Renderer(.zh).render(warning.fact).contains("24.004"))
+        let below = try await answer(annualPercent: "23.996")
+        #expect(below.alternatives.count == 1)
+        #expect(!below.warnings.contains { $0.code == .aboveLegalCap })
     }
 }

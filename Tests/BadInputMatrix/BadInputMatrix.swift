@@ -19,7 +19,7 @@ public struct BadInput: Sendable, CustomTestStringConvertible {
 }
 
 /// Every field of the wire format's profile and request, and the bad values tried for each kind of field.
-public enum BadInputMatrix {
+public enum BadInputMatrix: Sendable {
     public enum Kind: Sendable {
         case text
         case wholeNumber(ClosedRange<Int>)

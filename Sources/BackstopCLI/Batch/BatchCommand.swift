@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backstop
+import BackstopPresentation
 import Dispatch
 import Foundation
 import Synchronization
@@ -63,6 +64,8 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: "full (the whole recommendation) or summary (headline figures only).")
     var detail: BatchDetail = .full
 
+    @OptionGroup var lang: LanguageOption
+
     @Option(help: "Progress bar on standard error: auto (on a terminal), always or never.")
     var progress: ProgressMode = .auto
 
@@ -119,6 +122,7 @@ struct BatchCommand: AsyncParsableCommand {
             ),
             defaults: defaults,
             detail: detail,
+            language: lang.value,
             jobs: jobs,
             sourceName: input == "-" ? "<stdin>" : input
         )
@@ -159,12 +163,16 @@ struct BatchLine: Decodable, Sendable {
             profile = try container.decode(UserProfile.self, forKey: .profile)
             request = try container.decodeIfPresent(LoanRequest.self, forKey: .request)
             date = try container.decodeIfPresent(CalendarDate.self, forKey: .date)
-            if let date, !(1900...9000).contains(date.year) {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .date,
-                    in: container,
-                    debugDescription: "must be a date from 1900 to 9000, got \(date)"
-                )
+            if let date {
+                do {
+                    _ = try Bounds.check(date)
+                } catch {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .date,
+                        in: container,
+                        debugDescription: error.message
+                    )
+                }
             }
         } else {
             profile = try UserProfile(from: decoder)
@@ -222,7 +230,7 @@ struct RecommendationSummary: Encodable {
     let warnings: [String]
     let recovery: [String]
 
-    init(_ r: Recommendation) {
+    init(_ r: Recommendation, _ renderer: Renderer) {
         profile = r.profileID
         date = r.date
         catalog = r.catalog
@@ -238,12 +246,14 @@ struct RecommendationSummary: Encodable {
                 totalCost: $0.offer.quote.totalCost,
                 likelihood: $0.likelihood.rawValue,
                 isEstimate: $0.offer.isEstimate,
-                why: $0.why
+                why: renderer.render($0.why)
             )
         }
-        ineligible = r.ineligible.map { Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule)) }
-        warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code }
-        recovery = r.recovery.steps.map(\.action)
+        ineligible = r.ineligible.map {
+            Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule.rawValue))
+        }
+        warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code.rawValue }
+        recovery = r.recovery.steps.map { renderer.render($0.action) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Backstop
+import BackstopPresentation
 import Foundation
 
 #if canImport(Glibc)
@@ -66,6 +67,8 @@ struct BatchRunner: Sendable {
     let aggregator: Aggregator
     let defaults: BatchDefaults
     let detail: BatchDetail
+    /// The language of every message in the records.
+    let language: Language
     let jobs: Int
     let sourceName: String
 
@@ -174,8 +177,8 @@ struct BatchRunner: Sendable {
         let record = BatchRecord(
             line: line.number,
             status: "ok",
-            recommendation: detail == .full ? RecommendationDocument(recommendation) : nil,
-            summary: detail == .summary ? RecommendationSummary(recommendation) : nil,
+            recommendation: detail == .full ? RecommendationDocument(recommendation, language: language) : nil,
+            summary: detail == .summary ? RecommendationSummary(recommendation, Renderer(language)) : nil,
             error: nil
         )
         do {

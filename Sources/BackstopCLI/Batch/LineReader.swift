@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a JSON Lines input one line at a time with a fixed-size buffer, whatever the file's size.
 ///
 /// Lines end with `\n` (a `\r` before it is dropped); the last line may lack its newline. A line longer than
@@ -63,19 +69,39 @@ struct LineReader {
                 }
                 return Line(number: lineNumber, content: .text(Self.text(line)))
             }
-            let chunk = try handle.read(upToCount: Self.chunkBytes) ?? Data()
             if start > 0 {
                 buffer.removeFirst(start)
                 start = 0
             }
             searchFrom = buffer.count
-            if chunk.isEmpty {
+            let count = try readAvailable()
+            if count == 0 {
                 finished = true
             } else {
-                bytesRead += chunk.count
-                buffer.append(contentsOf: chunk)
+                bytesRead += count
             }
         }
+    }
+
+    /// Appends what one read(2) returns, at most ``chunkBytes``: on a pipe or a terminal the lines written so far,
+    /// without waiting for a whole chunk (FileHandle's `read(upToCount:)` waits for all of it or the end, so a
+    /// producer that writes a line and waits would wait forever). Returns the count, 0 at the end of the input.
+    /// - Throws: the read error, as a `POSIXError`.
+    private mutating func readAvailable() throws -> Int {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.chunkBytes))
+        var count = -1
+        while count < 0 {
+            count = buffer.withUnsafeMutableBytes { bytes in
+                read(handle.fileDescriptor, bytes.baseAddress! + old, Self.chunkBytes)
+            }
+            if count < 0 && errno != EINTR {
+                buffer.removeSubrange(old...)
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        }
+        buffer.removeSubrange((old + count)...)
+        return count
     }
 
     /// The line without a trailing `\r`.

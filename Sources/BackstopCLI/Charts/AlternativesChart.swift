@@ -1,4 +1,5 @@
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// A standalone SVG 1.1 chart of a recommendation's alternatives, written by `backstop alternatives --chart FILE`.
@@ -20,7 +21,7 @@ struct AlternativesChart: Sendable {
     static let maximumLines = 5
 
     /// The message drawn instead of the panels when no alternative is eligible.
-    static let emptyMessage = "No eligible alternatives"
+    var emptyMessage: String { r.t("No eligible alternatives", "没有符合条件的备选渠道") }
 
     /// Series colours (Okabe–Ito, readable by most colour-blind people), in ranking order.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
@@ -28,8 +29,12 @@ struct AlternativesChart: Sendable {
     /// The bar colour of alternatives ranked below the ones that get a line.
     static let otherBarColour = "#9AA5B1"
 
-    init(_ recommendation: Recommendation) {
+    /// The language of every word in the chart.
+    let r: Renderer
+
+    init(_ recommendation: Recommendation, renderer: Renderer = Renderer(.en)) {
         self.recommendation = recommendation
+        self.r = renderer
     }
 
     /// The SVG document, UTF-8 text starting with the XML declaration.
@@ -52,24 +57,37 @@ struct AlternativesChart: Sendable {
 
     private var title: String {
         let request = recommendation.request
-        return "Backstop alternatives for \(recommendation.profileID): \(request.amount.formatted) over "
-            + "\(request.termMonths) months for \(request.purpose.rawValue), \(recommendation.date)"
+        return r.t(
+            "Backstop alternatives for \(recommendation.profileID): \(r.money(request.amount)) over "
+                + "\(request.termMonths) months for \(r.purpose(request.purpose)), \(r.date(recommendation.date))",
+            "Backstop 备选渠道：\(recommendation.profileID)，\(r.purpose(request.purpose))\(r.money(request.amount))，"
+                + "\(request.termMonths)个月，\(r.date(recommendation.date))"
+        )
     }
 
     private var description: String {
         let alternatives = recommendation.alternatives
         guard !alternatives.isEmpty else {
-            return "\(Self.emptyMessage): no licensed provider can serve this request."
+            return emptyMessage + r.t(": no licensed provider can serve this request.", "：没有持牌渠道能满足本次申请。")
         }
         let ranked = alternatives.enumerated().map { index, alternative in
             let quote = alternative.offer.quote
-            return "\(index + 1). \(Self.fullName(alternative.details)): total cost \(quote.totalCost.formatted), "
-                + "APR \(quote.nominalAPR.fixedText)%"
+            return "\(index + 1). \(Self.fullName(alternative.details))"
+                + r.t(
+                    ": total cost \(r.money(quote.totalCost)), APR \(r.percent(quote.nominalAPR))",
+                    "：总成本\(r.money(quote.totalCost))，年化利率\(r.percent(quote.nominalAPR))"
+                )
         }
-        return "Total cost of credit (interest and fees, \(currencyCode)) and APR of \(alternatives.count) licensed "
-            + "alternatives, ranked by \(recommendation.request.rankBy.rawValue): " + ranked.joined(separator: "; ")
-            + ". Then the cumulative amount repaid per instalment for the first "
-            + "\(min(alternatives.count, Self.maximumLines))."
+        let shown = min(alternatives.count, Self.maximumLines)
+        return r.t(
+            "Total cost of credit (interest and fees, \(currencyCode)) and APR of \(alternatives.count) licensed "
+                + "alternatives, ranked by \(r.ranking(recommendation.request.rankBy)): "
+                + ranked.joined(separator: "; ") + ". Then the cumulative amount repaid per instalment for the first "
+                + "\(shown).",
+            "\(alternatives.count)个持牌备选渠道的借款总成本（利息和费用，\(currencyCode)）和年化利率，按"
+                + "\(r.ranking(recommendation.request.rankBy))排序：" + ranked.joined(separator: "；")
+                + "。然后是前\(shown)个渠道每期累计还款金额。"
+        )
     }
 
     /// `招联好期贷 Zhaolian Haoqidai`, or one name when the other is empty or the same.
@@ -113,14 +131,19 @@ struct AlternativesChart: Sendable {
     private func header(_ canvas: inout Canvas) -> Double {
         let request = recommendation.request
         canvas.text(
-            "Backstop: licensed alternatives, compared",
+            r.t("Backstop: licensed alternatives, compared", "Backstop：持牌备选渠道对比"),
             x: Layout.margin,
             y: Layout.margin + 18,
             class: "chart-title"
         )
         let subtitle =
-            "Profile \(recommendation.profileID) · \(request.amount.formatted) over \(request.termMonths) months "
-            + "for \(request.purpose.rawValue) · ranked by \(request.rankBy.rawValue) · \(recommendation.date)"
+            r.t(
+                "Profile \(recommendation.profileID) · \(r.money(request.amount)) over \(request.termMonths) months "
+                    + "for \(r.purpose(request.purpose)) · ranked by \(r.ranking(request.rankBy)) · "
+                    + r.date(recommendation.date),
+                "用户 \(recommendation.profileID) · \(r.purpose(request.purpose))\(r.money(request.amount)) · "
+                    + "\(request.termMonths)个月 · 按\(r.ranking(request.rankBy))排序 · \(r.date(recommendation.date))"
+            )
         canvas.text(Self.truncated(subtitle, columns: 130), x: Layout.margin, y: Layout.margin + 40, class: "subtitle")
         return Layout.margin + 56
     }
@@ -134,9 +157,13 @@ struct AlternativesChart: Sendable {
                 ("width", px(Layout.width - 2 * Layout.margin)), ("height", px(height)), ("rx", "6"),
             ]
         )
-        canvas.text(Self.emptyMessage, x: Layout.width / 2, y: top + height / 2, class: "empty", anchor: "middle")
+        canvas.text(emptyMessage, x: Layout.width / 2, y: top + height / 2, class: "empty", anchor: "middle")
         canvas.text(
-            "No licensed provider can serve this request now: the text output says why not and what restores access.",
+            r.t(
+                "No licensed provider can serve this request now: the text output says why not and what restores "
+                    + "access.",
+                "目前没有持牌渠道能满足本次申请：文字输出说明了原因以及如何恢复。"
+            ),
             x: Layout.width / 2,
             y: top + height / 2 + 28,
             class: "note",
@@ -148,7 +175,11 @@ struct AlternativesChart: Sendable {
     private func footnote(_ canvas: inout Canvas, top: Double) -> Double {
         var y = top
         canvas.text(
-            "Total cost = everything repaid − the amount borrowed (interest and fees). APR is the nominal annual rate.",
+            r.t(
+                "Total cost = everything repaid − the amount borrowed (interest and fees). APR is the nominal annual "
+                    + "rate.",
+                "总成本 = 全部还款 − 借款本金（利息和费用）。年化利率为名义年化利率。"
+            ),
             x: Layout.margin,
             y: y + 14,
             class: "note"
@@ -156,7 +187,10 @@ struct AlternativesChart: Sendable {
         y += 14
         if recommendation.alternatives.contains(where: \.offer.isEstimate) {
             canvas.text(
-                "* Backstop's estimate within the provider's published range, not the provider's own quote.",
+                r.t(
+                    "* Backstop's estimate within the provider's published range, not the provider's own quote.",
+                    "* Backstop 在该渠道公布区间内的估算，并非该渠道自己的报价。"
+                ),
                 x: Layout.margin,
                 y: y + 18,
                 class: "note"
@@ -172,7 +206,10 @@ struct AlternativesChart: Sendable {
         let alternatives = recommendation.alternatives
         let currency = recommendation.request.amount.currency
         canvas.text(
-            "Total cost of credit per alternative (interest + fees), in ranking order",
+            r.t(
+                "Total cost of credit per alternative (interest + fees), in ranking order",
+                "各备选渠道的借款总成本（利息 + 费用），按排序"
+            ),
             x: Layout.margin,
             y: top + 16,
             class: "panel-title"
@@ -210,7 +247,7 @@ struct AlternativesChart: Sendable {
         canvas.line(class: "axis", x1: plot.x, y1: plot.bottom, x2: plot.right, y2: plot.bottom)
         canvas.line(class: "axis", x1: x(0), y1: plot.y, x2: x(0), y2: plot.bottom)
         canvas.text(
-            "Total cost (\(currencyCode))",
+            r.t("Total cost (\(currencyCode))", "总成本（\(currencyCode)）"),
             x: plot.x + plot.width / 2,
             y: plot.bottom + 38,
             class: "axis-label",
@@ -240,14 +277,22 @@ struct AlternativesChart: Sendable {
                     ("height", px(Layout.barHeight)), ("fill", colour),
                 ]
             )
-            canvas.leaf("title", [], text: "\(name): total cost \(cost.formatted), APR \(apr)%\(estimate)")
+            canvas.leaf(
+                "title",
+                [],
+                text: name
+                    + r.t(
+                        ": total cost \(r.money(cost)), APR \(apr)%\(estimate)",
+                        "：总成本\(r.money(cost))，年化利率\(apr)%\(estimate)"
+                    )
+            )
             canvas.close("rect")
             canvas.open(
                 "text",
                 [("class", "value"), ("x", px(end + 8)), ("y", px(barY + Layout.barHeight / 2)), ("dy", "0.35em")]
             )
             canvas.raw(Canvas.escape(cost.formatted + " "))
-            canvas.leaf("tspan", [("class", "apr"), ("dx", "4")], text: "APR \(apr)%\(estimate)")
+            canvas.leaf("tspan", [("class", "apr"), ("dx", "4")], text: r.t("APR ", "年化") + "\(apr)%\(estimate)")
             canvas.close("text")
             canvas.close("g")
         }
@@ -284,8 +329,8 @@ struct AlternativesChart: Sendable {
         let currency = recommendation.request.amount.currency
         canvas.text(
             shown.count == 1
-                ? "Cumulative repayment over time"
-                : "Cumulative repayment over time, top \(shown.count)",
+                ? r.t("Cumulative repayment over time", "累计还款")
+                : r.t("Cumulative repayment over time, top \(shown.count)", "累计还款（前\(shown.count)个）"),
             x: Layout.margin,
             y: top + 16,
             class: "panel-title"
@@ -345,7 +390,7 @@ struct AlternativesChart: Sendable {
         canvas.line(class: "axis", x1: plot.x, y1: plot.bottom, x2: plot.right, y2: plot.bottom)
         canvas.line(class: "axis", x1: plot.x, y1: plot.y, x2: plot.x, y2: plot.bottom)
         canvas.text(
-            "Months since disbursement (instalment number)",
+            r.t("Months since disbursement (instalment number)", "放款后月数（期数）"),
             x: plot.x + plot.width / 2,
             y: plot.bottom + 38,
             class: "axis-label",
@@ -354,7 +399,7 @@ struct AlternativesChart: Sendable {
         let labelX = Layout.margin + 4
         let labelY = plot.y + plot.height / 2
         canvas.text(
-            "Cumulative amount repaid (\(currencyCode))",
+            r.t("Cumulative amount repaid (\(currencyCode))", "累计还款金额（\(currencyCode)）"),
             x: labelX,
             y: labelY,
             class: "axis-label",
@@ -373,7 +418,12 @@ struct AlternativesChart: Sendable {
                     ("stroke", Self.palette[index]),
                 ]
             )
-            canvas.leaf("title", [], text: "\(Self.fullName(alternative.details)): \(total.formatted) repaid in all")
+            canvas.leaf(
+                "title",
+                [],
+                text: Self.fullName(alternative.details)
+                    + r.t(": \(r.money(total)) repaid in all", "：共还款\(r.money(total))")
+            )
             canvas.close("polyline")
         }
         legend(&canvas, shown, x: plot.right + 24, top: plot.y)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// `backstop apr`: the APR of any cash-flow document.
@@ -22,6 +23,8 @@ struct APRCommand: ParsableCommand {
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
+
+    @OptionGroup var lang: LanguageOption
 
     func run() throws {
         let data = try readInput(file)
@@ -48,13 +51,22 @@ struct APRCommand: ParsableCommand {
         case .json:
             print(try encodeJSON(result))
         case .table:
+            let r = lang.renderer
+            let periodic = Decimal.fromSolver(apr.periodicRate * 100, scale: 6)
             print(
-                """
-                Convention     \(document.convention.rawValue), \(document.unitPeriodsPerYear) unit periods per year, \(document.flows.count) flows
-                Periodic rate  \(Decimal.fromSolver(apr.periodicRate * 100, scale: 6))% per unit period
-                Nominal APR    \(result.nominalAPR.fixed(4))%   (periodic rate × periods per year)
-                Effective APR  \(result.effectiveAPR.fixed(4))%   ((1 + periodic rate)^periods per year − 1)
-                """
+                [
+                    r.t(
+                        "Convention     \(document.convention.rawValue), \(document.unitPeriodsPerYear) unit periods per "
+                            + "year, \(document.flows.count) flows",
+                        "计算惯例      \(document.convention.rawValue)，每年\(document.unitPeriodsPerYear)个单位期，"
+                            + "\(document.flows.count)笔现金流"
+                    ),
+                    r.t("Periodic rate  \(periodic)% per unit period", "期利率        每单位期\(periodic)%"),
+                    r.t("Nominal APR    ", "名义年化利率  ") + "\(result.nominalAPR.fixed(4))%"
+                        + r.t("   (periodic rate × periods per year)", "   （期利率 × 每年期数）"),
+                    r.t("Effective APR  ", "实际年化利率  ") + "\(result.effectiveAPR.fixed(4))%"
+                        + r.t("   ((1 + periodic rate)^periods per year − 1)", "   （(1 + 期利率)^每年期数 − 1）"),
+                ].joined(separator: "\n")
             )
         }
     }

@@ -46,21 +46,20 @@ struct RequestInput: ParsableArguments {
                 throw failure(error.description, code: Exit.dataError)
             }
         }
-        if let amount {
-            request.amount = try Self.yuan(amount, flag: "--amount", in: 1...LoanRequest.maximumAmount)
-        }
+        if let amount { request.amount = try Self.yuan(amount, flag: "--amount", in: Bounds.loanAmount) }
         if let term {
-            guard (1...CostEngine.maximumTermMonths).contains(term) else {
-                throw ValidationError("--term: must be from 1 to \(CostEngine.maximumTermMonths) months, got \(term)")
+            do {
+                request.termMonths = try Bounds.check(term, in: Bounds.termMonths, unit: " months")
+            } catch {
+                throw ValidationError("--term: \(error)")
             }
-            request.termMonths = term
         }
         if let purpose { request.purpose = purpose.value }
         if let maxMonthlyPayment {
             request.maxMonthlyPayment = try Self.yuan(
                 maxMonthlyPayment,
                 flag: "--max-monthly-payment",
-                in: 1...Money.maximumInputMinorUnits
+                in: Bounds.paymentCeiling
             )
         }
         if let rankBy { request.rankBy = rankBy.value }
@@ -69,15 +68,7 @@ struct RequestInput: ParsableArguments {
 
     /// An amount of yuan given on the command line, held to the same bounds as the request document's field.
     static func yuan(_ text: String, flag: String, in range: ClosedRange<Int64>) throws -> Money {
-        let money: Money
-        do { money = try Money(parsing: text) } catch { throw ValidationError("\(flag): \(error)") }
-        guard range.contains(money.minorUnits) else {
-            func yuan(_ fen: Int64) -> String { fen % 100 == 0 ? "\(fen / 100)" : Money(minorUnits: fen).plainString }
-            throw ValidationError(
-                "\(flag): must be from \(yuan(range.lowerBound)) to \(yuan(range.upperBound)) yuan, got \(text)"
-            )
-        }
-        return money
+        do { return try Bounds.yuan(text, in: range) } catch { throw ValidationError("\(flag): \(error)") }
     }
 }
 
@@ -105,6 +96,7 @@ struct AlternativesCommand: AsyncParsableCommand {
     @OptionGroup var requestInput: RequestInput
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var date: DateOption
+    @OptionGroup var lang: LanguageOption
 
     @Option(help: "Show at most this many alternatives.")
     var top: Int?
@@ -129,13 +121,18 @@ struct AlternativesCommand: AsyncParsableCommand {
         let loaded = try catalog.load()
         let aggregator = Aggregator.standard(catalog: loaded, policy: AggregatorPolicy(top: top))
         let recommendation = await aggregator.recommend(profile, request, on: day)
+        let renderer = lang.renderer
         if let chart {
-            try writeOutputAtomically(AlternativesChart(recommendation).svg(), to: chart, what: "the chart")
+            try writeOutputAtomically(
+                AlternativesChart(recommendation, renderer: renderer).svg(),
+                to: chart,
+                what: "the chart"
+            )
         }
         switch format {
-        case .json: print(try encodeJSON(RecommendationDocument(recommendation)))
-        case .csv: print(RecommendationRenderer.csv(recommendation))
-        case .table: print(RecommendationRenderer.table(recommendation))
+        case .json: print(try encodeJSON(RecommendationDocument(recommendation, language: renderer.language)))
+        case .csv: print(renderer.csv(recommendation))
+        case .table: print(renderer.table(recommendation))
         }
     }
 }
@@ -149,131 +146,37 @@ struct DiagnoseCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var input: ProfileInput
+    @OptionGroup var lang: LanguageOption
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
     func run() async throws {
         let profile = try input.load()
-        let diagnosis = Aggregator(providers: BuiltInProviders.all()).diagnose(profile)
-        let document = DiagnosisDocument(profile: profile, diagnosis: diagnosis)
+        let aggregator = Aggregator(providers: BuiltInProviders.all())
+        let diagnosis = aggregator.diagnose(profile)
+        let plan = aggregator.recovery(profile, diagnosis: diagnosis)
+        let renderer = lang.renderer
         switch format {
-        case .json: print(try encodeJSON(document))
+        case .json:
+            print(
+                try encodeJSON(
+                    DiagnosisDocument(
+                        profile: profile,
+                        diagnosis: diagnosis,
+                        recovery: plan,
+                        language: renderer.language
+                    )
+                )
+            )
         case .table:
-            var lines = RecommendationRenderer.diagnosisLines(diagnosis)
-            if !document.recovery.isEmpty {
+            var lines = renderer.diagnosisLines(diagnosis)
+            if !plan.steps.isEmpty {
                 lines.append("")
-                lines.append("What restores them")
-                lines += document.recovery.map { "  [\($0.reason)] \($0.action)" }
+                lines.append(renderer.t("Recovery plan", "恢复计划"))
+                lines += renderer.recoveryLines(plan)
             }
             print(lines.joined(separator: "\n"))
         }
-    }
-}
-
-/// Human and CSV renderings of a recommendation.
-enum RecommendationRenderer {
-    static func diagnosisLines(_ diagnosis: [ServiceDiagnosis]) -> [String] {
-        var lines: [String] = []
-        for item in diagnosis {
-            let observed =
-                item.observed.map {
-                    $0 == item.assessed ? "" : " (reported \($0.rawValue); the rules give \(item.assessed.rawValue))"
-                } ?? " (assessed)"
-            lines.append("\(item.service.rawValue.capitalized): \(item.state.rawValue.uppercased())\(observed)")
-            for reason in item.reasons {
-                lines.append("  - \(reason.code.rawValue): \(reason.evidence)")
-            }
-            lines.append("  \(item.summary)")
-        }
-        return lines
-    }
-
-    static func table(_ r: Recommendation) -> String {
-        var lines = [
-            "Backstop for \(r.profileID): \(r.request.amount.formatted) over \(r.request.termMonths) months for \(r.request.purpose.rawValue), ranked by \(r.request.rankBy.rawValue), on \(r.date)",
-            "",
-        ]
-        lines += diagnosisLines(r.diagnosis)
-        lines.append("")
-        if r.alternatives.isEmpty {
-            lines.append("No licensed alternative can serve this request now: see why not and the recovery plan below.")
-        } else {
-            lines.append("Alternatives (licensed, ranked)")
-            var table = TextTable(headers: [
-                "#", "provider", "licence", "APR", "monthly", "total cost", "likelihood", "why",
-            ])
-            table.leftAligned = [1, 2, 6, 7]
-            for (index, a) in r.alternatives.enumerated() {
-                let q = a.offer.quote
-                table.rows.append([
-                    "\(index + 1)", "\(a.details.nameEN)", a.details.licence.kind.rawValue,
-                    q.nominalAPR.fixedText + "%",
-                    q.monthlyPayment.formatted, q.totalCost.formatted, a.likelihood.rawValue,
-                    "\(q.terms.termMonths) months \(q.terms.method.rawValue)"
-                        + (a.offer.isEstimate ? ", estimate" : ""),
-                ])
-            }
-            lines.append(table.render())
-        }
-        if !r.ineligible.isEmpty {
-            lines.append("")
-            lines.append("Why not")
-            for refusal in r.ineligible {
-                let failed = refusal.failed.map { c in
-                    "\(c.rule) (needs \(c.threshold), has \(c.value ?? "unknown"))"
-                }.joined(separator: ", ")
-                lines.append("  \(refusal.details.id): \(failed). \(refusal.fix)")
-            }
-        }
-        if !r.warnings.isEmpty {
-            lines.append("")
-            lines.append("Warnings")
-            lines += r.warnings.map { "  [\($0.code)] " + ($0.provider.map { "\($0): " } ?? "") + $0.message }
-        }
-        if !r.recovery.steps.isEmpty {
-            lines.append("")
-            lines.append("Recovery plan")
-            lines += r.recovery.steps.map { "  [\($0.reason)] \($0.action)" }
-            if !r.recovery.reopens.isEmpty {
-                lines.append(
-                    "  What if: after \(Countermeasure.horizonMonths) months of this (\(r.recovery.assumedChanges.joined(separator: "; "))), these reopen: \(r.recovery.reopens.joined(separator: ", "))."
-                )
-            } else if !r.recovery.assumedChanges.isEmpty {
-                lines.append(
-                    "  What if: after \(Countermeasure.horizonMonths) months of this (\(r.recovery.assumedChanges.joined(separator: "; "))), nothing more reopens for this request."
-                )
-            }
-        }
-        if let catalog = r.catalog {
-            lines.append("")
-            lines.append(
-                "Catalog \(catalog.hash) (\(catalog.providers) providers). Rates are Backstop's estimates within published ranges; terms are illustrative."
-            )
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func csv(_ r: Recommendation) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        var rows = [
-            "rank,provider,name,licence,nominalAPR,effectiveAPR,monthlyPayment,totalRepayment,totalCost,likelihood,termMonths,method,why"
-        ]
-        for (index, a) in r.alternatives.enumerated() {
-            let q = a.offer.quote
-            rows.append(
-                [
-                    "\(index + 1)", a.details.id.rawValue, a.details.nameEN, a.details.licence.kind.rawValue,
-                    "\(q.nominalAPR)", "\(q.effectiveAPR)",
-                    q.monthlyPayment.plainString, q.totalRepayment.plainString, q.totalCost.plainString,
-                    a.likelihood.rawValue,
-                    "\(q.terms.termMonths)", q.terms.method.rawValue, a.why,
-                ].map(field).joined(separator: ",")
-            )
-        }
-        return rows.joined(separator: "\n")
     }
 }

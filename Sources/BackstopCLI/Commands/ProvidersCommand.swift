@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackstopCatalog
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// `backstop providers`: the catalog maintainers' tools.
@@ -21,29 +22,40 @@ struct ProvidersCommand: ParsableCommand {
         )
         @OptionGroup var catalog: CatalogOptions
         @OptionGroup var date: DateOption
+        @OptionGroup var lang: LanguageOption
         @Option(help: "Output format.") var format: OutputFormat = .table
 
         func run() throws {
             let loaded = try catalog.load()
             let day = try date.value()
             let documents = loaded.providers.map { ProviderDocument($0, on: day) }
+            let r = lang.renderer
             switch format {
             case .json:
                 print(try encodeJSON(ProviderListDocument(catalog: loaded, providers: documents)))
             case .table:
-                var table = TextTable(headers: ["id", "name", "kind", "licence", "status", "APR range"])
+                var table = TextTable(headers: [
+                    "id", r.t("name", "名称"), r.t("kind", "产品"), r.t("licence", "牌照"), r.t("status", "状态"),
+                    r.t("APR range", "年化利率区间"),
+                ])
                 table.leftAligned = [0, 1, 2, 3, 4]
-                for d in documents {
-                    let range = d.aprMin.map { "\($0.fixed(2))–\((d.aprMax ?? $0).fixed(2))%" } ?? "n/a"
+                for (d, p) in zip(documents, loaded.providers) {
+                    let range = d.aprMin.map { "\($0.fixed(2))–\((d.aprMax ?? $0).fixed(2))%" } ?? r.t("n/a", "无")
                     table.rows.append([
-                        d.id, "\(d.name.en) \(d.name.zh)", d.product,
-                        d.licensed ? d.licence.kind.rawValue : "UNLICENSED",
-                        d.state.rawValue, range,
+                        d.id, r.language == .zh ? "\(d.name.zh) \(d.name.en)" : "\(d.name.en) \(d.name.zh)",
+                        r.productKind(p.productKind),
+                        d.licensed ? r.licence(d.licence.kind) : r.t("UNLICENSED", "无牌照"),
+                        r.providerState(d.state), range,
                     ])
                 }
                 print(table.render())
                 print(
-                    "\n\(loaded.count) providers, catalog \(loaded.hash), status on \(day); APR: nominal, ¥10,000 sample, fees included"
+                    r.t(
+                        "\n\(loaded.count) providers, catalog \(loaded.hash), status on \(day); APR: nominal, "
+                            + "¥10,000 sample, fees included",
+                        "\n\(loaded.count)个渠道，目录 \(loaded.hash)，状态日期\(r.date(day))；年化利率：名义年化，"
+                            + "以借款10,000元为例，含费用"
+                    )
                 )
             }
         }
@@ -53,6 +65,7 @@ struct ProvidersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything the catalog says about one provider.")
         @OptionGroup var catalog: CatalogOptions
         @OptionGroup var date: DateOption
+        @OptionGroup var lang: LanguageOption
         @Argument(help: "The provider id, e.g. wechat-weilidai.") var id: String
         @Option(help: "Output format.") var format: OutputFormat = .table
 
@@ -60,73 +73,113 @@ struct ProvidersCommand: ParsableCommand {
             let loaded = try catalog.load()
             guard let provider = loaded.provider(ProviderID(rawValue: id)) else {
                 throw failure(
-                    "no provider \"\(id)\" in \(loaded.directory); known: \(loaded.providers.map(\.id.rawValue).joined(separator: ", "))",
+                    "no provider \"\(printable(id))\" in \(loaded.directory); known: \(loaded.providers.map(\.id.rawValue).joined(separator: ", "))",
                     code: Exit.dataError
                 )
             }
             let d = ProviderDocument(provider, on: try date.value())
             switch format {
             case .json: print(try encodeJSON(d))
-            case .table: print(render(provider, d))
+            case .table: print(render(provider, d, lang.renderer))
             }
         }
 
-        func render(_ p: ProviderDescription, _ d: ProviderDocument) -> String {
+        /// Catalog data (operator, source titles, notes) is shown as the catalog writes it; labels, states,
+        /// licences, rates and rules follow the language.
+        func render(_ p: ProviderDescription, _ d: ProviderDocument, _ r: Renderer) -> String {
+            let width = r.language == .zh ? 10 : 13
+            func label(_ en: String, _ zh: String) -> String {
+                let text = r.t(en, zh)
+                return text + String(repeating: " ", count: max(1, width - text.displayWidth))
+            }
+            let period = p.status.map { status in
+                r.providerState(status.state)
+                    + r.t(" from \(r.date(status.from))", "，自\(r.date(status.from))起")
+                    + (status.until.map { r.t(" until \(r.date($0))", "至\(r.date($0))") } ?? "")
+            }
             var lines = [
-                "\(d.name.en) (\(d.name.zh))  [\(d.id)]",
-                "Operator     \(d.operator)",
-                "Licence      \(d.licensed ? d.licence.kind.rawValue : "NONE — unlicensed, never recommended")"
-                    + (d.licence.regulator.map { ", \($0)" } ?? "") + (d.licence.number.map { " \($0)" } ?? ""),
-                "Channel      \(d.channel); product \(d.product); purposes \(d.purposes.map(\.rawValue).joined(separator: ", "))",
-                "Limits       \(d.limits.min.formatted) – \(d.limits.max.formatted)",
-                "Terms        \(d.terms.map(String.init).joined(separator: ", ")) months; \(d.repayment.map(\.rawValue).joined(separator: ", "))",
-                "Status       \(d.state.rawValue) on \(d.stateDate)  ("
-                    + p.status.map { "\($0.state.rawValue) from \($0.from)" + ($0.until.map { " until \($0)" } ?? "") }
-                    .joined(separator: "; ") + ")",
-                "APR range    "
+                "\(r.bothNames(p.name))  [\(d.id)]",
+                label("Operator", "运营方") + d.operator,
+                label("Licence", "牌照")
+                    + (d.licensed
+                        ? r.licence(d.licence.kind) : r.t("NONE — unlicensed, never recommended", "无——无牌照，从不推荐"))
+                    + (d.licence.regulator.map { r.t(", ", "，") + $0 } ?? "")
+                    + (d.licence.number.map { " \($0)" } ?? ""),
+                label("Channel", "渠道") + d.channel + r.t("; product ", "；产品：") + r.productKind(p.productKind)
+                    + r.t("; purposes ", "；用途：") + r.list(p.purposes.map(r.purpose)),
+                label("Limits", "额度") + "\(r.money(d.limits.min)) – \(r.money(d.limits.max))",
+                label("Terms", "期限")
+                    + r.t(
+                        "\(d.terms.map(String.init).joined(separator: ", ")) months; ",
+                        "\(d.terms.map(String.init).joined(separator: "、"))个月；"
+                    ) + r.list(p.methods.map(r.method)),
+                label("Status", "状态") + r.providerState(d.state)
+                    + r.t(" on \(r.date(d.stateDate))", "（\(r.date(d.stateDate))）") + "  ("
+                    + period.joined(separator: "; ")
+                    + ")",
+                label("APR range", "年化利率")
                     + (d.aprMin.map {
-                        "\($0.fixed(2))% – \((d.aprMax ?? $0).fixed(2))% nominal (¥10,000 sample, fees included)"
-                    } ?? "n/a"),
-                "Pricing",
+                        "\($0.fixed(2))% – \((d.aprMax ?? $0).fixed(2))%"
+                            + r.t(" nominal (¥10,000 sample, fees included)", "，名义年化（以借款10,000元为例，含费用）")
+                    } ?? r.t("n/a", "无")),
+                r.t("Pricing", "价格"),
             ]
             for rule in p.pricing {
                 let scope =
-                    rule.terms.map { "  \($0.map(String.init).joined(separator: ", ")) months: " }
-                    ?? "  every other term: "
-                var parts = ["interest \(rule.interest.text)"]
-                if let fee = rule.installmentFee { parts.append("instalment fee \(fee.text)") }
-                if rule.interestFreeDays > 0 { parts.append("up to \(rule.interestFreeDays) interest-free days") }
+                    rule.terms.map {
+                        "  "
+                            + r.t(
+                                "\($0.map(String.init).joined(separator: ", ")) months: ",
+                                "\($0.map(String.init).joined(separator: "、"))个月："
+                            )
+                    }
+                    ?? "  " + r.t("every other term: ", "其他期限：")
+                var parts = [r.interestQuote(rule.interest)]
+                if let fee = rule.installmentFee { parts.append(r.installmentFeeQuote(fee)) }
+                if rule.interestFreeDays > 0 {
+                    parts.append(
+                        r.t("up to \(rule.interestFreeDays) interest-free days", "最长免息\(rule.interestFreeDays)天")
+                    )
+                }
                 switch rule.upfrontFee {
-                case .percent(let value): parts.append("upfront fee \(value)%")
-                case .fixed(let money): parts.append("upfront fee \(money.formatted)")
+                case .percent(let value): parts.append(r.t("upfront fee \(value)%", "放款手续费\(value)%"))
+                case .fixed(let money): parts.append(r.t("upfront fee ", "放款手续费") + r.money(money))
                 case nil: break
                 }
-                if let fee = rule.monthlyMembershipFee { parts.append("membership \(fee.formatted)/month") }
-                lines.append(scope + parts.joined(separator: "; "))
+                if let fee = rule.monthlyMembershipFee {
+                    parts.append(r.t("membership \(r.money(fee))/month", "会员费每月\(r.money(fee))"))
+                }
+                lines.append(scope + parts.joined(separator: r.t("; ", "；")))
             }
-            lines.append("Eligibility")
+            lines.append(r.t("Eligibility", "申请条件"))
             let e = p.eligibility
             var rules: [String] = []
-            if let v = e.minCreditScore { rules.append("credit score ≥ \(v)") }
-            if let v = e.maxOverdueCount12m { rules.append("≤ \(v) overdue in 12 months") }
-            if let v = e.maxOverdueCount24m { rules.append("≤ \(v) overdue in 24 months") }
-            if let v = e.maxDaysPastDue { rules.append("never more than \(v) days past due") }
-            if e.noCurrentOverdue { rules.append("nothing overdue now") }
-            if e.identityVerified { rules.append("verified identity") }
+            if let v = e.minCreditScore { rules.append(r.t("credit score ≥ \(v)", "信用分 ≥ \(v)")) }
+            if let v = e.maxOverdueCount12m { rules.append(r.t("≤ \(v) overdue in 12 months", "近12个月逾期 ≤ \(v)次")) }
+            if let v = e.maxOverdueCount24m { rules.append(r.t("≤ \(v) overdue in 24 months", "近24个月逾期 ≤ \(v)次")) }
+            if let v = e.maxDaysPastDue {
+                rules.append(r.t("never more than \(v) days past due", "逾期从未超过\(v)天"))
+            }
+            if e.noCurrentOverdue { rules.append(r.t("nothing overdue now", "当前无逾期")) }
+            if e.identityVerified { rules.append(r.t("verified identity", "已实名认证")) }
             if e.minAge != nil || e.maxAge != nil {
-                rules.append("age \(e.minAge.map(String.init) ?? "")–\(e.maxAge.map(String.init) ?? "")")
+                let range = "\(e.minAge.map(String.init) ?? "")–\(e.maxAge.map(String.init) ?? "")"
+                rules.append(r.t("age \(range)", "年龄\(range)岁"))
             }
-            if let v = e.minMonthlyIncome { rules.append("income ≥ \(v.formatted)/month") }
-            if let v = e.maxDebtToIncomePercent { rules.append("debt-to-income ≤ \(v)%") }
-            for account in e.requiredAccounts { rules.append("\(account) account") }
-            for flag in e.excludedWhen { rules.append("not \(flag.rawValue)") }
+            if let v = e.minMonthlyIncome { rules.append(r.t("income ≥ \(r.money(v))/month", "月收入 ≥ \(r.money(v))")) }
+            if let v = e.maxDebtToIncomePercent { rules.append(r.t("debt-to-income ≤ \(v)%", "负债收入比 ≤ \(v)%")) }
+            for account in e.requiredAccounts {
+                rules.append(r.t("an account with ", "需要") + r.account(account) + r.t("", "账户"))
+            }
+            for flag in e.excludedWhen { rules.append(r.t("not: ", "不能有：") + r.exclusion(flag)) }
             lines += rules.map { "  - " + $0 }
-            lines.append("Sources")
+            lines.append(r.t("Sources", "来源"))
             lines += p.sources.map {
-                "  [\($0.id)] \($0.title) <\($0.url)>" + ($0.retrieved.map { " (retrieved \($0))" } ?? "")
+                "  [\($0.id)] \($0.title) <\($0.url)>"
+                    + ($0.retrieved.map { r.t(" (retrieved \($0))", "（获取于\($0)）") } ?? "")
             }
-            lines.append("Notes        \(p.notes)")
-            lines.append("Defined in   \(p.origin)")
+            lines.append(label("Notes", "说明") + p.notes)
+            lines.append(label("Defined in", "定义于") + p.origin)
             return lines.joined(separator: "\n")
         }
     }
@@ -134,7 +187,11 @@ struct ProvidersCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate provider files; exit 65 listing every error when any file is invalid.",
-            discussion: "PATHs may be files or directories (their *.xml files); default: the catalog directory."
+            discussion: """
+                PATHs may be files or directories (their *.xml files); default: the catalog directory. The schema is \
+                --schema, else that of --catalog, else the first directory PATH's own schema/provider-1.xsd, else \
+                that of the catalog found as for every command.
+                """
         )
         @OptionGroup var catalog: CatalogOptions
         @Argument(help: "Files or directories to validate.") var paths: [String] = []
@@ -160,7 +217,14 @@ struct ProvidersCommand: ParsableCommand {
                     files.append(path)
                 }
             }
-            let schemaPath = try catalog.schema ?? CatalogLoader.defaultSchemaPath(for: catalog.directory())
+            // A directory brings its own schema (a catalog checked outside a checkout); --schema and --catalog win.
+            let ownSchema = paths.lazy.map(CatalogLoader.defaultSchemaPath(for:)).first {
+                FileManager.default.fileExists(atPath: $0)
+            }
+            let schemaPath =
+                try catalog.schema
+                ?? (catalog.catalog == nil ? ownSchema : nil)
+                ?? CatalogLoader.defaultSchemaPath(for: catalog.directory())
             let schema: ProviderSchema
             do { schema = try ProviderSchema(contentsOf: schemaPath) } catch {
                 throw failure(error.description, code: Exit.dataError)

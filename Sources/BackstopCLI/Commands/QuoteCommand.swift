@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackstopCore
+import BackstopPresentation
 import Foundation
 
 /// A command-line argument naming a case of a string-backed enum of the core (`equal-installment`, `actual/360`).
@@ -71,6 +72,8 @@ struct QuoteCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
+    @OptionGroup var lang: LanguageOption
+
     func validate() throws {
         _ = try makeQuote()
     }
@@ -78,8 +81,8 @@ struct QuoteCommand: ParsableCommand {
     func run() throws {
         let quote = try makeQuote()
         switch format {
-        case .json: print(try encodeJSON(QuoteDocument(quote)))
-        case .table: print(render(quote))
+        case .json: print(try encodeJSON(QuoteDocument(quote, language: lang.value)))
+        case .table: print(render(quote, lang.renderer))
         }
     }
 
@@ -165,9 +168,8 @@ struct QuoteCommand: ParsableCommand {
         }
         let startDate: CalendarDate
         if let start {
-            guard let date = CalendarDate(iso: start) else {
-                throw ValidationError("--start: expected a date written YYYY-MM-DD, got \(start)")
-            }
+            let date: CalendarDate
+            do { date = try Bounds.date(start) } catch { throw ValidationError("--start: \(printable(error.message))") }
             startDate = date
         } else {
             startDate = CalendarDate.todayUTC()
@@ -188,9 +190,12 @@ struct QuoteCommand: ParsableCommand {
         )
     }
 
-    func render(_ quote: Quote) -> String {
+    func render(_ quote: Quote, _ r: Renderer) -> String {
         let terms = quote.terms
-        var table = TextTable(headers: ["#", "due date", "principal", "interest", "fees", "payment", "balance"])
+        var table = TextTable(headers: [
+            "#", r.t("due date", "还款日"), r.t("principal", "本金"), r.t("interest", "利息"), r.t("fees", "费用"),
+            r.t("payment", "还款额"), r.t("balance", "剩余本金"),
+        ])
         table.leftAligned = [1]
         let schedule = quote.schedule
         if schedule.disbursement.fees.minorUnits > 0 {
@@ -206,21 +211,41 @@ struct QuoteCommand: ParsableCommand {
             ])
         }
         table.rows.append([
-            "", "total", schedule.totalPrincipal.plainString, schedule.totalInterest.plainString,
+            "", r.t("total", "合计"), schedule.totalPrincipal.plainString, schedule.totalInterest.plainString,
             schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
         ])
         let periodic = Decimal.fromSolver(quote.apr.periodicRate * 100, scale: 4)
-        return """
-            Quote: \(terms.amount.formatted) over \(terms.termMonths) months, \(terms.method.rawValue), disbursed \(terms.startDate)
-            Pricing: \(terms.pricing.summary)
-
-            \(table.render())
-
-            Monthly payment        \(quote.monthlyPayment.formatted)
-            Total repayment        \(quote.totalRepayment.formatted)
-            Total cost of credit   \(quote.totalCost.formatted)
-            Nominal APR            \(quote.nominalAPR.percentText)   (monthly IRR \(periodic)% × 12)
-            Effective APR          \(quote.effectiveAPR.percentText)   ((1 + monthly IRR)^12 − 1)
-            """
+        let ruleWidth = r.language == .zh ? 14 : 23
+        func line(_ en: String, _ zh: String, _ value: String, _ note: String = "") -> String {
+            let label = r.t(en, zh)
+            return label + String(repeating: " ", count: max(1, ruleWidth - label.displayWidth)) + value + note
+        }
+        return [
+            r.t(
+                "Quote: \(r.money(terms.amount)) over \(terms.termMonths) months, \(r.method(terms.method)), disbursed "
+                    + r.date(terms.startDate),
+                "报价：借款\(r.money(terms.amount))，\(terms.termMonths)个月，\(r.method(terms.method))，"
+                    + "\(r.date(terms.startDate))放款"
+            ),
+            r.t("Pricing: ", "价格：") + r.pricing(terms.pricing),
+            "",
+            table.render(),
+            "",
+            line("Monthly payment", "月供", r.money(quote.monthlyPayment)),
+            line("Total repayment", "还款总额", r.money(quote.totalRepayment)),
+            line("Total cost of credit", "借款总成本", r.money(quote.totalCost)),
+            line(
+                "Nominal APR",
+                "名义年化利率",
+                quote.nominalAPR.percentText,
+                r.t("   (monthly IRR \(periodic)% × 12)", "   （月内部收益率\(periodic)% × 12）")
+            ),
+            line(
+                "Effective APR",
+                "实际年化利率",
+                quote.effectiveAPR.percentText,
+                r.t("   ((1 + monthly IRR)^12 − 1)", "   （(1 + 月内部收益率)^12 − 1）")
+            ),
+        ].joined(separator: "\n")
     }
 }

@@ -43,52 +43,101 @@ public struct Alternative: Hashable, Sendable {
     public var offer: Offer
     public var likelihood: Likelihood
     public var checks: [RuleCheck]
-    /// One line: why it is here and what to know.
-    public var why: String
+    /// Why it is here and what to know, as facts.
+    public var why: [Fact]
+
+    public init(details: ProviderDescription, offer: Offer, likelihood: Likelihood, checks: [RuleCheck], why: [Fact]) {
+        self.details = details
+        self.offer = offer
+        self.likelihood = likelihood
+        self.checks = checks
+        self.why = why
+    }
 }
 
 /// A provider that cannot serve this profile or request, with the rules it failed and what would change that.
 public struct Refusal: Hashable, Sendable {
     public var details: ProviderDescription
     public var failed: [RuleCheck]
-    public var fix: String
+    /// What would change it, most direct first (each failed rule's fix, or why nothing can).
+    public var fixes: [Fact]
     /// Whether a gate (licence, legal cap) refused it rather than its own rules.
     public var gated: Bool
+
+    public init(details: ProviderDescription, failed: [RuleCheck], fixes: [Fact], gated: Bool) {
+        self.details = details
+        self.failed = failed
+        self.fixes = fixes
+        self.gated = gated
+    }
 }
 
-/// A warning about an offer or the answer as a whole.
-public struct Warning: Hashable, Sendable, Codable {
-    /// `high-cost`, `above-court-ceiling`, `debt-service`, `unlicensed-refused`, `above-legal-cap`,
-    /// `unknown-signals`, `provider-failed`, `service-at-risk`.
-    public var code: String
-    public var provider: String?
-    public var message: String
+/// A warning about an offer or the answer as a whole: a fact whose code is one of the warning codes
+/// (``FactCode/codes(in:)`` with ``FactCategory/warning``).
+public struct Warning: Hashable, Sendable {
+    public var fact: Fact
+    public var provider: ProviderID?
 
-    public init(code: String, provider: String?, message: String) {
-        self.code = code
+    public init(_ code: FactCode, provider: ProviderID? = nil, _ params: [String: FactValue] = [:]) {
+        self.fact = Fact(code, params)
         self.provider = provider
-        self.message = message
     }
+
+    public var code: FactCode { fact.code }
 }
 
 /// A provider that could not answer (it threw). The others are still compared.
 public struct ProviderFailure: Hashable, Sendable {
     public var provider: ProviderID
+    /// The error's own description (a plugin's words, shown as they are).
     public var message: String
+
+    public init(provider: ProviderID, message: String) {
+        self.provider = provider
+        self.message = message
+    }
 }
 
 /// The recovery plan: what to do for each reason found, and what that would reopen.
 public struct RecoveryPlan: Hashable, Sendable {
-    public struct Step: Hashable, Sendable, Codable {
-        public var reason: String
-        public var action: String
+    public struct Step: Hashable, Sendable {
+        /// The closure reason the step answers; nil for the general advice.
+        public var reason: ClosureReason?
+        public var action: Fact
+
+        public init(reason: ClosureReason?, action: Fact) {
+            self.reason = reason
+            self.action = action
+        }
     }
 
     public var steps: [Step]
     /// The changes assumed by the what-if (after ``Countermeasure/horizonMonths`` months of following the steps).
-    public var assumedChanges: [String]
-    /// Primary services and providers that would be open or eligible then but are not now, sorted.
-    public var reopens: [String]
+    public var assumedChanges: [Fact]
+    /// Primary services and providers that would be open or eligible then but are not now, sorted by id.
+    public var reopens: [Reopening]
+
+    public init(steps: [Step], assumedChanges: [Fact], reopens: [Reopening]) {
+        self.steps = steps
+        self.assumedChanges = assumedChanges
+        self.reopens = reopens
+    }
+}
+
+/// A primary service or a provider the what-if reopens.
+public enum Reopening: Hashable, Sendable, Comparable {
+    case service(PrimaryService)
+    case provider(ProviderID, LocalizedName)
+
+    /// `huabei`, `wechat-weilidai`: the wire format's `reopens` entries.
+    public var id: String {
+        switch self {
+        case .service(let service): service.rawValue
+        case .provider(let id, _): id.rawValue
+        }
+    }
+
+    public static func < (lhs: Reopening, rhs: Reopening) -> Bool { lhs.id < rhs.id }
 }
 
 /// Everything the aggregator returns for a profile and a request (DESIGN "What the aggregator returns").
@@ -104,7 +153,33 @@ public struct Recommendation: Hashable, Sendable {
     public var catalog: CatalogInfo?
     public var failures: [ProviderFailure]
     /// Profile fields that were unknown and mattered to some rule or diagnosis.
-    public var unknowns: [String]
+    public var unknowns: [ProfileField]
+
+    public init(
+        profileID: String,
+        request: LoanRequest,
+        date: CalendarDate,
+        diagnosis: [ServiceDiagnosis],
+        alternatives: [Alternative],
+        ineligible: [Refusal],
+        warnings: [Warning],
+        recovery: RecoveryPlan,
+        catalog: CatalogInfo?,
+        failures: [ProviderFailure],
+        unknowns: [ProfileField]
+    ) {
+        self.profileID = profileID
+        self.request = request
+        self.date = date
+        self.diagnosis = diagnosis
+        self.alternatives = alternatives
+        self.ineligible = ineligible
+        self.warnings = warnings
+        self.recovery = recovery
+        self.catalog = catalog
+        self.failures = failures
+        self.unknowns = unknowns
+    }
 }
 
 /// Compares providers for a profile and a request.
@@ -159,130 +234,131 @@ public struct Aggregator: Sendable {
         }
     }
 
+    /// The recovery steps and the services the what-if reopens, without a loan request: what `backstop diagnose`
+    /// shows. The steps come from the same planner as ``recommend(_:_:on:)``'s.
+    public func recovery(_ profile: UserProfile, diagnosis: [ServiceDiagnosis]) -> RecoveryPlan {
+        whatIf(profile, diagnosis: diagnosis).plan
+    }
+
+    /// The recovery plan without providers, the improved profile (observed service states dropped, so the rules
+    /// decide) and its diagnosis, made once; nil parts when no reason was found.
+    func whatIf(
+        _ profile: UserProfile,
+        diagnosis: [ServiceDiagnosis]
+    ) -> (plan: RecoveryPlan, improved: UserProfile?, after: [ServiceDiagnosis]) {
+        let steps = Countermeasure.steps(for: diagnosis, profile)
+        let reasons = Self.reasons(in: diagnosis)
+        guard !reasons.isEmpty else { return (RecoveryPlan(steps: steps, assumedChanges: [], reopens: []), nil, []) }
+        var improved = Countermeasure.improved(profile, following: reasons)
+        let changes = Countermeasure.changes(from: profile, to: improved)
+        improved.services = nil
+        let after = diagnose(improved)
+        let states = Dictionary(after.map { ($0.service, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let reopened = diagnosis.filter { $0.state == .closed && (states[$0.service] ?? .closed) != .closed }
+        return (
+            RecoveryPlan(steps: steps, assumedChanges: changes, reopens: reopened.map { .service($0.service) }),
+            improved,
+            after
+        )
+    }
+
     /// The full recommendation.
     public func recommend(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async -> Recommendation
     {
         let diagnosis = diagnose(profile)
-        let (evaluations, failures) = await evaluateAll(profile, request, on: date)
-        var duplicateWarnings: [Warning] = []
-        for id in duplicateIDs {
-            duplicateWarnings.append(
-                Warning(
-                    code: "duplicate-provider",
-                    provider: id.rawValue,
-                    message: "Several providers share the id \(id); only the first registered is compared."
-                )
-            )
-        }
+        let (evaluations, failures) = await evaluateAll(profile, request, on: date, diagnosis: diagnosis)
         var alternatives: [Alternative] = []
         var refusals: [Refusal] = []
-        var warnings: [Warning] = duplicateWarnings
+        var warnings: [Warning] = duplicateIDs.map {
+            Warning(.duplicateProvider, provider: $0, ["provider": .provider($0)])
+        }
+        if caps.caps.isEmpty { warnings.append(Warning(.noLegalCaps)) }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
 
         for (provider, evaluation) in evaluations {
             let details = provider.details
-            unknowns.formUnion(evaluation.unknowns.map { Self.profileField(for: $0.rule) })
+            for check in evaluation.unknowns { unknowns.formUnion(check.rule.fields) }
             // Gate 1: unlicensed channels are never recommended.
             if !details.licence.isLicensed {
                 let check = RuleCheck(
-                    rule: "licensed",
+                    rule: .licensed,
                     outcome: .failed,
-                    threshold: "a lending licence",
+                    threshold: "licensed",
                     value: LicenceKind.none.rawValue,
                     margin: -1,
-                    explanation: "\(details.nameEN) holds no lending licence",
-                    fix: "none: use a licensed channel"
+                    finding: Fact(.ruleUnlicensed, ["provider": .name(details.name)]),
+                    fix: Fact(.fixUseLicensedChannel)
                 )
                 refusals.append(
                     Refusal(
                         details: details,
                         failed: [check] + evaluation.failed,
-                        fix: "none: Backstop never recommends unlicensed lenders; use a licensed alternative",
+                        fixes: [Fact(.fixUseLicensedChannel)],
                         gated: true
                     )
                 )
-                let cost =
-                    evaluation.offer.map {
-                        " (this request would cost \($0.quote.nominalAPR.fixedText)% APR, \($0.quote.totalCost.formatted))"
-                    } ?? ""
-                warnings.append(
-                    Warning(
-                        code: "unlicensed-refused",
-                        provider: details.id.rawValue,
-                        message: "\(details.nameEN) is not licensed to lend and is never recommended\(cost)."
-                    )
-                )
+                var params: [String: FactValue] = ["provider": .name(details.name)]
+                if let offer = evaluation.offer {
+                    params["apr"] = .percent(offer.quote.nominalAPR)
+                    params["totalCost"] = .money(offer.quote.totalCost)
+                }
+                warnings.append(Warning(.unlicensedRefused, provider: details.id, params))
                 continue
             }
             guard let offer = evaluation.offer, evaluation.isEligible else {
                 let failed = evaluation.failed
-                let fix =
-                    failed.compactMap(\.fix).first.map { $0.prefix(1).uppercased() + $0.dropFirst() }
-                    ?? "Not available for this request."
+                let fixes = failed.compactMap(\.fix)
                 refusals.append(
                     Refusal(
                         details: details,
                         failed: failed,
-                        fix: failed.compactMap(\.fix).isEmpty ? fix : failed.compactMap(\.fix).joined(separator: "; "),
+                        fixes: fixes.isEmpty ? [Fact(.fixNotAvailable)] : fixes,
                         gated: false
                     )
                 )
                 continue
             }
             // Gate 2: legal caps for the licence kind on the request date.
-            let apr = offer.quote.nominalAPR
+            // Gates compare the solver's rate (10 decimals), never the 2-decimal figure shown: 24.004% is above 24%.
+            let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && apr > $0.maxAPRPercent }) {
+                let params = Self.capParams(cap, apr: apr, details.name)
                 let check = RuleCheck(
-                    rule: "legalCap",
+                    rule: .legalCap,
                     outcome: .failed,
                     threshold: "\(cap.maxAPRPercent)",
                     value: "\(apr)",
                     margin: (cap.maxAPRPercent - apr) / cap.maxAPRPercent,
-                    explanation:
-                        "\(apr.fixedText)% APR is above \(cap.title) (\(cap.maxAPRPercent)% since \(cap.from), \(cap.sourceURL))",
-                    fix: "none at this price: the offer exceeds a legal cap"
+                    finding: Fact(.ruleAboveLegalCap, params),
+                    fix: Fact(.fixNoneAboveCap, params)
                 )
                 refusals.append(
-                    Refusal(
-                        details: details,
-                        failed: [check],
-                        fix: "This offer is above the legal cap \(cap.id) (\(cap.maxAPRPercent)%) and is excluded.",
-                        gated: true
-                    )
+                    Refusal(details: details, failed: [check], fixes: [Fact(.fixNoneAboveCap, params)], gated: true)
                 )
-                warnings.append(
-                    Warning(
-                        code: "above-legal-cap",
-                        provider: details.id.rawValue,
-                        message: check.explanation + "; excluded."
-                    )
-                )
+                warnings.append(Warning(.aboveLegalCap, provider: details.id, params))
                 continue
             }
             for cap in binding where cap.effect == .flag && apr > cap.maxAPRPercent {
                 warnings.append(
-                    Warning(
-                        code: "above-court-ceiling",
-                        provider: details.id.rawValue,
-                        message:
-                            "\(apr.fixedText)% APR is above \(cap.title). That ceiling binds private lending, not licensed "
-                            + "lenders, but it is the benchmark courts use: this is expensive credit."
-                    )
+                    Warning(.aboveCourtCeiling, provider: details.id, Self.capParams(cap, apr: apr, details.name))
                 )
             }
             if apr > policy.highCostAPRPercent {
                 warnings.append(
                     Warning(
-                        code: "high-cost",
-                        provider: details.id.rawValue,
-                        message: "\(apr.fixedText)% APR is above the high-cost level of \(policy.highCostAPRPercent)%."
+                        .highCost,
+                        provider: details.id,
+                        [
+                            "provider": .name(details.name), "apr": .percent(apr),
+                            "level": .percent(policy.highCostAPRPercent),
+                        ]
                     )
                 )
             }
             var likelihood = evaluation.likelihood ?? .low
-            if profile.monthlyIncome == nil { unknowns.insert("monthlyIncome") }
-            if profile.monthlyDebtPayments == nil { unknowns.insert("monthlyDebtPayments") }
+            if profile.monthlyIncome == nil { unknowns.insert(.monthlyIncome) }
+            if profile.monthlyDebtPayments == nil { unknowns.insert(.monthlyDebtPayments) }
             if let income = profile.monthlyIncome, income.minorUnits > 0 {
                 // Unknown existing debts are not assumed to be zero: the check then only sees the new payment, which
                 // can still show a loan alone is unaffordable (and the unknown is reported).
@@ -297,10 +373,13 @@ public struct Aggregator: Sendable {
                     likelihood = .low
                     warnings.append(
                         Warning(
-                            code: "debt-service",
-                            provider: details.id.rawValue,
-                            message:
-                                "Repaying \(offer.quote.largestPayment.formatted) a month would take debt service to \(share)% of income, above \(policy.maxDebtServicePercent)%."
+                            .debtService,
+                            provider: details.id,
+                            [
+                                "provider": .name(details.name), "payment": .money(offer.quote.largestPayment),
+                                "share": .percent(share),
+                                "limit": .percent(policy.maxDebtServicePercent),
+                            ]
                         )
                     )
                 }
@@ -318,38 +397,41 @@ public struct Aggregator: Sendable {
         alternatives.sort { Self.ranks($0, before: $1, by: request.rankBy) }
         // Everything recommendable today, before --top cuts the list: the what-if must not count a provider as
         // reopening when it is open now and was only left out of the shortened list.
-        let recommendableNow = alternatives
+        let recommendableNow = Set(alternatives.map(\.details.id))
         if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
         refusals.sort { ($0.gated ? 1 : 0, $0.details.id) < ($1.gated ? 1 : 0, $1.details.id) }
         for failure in failures {
             warnings.append(
                 Warning(
-                    code: "provider-failed",
-                    provider: failure.provider.rawValue,
-                    message: "\(failure.provider) could not answer: \(failure.message)"
+                    .providerFailed,
+                    provider: failure.provider,
+                    ["provider": .provider(failure.provider), "error": .text(failure.message)]
                 )
             )
         }
         for item in diagnosis where item.state == .open && item.assessed != .open {
-            warnings.append(Warning(code: "service-at-risk", provider: item.service.rawValue, message: item.summary))
-        }
-        let relevantUnknowns = unknowns.sorted()
-        if !relevantUnknowns.isEmpty {
             warnings.append(
                 Warning(
-                    code: "unknown-signals",
-                    provider: nil,
-                    message:
-                        "Unknown in the profile and needed by some rule (treated as unknown, never as good): \(relevantUnknowns.joined(separator: ", "))."
+                    .serviceAtRisk,
+                    provider: ProviderID(rawValue: item.service.rawValue),
+                    [
+                        "service": .service(item.service), "assessed": .serviceState(item.assessed),
+                        "reasons": .list(item.reasons.map { .reason($0.code) }),
+                    ]
                 )
             )
+        }
+        let relevantUnknowns = unknowns.sorted { $0.rawValue < $1.rawValue }
+        if !relevantUnknowns.isEmpty {
+            warnings.append(Warning(.unknownSignals, ["fields": .list(relevantUnknowns.map(FactValue.field))]))
         }
         let recovery = await recoveryPlan(
             profile,
             request,
             on: date,
             diagnosis: diagnosis,
-            alternatives: recommendableNow
+            refusals: refusals,
+            recommendableNow: recommendableNow
         )
         return Recommendation(
             profileID: profile.id,
@@ -366,20 +448,39 @@ public struct Aggregator: Sendable {
         )
     }
 
-    /// Evaluates every provider (side by side unless the policy says otherwise); results come back in provider-id
-    /// order.
+    static func capParams(_ cap: LegalCap, apr: Decimal, _ provider: LocalizedName) -> [String: FactValue] {
+        [
+            "provider": .name(provider),
+            "apr": .percent(apr), "cap": .percent(cap.maxAPRPercent), "capID": .text(cap.id),
+            "title": .name(LocalizedName(en: cap.title, zh: cap.titleZH ?? cap.title)), "since": .date(cap.from),
+            "source": .text(cap.sourceURL),
+        ]
+    }
+
+    /// Evaluates `providers` (all of them by default; side by side unless the policy says otherwise); results come
+    /// back in provider-id order. Primary services are evaluated with the diagnosis already made for the profile.
     func evaluateAll(
         _ profile: UserProfile,
         _ request: LoanRequest,
-        on date: CalendarDate
+        on date: CalendarDate,
+        diagnosis: [ServiceDiagnosis],
+        only subset: [any CreditProvider]? = nil
     ) async -> ([(any CreditProvider, Evaluation)], [ProviderFailure]) {
+        let providers = subset ?? self.providers
+        let diagnoses = Dictionary(diagnosis.map { ($0.service, $0) }, uniquingKeysWith: { first, _ in first })
+        @Sendable func evaluate(_ provider: any CreditProvider) async throws -> Evaluation {
+            if let primary = provider as? any PrimaryServiceProvider, let known = diagnoses[primary.service] {
+                return try await primary.evaluate(profile, request, on: date, diagnosis: known)
+            }
+            return try await provider.evaluate(profile, request, on: date)
+        }
         let outcomes: [(Int, Result<Evaluation, any Error>)]
         if !policy.concurrentProviders {
             var inOrder: [(Int, Result<Evaluation, any Error>)] = []
             inOrder.reserveCapacity(providers.count)
             for (index, provider) in providers.enumerated() {
                 do {
-                    let evaluation = try await provider.evaluate(profile, request, on: date)
+                    let evaluation = try await evaluate(provider)
                     inOrder.append((index, .success(evaluation)))
                 } catch {
                     inOrder.append((index, .failure(error)))
@@ -387,7 +488,24 @@ public struct Aggregator: Sendable {
             }
             outcomes = inOrder
         } else {
-            outcomes = await evaluateConcurrently(profile, request, on: date)
+            outcomes = await withTaskGroup(of: (Int, Result<Evaluation, any Error>).self) { group in
+                for (index, provider) in providers.enumerated() {
+                    group.addTask {
+                        do {
+                            // Await into a local first: building the tuple across the await is miscompiled at -O by
+                            // Swift 6.3.1 (the index comes back corrupted; swiftlang/swift #91911, reverted in
+                            // #92155).
+                            let evaluation = try await evaluate(provider)
+                            return (index, .success(evaluation))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                var results: [(Int, Result<Evaluation, any Error>)] = []
+                for await result in group { results.append(result) }
+                return results.sorted { $0.0 < $1.0 }
+            }
         }
         var evaluations: [(any CreditProvider, Evaluation)] = []
         var failures: [ProviderFailure] = []
@@ -403,75 +521,56 @@ public struct Aggregator: Sendable {
         return (evaluations, failures)
     }
 
-    /// Every provider's evaluation in its own child task, in provider order.
-    func evaluateConcurrently(
-        _ profile: UserProfile,
-        _ request: LoanRequest,
-        on date: CalendarDate
-    ) async -> [(Int, Result<Evaluation, any Error>)] {
-        await withTaskGroup(of: (Int, Result<Evaluation, any Error>).self) { group in
-            for (index, provider) in providers.enumerated() {
-                group.addTask {
-                    do {
-                        // Await into a local first: building the tuple across the await is miscompiled at -O by
-                        // Swift 6.3.1 (the index comes back corrupted; swiftlang/swift #91911, reverted in #92155).
-                        let evaluation = try await provider.evaluate(profile, request, on: date)
-                        return (index, .success(evaluation))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results: [(Int, Result<Evaluation, any Error>)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }
+    static func reasons(in diagnosis: [ServiceDiagnosis]) -> [ClosureReason] {
+        var reasons: [ClosureReason] = []
+        for item in diagnosis {
+            for finding in item.reasons where !reasons.contains(finding.code) { reasons.append(finding.code) }
         }
+        return reasons.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// The recovery steps for the reasons found, and what the improved profile would reopen.
+    /// The recovery steps for the reasons found, and what the improved profile would reopen. Only the refused
+    /// providers whose failed rules read something the improvement changes are evaluated again.
     func recoveryPlan(
         _ profile: UserProfile,
         _ request: LoanRequest,
         on date: CalendarDate,
         diagnosis: [ServiceDiagnosis],
-        alternatives: [Alternative]
+        refusals: [Refusal],
+        recommendableNow: Set<ProviderID>
     ) async -> RecoveryPlan {
-        var reasons: [ClosureReason] = []
-        for item in diagnosis {
-            for finding in item.reasons where !reasons.contains(finding.code) { reasons.append(finding.code) }
-        }
-        reasons.sort { $0.rawValue < $1.rawValue }
-        var steps = reasons.map {
-            RecoveryPlan.Step(reason: $0.rawValue, action: Countermeasure.action(for: $0, profile))
-        }
-        if diagnosis.contains(where: { $0.state != .open }) {
-            steps += Countermeasure.general.map { RecoveryPlan.Step(reason: "general", action: $0) }
-        }
-        guard !reasons.isEmpty else { return RecoveryPlan(steps: steps, assumedChanges: [], reopens: []) }
-        let improved = Countermeasure.improved(profile, following: reasons)
-        var reopened: Set<String> = []
-        // Services: closed now, open or restricted after. Observed states are replaced by what the rules give.
-        var assessedProfile = improved
-        assessedProfile.services = nil
-        for (before, after) in zip(diagnosis, diagnose(assessedProfile))
-        where before.state == .closed && after.state != .closed {
-            reopened.insert(before.service.rawValue)
-        }
-        // Providers: recommendable then (eligible, licensed, under the caps) and not among today's alternatives.
-        let (later, _) = await evaluateAll(assessedProfile, request, on: date)
-        let recommendedNow = Set(alternatives.map(\.details.id))
-        for (provider, evaluation) in later where evaluation.isEligible && provider.details.licence.isLicensed {
-            guard let offer = evaluation.offer, !recommendedNow.contains(provider.id) else { continue }
-            let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
-                $0.effect == .exclude && offer.quote.nominalAPR > $0.maxAPRPercent
-            }
-            if !excluded { reopened.insert(provider.id.rawValue) }
-        }
-        return RecoveryPlan(
-            steps: steps,
-            assumedChanges: Countermeasure.changes(from: profile, to: improved),
-            reopens: reopened.sorted()
+        var (plan, improvedProfile, after) = whatIf(profile, diagnosis: diagnosis)
+        guard let improved = improvedProfile else { return plan }
+        let changed = Countermeasure.changedFields(from: profile, to: improved)
+        // The risk position (score, overdue count) moves the price, and with it the cap, ceiling and debt checks.
+        let pricesMove = !changed.isDisjoint(with: [.creditScore, .creditScore90DaysAgo, .overdueCount12m])
+        let priced: Set<RuleID> = [.legalCap, .maxMonthlyPayment, .maxDebtToIncome]
+        // A refusal can turn only when every rule it failed can: a rule on the request or the provider (amount,
+        // purpose, status) fails again whatever the profile.
+        let candidates = Set(
+            refusals.filter { refusal in
+                refusal.details.licence.isLicensed
+                    && refusal.failed.allSatisfy { check in
+                        check.rule == .serviceState || !changed.isDisjoint(with: check.rule.fields)
+                            || (pricesMove && priced.contains(check.rule))
+                    }
+            }.map(\.details.id)
         )
+        var reopened = Set(plan.reopens)
+        if !candidates.isEmpty {
+            let subset = providers.filter { candidates.contains($0.id) && !recommendableNow.contains($0.id) }
+            let (later, _) = await evaluateAll(improved, request, on: date, diagnosis: after, only: subset)
+            for (provider, evaluation) in later where evaluation.isEligible {
+                guard let offer = evaluation.offer else { continue }
+                let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
+                    $0.effect == .exclude && offer.quote.apr.nominal(scale: 10) > $0.maxAPRPercent
+                }
+                let isService = reopened.contains { $0.id == provider.id.rawValue }
+                if !excluded && !isService { reopened.insert(.provider(provider.id, provider.details.name)) }
+            }
+        }
+        plan.reopens = reopened.sorted()
+        return plan
     }
 
     static func ranks(_ a: Alternative, before b: Alternative, by preference: RankingPreference) -> Bool {
@@ -492,43 +591,32 @@ public struct Aggregator: Sendable {
         return tieBreak
     }
 
+    static let thinMargin = Decimal(sign: .plus, exponent: -2, significand: 5)
+
     static func why(
         _ details: ProviderDescription,
         _ offer: Offer,
         _ likelihood: Likelihood,
         _ evaluation: Evaluation
-    ) -> String {
+    ) -> [Fact] {
         let quote = offer.quote
-        var parts = [
-            "\(details.licence.kind.rawValue) licence",
-            "\(quote.nominalAPR.fixedText)% APR over \(quote.terms.termMonths) months (\(quote.terms.method.rawValue))",
-            "\(likelihood.rawValue) approval likelihood",
+        var facts = [
+            Fact(.whyLicence, ["licence": .licence(details.licence.kind)]),
+            Fact(
+                .whyPrice,
+                [
+                    "apr": .percent(quote.nominalAPR), "term": .int(quote.terms.termMonths),
+                    "method": .method(quote.terms.method),
+                ]
+            ),
+            Fact(.whyLikelihood, ["likelihood": .likelihood(likelihood)]),
         ]
-        let thin = evaluation.checks.filter { $0.outcome == .passed && ($0.margin ?? 1) < Decimal(string: "0.05")! }
-            .map(\.rule)
-        if !thin.isEmpty { parts.append("only just clears \(thin.joined(separator: ", "))") }
-        if !evaluation.unknowns.isEmpty {
-            parts.append("unknown: \(evaluation.unknowns.map(\.rule).joined(separator: ", "))")
-        }
-        if offer.isEstimate { parts.append("rate estimated at risk position \(offer.riskPosition)") }
-        return parts.joined(separator: "; ")
-    }
-
-    /// The profile field a rule needs, for the unknowns list.
-    static func profileField(for rule: String) -> String {
-        switch rule {
-        case "maxOverdueCount12m": "repayment.overdueCount12m"
-        case "maxOverdueCount24m": "repayment.overdueCount24m"
-        case "maxDaysPastDue": "repayment.worstDaysPastDue"
-        case "noCurrentOverdue": "repayment.currentOverdueAmount"
-        case "identityVerified", "excludedWhen:identity-abnormal": "identity"
-        case "age": "age"
-        case "minMonthlyIncome": "monthlyIncome"
-        case "maxDebtToIncome": "monthlyIncome/monthlyDebtPayments"
-        case "requiresAccount": "accounts"
-        case "excludedWhen:cash-out": "cashOutFlags12m"
-        default: rule
-        }
+        let thin = evaluation.checks.filter { $0.outcome == .passed && ($0.margin ?? 1) < thinMargin }.map(\.rule)
+        if !thin.isEmpty { facts.append(Fact(.whyJustClears, ["rules": .list(thin.map(FactValue.rule))])) }
+        let unknown = evaluation.unknowns.flatMap(\.rule.fields)
+        if !unknown.isEmpty { facts.append(Fact(.whyUnknown, ["fields": .list(unknown.map(FactValue.field))])) }
+        if offer.isEstimate { facts.append(Fact(.whyEstimate, ["position": .decimal(offer.riskPosition)])) }
+        return facts
     }
 }
 

@@ -17,14 +17,14 @@ public enum ClosureReason: String, WireEnum, Hashable {
 }
 
 /// One reason found, with the evidence from the profile.
-public struct ReasonFinding: Hashable, Sendable, Codable {
+public struct ReasonFinding: Hashable, Sendable {
     public var code: ClosureReason
-    /// "2 overdue in 12 months, worst 45 days".
-    public var evidence: String
+    /// What in the profile shows it ("2 overdue in 12 months, worst 45 days"), as a fact.
+    public var evidence: Fact
     /// What this reason alone would do to the service.
     public var severity: ServiceState
 
-    public init(code: ClosureReason, evidence: String, severity: ServiceState) {
+    public init(code: ClosureReason, evidence: Fact, severity: ServiceState) {
         self.code = code
         self.evidence = evidence
         self.severity = severity
@@ -42,9 +42,9 @@ public struct ServiceDiagnosis: Hashable, Sendable {
     public var assessed: ServiceState
     public var reasons: [ReasonFinding]
     /// Signals the diagnosis needed but the profile does not carry.
-    public var unknowns: [String]
-    /// One paragraph for people.
-    public var summary: String
+    public var unknowns: [ProfileField]
+    /// The diagnosis in one fact, for people.
+    public var summary: Fact
 
     public init(
         service: PrimaryService,
@@ -52,8 +52,8 @@ public struct ServiceDiagnosis: Hashable, Sendable {
         observed: ServiceState?,
         assessed: ServiceState,
         reasons: [ReasonFinding],
-        unknowns: [String],
-        summary: String
+        unknowns: [ProfileField],
+        summary: Fact
     ) {
         self.service = service
         self.state = state
@@ -70,38 +70,51 @@ public protocol PrimaryServiceProvider: CreditProvider {
     var service: PrimaryService { get }
     /// The service's state for a profile and the reasons, with evidence.
     func diagnose(_ profile: UserProfile) -> ServiceDiagnosis
+    /// The evaluation given a diagnosis already made for the same profile (the aggregator diagnoses each service once
+    /// per profile and passes it in).
+    func evaluate(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        diagnosis: ServiceDiagnosis
+    ) async throws -> Evaluation
 }
 
-/// The countermeasure for each closure reason, and the profile change that following it for ``horizonMonths`` months
-/// would make.
+/// The countermeasures for the closure reasons found, and the profile change that following them for
+/// ``horizonMonths`` months would make (the what-if).
 public enum Countermeasure: Sendable {
-    /// The action a person takes for a reason.
-    public static func action(for reason: ClosureReason, _ profile: UserProfile) -> String {
-        switch reason {
-        case .lateRepayment:
-            let overdue = profile.repayment?.currentOverdueAmount.flatMap { $0.minorUnits > 0 ? $0 : nil }
-            let first = overdue.map { "Repay the \($0.formatted) overdue now. " } ?? ""
-            return first
-                + "Keep a good repayment record: pay every instalment on time (turn on automatic repayment); "
-                + "late records weigh less once they are 12 months old."
-        case .creditScoreDecline:
-            return "Rebuild the credit score: repay on time, keep credit use low against limits, keep identity, "
-                + "contact and income information current, and avoid many credit applications in a short time."
-        case .cashOut:
-            return "Use credit services compliantly: stop cash-out (套现), fake transactions and gambling-linked "
-                + "transfers; use Huabei only for genuine purchases. Twelve months of compliant use clears the flags."
-        case .identityAbnormal:
-            return "Fix the identity information: renew an expired ID document and re-verify it (real-name "
-                + "verification) in the Alipay app; resolve a mismatch or impersonation report through official "
-                + "customer service only."
+    /// The steps for the reasons found, most urgent first: money overdue now, then identity, cash-out, repayment
+    /// record and score; then the general advice when a service is not open. The one planner behind `diagnose`,
+    /// `alternatives` and the HTTP answers.
+    public static func steps(for diagnosis: [ServiceDiagnosis], _ profile: UserProfile) -> [RecoveryPlan.Step] {
+        var reasons: Set<ClosureReason> = []
+        for item in diagnosis { reasons.formUnion(item.reasons.map(\.code)) }
+        var steps: [RecoveryPlan.Step] = []
+        if reasons.contains(.lateRepayment),
+            let overdue = profile.repayment?.currentOverdueAmount, overdue.minorUnits > 0
+        {
+            steps.append(
+                RecoveryPlan.Step(
+                    reason: .lateRepayment,
+                    action: Fact(.stepRepayOverdueNow, ["amount": .money(overdue)])
+                )
+            )
         }
+        let ordered: [(ClosureReason, FactCode)] = [
+            (.identityAbnormal, .stepFixIdentity),
+            (.cashOut, .stepCompliantUse),
+            (.lateRepayment, .stepKeepRepaymentRecord),
+            (.creditScoreDecline, .stepRebuildScore),
+        ]
+        for (reason, code) in ordered where reasons.contains(reason) {
+            steps.append(RecoveryPlan.Step(reason: reason, action: Fact(code)))
+        }
+        if diagnosis.contains(where: { $0.state != .open }) {
+            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(.stepFollowOfficialNotices)))
+            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(.stepKeepLicensedBackup)))
+        }
+        return steps
     }
-
-    /// The general advice that applies to every closure.
-    public static let general = [
-        "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a service, so ignore paid \"unblocking\" offers.",
-        "Keep a licensed backup channel ready (see the alternatives); avoid unlicensed \"quick loan\" apps pushed in comment sections.",
-    ]
 
     /// How long the what-if assumes the countermeasures are followed: long enough for late instalments to age out
     /// of the 24-month window a repayment record covers.
@@ -139,24 +152,43 @@ public enum Countermeasure: Sendable {
         return result
     }
 
-    /// A sentence per change ``improved(_:following:)`` makes, for the what-if.
-    public static func changes(from old: UserProfile, to new: UserProfile) -> [String] {
-        var changes: [String] = []
+    /// The profile fields that differ between two profiles (what the what-if changed).
+    public static func changedFields(from old: UserProfile, to new: UserProfile) -> Set<ProfileField> {
+        var fields: Set<ProfileField> = []
+        if old.creditScore != new.creditScore { fields.insert(.creditScore) }
+        if old.creditScore90DaysAgo != new.creditScore90DaysAgo { fields.insert(.creditScore90DaysAgo) }
+        if old.repayment?.overdueCount12m != new.repayment?.overdueCount12m { fields.insert(.overdueCount12m) }
+        if old.repayment?.overdueCount24m != new.repayment?.overdueCount24m { fields.insert(.overdueCount24m) }
+        if old.repayment?.worstDaysPastDue != new.repayment?.worstDaysPastDue { fields.insert(.worstDaysPastDue) }
         if old.repayment?.currentOverdueAmount != new.repayment?.currentOverdueAmount {
-            changes.append("nothing overdue now")
+            fields.insert(.currentOverdueAmount)
+        }
+        if old.cashOutFlags12m != new.cashOutFlags12m { fields.insert(.cashOutFlags12m) }
+        if old.identity != new.identity { fields.insert(.identity) }
+        return fields
+    }
+
+    /// A fact per change ``improved(_:following:)`` makes, for the what-if.
+    public static func changes(from old: UserProfile, to new: UserProfile) -> [Fact] {
+        var changes: [Fact] = []
+        if old.repayment?.currentOverdueAmount != new.repayment?.currentOverdueAmount {
+            changes.append(Fact(.assumeNothingOverdue))
         }
         if old.repayment?.overdueCount24m != new.repayment?.overdueCount24m
             || old.repayment?.overdueCount12m != new.repayment?.overdueCount12m
         {
-            let was = old.repayment?.overdueCount24m ?? old.repayment?.overdueCount12m
-            changes.append("no late payment in the last 24 months (was \(was.map(String.init) ?? "unknown") overdue)")
+            var params: [String: FactValue] = ["months": .int(horizonMonths)]
+            if let was = old.repayment?.overdueCount24m ?? old.repayment?.overdueCount12m { params["was"] = .int(was) }
+            changes.append(Fact(.assumeNoLatePayments, params))
         }
         if old.creditScore != new.creditScore {
-            changes.append("credit score \(new.creditScore) (was \(old.creditScore))")
+            changes.append(Fact(.assumeScore, ["score": .int(new.creditScore), "was": .int(old.creditScore)]))
         }
-        if old.cashOutFlags12m != new.cashOutFlags12m { changes.append("no cash-out flags") }
+        if old.cashOutFlags12m != new.cashOutFlags12m { changes.append(Fact(.assumeNoCashOut)) }
         if old.identity != new.identity {
-            changes.append("identity verified (was \(old.identity?.rawValue ?? "unknown"))")
+            var params: [String: FactValue] = [:]
+            if let was = old.identity { params["was"] = .identity(was) }
+            changes.append(Fact(.assumeIdentityVerified, params))
         }
         return changes
     }

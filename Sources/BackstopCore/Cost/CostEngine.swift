@@ -278,13 +278,13 @@ public enum CostEngine: Sendable {
         guard terms.amount.minorUnits > 0 else {
             throw CostError(field: "amount", message: "must be positive, got \(terms.amount.plainString)")
         }
-        guard terms.amount.minorUnits <= 100_000_000_000 else {
+        guard terms.amount.minorUnits <= LoanRequest.maximumAmount else {
             throw CostError(field: "amount", message: "must be at most 1,000,000,000, got \(terms.amount.plainString)")
         }
-        guard (1...maximumTermMonths).contains(terms.termMonths) else {
+        guard Bounds.termMonths.contains(terms.termMonths) else {
             throw CostError(
                 field: "termMonths",
-                message: "must be a whole number of months from 1 to \(maximumTermMonths), got \(terms.termMonths)"
+                message: "must be a whole number of months \(Bounds.text(Bounds.termMonths)), got \(terms.termMonths)"
             )
         }
         guard (0...365).contains(terms.pricing.interestFreeDays) else {
@@ -310,8 +310,10 @@ public enum CostEngine: Sendable {
                 message: "must be from 0 to 100000000 a month, got \(fee.plainString)"
             )
         }
-        guard (1900...9000).contains(terms.startDate.year) else {
-            throw CostError(field: "startDate", message: "must be a date from 1900 to 9000, got \(terms.startDate)")
+        do {
+            _ = try Bounds.check(terms.startDate)
+        } catch {
+            throw CostError(field: "startDate", message: error.message)
         }
         if let multiple = terms.installmentMultiple, multiple.minorUnits <= 0 {
             throw CostError(field: "installmentMultiple", message: "must be positive, got \(multiple.plainString)")

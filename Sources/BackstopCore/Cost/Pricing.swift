@@ -99,30 +99,6 @@ public struct Pricing: Hashable, Sendable {
         self.upfrontFee = upfrontFee
         self.monthlyMembershipFee = monthlyMembershipFee
     }
-
-    /// A one-line human description: `0.05%/day (actual/360) + 0.6%/month instalment fee`.
-    public var summary: String {
-        var parts: [String] = []
-        switch interest {
-        case .none: break
-        case .daily(let rate, let dayCount): parts.append("\(rate) interest (\(dayCount.rawValue))")
-        case .monthly(let rate): parts.append("\(rate) interest")
-        case .annual(let rate): parts.append("\(rate) interest")
-        }
-        switch installmentFee {
-        case .perPeriod(let rate): parts.append("\(rate) instalment fee on the original principal")
-        case .total(let rate): parts.append("\(rate) instalment fee in total")
-        case nil: break
-        }
-        if interestFreeDays > 0 { parts.append("\(interestFreeDays) interest-free days") }
-        switch upfrontFee {
-        case .percent(let percent): parts.append("\(percent)% upfront fee")
-        case .fixed(let money): parts.append("\(money.formatted) upfront fee")
-        case nil: break
-        }
-        if let fee = monthlyMembershipFee { parts.append("\(fee.formatted)/month membership") }
-        return parts.isEmpty ? "interest-free" : parts.joined(separator: " + ")
-    }
 }
 
 /// How principal is paid back.

@@ -119,14 +119,14 @@ public struct UserProfile: Hashable, Sendable, Codable {
         guard !id.isEmpty, id.count <= 128 else {
             throw Self.invalid(.id, c, "must be 1 to 128 characters, got \(id.count)")
         }
-        age = try c.wholeNumber(.age, in: 14...120)
-        creditScore = try c.requiredWholeNumber(.creditScore, in: 350...950)
-        creditScore90DaysAgo = try c.wholeNumber(.creditScore90DaysAgo, in: 350...950)
+        age = try c.wholeNumber(.age, in: Bounds.age)
+        creditScore = try c.requiredWholeNumber(.creditScore, in: Bounds.creditScore)
+        creditScore90DaysAgo = try c.wholeNumber(.creditScore90DaysAgo, in: Bounds.creditScore)
         repayment = try c.decodeIfPresent(RepaymentRecord.self, forKey: .repayment)
-        cashOutFlags12m = try c.wholeNumber(.cashOutFlags12m, in: 0...10_000)
+        cashOutFlags12m = try c.wholeNumber(.cashOutFlags12m, in: Bounds.cashOutFlags)
         identity = try c.decodeIfPresent(IdentityStatus.self, forKey: .identity)
-        monthlyIncome = try c.amount(.monthlyIncome, in: 0...Self.maximumMonthlyAmount)
-        monthlyDebtPayments = try c.amount(.monthlyDebtPayments, in: 0...Self.maximumMonthlyAmount)
+        monthlyIncome = try c.amount(.monthlyIncome, in: Bounds.monthlyAmount)
+        monthlyDebtPayments = try c.amount(.monthlyDebtPayments, in: Bounds.monthlyAmount)
         accounts = try c.decodeIfPresent([PlatformAccount].self, forKey: .accounts)
         if let accounts {
             for (index, account) in accounts.enumerated() where !PlatformAccount.known.contains(account) {
@@ -142,9 +142,6 @@ public struct UserProfile: Hashable, Sendable, Codable {
         services = try c.decodeIfPresent(ServiceStates.self, forKey: .services)
     }
 
-    /// The largest monthly income or debt payment accepted, in fen (1,000,000,000 yuan).
-    static let maximumMonthlyAmount: Int64 = 100_000_000_000
-
     static func invalid(_ key: CodingKeys, _ c: KeyedDecodingContainer<CodingKeys>, _ message: String) -> DecodingError
     {
         DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)
@@ -158,10 +155,10 @@ extension RepaymentRecord {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        overdueCount12m = try c.wholeNumber(.overdueCount12m, in: 0...1000)
-        overdueCount24m = try c.wholeNumber(.overdueCount24m, in: 0...1000)
-        worstDaysPastDue = try c.wholeNumber(.worstDaysPastDue, in: 0...100_000)
-        currentOverdueAmount = try c.amount(.currentOverdueAmount, in: 0...Money.maximumInputMinorUnits)
+        overdueCount12m = try c.wholeNumber(.overdueCount12m, in: Bounds.overdueCount)
+        overdueCount24m = try c.wholeNumber(.overdueCount24m, in: Bounds.overdueCount)
+        worstDaysPastDue = try c.wholeNumber(.worstDaysPastDue, in: Bounds.daysPastDue)
+        currentOverdueAmount = try c.amount(.currentOverdueAmount, in: Bounds.overdueAmount)
         if let twelve = overdueCount12m, let twentyFour = overdueCount24m, twentyFour < twelve {
             throw DecodingError.dataCorruptedError(
                 forKey: .overdueCount24m,
@@ -230,23 +227,16 @@ extension KeyedDecodingContainer {
         throw DecodingError.dataCorruptedError(
             forKey: key,
             in: self,
-            debugDescription: "must be \(whole ? "" : "a whole number ")\(bounds(range, unit)), got \(exact)"
+            debugDescription: "must be \(whole ? "" : "a whole number ")\(Bounds.text(range, unit)), got \(exact)"
         )
     }
 
     private func checked(_ value: Int, _ key: Key, in range: ClosedRange<Int>, unit: String) throws -> Int {
-        guard range.contains(value) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key,
-                in: self,
-                debugDescription: "must be \(bounds(range, unit)), got \(value)"
-            )
+        do {
+            return try Bounds.check(value, in: range, unit: unit)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: error.message)
         }
-        return value
-    }
-
-    private func bounds(_ range: ClosedRange<Int>, _ unit: String) -> String {
-        "from \(range.lowerBound) to \(range.upperBound)\(unit)"
     }
 
     /// Decodes an optional amount of yuan (at most two decimals) whose fen lie in `range`.
@@ -262,18 +252,11 @@ extension KeyedDecodingContainer {
     }
 
     private func checked(_ amount: Money, _ key: Key, in range: ClosedRange<Int64>) throws -> Money {
-        guard range.contains(amount.minorUnits) else {
-            func yuan(_ fen: Int64) -> String {
-                fen % 100 == 0 ? "\(fen / 100)" : Money(minorUnits: fen).plainString
-            }
-            throw DecodingError.dataCorruptedError(
-                forKey: key,
-                in: self,
-                debugDescription:
-                    "must be from \(yuan(range.lowerBound)) to \(yuan(range.upperBound)) yuan, got \(amount.plainString)"
-            )
+        do {
+            return try Bounds.check(amount, in: range)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: error.message)
         }
-        return amount
     }
 }
 
@@ -329,10 +312,10 @@ public struct LoanRequest: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        amount = try c.requiredAmount(.amount, in: 1...Self.maximumAmount)
-        termMonths = try c.requiredWholeNumber(.termMonths, in: 1...CostEngine.maximumTermMonths, unit: " months")
+        amount = try c.requiredAmount(.amount, in: Bounds.loanAmount)
+        termMonths = try c.requiredWholeNumber(.termMonths, in: Bounds.termMonths, unit: " months")
         purpose = try c.decodeIfPresent(LoanPurpose.self, forKey: .purpose) ?? .cash
-        maxMonthlyPayment = try c.amount(.maxMonthlyPayment, in: 1...Money.maximumInputMinorUnits)
+        maxMonthlyPayment = try c.amount(.maxMonthlyPayment, in: Bounds.paymentCeiling)
         rankBy = try c.decodeIfPresent(RankingPreference.self, forKey: .rankBy) ?? .apr
     }
 

@@ -39,9 +39,9 @@ public enum RuleOutcome: String, WireEnum, Hashable {
 }
 
 /// One rule checked: what it demands, what the user has, by how much it clears, and what would change it.
-public struct RuleCheck: Hashable, Sendable, Codable {
-    /// The rule's name as in the provider XML (`minCreditScore`, `maxOverdueCount12m`, `status`, …).
-    public var rule: String
+public struct RuleCheck: Hashable, Sendable {
+    /// The rule (its name as in the provider XML: `minCreditScore`, `maxOverdueCount12m`, `status`, …).
+    public var rule: RuleID
     public var outcome: RuleOutcome
     /// The threshold, as a number when it is one (`600`), else a word (`verified`).
     public var threshold: String
@@ -49,40 +49,40 @@ public struct RuleCheck: Hashable, Sendable, Codable {
     public var value: String?
     /// How far the value clears the threshold, as a fraction of it (0.1 = clears by 10%); negative when it fails.
     public var margin: Decimal?
-    /// One sentence for people.
-    public var explanation: String
+    /// What the rule found, as a fact the presentation layer renders.
+    public var finding: Fact
     /// What would make a failed rule pass, nil when it passed.
-    public var fix: String?
+    public var fix: Fact?
 
     public init(
-        rule: String,
+        rule: RuleID,
         outcome: RuleOutcome,
         threshold: String,
         value: String?,
         margin: Decimal?,
-        explanation: String,
-        fix: String? = nil
+        finding: Fact,
+        fix: Fact? = nil
     ) {
         self.rule = rule
         self.outcome = outcome
         self.threshold = threshold
         self.value = value
         self.margin = margin
-        self.explanation = explanation
+        self.finding = finding
         self.fix = fix
     }
 }
 
 extension RuleCheck {
     /// A rule that cannot be checked because the profile lacks the signal it needs: never a pass.
-    public static func unknown(_ rule: String, _ threshold: String, _ explanation: String) -> RuleCheck {
+    public static func unknown(_ rule: RuleID, _ threshold: String, field: ProfileField) -> RuleCheck {
         RuleCheck(
             rule: rule,
             outcome: .unknown,
             threshold: threshold,
             value: nil,
             margin: nil,
-            explanation: explanation
+            finding: Fact(.ruleSignalUnknown, ["field": .field(field), "rule": .rule(rule)])
         )
     }
 }
@@ -125,15 +125,15 @@ public struct Offer: Hashable, Sendable {
     public var riskPosition: Decimal
     /// True when the rate is Backstop's estimate within a published range rather than the provider's own quote.
     public var isEstimate: Bool
-    /// How the price was chosen, for people.
-    public var note: String
+    /// How the price was chosen: facts the presentation layer renders.
+    public var notes: [Fact]
 
-    public init(provider: ProviderID, quote: Quote, riskPosition: Decimal, isEstimate: Bool, note: String) {
+    public init(provider: ProviderID, quote: Quote, riskPosition: Decimal, isEstimate: Bool, notes: [Fact]) {
         self.provider = provider
         self.quote = quote
         self.riskPosition = riskPosition
         self.isEstimate = isEstimate
-        self.note = note
+        self.notes = notes
     }
 }
 

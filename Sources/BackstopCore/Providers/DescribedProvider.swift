@@ -82,13 +82,16 @@ public struct DescribedProvider: CreditProvider {
         guard let offer = makeOffer(profile, request, on: date) else {
             checks.append(
                 RuleCheck(
-                    rule: "pricing",
+                    rule: .pricing,
                     outcome: .failed,
-                    threshold: "a price for \(request.termMonths) months",
+                    threshold: "\(request.termMonths)",
                     value: nil,
                     margin: nil,
-                    explanation: "\(details.nameEN) publishes no price it can quote for this request",
-                    fix: "choose one of its terms: \(details.terms.map(String.init).joined(separator: ", ")) months"
+                    finding: Fact(
+                        .ruleNoPriceForTerm,
+                        ["provider": .name(details.name), "term": .int(request.termMonths)]
+                    ),
+                    fix: Fact(.fixChooseTerm, ["terms": .list(details.terms.map(FactValue.int))])
                 )
             )
             return Evaluation(provider: id, checks: checks, offer: nil)
@@ -99,14 +102,16 @@ public struct DescribedProvider: CreditProvider {
             let passes = payment <= ceiling
             checks.append(
                 RuleCheck(
-                    rule: "maxMonthlyPayment",
+                    rule: .maxMonthlyPayment,
                     outcome: passes ? .passed : .failed,
                     threshold: ceiling.plainString,
                     value: payment.plainString,
                     margin: .ratio(ceiling.minorUnits - payment.minorUnits, ceiling.minorUnits),
-                    explanation:
-                        "the monthly payment \(payment.formatted) is \(passes ? "within" : "above") your ceiling of \(ceiling.formatted)",
-                    fix: passes ? nil : "borrow less or choose a longer term"
+                    finding: Fact(
+                        passes ? .rulePaymentWithinCeiling : .rulePaymentAboveCeiling,
+                        ["payment": .money(payment), "ceiling": .money(ceiling)]
+                    ),
+                    fix: passes ? nil : Fact(.fixBorrowLessOrLonger)
                 )
             )
         }
@@ -144,24 +149,16 @@ public struct DescribedProvider: CreditProvider {
         guard let quote = try? CostEngine.quote(terms) else { return nil }
         // A single published price is the provider's own; a range is priced by Backstop's estimate of the position.
         let ranged = rule.pricing(atRisk: 0) != rule.pricing(atRisk: 1)
-        guard ranged else {
-            var note =
-                rule.interest == .none
-                ? "published price: no interest" : "published price: \(rule.interest.text) interest"
-            if rule.interestFreeDays > 0 { note += ", \(rule.interestFreeDays) interest-free days" }
-            if let fee = rule.installmentFee { note += ", \(fee.text)" }
-            if term != request.termMonths {
-                note += "; \(term) months is its nearest term to the \(request.termMonths) asked for"
-            }
-            return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: false, note: note)
-        }
-        var note = "estimate: \(rule.interest.text) interest"
-        if let fee = rule.installmentFee { note += ", \(fee.text)" }
-        note += "; priced at risk position \(position) of its published range (0 best, 1 riskiest)"
+        let priced = rule.pricing(atRisk: position)
+        var params: [String: FactValue] = ["interest": .interest(priced.interest)]
+        if rule.interestFreeDays > 0 { params["interestFreeDays"] = .int(rule.interestFreeDays) }
+        if let fee = priced.installmentFee { params["installmentFee"] = .installmentFee(fee) }
+        if ranged { params["position"] = .decimal(position) }
+        var notes = [Fact(ranged ? .noteEstimatedPrice : .notePublishedPrice, params)]
         if term != request.termMonths {
-            note += "; \(term) months is its nearest term to the \(request.termMonths) asked for"
+            notes.append(Fact(.noteNearestTerm, ["term": .int(term), "asked": .int(request.termMonths)]))
         }
-        return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: true, note: note)
+        return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: ranged, notes: notes)
     }
 
     /// The offered term nearest to `months` (the shorter on a tie).
@@ -173,71 +170,78 @@ public struct DescribedProvider: CreditProvider {
         var checks: [RuleCheck] = []
         let state = details.state(on: date)
         let period = details.status.last { $0.covers(date) }
-        let since = period.map { " since \($0.from)" } ?? ""
+        var statusParams: [String: FactValue] = [
+            "provider": .name(details.name), "state": .providerState(state), "date": .date(date),
+        ]
+        if let since = period?.from { statusParams["since"] = .date(since) }
         checks.append(
             RuleCheck(
-                rule: "status",
+                rule: .status,
                 outcome: state == .open ? .passed : .failed,
                 threshold: ProviderState.open.rawValue,
                 value: state.rawValue,
                 margin: state == .open ? 1 : -1,
-                explanation: state == .open
-                    ? "\(details.nameEN) is open to new users on \(date)"
-                    : "\(details.nameEN) is \(state.rawValue.replacingOccurrences(of: "-", with: " "))\(since) (on \(date))",
+                finding: Fact(state == .open ? .ruleStatusOpen : .ruleStatusNotOpen, statusParams),
                 fix: state == .open
-                    ? nil : nextOpening(after: date).map { "it reopens on \($0)" } ?? "no reopening is announced"
+                    ? nil
+                    : nextOpening(after: date).map { Fact(.fixReopensOn, ["date": .date($0)]) }
+                        ?? Fact(.fixNoReopeningAnnounced)
             )
         )
         let purposeOK = details.purposes.contains(request.purpose)
+        let served = FactValue.list(details.purposes.map(FactValue.purpose))
         checks.append(
             RuleCheck(
-                rule: "purpose",
+                rule: .purpose,
                 outcome: purposeOK ? .passed : .failed,
                 threshold: details.purposes.map(\.rawValue).joined(separator: "|"),
                 value: request.purpose.rawValue,
                 margin: purposeOK ? 1 : -1,
-                explanation: purposeOK
-                    ? "it lends for \(request.purpose.rawValue)"
-                    : "it does not lend for \(request.purpose.rawValue) (only \(details.purposes.map(\.rawValue).joined(separator: ", ")))",
-                fix: purposeOK ? nil : "use it only for \(details.purposes.map(\.rawValue).joined(separator: " or "))"
+                finding: Fact(
+                    purposeOK ? .rulePurposeServed : .rulePurposeNotServed,
+                    ["purpose": .purpose(request.purpose), "purposes": served]
+                ),
+                fix: purposeOK ? nil : Fact(.fixUseForPurpose, ["purposes": served])
             )
         )
         let amount = request.amount
         if amount > details.maxAmount {
             checks.append(
                 RuleCheck(
-                    rule: "maxAmount",
+                    rule: .maxAmount,
                     outcome: .failed,
                     threshold: details.maxAmount.plainString,
                     value: amount.plainString,
                     margin: .ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits),
-                    explanation: "it lends at most \(details.maxAmount.formatted)",
-                    fix: "borrow at most \(details.maxAmount.formatted)"
+                    finding: Fact(.ruleAmountAboveMax, ["amount": .money(amount), "max": .money(details.maxAmount)]),
+                    fix: Fact(.fixBorrowAtMost, ["max": .money(details.maxAmount)])
                 )
             )
         } else if amount < details.minAmount {
             checks.append(
                 RuleCheck(
-                    rule: "minAmount",
+                    rule: .minAmount,
                     outcome: .failed,
                     threshold: details.minAmount.plainString,
                     value: amount.plainString,
                     margin: .ratio(amount.minorUnits - details.minAmount.minorUnits, details.minAmount.minorUnits),
-                    explanation: "it lends at least \(details.minAmount.formatted)",
-                    fix: "borrow at least \(details.minAmount.formatted)"
+                    finding: Fact(.ruleAmountBelowMin, ["amount": .money(amount), "min": .money(details.minAmount)]),
+                    fix: Fact(.fixBorrowAtLeast, ["min": .money(details.minAmount)])
                 )
             )
         } else {
             let room = Decimal.ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits)
             checks.append(
                 RuleCheck(
-                    rule: "amountLimits",
+                    rule: .amountLimits,
                     outcome: .passed,
                     threshold: "\(details.minAmount.plainString)-\(details.maxAmount.plainString)",
                     value: amount.plainString,
                     margin: room,
-                    explanation:
-                        "\(amount.formatted) is within its limits of \(details.minAmount.formatted) to \(details.maxAmount.formatted)"
+                    finding: Fact(
+                        .ruleAmountWithinLimits,
+                        ["amount": .money(amount), "min": .money(details.minAmount), "max": .money(details.maxAmount)]
+                    )
                 )
             )
         }
@@ -250,34 +254,27 @@ public struct DescribedProvider: CreditProvider {
 
     func debtToIncomeCheck(limit: Decimal, newPayment: Money, _ profile: UserProfile) -> RuleCheck {
         guard let income = profile.monthlyIncome, income.minorUnits > 0 else {
-            return RuleCheck.unknown(
-                "maxDebtToIncome",
-                "\(limit)",
-                "monthly income is unknown, so the debt-to-income limit of \(limit)% cannot be checked"
-            )
+            return RuleCheck.unknown(.maxDebtToIncome, "\(limit)", field: .monthlyIncome)
         }
         guard let debts = profile.monthlyDebtPayments else {
-            return RuleCheck.unknown(
-                "maxDebtToIncome",
-                "\(limit)",
-                "existing monthly debt payments are unknown, so the \(limit)% debt-to-income limit cannot be checked"
-            )
+            return RuleCheck.unknown(.maxDebtToIncome, "\(limit)", field: .monthlyDebtPayments)
         }
         let ratio = Decimal.ratio((debts + newPayment).minorUnits * 100, income.minorUnits, scale: 1)
         let passes = ratio <= limit
-        let affordable = income.multiplied(by: limit / 100) - debts
+        let ceiling = income.multiplied(by: limit / 100)
+        let affordable = ceiling - debts
         return RuleCheck(
-            rule: "maxDebtToIncome",
+            rule: .maxDebtToIncome,
             outcome: passes ? .passed : .failed,
             threshold: "\(limit)",
             value: "\(ratio)",
             margin: (limit - ratio) / limit,
-            explanation: "debt payments with this loan would take \(ratio)% of income (limit \(limit)%)",
+            finding: Fact(.ruleDebtToIncome, ["share": .percent(ratio), "limit": .percent(limit)]),
             fix: passes
                 ? nil
                 : affordable.minorUnits > 0
-                    ? "keep the monthly payment under \(affordable.formatted): borrow less or choose a longer term"
-                    : "reduce existing debt payments below \(income.multiplied(by: limit / 100).formatted) a month first"
+                    ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
+                    : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
         )
     }
 }
@@ -295,46 +292,46 @@ public struct RuleEvaluator: Sendable {
             let passes = score >= minimum
             checks.append(
                 RuleCheck(
-                    rule: "minCreditScore",
+                    rule: .minCreditScore,
                     outcome: passes ? .passed : .failed,
                     threshold: "\(minimum)",
                     value: "\(score)",
                     margin: .ratio(Int64(score - minimum), Int64(minimum)),
-                    explanation: "credit score \(score) \(passes ? "meets" : "is below") the minimum of \(minimum)",
-                    fix: passes ? nil : "raise the credit score by \(minimum - score) points to \(minimum)"
+                    finding: Fact(.ruleCreditScore, ["score": .int(score), "min": .int(minimum)]),
+                    fix: passes ? nil : Fact(.fixRaiseScore, ["points": .int(minimum - score), "min": .int(minimum)])
                 )
             )
         }
         if let limit = rules.maxOverdueCount12m {
             checks.append(
                 count(
-                    "maxOverdueCount12m",
+                    .maxOverdueCount12m,
                     limit,
                     profile.repayment?.overdueCount12m,
-                    "overdue instalments in 12 months",
-                    "months of on-time repayment until fewer are counted"
+                    .ruleOverdueCount12m,
+                    .fixWaitOverdue12m
                 )
             )
         }
         if let limit = rules.maxOverdueCount24m {
             checks.append(
                 count(
-                    "maxOverdueCount24m",
+                    .maxOverdueCount24m,
                     limit,
                     profile.repayment?.overdueCount24m,
-                    "overdue instalments in 24 months",
-                    "on-time repayment until the older ones age out of the 24-month window"
+                    .ruleOverdueCount24m,
+                    .fixWaitOverdue24m
                 )
             )
         }
         if let limit = rules.maxDaysPastDue {
             checks.append(
                 count(
-                    "maxDaysPastDue",
+                    .maxDaysPastDue,
                     limit,
                     profile.repayment?.worstDaysPastDue,
-                    "days past due at worst",
-                    "a record with no late payment that long"
+                    .ruleWorstDaysPastDue,
+                    .fixCleanRecordDays
                 )
             )
         }
@@ -352,25 +349,18 @@ public struct RuleEvaluator: Sendable {
                 let passes = income >= minimum
                 checks.append(
                     RuleCheck(
-                        rule: "minMonthlyIncome",
+                        rule: .minMonthlyIncome,
                         outcome: passes ? .passed : .failed,
                         threshold: minimum.plainString,
                         value: income.plainString,
                         margin: minimum.minorUnits > 0
                             ? .ratio(income.minorUnits - minimum.minorUnits, minimum.minorUnits) : 1,
-                        explanation:
-                            "monthly income \(income.formatted) \(passes ? "meets" : "is below") the minimum of \(minimum.formatted)",
-                        fix: passes ? nil : "a monthly income of at least \(minimum.formatted)"
+                        finding: Fact(.ruleIncome, ["income": .money(income), "min": .money(minimum)]),
+                        fix: passes ? nil : Fact(.fixIncomeAtLeast, ["min": .money(minimum)])
                     )
                 )
             } else {
-                checks.append(
-                    unknown(
-                        "minMonthlyIncome",
-                        minimum.plainString,
-                        "monthly income is unknown (minimum \(minimum.formatted))"
-                    )
-                )
+                checks.append(.unknown(.minMonthlyIncome, minimum.plainString, field: .monthlyIncome))
             }
         }
         for account in rules.requiredAccounts {
@@ -378,23 +368,17 @@ public struct RuleEvaluator: Sendable {
                 let has = accounts.contains(account)
                 checks.append(
                     RuleCheck(
-                        rule: "requiresAccount",
+                        rule: .requiresAccount,
                         outcome: has ? .passed : .failed,
                         threshold: account.rawValue,
                         value: accounts.map(\.rawValue).joined(separator: ","),
                         margin: has ? 1 : -1,
-                        explanation: has ? "has an account with \(account)" : "needs an account with \(account)",
-                        fix: has ? nil : "open and verify an account with \(account)"
+                        finding: Fact(has ? .ruleAccountHeld : .ruleAccountMissing, ["account": .account(account)]),
+                        fix: has ? nil : Fact(.fixOpenAccount, ["account": .account(account)])
                     )
                 )
             } else {
-                checks.append(
-                    unknown(
-                        "requiresAccount",
-                        account.rawValue,
-                        "whether there is an account with \(account) is unknown"
-                    )
-                )
+                checks.append(.unknown(.requiresAccount, account.rawValue, field: .accounts))
             }
         }
         for flag in rules.excludedWhen {
@@ -403,40 +387,36 @@ public struct RuleEvaluator: Sendable {
                 if let flags = profile.cashOutFlags12m {
                     checks.append(
                         RuleCheck(
-                            rule: "excludedWhen:cash-out",
+                            rule: .excludedWhenCashOut,
                             outcome: flags == 0 ? .passed : .failed,
                             threshold: "0",
                             value: "\(flags)",
                             margin: flags == 0 ? 1 : -1,
-                            explanation: flags == 0
-                                ? "no cash-out flags in 12 months"
-                                : "\(flags) cash-out or illegal-operation flag(s) in 12 months",
-                            fix: flags == 0
-                                ? nil : "12 months of compliant use with no cash-out (套现) or gambling-linked flows"
+                            finding: flags == 0
+                                ? Fact(.ruleNoCashOut) : Fact(.ruleCashOutFlags, ["count": .int(flags)]),
+                            fix: flags == 0 ? nil : Fact(.fixCompliantUse)
                         )
                     )
                 } else {
-                    checks.append(unknown("excludedWhen:cash-out", "0", "cash-out flags are unknown"))
+                    checks.append(.unknown(.excludedWhenCashOut, "0", field: .cashOutFlags12m))
                 }
             case .identityAbnormal:
                 if let status = profile.identity {
                     checks.append(
                         RuleCheck(
-                            rule: "excludedWhen:identity-abnormal",
+                            rule: .excludedWhenIdentityAbnormal,
                             outcome: status.isAbnormal ? .failed : .passed,
                             threshold: "not abnormal",
                             value: status.rawValue,
                             margin: status.isAbnormal ? -1 : 1,
-                            explanation: status.isAbnormal
-                                ? "identity is \(status.rawValue)" : "identity is not flagged",
-                            fix: status.isAbnormal
-                                ? "update and re-verify the identity document with the provider" : nil
+                            finding: status.isAbnormal
+                                ? Fact(.ruleIdentityFlagged, ["identity": .identity(status)])
+                                : Fact(.ruleIdentityNotFlagged),
+                            fix: status.isAbnormal ? Fact(.fixReverifyIdentity) : nil
                         )
                     )
                 } else {
-                    checks.append(
-                        unknown("excludedWhen:identity-abnormal", "not abnormal", "the identity status is unknown")
-                    )
+                    checks.append(.unknown(.excludedWhenIdentityAbnormal, "not abnormal", field: .identity))
                 }
             case .currentOverdue:
                 break  // checked above with noCurrentOverdue
@@ -445,9 +425,10 @@ public struct RuleEvaluator: Sendable {
         return checks
     }
 
-    func count(_ rule: String, _ limit: Int, _ value: Int?, _ what: String, _ remedy: String) -> RuleCheck {
-        guard let value else { return unknown(rule, "\(limit)", "\(what) are unknown (at most \(limit) allowed)") }
+    func count(_ rule: RuleID, _ limit: Int, _ value: Int?, _ finding: FactCode, _ remedy: FactCode) -> RuleCheck {
+        guard let value else { return .unknown(rule, "\(limit)", field: rule.fields[0]) }
         let passes = value <= limit
+        let params: [String: FactValue] = ["count": .int(value), "limit": .int(limit)]
         return RuleCheck(
             rule: rule,
             outcome: passes ? .passed : .failed,
@@ -455,64 +436,64 @@ public struct RuleEvaluator: Sendable {
             value: "\(value)",
             // A clean record clears any limit fully; sitting exactly at the limit clears it by nothing.
             margin: value == 0 ? 1 : .ratio(Int64(limit - value), Int64(limit + 1)),
-            explanation: "\(value) \(what) (at most \(limit) allowed)",
-            fix: passes ? nil : "\(remedy) (allowed: \(limit) \(what), has \(value))"
+            finding: Fact(finding, params),
+            fix: passes ? nil : Fact(remedy, params)
         )
     }
 
     func currentOverdue() -> RuleCheck {
         guard let amount = profile.repayment?.currentOverdueAmount else {
-            return unknown("noCurrentOverdue", "0", "whether anything is overdue now is unknown")
+            return .unknown(.noCurrentOverdue, "0", field: .currentOverdueAmount)
         }
         let passes = amount.minorUnits == 0
         return RuleCheck(
-            rule: "noCurrentOverdue",
+            rule: .noCurrentOverdue,
             outcome: passes ? .passed : .failed,
             threshold: "0",
             value: amount.plainString,
             margin: passes ? 1 : -1,
-            explanation: passes ? "nothing is overdue now" : "\(amount.formatted) is overdue now",
-            fix: passes ? nil : "repay the \(amount.formatted) overdue now"
+            finding: passes ? Fact(.ruleNothingOverdue) : Fact(.ruleOverdueNow, ["amount": .money(amount)]),
+            fix: passes ? nil : Fact(.fixRepayOverdue, ["amount": .money(amount)])
         )
     }
 
     func identity() -> RuleCheck {
-        guard let status = profile.identity else {
-            return unknown("identityVerified", "verified", "the identity status is unknown")
-        }
+        guard let status = profile.identity else { return .unknown(.identityVerified, "verified", field: .identity) }
         let passes = status == .verified
         return RuleCheck(
-            rule: "identityVerified",
+            rule: .identityVerified,
             outcome: passes ? .passed : .failed,
             threshold: "verified",
             value: status.rawValue,
             margin: passes ? 1 : -1,
-            explanation: passes ? "identity is verified" : "identity is \(status.rawValue), not verified",
-            fix: passes ? nil : "complete real-name verification with a valid identity document"
+            finding: passes
+                ? Fact(.ruleIdentityVerified) : Fact(.ruleIdentityNotVerified, ["identity": .identity(status)]),
+            fix: passes ? nil : Fact(.fixCompleteVerification)
         )
     }
 
     func age(_ minimum: Int?, _ maximum: Int?) -> RuleCheck {
         let range = "\(minimum.map(String.init) ?? "")-\(maximum.map(String.init) ?? "")"
-        guard let age = profile.age else { return unknown("age", range, "age is unknown (allowed \(range))") }
+        guard let age = profile.age else { return .unknown(.age, range, field: .age) }
         let tooYoung = minimum.map { age < $0 } ?? false
         let tooOld = maximum.map { age > $0 } ?? false
         let passes = !tooYoung && !tooOld
         let distances = [minimum.map { age - $0 }, maximum.map { $0 - age }].compactMap { $0 }
+        var params: [String: FactValue] = ["age": .int(age)]
+        if let minimum { params["min"] = .int(minimum) }
+        if let maximum { params["max"] = .int(maximum) }
         return RuleCheck(
-            rule: "age",
+            rule: .age,
             outcome: passes ? .passed : .failed,
             threshold: range,
             value: "\(age)",
             margin: .ratio(Int64(distances.min() ?? 10), 10),
-            explanation: passes ? "age \(age) is within \(range)" : "age \(age) is outside \(range)",
+            finding: Fact(.ruleAge, params),
             fix: passes
                 ? nil
-                : tooYoung ? "wait until age \(minimum ?? 18)" : "this provider does not lend above age \(maximum ?? 0)"
+                : tooYoung
+                    ? Fact(.fixWaitUntilAge, ["age": .int(minimum ?? 18)])
+                    : Fact(.fixAboveMaximumAge, ["max": .int(maximum ?? 0)])
         )
-    }
-
-    func unknown(_ rule: String, _ threshold: String, _ explanation: String) -> RuleCheck {
-        RuleCheck.unknown(rule, threshold, explanation)
     }
 }

@@ -16,6 +16,8 @@ public struct LegalCap: Hashable, Sendable, Codable {
     public var id: String
     /// A short human description: "24% all-in cap for internet loans".
     public var title: String
+    /// The title in Simplified Chinese (falls back to ``title``).
+    public var titleZH: String?
     /// The licence kinds it binds; empty means every kind.
     public var appliesTo: [LicenceKind]
     public var maxAPRPercent: Decimal
@@ -30,6 +32,7 @@ public struct LegalCap: Hashable, Sendable, Codable {
     public init(
         id: String,
         title: String,
+        titleZH: String? = nil,
         appliesTo: [LicenceKind],
         maxAPRPercent: Decimal,
         effect: CapEffect,
@@ -41,6 +44,7 @@ public struct LegalCap: Hashable, Sendable, Codable {
     ) {
         self.id = id
         self.title = title
+        self.titleZH = titleZH
         self.appliesTo = appliesTo
         self.maxAPRPercent = maxAPRPercent
         self.effect = effect

@@ -125,14 +125,6 @@ public enum InterestQuote: Hashable, Sendable {
     }
 
     /// `0.02%–0.05%/day (actual/360)`.
-    public var text: String {
-        switch self {
-        case .none: "none"
-        case .daily(let range, let dayCount): "\(range.text) (\(dayCount.rawValue))"
-        case .monthly(let range): range.text
-        case .annual(let range): range.text
-        }
-    }
 }
 
 /// The instalment-fee part of a provider's price list.
@@ -144,13 +136,6 @@ public enum InstallmentFeeQuote: Hashable, Sendable {
         switch self {
         case .perPeriod(let range): .perPeriod(range.rate(atRisk: position))
         case .total(let range): .total(range.rate(atRisk: position))
-        }
-    }
-
-    public var text: String {
-        switch self {
-        case .perPeriod(let range): "\(range.text) of the principal per period"
-        case .total(let range): "\(range.text) of the principal in total"
         }
     }
 }
@@ -328,6 +313,9 @@ public struct ProviderDescription: Hashable, Sendable {
         self.notes = notes
         self.origin = origin
     }
+
+    /// The provider's name in both languages.
+    public var name: LocalizedName { LocalizedName(en: nameEN, zh: nameZH) }
 
     /// The state on a date: the last period covering it; no period → not yet open (suspended).
     public func state(on date: CalendarDate) -> ProviderState {

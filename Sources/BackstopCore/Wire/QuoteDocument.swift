@@ -1,49 +1,5 @@
 public import Foundation
 
-/// The JSON form of a ``Quote`` (wire format v1): what `backstop quote --format json` prints and the HTTP API returns.
-///
-/// Field names are a contract: fields may be added, never renamed or removed.
-public struct QuoteDocument: Codable, Sendable, Hashable {
-    public let currency: String
-    public let amount: Money
-    public let termMonths: Int
-    public let method: RepaymentMethod
-    public let pricing: String
-    public let monthlyPayment: Money
-    public let largestPayment: Money
-    public let totalRepayment: Money
-    public let totalInterest: Money
-    public let totalFees: Money
-    public let totalCost: Money
-    /// Percent, rounded half-up to 2 decimals (15.86 means 15.86%).
-    public let nominalAPR: Decimal
-    /// Percent, rounded half-up to 2 decimals.
-    public let effectiveAPR: Decimal
-    /// The monthly IRR as a fraction, unrounded to 10 decimals.
-    public let periodicRate: Decimal
-    public let disbursement: Disbursement
-    public let schedule: [ScheduleRow]
-
-    public init(_ quote: Quote) {
-        currency = quote.terms.amount.currency.code
-        amount = quote.terms.amount
-        termMonths = quote.terms.termMonths
-        method = quote.terms.method
-        pricing = quote.terms.pricing.summary
-        monthlyPayment = quote.monthlyPayment
-        largestPayment = quote.largestPayment
-        totalRepayment = quote.totalRepayment
-        totalInterest = quote.totalInterest
-        totalFees = quote.totalFees
-        totalCost = quote.totalCost
-        nominalAPR = quote.nominalAPR
-        effectiveAPR = quote.effectiveAPR
-        periodicRate = Decimal.fromSolver(quote.apr.periodicRate, scale: 10)
-        disbursement = quote.schedule.disbursement
-        schedule = quote.schedule.rows
-    }
-}
-
 /// The JSON input of `backstop apr` and `POST /v1/apr`: a convention, the unit periods per year and the flows.
 ///
 /// `{"convention": "us-regz", "unitPeriodsPerYear": 12, "flows": [{"amount": -5000, "t": 0}, {"amount": 230, "t": 1}]}`

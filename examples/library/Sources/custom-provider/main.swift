@@ -68,7 +68,7 @@ do {
     for (rank, alternative) in answer.alternatives.prefix(3).enumerated() {
         let quote = alternative.offer.quote
         print(
-            "\(rank + 1). \(alternative.details.id): \(quote.nominalAPR)% APR, \(quote.monthlyPayment)/month — \(alternative.why)"
+            "\(rank + 1). \(alternative.details.id): \(quote.nominalAPR)% APR, \(quote.monthlyPayment)/month — \(Renderer(.en).render(alternative.why))"
         )
     }
 } catch {

@@ -29,10 +29,11 @@ do {
     let aggregator = try Aggregator.standard(catalogDirectory: catalogDirectory)
     let answer = await aggregator.recommend(profile, request, on: CalendarDate(iso: "2026-11-25")!)
 
+    // The core answers with typed facts; a Renderer puts them into Simplified Chinese or English.
+    let words = Renderer(.en)
     for service in answer.diagnosis {
-        print(
-            "\(service.service): \(service.state) — \(service.reasons.map { "\($0.code.rawValue): \($0.evidence)" }.joined(separator: "; "))"
-        )
+        print("\(service.service): \(service.state) — \(words.render(service.reasons.map(\.evidence)))")
+        print("  \(Renderer(.zh).render(service.summary))")
     }
     if let best = answer.alternatives.first {
         let quote = best.offer.quote
@@ -41,7 +42,7 @@ do {
         )
     }
     print("Refused: \(answer.ineligible.map(\.details.id.rawValue).joined(separator: ", "))")
-    print("Reopens after the plan: \(answer.recovery.reopens.joined(separator: ", "))")
+    print("Reopens after the plan: \(answer.recovery.reopens.map(\.id).joined(separator: ", "))")
 } catch {
     // A broken catalog is refused with every issue listed (file:line:column, rule).
     print(error)

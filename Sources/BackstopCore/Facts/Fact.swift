@@ -1,0 +1,366 @@
+public import Foundation
+
+/// A fact Backstop states: a stable code and its typed parameters. The core never builds a sentence; the
+/// presentation layer (`BackstopPresentation`) renders each fact in Simplified Chinese or English, and the wire format
+/// carries the code, the parameters and the rendered message side by side.
+public struct Fact: Hashable, Sendable {
+    public var code: FactCode
+    /// Named parameters; the wire format writes them as a JSON object (numbers for counts, amounts and percents,
+    /// strings for codes and dates).
+    public var params: [String: FactValue]
+
+    public init(_ code: FactCode, _ params: [String: FactValue] = [:]) {
+        self.code = code
+        self.params = params
+    }
+
+    /// A parameter by name.
+    public subscript(_ name: String) -> FactValue? { params[name] }
+}
+
+/// A typed parameter of a ``Fact``.
+public enum FactValue: Hashable, Sendable {
+    case int(Int)
+    case money(Money)
+    /// A percentage: 15.86 is 15.86%.
+    case percent(Decimal)
+    /// A plain decimal number (a risk position, a ratio).
+    case decimal(Decimal)
+    case date(CalendarDate)
+    /// Text shown as it is (an error message from a plugin, an id).
+    case text(String)
+    case provider(ProviderID)
+    /// A name in both languages (a provider's, a cap's).
+    case name(LocalizedName)
+    case account(PlatformAccount)
+    case purpose(LoanPurpose)
+    case identity(IdentityStatus)
+    case serviceState(ServiceState)
+    case providerState(ProviderState)
+    case service(PrimaryService)
+    case reason(ClosureReason)
+    case licence(LicenceKind)
+    case method(RepaymentMethod)
+    case likelihood(Likelihood)
+    case field(ProfileField)
+    case rule(RuleID)
+    case interest(InterestPricing)
+    case installmentFee(InstallmentFee)
+    case list([FactValue])
+}
+
+/// A name in English and Simplified Chinese.
+public struct LocalizedName: Hashable, Sendable, Codable {
+    public var en: String
+    public var zh: String
+
+    public init(en: String, zh: String) {
+        self.en = en
+        self.zh = zh
+    }
+}
+
+/// A profile signal a rule or a diagnosis reads (wire names).
+public enum ProfileField: String, WireEnum, Hashable {
+    case age
+    case creditScore
+    case creditScore90DaysAgo
+    case repayment
+    case overdueCount12m = "repayment.overdueCount12m"
+    case overdueCount24m = "repayment.overdueCount24m"
+    case worstDaysPastDue = "repayment.worstDaysPastDue"
+    case currentOverdueAmount = "repayment.currentOverdueAmount"
+    case cashOutFlags12m
+    case identity
+    case monthlyIncome
+    case monthlyDebtPayments
+    case accounts
+}
+
+/// A rule a provider applies, named as in the provider XML and the wire format's `rule` field; each knows the
+/// profile fields it reads.
+public enum RuleID: String, WireEnum, Hashable {
+    case status
+    case purpose
+    case amountLimits
+    case minAmount
+    case maxAmount
+    case pricing
+    case maxMonthlyPayment
+    case maxDebtToIncome
+    case minCreditScore
+    case maxOverdueCount12m
+    case maxOverdueCount24m
+    case maxDaysPastDue
+    case noCurrentOverdue
+    case identityVerified
+    case age
+    case minMonthlyIncome
+    case requiresAccount
+    case excludedWhenCashOut = "excludedWhen:cash-out"
+    case excludedWhenIdentityAbnormal = "excludedWhen:identity-abnormal"
+    case licensed
+    case legalCap
+    case serviceState
+
+    /// The profile fields the rule reads (empty for rules on the request or the provider).
+    public var fields: [ProfileField] {
+        switch self {
+        case .minCreditScore: [.creditScore]
+        case .maxOverdueCount12m: [.overdueCount12m]
+        case .maxOverdueCount24m: [.overdueCount24m]
+        case .maxDaysPastDue: [.worstDaysPastDue]
+        case .noCurrentOverdue: [.currentOverdueAmount]
+        case .identityVerified, .excludedWhenIdentityAbnormal: [.identity]
+        case .age: [.age]
+        case .minMonthlyIncome: [.monthlyIncome]
+        case .maxDebtToIncome: [.monthlyIncome, .monthlyDebtPayments]
+        case .requiresAccount: [.accounts]
+        case .excludedWhenCashOut: [.cashOutFlags12m]
+        case .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
+            .legalCap, .serviceState:
+            []
+        }
+    }
+}
+
+/// Where a fact appears in an answer; the wire format's code lists are grouped by it.
+public enum FactCategory: String, Sendable, CaseIterable {
+    /// Evidence of a closure reason.
+    case evidence
+    /// A diagnosis summary.
+    case summary
+    /// What a rule found.
+    case rule
+    /// What would make a failed rule pass.
+    case fix
+    /// A warning about an offer or the answer.
+    case warning
+    /// A recovery step.
+    case step
+    /// A change the what-if assumes.
+    case assumption
+    /// How an offer was priced.
+    case note
+    /// Why an alternative is listed.
+    case why
+}
+
+/// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
+public enum FactCode: String, WireEnum, Hashable {
+    // Evidence of a closure reason.
+    case evidenceScore = "evidence-score"
+    case evidenceLateRepayment = "evidence-late-repayment"
+    case evidenceCashOut = "evidence-cash-out"
+    case evidenceIdentity = "evidence-identity"
+
+    // Diagnosis summaries.
+    case summaryReportedNoReason = "summary-reported-no-reason"
+    case summaryReportedWithReasons = "summary-reported-with-reasons"
+    case summaryReportedOpenAtRisk = "summary-reported-open-at-risk"
+    case summaryReportedOpen = "summary-reported-open"
+    case summaryLikelyOpenWithUnknowns = "summary-likely-open-with-unknowns"
+    case summaryLikelyOpen = "summary-likely-open"
+    case summaryLikelyNotOpen = "summary-likely-not-open"
+
+    // Rules.
+    case ruleStatusOpen = "rule-status-open"
+    case ruleStatusNotOpen = "rule-status-not-open"
+    case rulePurposeServed = "rule-purpose-served"
+    case rulePurposeNotServed = "rule-purpose-not-served"
+    case ruleAmountWithinLimits = "rule-amount-within-limits"
+    case ruleAmountAboveMax = "rule-amount-above-max"
+    case ruleAmountBelowMin = "rule-amount-below-min"
+    case ruleNoPriceForTerm = "rule-no-price-for-term"
+    case rulePaymentWithinCeiling = "rule-payment-within-ceiling"
+    case rulePaymentAboveCeiling = "rule-payment-above-ceiling"
+    case ruleDebtToIncome = "rule-debt-to-income"
+    case ruleCreditScore = "rule-credit-score"
+    case ruleOverdueCount12m = "rule-overdue-count-12m"
+    case ruleOverdueCount24m = "rule-overdue-count-24m"
+    case ruleWorstDaysPastDue = "rule-worst-days-past-due"
+    case ruleNothingOverdue = "rule-nothing-overdue"
+    case ruleOverdueNow = "rule-overdue-now"
+    case ruleIdentityVerified = "rule-identity-verified"
+    case ruleIdentityNotVerified = "rule-identity-not-verified"
+    case ruleAge = "rule-age"
+    case ruleIncome = "rule-income"
+    case ruleAccountHeld = "rule-account-held"
+    case ruleAccountMissing = "rule-account-missing"
+    case ruleNoCashOut = "rule-no-cash-out"
+    case ruleCashOutFlags = "rule-cash-out-flags"
+    case ruleIdentityNotFlagged = "rule-identity-not-flagged"
+    case ruleIdentityFlagged = "rule-identity-flagged"
+    case ruleSignalUnknown = "rule-signal-unknown"
+    case ruleUnlicensed = "rule-unlicensed"
+    case ruleAboveLegalCap = "rule-above-legal-cap"
+    case ruleServiceState = "rule-service-state"
+
+    // Fixes.
+    case fixReopensOn = "fix-reopens-on"
+    case fixNoReopeningAnnounced = "fix-no-reopening-announced"
+    case fixUseForPurpose = "fix-use-for-purpose"
+    case fixBorrowAtMost = "fix-borrow-at-most"
+    case fixBorrowAtLeast = "fix-borrow-at-least"
+    case fixChooseTerm = "fix-choose-term"
+    case fixBorrowLessOrLonger = "fix-borrow-less-or-longer"
+    case fixKeepPaymentUnder = "fix-keep-payment-under"
+    case fixReduceDebtsBelow = "fix-reduce-debts-below"
+    case fixRaiseScore = "fix-raise-score"
+    case fixWaitOverdue12m = "fix-wait-overdue-12m"
+    case fixWaitOverdue24m = "fix-wait-overdue-24m"
+    case fixCleanRecordDays = "fix-clean-record-days"
+    case fixRepayOverdue = "fix-repay-overdue"
+    case fixCompleteVerification = "fix-complete-verification"
+    case fixWaitUntilAge = "fix-wait-until-age"
+    case fixAboveMaximumAge = "fix-above-maximum-age"
+    case fixIncomeAtLeast = "fix-income-at-least"
+    case fixOpenAccount = "fix-open-account"
+    case fixCompliantUse = "fix-compliant-use"
+    case fixReverifyIdentity = "fix-reverify-identity"
+    case fixUseLicensedChannel = "fix-use-licensed-channel"
+    case fixNoneAboveCap = "fix-none-above-cap"
+    case fixFollowRecoveryPlan = "fix-follow-recovery-plan"
+    case fixContactOfficialService = "fix-contact-official-service"
+    case fixNotAvailable = "fix-not-available"
+
+    // Warnings.
+    case highCost = "high-cost"
+    case aboveCourtCeiling = "above-court-ceiling"
+    case debtService = "debt-service"
+    case unlicensedRefused = "unlicensed-refused"
+    case aboveLegalCap = "above-legal-cap"
+    case unknownSignals = "unknown-signals"
+    case providerFailed = "provider-failed"
+    case serviceAtRisk = "service-at-risk"
+    case duplicateProvider = "duplicate-provider"
+    case noLegalCaps = "no-legal-caps"
+
+    // Recovery steps.
+    case stepRepayOverdueNow = "step-repay-overdue-now"
+    case stepKeepRepaymentRecord = "step-keep-repayment-record"
+    case stepRebuildScore = "step-rebuild-score"
+    case stepCompliantUse = "step-compliant-use"
+    case stepFixIdentity = "step-fix-identity"
+    case stepFollowOfficialNotices = "step-follow-official-notices"
+    case stepKeepLicensedBackup = "step-keep-licensed-backup"
+
+    // What-if assumptions.
+    case assumeNothingOverdue = "assume-nothing-overdue"
+    case assumeNoLatePayments = "assume-no-late-payments"
+    case assumeScore = "assume-score"
+    case assumeNoCashOut = "assume-no-cash-out"
+    case assumeIdentityVerified = "assume-identity-verified"
+
+    // Pricing notes.
+    case notePublishedPrice = "note-published-price"
+    case noteEstimatedPrice = "note-estimated-price"
+    case noteNearestTerm = "note-nearest-term"
+    case noteServiceRestricted = "note-service-restricted"
+
+    // Why an alternative is listed.
+    case whyLicence = "why-licence"
+    case whyPrice = "why-price"
+    case whyLikelihood = "why-likelihood"
+    case whyJustClears = "why-just-clears"
+    case whyUnknown = "why-unknown"
+    case whyEstimate = "why-estimate"
+
+    public var category: FactCategory {
+        let raw = rawValue
+        if raw.hasPrefix("evidence-") { return .evidence }
+        if raw.hasPrefix("summary-") { return .summary }
+        if raw.hasPrefix("rule-") { return .rule }
+        if raw.hasPrefix("fix-") { return .fix }
+        if raw.hasPrefix("step-") { return .step }
+        if raw.hasPrefix("assume-") { return .assumption }
+        if raw.hasPrefix("note-") { return .note }
+        if raw.hasPrefix("why-") { return .why }
+        return .warning
+    }
+
+    /// The codes of one category, in declaration order.
+    public static func codes(in category: FactCategory) -> [FactCode] {
+        allCases.filter { $0.category == category }
+    }
+}
+
+extension FactValue {
+    /// The value as the wire format writes it in `params`: counts, amounts (yuan) and percents as numbers, codes and
+    /// dates as strings, lists as arrays.
+    public var wireValue: WireValue {
+        switch self {
+        case .int(let value): .number(Decimal(value))
+        case .money(let money): .number(money.decimalValue)
+        case .percent(let value), .decimal(let value): .number(value)
+        case .date(let date): .string(date.description)
+        case .text(let text): .string(text)
+        case .provider(let id): .string(id.rawValue)
+        case .name(let name): .string(name.en)
+        case .account(let account): .string(account.rawValue)
+        case .purpose(let value): .string(value.rawValue)
+        case .identity(let value): .string(value.rawValue)
+        case .serviceState(let value): .string(value.rawValue)
+        case .providerState(let value): .string(value.rawValue)
+        case .service(let value): .string(value.rawValue)
+        case .reason(let value): .string(value.rawValue)
+        case .licence(let value): .string(value.rawValue)
+        case .method(let value): .string(value.rawValue)
+        case .likelihood(let value): .string(value.rawValue)
+        case .field(let value): .string(value.rawValue)
+        case .rule(let value): .string(value.rawValue)
+        case .interest(let pricing): .string(pricing.wireText)
+        case .installmentFee(let fee): .string(fee.wireText)
+        case .list(let values): .array(values.map(\.wireValue))
+        }
+    }
+}
+
+/// A JSON value of a fact's parameters on the wire.
+public indirect enum WireValue: Hashable, Sendable, Codable {
+    case number(Decimal)
+    case string(String)
+    case array([WireValue])
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Decimal.self) {
+            self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else {
+            self = .array(try container.decode([WireValue].self))
+        }
+    }
+}
+
+extension InterestPricing {
+    /// The machine form: `0.05%/day actual/360`, `none`.
+    public var wireText: String {
+        switch self {
+        case .none: "none"
+        case .daily(let rate, let dayCount): "\(rate) \(dayCount.rawValue)"
+        case .monthly(let rate): "\(rate)"
+        case .annual(let rate): "\(rate)"
+        }
+    }
+}
+
+extension InstallmentFee {
+    /// The machine form: `0.6%/month`, `8.8%/term`.
+    public var wireText: String {
+        switch self {
+        case .perPeriod(let rate): "\(rate)"
+        case .total(let rate): "\(rate)"
+        }
+    }
+}

@@ -1,0 +1,350 @@
+public import BackstopCore
+public import Foundation
+
+/// A rule's threshold or value on the wire: a JSON number when it is one (`0`, `612`), else a string (`verified`).
+public struct FlexibleValue: Codable, Sendable, Hashable {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let number = Decimal.parseStrict(text) {
+            try container.encode(number)
+        } else {
+            try container.encode(text)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Decimal.self) {
+            text = "\(number)"
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+}
+
+/// A fact on the wire: its stable `code`, its typed `params` and the `message` in the answer's language.
+public struct FactDocument: Codable, Sendable, Hashable {
+    public let code: FactCode
+    public let params: [String: WireValue]
+    public let message: String
+
+    public init(_ fact: Fact, _ renderer: Renderer) {
+        code = fact.code
+        params = fact.params.mapValues(\.wireValue)
+        message = renderer.render(fact)
+    }
+}
+
+/// The JSON form of a ``Recommendation`` (wire format v1): what `backstop alternatives --format json` prints and
+/// `POST /v1/alternatives` returns. Field names are a contract: add, never rename or drop. Every reason, rule,
+/// warning, step and note carries a stable `code`, its `params` and a `message` in the chosen language.
+public struct RecommendationDocument: Codable, Sendable, Hashable {
+    public struct Reason: Codable, Sendable, Hashable {
+        public let code: ClosureReason
+        /// The evidence, in the answer's language.
+        public let evidence: String
+        public let severity: ServiceState
+        /// The evidence's own code (`evidence-late-repayment`) and parameters.
+        public let evidenceCode: FactCode
+        public let params: [String: WireValue]
+        /// The reason and its evidence in one line, in the answer's language.
+        public let message: String
+
+        init(_ finding: ReasonFinding, _ renderer: Renderer) {
+            code = finding.code
+            evidence = renderer.render(finding.evidence)
+            severity = finding.severity
+            evidenceCode = finding.evidence.code
+            params = finding.evidence.params.mapValues(\.wireValue)
+            message = renderer.reason(finding.code) + (renderer.language == .zh ? "：" : ": ") + evidence
+        }
+    }
+
+    public struct Diagnosis: Codable, Sendable, Hashable {
+        public let service: PrimaryService
+        public let state: ServiceState
+        public let reasons: [Reason]
+        public let observed: ServiceState?
+        public let assessed: ServiceState
+        public let summary: String
+        /// The summary as a fact (`summary-reported-with-reasons`…).
+        public let summaryFact: FactDocument
+        public let unknowns: [String]
+
+        public init(_ d: ServiceDiagnosis, _ renderer: Renderer) {
+            service = d.service
+            state = d.state
+            reasons = d.reasons.map { Reason($0, renderer) }
+            observed = d.observed
+            assessed = d.assessed
+            summary = renderer.render(d.summary)
+            summaryFact = FactDocument(d.summary, renderer)
+            unknowns = d.unknowns.map(\.rawValue)
+        }
+    }
+
+    public struct Rule: Codable, Sendable, Hashable {
+        public let rule: String
+        public let outcome: RuleOutcome
+        public let threshold: FlexibleValue
+        public let value: FlexibleValue?
+        public let margin: Decimal?
+        public let explanation: String
+        public let fix: String?
+        /// What the rule found (`code`, `params`, `message` = `explanation`).
+        public let code: FactCode
+        public let params: [String: WireValue]
+        public let message: String
+        /// The fix as a fact, when the rule failed.
+        public let fixFact: FactDocument?
+
+        public init(_ c: RuleCheck, _ renderer: Renderer) {
+            rule = c.rule.rawValue
+            outcome = c.outcome
+            threshold = FlexibleValue(c.threshold)
+            value = c.value.map(FlexibleValue.init)
+            margin = c.margin.map { $0.roundedHalfUp(scale: 4) }
+            explanation = renderer.render(c.finding)
+            fix = c.fix.map(renderer.render)
+            code = c.finding.code
+            params = c.finding.params.mapValues(\.wireValue)
+            message = explanation
+            fixFact = c.fix.map { FactDocument($0, renderer) }
+        }
+    }
+
+    public struct AlternativeDocument: Codable, Sendable, Hashable {
+        public let provider: String
+        public let name: String
+        public let nameZH: String
+        public let licensed: Bool
+        public let licence: LicenceKind
+        public let nominalAPR: Decimal
+        public let effectiveAPR: Decimal
+        public let monthlyPayment: Money
+        public let totalRepayment: Money
+        public let totalCost: Money
+        public let likelihood: Likelihood
+        public let why: String
+        /// `why` as facts.
+        public let whyFacts: [FactDocument]
+        public let termMonths: Int
+        public let method: RepaymentMethod
+        public let estimate: Bool
+        public let riskPosition: Decimal
+        public let note: String
+        /// `note` as facts.
+        public let notes: [FactDocument]
+        public let upfrontFees: Money
+        public let rules: [Rule]
+        public let schedule: [ScheduleRow]
+
+        public init(_ a: Alternative, _ renderer: Renderer) {
+            let quote = a.offer.quote
+            provider = a.details.id.rawValue
+            name = a.details.nameEN
+            nameZH = a.details.nameZH
+            licensed = a.details.licence.isLicensed
+            licence = a.details.licence.kind
+            nominalAPR = quote.nominalAPR
+            effectiveAPR = quote.effectiveAPR
+            monthlyPayment = quote.monthlyPayment
+            totalRepayment = quote.totalRepayment
+            totalCost = quote.totalCost
+            likelihood = a.likelihood
+            why = renderer.render(a.why)
+            whyFacts = a.why.map { FactDocument($0, renderer) }
+            termMonths = quote.terms.termMonths
+            method = quote.terms.method
+            estimate = a.offer.isEstimate
+            riskPosition = a.offer.riskPosition
+            note = renderer.render(a.offer.notes)
+            notes = a.offer.notes.map { FactDocument($0, renderer) }
+            upfrontFees = quote.schedule.disbursement.fees
+            rules = a.checks.map { Rule($0, renderer) }
+            schedule = quote.schedule.rows
+        }
+    }
+
+    public struct Failed: Codable, Sendable, Hashable {
+        public let rule: String
+        public let threshold: FlexibleValue
+        public let value: FlexibleValue?
+        public let explanation: String
+        public let fix: String?
+        public let code: FactCode
+        public let params: [String: WireValue]
+        public let message: String
+        public let fixFact: FactDocument?
+
+        init(_ c: RuleCheck, _ renderer: Renderer) {
+            let rule = Rule(c, renderer)
+            self.rule = rule.rule
+            threshold = rule.threshold
+            value = rule.value
+            explanation = rule.explanation
+            fix = rule.fix
+            code = rule.code
+            params = rule.params
+            message = rule.message
+            fixFact = rule.fixFact
+        }
+    }
+
+    public struct IneligibleDocument: Codable, Sendable, Hashable {
+        public let provider: String
+        public let name: String
+        public let nameZH: String
+        public let licensed: Bool
+        public let gated: Bool
+        public let failed: [Failed]
+        /// What would change it, in the answer's language.
+        public let fix: String
+        public let fixes: [FactDocument]
+
+        public init(_ r: Refusal, _ renderer: Renderer) {
+            provider = r.details.id.rawValue
+            name = r.details.nameEN
+            nameZH = r.details.nameZH
+            licensed = r.details.licence.isLicensed
+            gated = r.gated
+            failed = r.failed.map { Failed($0, renderer) }
+            fix = renderer.sentence(r.fixes)
+            fixes = r.fixes.map { FactDocument($0, renderer) }
+        }
+    }
+
+    public struct WarningDocument: Codable, Sendable, Hashable {
+        public let code: FactCode
+        public let provider: String?
+        public let params: [String: WireValue]
+        public let message: String
+
+        public init(_ w: Warning, _ renderer: Renderer) {
+            code = w.code
+            provider = w.provider?.rawValue
+            params = w.fact.params.mapValues(\.wireValue)
+            message = renderer.render(w.fact)
+        }
+    }
+
+    public struct Step: Codable, Sendable, Hashable {
+        /// The closure reason the step answers, or `general`.
+        public let reason: String
+        public let action: String
+        public let code: FactCode
+        public let params: [String: WireValue]
+        public let message: String
+
+        public init(_ step: RecoveryPlan.Step, _ renderer: Renderer) {
+            reason = step.reason?.rawValue ?? "general"
+            action = renderer.render(step.action)
+            code = step.action.code
+            params = step.action.params.mapValues(\.wireValue)
+            message = action
+        }
+    }
+
+    public struct WhatIf: Codable, Sendable, Hashable {
+        public let reopens: [String]
+        public let assumes: [String]
+        /// `assumes` as facts.
+        public let assumptions: [FactDocument]
+        /// How long the what-if assumes the steps are followed.
+        public let horizonMonths: Int
+    }
+
+    public struct Recovery: Codable, Sendable, Hashable {
+        public let steps: [Step]
+        public let whatIf: WhatIf
+
+        public init(_ plan: RecoveryPlan, _ renderer: Renderer) {
+            steps = plan.steps.map { Step($0, renderer) }
+            whatIf = WhatIf(
+                reopens: plan.reopens.map(\.id),
+                assumes: plan.assumedChanges.map(renderer.render),
+                assumptions: plan.assumedChanges.map { FactDocument($0, renderer) },
+                horizonMonths: Countermeasure.horizonMonths
+            )
+        }
+    }
+
+    public struct RequestEcho: Codable, Sendable, Hashable {
+        public let amount: Money
+        public let termMonths: Int
+        public let purpose: LoanPurpose
+        public let maxMonthlyPayment: Money?
+        public let rankBy: RankingPreference
+    }
+
+    /// The language of every `message` (`zh-Hans` or `en`).
+    public let language: String
+    public let profile: String
+    public let date: CalendarDate
+    public let request: RequestEcho
+    public let diagnosis: [Diagnosis]
+    public let alternatives: [AlternativeDocument]
+    public let ineligible: [IneligibleDocument]
+    public let warnings: [WarningDocument]
+    public let recovery: Recovery
+    public let catalog: CatalogInfo?
+    public let unknowns: [String]
+
+    public init(_ r: Recommendation, language: Language) {
+        let renderer = Renderer(language)
+        self.language = language.tag
+        profile = r.profileID
+        date = r.date
+        request = RequestEcho(
+            amount: r.request.amount,
+            termMonths: r.request.termMonths,
+            purpose: r.request.purpose,
+            maxMonthlyPayment: r.request.maxMonthlyPayment,
+            rankBy: r.request.rankBy
+        )
+        diagnosis = r.diagnosis.map { Diagnosis($0, renderer) }
+        alternatives = r.alternatives.map { AlternativeDocument($0, renderer) }
+        ineligible = r.ineligible.map { IneligibleDocument($0, renderer) }
+        warnings = r.warnings.map { WarningDocument($0, renderer) }
+        recovery = Recovery(r.recovery, renderer)
+        catalog = r.catalog
+        unknowns = r.unknowns.map(\.rawValue)
+    }
+}
+
+/// The JSON form of `backstop diagnose` and `POST /v1/diagnose`: the same diagnosis and recovery plan as an
+/// alternatives answer, without a loan request.
+public struct DiagnosisDocument: Codable, Sendable, Hashable {
+    public let language: String
+    public let profile: String
+    public let diagnosis: [RecommendationDocument.Diagnosis]
+    public let recovery: [RecommendationDocument.Step]
+    /// The services the what-if reopens, and what it assumes.
+    public let whatIf: RecommendationDocument.WhatIf
+
+    public init(profile: UserProfile, diagnosis: [ServiceDiagnosis], recovery plan: RecoveryPlan, language: Language) {
+        let renderer = Renderer(language)
+        self.language = language.tag
+        self.profile = profile.id
+        self.diagnosis = diagnosis.map { RecommendationDocument.Diagnosis($0, renderer) }
+        let recovery = RecommendationDocument.Recovery(plan, renderer)
+        self.recovery = recovery.steps
+        self.whatIf = recovery.whatIf
+    }
+}
+
+extension Renderer {
+    /// Facts as one sentence with a capital and a full stop: `Borrow at most ¥50,000.00; choose …`.
+    public func sentence(_ facts: [Fact]) -> String {
+        let text = render(facts)
+        guard let first = text.first else { return text }
+        switch language {
+        case .zh: return text.hasSuffix("。") ? text : text + "。"
+        case .en: return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+        }
+    }
+}

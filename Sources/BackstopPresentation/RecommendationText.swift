@@ -1,0 +1,176 @@
+public import BackstopCore
+import Foundation
+
+extension Renderer {
+    /// A label in this language: the English or the Chinese text given.
+    public func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
+
+    /// A provider's name in this language first, the other in brackets: `微信微粒贷 (WeChat Weilidai)`.
+    public func bothNames(_ name: LocalizedName) -> String {
+        language == .zh ? "\(name.zh) (\(name.en))" : "\(name.en) (\(name.zh))"
+    }
+
+    /// The diagnosis of each primary service: state, reasons with evidence, summary.
+    public func diagnosisLines(_ diagnosis: [ServiceDiagnosis]) -> [String] {
+        var lines: [String] = []
+        let colon = t(": ", "：")
+        for item in diagnosis {
+            let observed =
+                item.observed.map {
+                    $0 == item.assessed
+                        ? ""
+                        : t(
+                            " (reported \(serviceState($0)); the rules give \(serviceState(item.assessed)))",
+                            "（显示为\(serviceState($0))；按规则评估为\(serviceState(item.assessed))）"
+                        )
+                } ?? t(" (assessed)", "（评估）")
+            let state = language == .zh ? serviceState(item.state) : serviceState(item.state).uppercased()
+            lines.append("\(service(item.service))\(colon)\(state)\(observed)")
+            for finding in item.reasons {
+                lines.append("  - \(reason(finding.code))\(colon)\(render(finding.evidence))")
+            }
+            lines.append("  \(render(item.summary))")
+        }
+        return lines
+    }
+
+    /// The recovery steps, numbered, and the what-if.
+    public func recoveryLines(_ plan: RecoveryPlan) -> [String] {
+        var lines = plan.steps.enumerated().map { index, step in "  \(index + 1). \(render(step.action))" }
+        let assumed = render(plan.assumedChanges)
+        let months = Countermeasure.horizonMonths
+        if !plan.reopens.isEmpty {
+            lines.append(
+                t(
+                    "  What if: after \(months) months of this (\(assumed)), these reopen: \(list(plan.reopens.map(reopening))).",
+                    "  假如：照此坚持\(months)个月（\(assumed)），可以重新开放的有：\(list(plan.reopens.map(reopening)))。"
+                )
+            )
+        } else if !plan.assumedChanges.isEmpty {
+            lines.append(
+                t(
+                    "  What if: after \(months) months of this (\(assumed)), nothing more reopens for this request.",
+                    "  假如：照此坚持\(months)个月（\(assumed)），本次申请也没有更多渠道重新开放。"
+                )
+            )
+        }
+        return lines
+    }
+
+    /// The human table of a recommendation (`backstop alternatives`).
+    public func table(_ r: Recommendation) -> String {
+        let request = r.request
+        var lines = [
+            t(
+                "Backstop for \(r.profileID): \(money(request.amount)) over \(request.termMonths) months for "
+                    + "\(purpose(request.purpose)), ranked by \(ranking(request.rankBy)), on \(date(r.date))",
+                "Backstop 为 \(r.profileID) 分析：\(purpose(request.purpose))\(money(request.amount))，"
+                    + "\(request.termMonths)个月，按\(ranking(request.rankBy))排序，日期\(date(r.date))"
+            ),
+            "",
+        ]
+        lines += diagnosisLines(r.diagnosis)
+        lines.append("")
+        if r.alternatives.isEmpty {
+            lines.append(
+                t(
+                    "No licensed alternative can serve this request now: see why not and the recovery plan below.",
+                    "目前没有持牌渠道能满足本次申请：请看下方的原因和恢复计划。"
+                )
+            )
+        } else {
+            lines.append(t("Alternatives (licensed, ranked)", "备选渠道（持牌，已排序）"))
+            var table = TextTable(headers: [
+                "#", t("provider", "渠道"), t("licence", "牌照"), t("APR", "年化利率"), t("monthly", "月供"),
+                t("total cost", "总成本"), t("likelihood", "获批可能"), t("term", "期限"),
+            ])
+            table.leftAligned = [1, 2, 6, 7]
+            for (index, a) in r.alternatives.enumerated() {
+                let q = a.offer.quote
+                table.rows.append([
+                    "\(index + 1)", name(a.details.name), licence(a.details.licence.kind),
+                    percent(q.nominalAPR), money(q.monthlyPayment), money(q.totalCost), likelihood(a.likelihood),
+                    t("\(q.terms.termMonths) months, ", "\(q.terms.termMonths)个月，") + method(q.terms.method)
+                        + (a.offer.isEstimate ? t(", estimate", "，估算") : ""),
+                ])
+            }
+            lines.append(table.render())
+        }
+        if !r.ineligible.isEmpty {
+            lines.append("")
+            lines.append(t("Why not", "为什么不行"))
+            for refusal in r.ineligible {
+                let failed = render(refusal.failed.map(\.finding))
+                lines.append("  \(name(refusal.details.name))\(t(": ", "："))\(failed)\(t(".", "。"))")
+                lines.append("    " + t("What would change it: ", "怎样才能改变：") + sentence(refusal.fixes))
+            }
+        }
+        if !r.warnings.isEmpty {
+            lines.append("")
+            lines.append(t("Warnings", "提醒"))
+            lines += r.warnings.map { "  - " + render($0.fact) }
+        }
+        if !r.recovery.steps.isEmpty {
+            lines.append("")
+            lines.append(t("Recovery plan", "恢复计划"))
+            lines += recoveryLines(r.recovery)
+        }
+        if let catalog = r.catalog {
+            lines.append("")
+            lines.append(
+                t(
+                    "Catalog \(catalog.hash) (\(catalog.providers) providers). Rates are Backstop's estimates within "
+                        + "published ranges; terms are illustrative.",
+                    "渠道目录 \(catalog.hash)（\(catalog.providers)个渠道）。利率是 Backstop 在公布区间内的估算；条款仅供参考。"
+                )
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One CSV row per alternative (`backstop alternatives --format csv`); headers stay machine names, `why` is in
+    /// this language.
+    public func csv(_ r: Recommendation) -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var rows = [
+            "rank,provider,name,licence,nominalAPR,effectiveAPR,monthlyPayment,totalRepayment,totalCost,likelihood,termMonths,method,why"
+        ]
+        for (index, a) in r.alternatives.enumerated() {
+            let q = a.offer.quote
+            rows.append(
+                [
+                    "\(index + 1)", a.details.id.rawValue, name(a.details.name), a.details.licence.kind.rawValue,
+                    "\(q.nominalAPR)", "\(q.effectiveAPR)",
+                    q.monthlyPayment.plainString, q.totalRepayment.plainString, q.totalCost.plainString,
+                    a.likelihood.rawValue,
+                    "\(q.terms.termMonths)", q.terms.method.rawValue, render(a.why),
+                ].map(field).joined(separator: ",")
+            )
+        }
+        return rows.joined(separator: "\n")
+    }
+
+    /// A reopened service or provider by name.
+    public func reopening(_ item: Reopening) -> String {
+        switch item {
+        case .service(let primary): service(primary)
+        case .provider(_, let localized): name(localized)
+        }
+    }
+
+    public func ranking(_ preference: RankingPreference) -> String {
+        switch (preference, language) {
+        case (.apr, .zh): "年化利率"
+        case (.apr, .en): "APR"
+        case (.cost, .zh): "总成本"
+        case (.cost, .en): "total cost"
+        case (.payment, .zh): "月供"
+        case (.payment, .en): "monthly payment"
+        case (.likelihood, .zh): "获批可能性"
+        case (.likelihood, .en): "approval likelihood"
+        }
+    }
+}

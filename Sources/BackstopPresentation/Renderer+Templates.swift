@@ -1,0 +1,505 @@
+import BackstopCore
+import Foundation
+
+// The words of every fact, in English and in Simplified Chinese. One switch per language, so a new code that is
+// not rendered fails to compile in both; FactRenderingTests renders every code with representative parameters.
+
+extension Renderer {
+    func en(_ code: FactCode, _ p: Params) -> String {
+        switch code {
+        // Evidence
+        case .evidenceScore:
+            var parts = ["score \(p.text("score"))"]
+            if p.has("drop") { parts.append("down \(p.text("drop")) in 90 days") }
+            if p.has("below") { parts.append("below \(p.text("below"))") }
+            return parts.joined(separator: ", ")
+        case .evidenceLateRepayment:
+            var parts: [String] = []
+            if p.has("overdueNow") { parts.append("\(p.text("overdueNow")) overdue now") }
+            if p.has("count12m") { parts.append("\(p.text("count12m")) overdue in 12 months") }
+            if p.has("count24m") { parts.append("\(p.text("count24m")) in 24 months") }
+            if p.has("worstDays") { parts.append("worst \(p.text("worstDays")) days") }
+            return parts.isEmpty ? "late repayments on record" : parts.joined(separator: ", ")
+        case .evidenceCashOut:
+            return
+                "\(p.text("count")) cash-out or illegal-operation flag\(p.count("count") == 1 ? "" : "s") in 12 months"
+        case .evidenceIdentity:
+            return p.text("identity")
+
+        // Summaries
+        case .summaryReportedNoReason:
+            let base =
+                "\(p.service) is reported \(p.text("state")), but the profile shows none of the four published reasons"
+            return p.has("unknowns")
+                ? base + "; unknown signals that could explain it: \(p.text("unknowns"))."
+                : base + "; the cause is outside these signals (e.g. the platform's own risk control)."
+        case .summaryReportedWithReasons:
+            return "\(p.service) is reported \(p.text("state")); the likely reasons: \(p.text("reasons"))."
+        case .summaryReportedOpenAtRisk:
+            return "\(p.service) is reported open, but the profile shows risks that can lead to "
+                + "\(p.state("assessed") == .closed ? "closure" : "a restriction"): \(p.text("reasons"))."
+        case .summaryReportedOpen:
+            return "\(p.service) is open and the profile shows none of the four published closure reasons."
+        case .summaryLikelyOpenWithUnknowns:
+            return "\(p.service) is likely open as far as the profile shows: none of the four published closure "
+                + "reasons, but \(p.text("unknowns")) \(p.listCount("unknowns") == 1 ? "is" : "are") unknown."
+        case .summaryLikelyOpen:
+            return "\(p.service) is likely open: the profile shows none of the four published closure reasons."
+        case .summaryLikelyNotOpen:
+            return "\(p.service) is likely \(p.text("assessed")): \(p.text("reasons"))."
+
+        // Rules
+        case .ruleStatusOpen:
+            return "\(p.text("provider")) is open to new users on \(p.text("date"))"
+        case .ruleStatusNotOpen:
+            let since = p.has("since") ? " since \(p.text("since"))" : ""
+            return "\(p.text("provider")) is \(p.text("state"))\(since) (on \(p.text("date")))"
+        case .rulePurposeServed:
+            return "it lends for \(p.text("purpose"))"
+        case .rulePurposeNotServed:
+            return "it does not lend for \(p.text("purpose")) (only \(p.text("purposes")))"
+        case .ruleAmountWithinLimits:
+            return "\(p.text("amount")) is within its limits of \(p.text("min")) to \(p.text("max"))"
+        case .ruleAmountAboveMax:
+            return "it lends at most \(p.text("max"))"
+        case .ruleAmountBelowMin:
+            return "it lends at least \(p.text("min"))"
+        case .ruleNoPriceForTerm:
+            return "\(p.text("provider")) publishes no price for \(p.text("term")) months"
+        case .rulePaymentWithinCeiling:
+            return "the monthly payment \(p.text("payment")) is within your ceiling of \(p.text("ceiling"))"
+        case .rulePaymentAboveCeiling:
+            return "the monthly payment \(p.text("payment")) is above your ceiling of \(p.text("ceiling"))"
+        case .ruleDebtToIncome:
+            return "debt payments with this loan would take \(p.text("share")) of income (limit \(p.text("limit")))"
+        case .ruleCreditScore:
+            let meets = p.count("score") >= p.count("min")
+            return "credit score \(p.text("score")) \(meets ? "meets" : "is below") the minimum of \(p.text("min"))"
+        case .ruleOverdueCount12m:
+            return
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months (at most \(p.text("limit")) allowed)"
+        case .ruleOverdueCount24m:
+            return
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months (at most \(p.text("limit")) allowed)"
+        case .ruleWorstDaysPastDue:
+            return "\(p.text("count")) days past due at worst (at most \(p.text("limit")) allowed)"
+        case .ruleNothingOverdue:
+            return "nothing is overdue now"
+        case .ruleOverdueNow:
+            return "\(p.text("amount")) is overdue now"
+        case .ruleIdentityVerified:
+            return "identity is verified"
+        case .ruleIdentityNotVerified:
+            return "identity is not verified (\(p.text("identity")))"
+        case .ruleAge:
+            return "age \(p.text("age")) is \(ageWithin(p) ? "within" : "outside") the limits (\(ageRange(p)))"
+        case .ruleIncome:
+            let meets = (p.money("income") ?? .zero()) >= (p.money("min") ?? .zero())
+            return "monthly income \(p.text("income")) \(meets ? "meets" : "is below") the minimum of \(p.text("min"))"
+        case .ruleAccountHeld:
+            return "has an account with \(p.text("account"))"
+        case .ruleAccountMissing:
+            return "needs an account with \(p.text("account"))"
+        case .ruleNoCashOut:
+            return "no cash-out flags in 12 months"
+        case .ruleCashOutFlags:
+            return
+                "\(p.text("count")) cash-out or illegal-operation flag\(p.count("count") == 1 ? "" : "s") in 12 months"
+        case .ruleIdentityNotFlagged:
+            return "identity is not flagged"
+        case .ruleIdentityFlagged:
+            return "identity is flagged: \(p.text("identity"))"
+        case .ruleSignalUnknown:
+            return "\(p.text("field")) is unknown, so \(p.text("rule")) cannot be checked"
+        case .ruleUnlicensed:
+            return "\(p.text("provider")) holds no lending licence"
+        case .ruleAboveLegalCap:
+            return "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+                + "\(p.text("source")))"
+        case .ruleServiceState:
+            return "\(p.service) is \(p.text("state"))"
+
+        // Fixes
+        case .fixReopensOn: return "it reopens on \(p.text("date"))"
+        case .fixNoReopeningAnnounced: return "no reopening is announced"
+        case .fixUseForPurpose: return "use it only for \(p.text("purposes"))"
+        case .fixBorrowAtMost: return "borrow at most \(p.text("max"))"
+        case .fixBorrowAtLeast: return "borrow at least \(p.text("min"))"
+        case .fixChooseTerm: return "choose one of its terms: \(p.text("terms")) months"
+        case .fixBorrowLessOrLonger: return "borrow less or choose a longer term"
+        case .fixKeepPaymentUnder:
+            return "keep the monthly payment under \(p.text("payment")): borrow less or choose a longer term"
+        case .fixReduceDebtsBelow: return "reduce existing debt payments below \(p.text("debts")) a month first"
+        case .fixRaiseScore: return "raise the credit score by \(p.text("points")) points to \(p.text("min"))"
+        case .fixWaitOverdue12m:
+            return
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 12 months "
+                + "(now \(p.text("count")))"
+        case .fixWaitOverdue24m:
+            return
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 24 months "
+                + "(now \(p.text("count")))"
+        case .fixCleanRecordDays:
+            return "a record with no payment more than \(p.text("limit")) days late (worst now \(p.text("count")))"
+        case .fixRepayOverdue: return "repay the \(p.text("amount")) overdue now"
+        case .fixCompleteVerification: return "complete real-name verification with a valid identity document"
+        case .fixWaitUntilAge: return "wait until age \(p.text("age"))"
+        case .fixAboveMaximumAge: return "this provider does not lend above age \(p.text("max"))"
+        case .fixIncomeAtLeast: return "a monthly income of at least \(p.text("min"))"
+        case .fixOpenAccount: return "open and verify an account with \(p.text("account"))"
+        case .fixCompliantUse: return "12 months of compliant use with no cash-out (套现) or gambling-linked flows"
+        case .fixReverifyIdentity: return "update and re-verify the identity document with the provider"
+        case .fixUseLicensedChannel:
+            return "none: Backstop never recommends unlicensed lenders; use a licensed alternative"
+        case .fixNoneAboveCap:
+            return "none at this price: the offer is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
+        case .fixFollowRecoveryPlan: return "follow the recovery plan for \(p.text("reasons"))"
+        case .fixContactOfficialService:
+            return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
+        case .fixNotAvailable: return "not available for this request"
+
+        // Warnings
+        case .highCost:
+            return "\(p.text("provider")): \(over(p, "level")) APR is above the high-cost level of \(p.text("level"))."
+        case .aboveCourtCeiling:
+            return
+                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
+                + "lenders, but it is the benchmark courts use: this is expensive credit."
+        case .debtService:
+            return
+                "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
+                + "above \(p.text("limit"))."
+        case .unlicensedRefused:
+            let cost =
+                p.has("apr") ? " (this request would cost \(p.text("apr")) APR, \(p.text("totalCost")) in total)" : ""
+            return "\(p.text("provider")) is not licensed to lend and is never recommended\(cost)."
+        case .aboveLegalCap:
+            return
+                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+                + "\(p.text("source"))); excluded."
+        case .unknownSignals:
+            return "Unknown in the profile and needed by some rule (treated as unknown, never as good): "
+                + "\(p.text("fields"))."
+        case .providerFailed:
+            return "\(p.text("provider")) could not answer: \(p.text("error"))"
+        case .serviceAtRisk:
+            return "\(p.service) is open, but the profile shows risks that can lead to "
+                + "\(p.state("assessed") == .closed ? "closure" : "a restriction"): \(p.text("reasons"))."
+        case .duplicateProvider:
+            return "Several providers share the id \(p.text("provider")); only the first registered is compared."
+        case .noLegalCaps:
+            return "No legal caps are loaded: offers are not checked against the legal limits on the cost of credit."
+
+        // Recovery steps
+        case .stepRepayOverdueNow:
+            return
+                "Repay the \(p.text("amount")) overdue now: money overdue today is the first thing every lender checks."
+        case .stepKeepRepaymentRecord:
+            return "Keep a good repayment record: pay every instalment on time (turn on automatic repayment); "
+                + "late records weigh less once they are 12 months old."
+        case .stepRebuildScore:
+            return "Rebuild the credit score: repay on time, keep credit use low against limits, keep identity, "
+                + "contact and income information current, and avoid many credit applications in a short time."
+        case .stepCompliantUse:
+            return "Use credit services compliantly: stop cash-out (套现), fake transactions and gambling-linked "
+                + "transfers; use Huabei only for genuine purchases. Twelve months of compliant use clears the flags."
+        case .stepFixIdentity:
+            return "Fix the identity information: renew an expired ID document and re-verify it (real-name "
+                + "verification) in the Alipay app; resolve a mismatch or impersonation report through official "
+                + "customer service only."
+        case .stepFollowOfficialNotices:
+            return "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a "
+                + "service, so ignore paid \"unblocking\" offers."
+        case .stepKeepLicensedBackup:
+            return "Keep a licensed backup channel ready (see the alternatives); avoid unlicensed \"quick loan\" apps "
+                + "pushed in comment sections."
+
+        // What-if assumptions
+        case .assumeNothingOverdue: return "nothing overdue now"
+        case .assumeNoLatePayments:
+            let was = p.has("was") ? " (was \(p.text("was")) overdue)" : ""
+            return "no late payment in the last \(p.text("months")) months\(was)"
+        case .assumeScore: return "credit score \(p.text("score")) (was \(p.text("was")))"
+        case .assumeNoCashOut: return "no cash-out flags"
+        case .assumeIdentityVerified:
+            return p.has("was") ? "identity verified (was: \(p.text("was")))" : "identity verified"
+
+        // Pricing notes
+        case .notePublishedPrice:
+            return "published price: " + priceParts(p).joined(separator: ", ")
+        case .noteEstimatedPrice:
+            return "estimate: " + priceParts(p).joined(separator: ", ")
+                + "; priced at risk position \(p.text("position")) of its published range (0 best, 1 riskiest)"
+        case .noteNearestTerm:
+            return "\(p.text("term")) months is its nearest term to the \(p.text("asked")) asked for"
+        case .noteServiceRestricted:
+            return "\(p.service) is restricted, so the limit may be lower than asked"
+
+        // Why
+        case .whyLicence: return "licensed: \(p.text("licence"))"
+        case .whyPrice:
+            return "\(p.text("apr")) APR over \(p.text("term")) months (\(p.text("method")))"
+        case .whyLikelihood: return "\(p.text("likelihood")) approval likelihood"
+        case .whyJustClears: return "only just clears \(p.text("rules"))"
+        case .whyUnknown: return "unknown: \(p.text("fields"))"
+        case .whyEstimate: return "rate estimated at risk position \(p.text("position"))"
+        }
+    }
+
+    func zh(_ code: FactCode, _ p: Params) -> String {
+        switch code {
+        // Evidence
+        case .evidenceScore:
+            var parts = ["信用分\(p.text("score"))"]
+            if p.has("drop") { parts.append("90天内下降\(p.text("drop"))分") }
+            if p.has("below") { parts.append("低于\(p.text("below"))分") }
+            return parts.joined(separator: "，")
+        case .evidenceLateRepayment:
+            var parts: [String] = []
+            if p.has("overdueNow") { parts.append("当前逾期\(p.text("overdueNow"))") }
+            if p.has("count12m") { parts.append("近12个月逾期\(p.text("count12m"))次") }
+            if p.has("count24m") { parts.append("近24个月\(p.text("count24m"))次") }
+            if p.has("worstDays") { parts.append("最长逾期\(p.text("worstDays"))天") }
+            return parts.isEmpty ? "有逾期记录" : parts.joined(separator: "，")
+        case .evidenceCashOut:
+            return "近12个月有\(p.text("count"))次套现或违规操作标记"
+        case .evidenceIdentity:
+            return p.text("identity")
+
+        // Summaries
+        case .summaryReportedNoReason:
+            let base = "\(p.service)显示为\(p.text("state"))，但资料中没有四类公开原因中的任何一种"
+            return p.has("unknowns")
+                ? base + "；可能解释原因的未知信息：\(p.text("unknowns"))。"
+                : base + "；原因可能在这些信息之外（例如平台自身的风控）。"
+        case .summaryReportedWithReasons:
+            return "\(p.service)显示为\(p.text("state"))；可能的原因：\(p.text("reasons"))。"
+        case .summaryReportedOpenAtRisk:
+            return "\(p.service)目前正常，但资料显示的风险可能导致服务\(p.state("assessed") == .closed ? "关闭" : "受限")："
+                + "\(p.text("reasons"))。"
+        case .summaryReportedOpen:
+            return "\(p.service)正常，资料中没有四类公开的关闭原因。"
+        case .summaryLikelyOpenWithUnknowns:
+            return "从资料看\(p.service)可能正常：没有四类公开的关闭原因，但\(p.text("unknowns"))未知。"
+        case .summaryLikelyOpen:
+            return "\(p.service)可能正常：资料中没有四类公开的关闭原因。"
+        case .summaryLikelyNotOpen:
+            return "\(p.service)很可能\(p.text("assessed"))：\(p.text("reasons"))。"
+
+        // Rules
+        case .ruleStatusOpen:
+            return "\(p.text("provider"))在\(p.text("date"))接受新用户申请"
+        case .ruleStatusNotOpen:
+            let since = p.has("since") ? "自\(p.text("since"))起" : ""
+            return "\(p.text("provider"))\(since)\(p.text("state"))（查询日期\(p.text("date"))）"
+        case .rulePurposeServed:
+            return "可用于\(p.text("purpose"))"
+        case .rulePurposeNotServed:
+            return "不能用于\(p.text("purpose"))（仅限\(p.text("purposes"))）"
+        case .ruleAmountWithinLimits:
+            return "\(p.text("amount"))在其额度范围\(p.text("min"))至\(p.text("max"))之内"
+        case .ruleAmountAboveMax:
+            return "最高只借\(p.text("max"))"
+        case .ruleAmountBelowMin:
+            return "最低借款金额为\(p.text("min"))"
+        case .ruleNoPriceForTerm:
+            return "\(p.text("provider"))没有公布\(p.text("term"))个月期限的价格"
+        case .rulePaymentWithinCeiling:
+            return "月供\(p.text("payment"))不超过您设定的上限\(p.text("ceiling"))"
+        case .rulePaymentAboveCeiling:
+            return "月供\(p.text("payment"))超过您设定的上限\(p.text("ceiling"))"
+        case .ruleDebtToIncome:
+            return "加上这笔借款，每月还款将占收入的\(p.text("share"))（上限\(p.text("limit"))）"
+        case .ruleCreditScore:
+            let meets = p.count("score") >= p.count("min")
+            return "信用分\(p.text("score"))\(meets ? "达到" : "低于")最低要求\(p.text("min"))分"
+        case .ruleOverdueCount12m:
+            return "近12个月逾期\(p.text("count"))次（最多允许\(p.text("limit"))次）"
+        case .ruleOverdueCount24m:
+            return "近24个月逾期\(p.text("count"))次（最多允许\(p.text("limit"))次）"
+        case .ruleWorstDaysPastDue:
+            return "最长逾期\(p.text("count"))天（最多允许\(p.text("limit"))天）"
+        case .ruleNothingOverdue:
+            return "当前没有逾期"
+        case .ruleOverdueNow:
+            return "当前逾期\(p.text("amount"))"
+        case .ruleIdentityVerified:
+            return "已完成实名认证"
+        case .ruleIdentityNotVerified:
+            return "身份未通过认证（\(p.text("identity"))）"
+        case .ruleAge:
+            return "年龄\(p.text("age"))岁，\(ageWithin(p) ? "符合" : "不符合")年龄要求（\(ageRange(p))）"
+        case .ruleIncome:
+            let meets = (p.money("income") ?? .zero()) >= (p.money("min") ?? .zero())
+            return "月收入\(p.text("income"))\(meets ? "达到" : "低于")最低要求\(p.text("min"))"
+        case .ruleAccountHeld:
+            return "已有\(p.text("account"))账户"
+        case .ruleAccountMissing:
+            return "需要\(p.text("account"))账户"
+        case .ruleNoCashOut:
+            return "近12个月没有套现标记"
+        case .ruleCashOutFlags:
+            return "近12个月有\(p.text("count"))次套现或违规操作标记"
+        case .ruleIdentityNotFlagged:
+            return "身份信息没有异常标记"
+        case .ruleIdentityFlagged:
+            return "身份信息异常：\(p.text("identity"))"
+        case .ruleSignalUnknown:
+            return "\(p.text("field"))未知，无法核对\(p.text("rule"))"
+        case .ruleUnlicensed:
+            return "\(p.text("provider"))没有放贷牌照"
+        case .ruleAboveLegalCap:
+            return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+                + "来源：\(p.text("source"))）"
+        case .ruleServiceState:
+            return "\(p.service)\(p.text("state"))"
+
+        // Fixes
+        case .fixReopensOn: return "将于\(p.text("date"))重新开放"
+        case .fixNoReopeningAnnounced: return "尚未宣布重新开放"
+        case .fixUseForPurpose: return "仅可用于\(p.text("purposes"))"
+        case .fixBorrowAtMost: return "借款金额不超过\(p.text("max"))"
+        case .fixBorrowAtLeast: return "借款金额不低于\(p.text("min"))"
+        case .fixChooseTerm: return "选择其提供的期限：\(p.text("terms"))个月"
+        case .fixBorrowLessOrLonger: return "少借一些或选择更长的期限"
+        case .fixKeepPaymentUnder: return "把月供控制在\(p.text("payment"))以内：少借一些或选择更长的期限"
+        case .fixReduceDebtsBelow: return "先把现有每月还款降到\(p.text("debts"))以下"
+        case .fixRaiseScore: return "信用分需提高\(p.text("points"))分，达到\(p.text("min"))分"
+        case .fixWaitOverdue12m:
+            return "按时还款，直到近12个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
+        case .fixWaitOverdue24m:
+            return "按时还款，直到近24个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
+        case .fixCleanRecordDays:
+            return "还款记录中不再有超过\(p.text("limit"))天的逾期（目前最长\(p.text("count"))天）"
+        case .fixRepayOverdue: return "立即还清逾期的\(p.text("amount"))"
+        case .fixCompleteVerification: return "用有效身份证件完成实名认证"
+        case .fixWaitUntilAge: return "年满\(p.text("age"))岁后再申请"
+        case .fixAboveMaximumAge: return "该机构不向\(p.text("max"))岁以上的人放贷"
+        case .fixIncomeAtLeast: return "月收入至少达到\(p.text("min"))"
+        case .fixOpenAccount: return "开通并认证\(p.text("account"))账户"
+        case .fixCompliantUse: return "连续12个月合规使用，没有套现或涉赌资金往来"
+        case .fixReverifyIdentity: return "向该机构更新身份证件并重新认证"
+        case .fixUseLicensedChannel: return "无法改变：Backstop从不推荐无牌照放贷机构，请选择持牌渠道"
+        case .fixNoneAboveCap: return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除"
+        case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
+        case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
+        case .fixNotAvailable: return "无法满足本次申请"
+
+        // Warnings
+        case .highCost:
+            return "\(p.text("provider"))：年化利率\(over(p, "level"))高于高成本警戒线\(p.text("level"))。"
+        case .aboveCourtCeiling:
+            return "\(p.text("provider"))：年化利率\(over(p, "cap"))高于\(p.text("title"))。该上限约束的是民间借贷而非持牌机构，"
+                + "但法院以它为参照：这是昂贵的借款。"
+        case .debtService:
+            return "\(p.text("provider"))：每月还款\(p.text("payment"))将使还债支出占收入的\(p.text("share"))，超过\(p.text("limit"))。"
+        case .unlicensedRefused:
+            let cost = p.has("apr") ? "（本次借款年化利率\(p.text("apr"))，总成本\(p.text("totalCost"))）" : ""
+            return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
+        case .aboveLegalCap:
+            return
+                "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+                + "来源：\(p.text("source"))），已排除。"
+        case .unknownSignals:
+            return "资料中缺少、但有规则需要的信息（按未知处理，绝不当作良好）：\(p.text("fields"))。"
+        case .providerFailed:
+            return "\(p.text("provider"))未能给出结果：\(p.text("error"))"
+        case .serviceAtRisk:
+            return "\(p.service)目前正常，但资料显示的风险可能导致服务\(p.state("assessed") == .closed ? "关闭" : "受限")："
+                + "\(p.text("reasons"))。"
+        case .duplicateProvider:
+            return "多个渠道使用同一标识\(p.text("provider"))，只比较最先登记的一个。"
+        case .noLegalCaps:
+            return "未加载法定利率上限：报价没有按法定的借款成本上限核查。"
+
+        // Recovery steps
+        case .stepRepayOverdueNow:
+            return "立即还清逾期的\(p.text("amount"))：当前逾期是每家机构首先核查的。"
+        case .stepKeepRepaymentRecord:
+            return "保持良好的还款记录：每期按时还款（开通自动还款）；逾期记录满12个月后影响会减小。"
+        case .stepRebuildScore:
+            return "修复信用分：按时还款，控制额度使用率，及时更新身份、联系方式和收入信息，避免短期内频繁申请贷款。"
+        case .stepCompliantUse:
+            return "合规使用信用服务：停止套现、虚假交易和涉赌转账；花呗只用于真实消费。连续12个月合规使用后标记会消除。"
+        case .stepFixIdentity:
+            return "修正身份信息：更换过期的身份证件，并在支付宝App内重新实名认证；身份不一致或被冒用只通过官方客服处理。"
+        case .stepFollowOfficialNotices:
+            return "关注支付宝App内各服务的官方通知；支付宝以外没有人能恢复服务，不要相信付费“解封”。"
+        case .stepKeepLicensedBackup:
+            return "准备一个持牌的备用渠道（见下方的备选渠道）；不要使用评论区推广的无牌照“快速贷款”App。"
+
+        // What-if assumptions
+        case .assumeNothingOverdue: return "当前无逾期"
+        case .assumeNoLatePayments:
+            let was = p.has("was") ? "（原为\(p.text("was"))次逾期）" : ""
+            return "近\(p.text("months"))个月无逾期\(was)"
+        case .assumeScore: return "信用分\(p.text("score"))（原为\(p.text("was"))）"
+        case .assumeNoCashOut: return "无套现标记"
+        case .assumeIdentityVerified:
+            return p.has("was") ? "已完成实名认证（原为：\(p.text("was"))）" : "已完成实名认证"
+
+        // Pricing notes
+        case .notePublishedPrice:
+            return "公布价格：" + priceParts(p).joined(separator: "，")
+        case .noteEstimatedPrice:
+            return "估算价格：" + priceParts(p).joined(separator: "，")
+                + "；按其公布区间中的风险位置\(p.text("position"))定价（0为最优，1为风险最高）"
+        case .noteNearestTerm:
+            return "其最接近所需\(p.text("asked"))个月的期限是\(p.text("term"))个月"
+        case .noteServiceRestricted:
+            return "\(p.service)受限，额度可能低于所需金额"
+
+        // Why
+        case .whyLicence: return "持牌：\(p.text("licence"))"
+        case .whyPrice: return "年化利率\(p.text("apr"))，\(p.text("term"))个月，\(p.text("method"))"
+        case .whyLikelihood: return "获批可能性\(p.text("likelihood"))"
+        case .whyJustClears: return "勉强满足：\(p.text("rules"))"
+        case .whyUnknown: return "未知：\(p.text("fields"))"
+        case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
+        }
+    }
+
+    /// A rate above a limit, with the decimals it takes to differ from it: `24.0040%` above `24.00%`, never
+    /// `24.00%` above `24.00%`.
+    fileprivate func over(_ p: Params, _ limit: String) -> String {
+        guard let rate = p.decimal("apr") else { return p.text("apr") }
+        guard let bound = p.decimal(limit) else { return percent(rate) }
+        var scale = 2
+        while scale < 8 && rate.roundedHalfUp(scale: scale) <= bound.roundedHalfUp(scale: scale) { scale += 1 }
+        return rate.fixed(scale) + "%"
+    }
+
+    fileprivate func instalments(_ count: Int) -> String { count == 1 ? "instalment" : "instalments" }
+
+    /// The parts of a price note: interest, interest-free days, instalment fee.
+    fileprivate func priceParts(_ p: Params) -> [String] {
+        var parts = [p.text("interest")]
+        if p.has("interestFreeDays") {
+            parts.append(
+                language == .zh
+                    ? "免息\(p.text("interestFreeDays"))天" : "\(p.text("interestFreeDays")) interest-free days"
+            )
+        }
+        if p.has("installmentFee") { parts.append(p.text("installmentFee")) }
+        return parts
+    }
+
+    fileprivate func ageWithin(_ p: Params) -> Bool {
+        let age = p.count("age")
+        return (p.int("min").map { age >= $0 } ?? true) && (p.int("max").map { age <= $0 } ?? true)
+    }
+
+    /// `18 to 55` / `18至55岁`, `18 or over` / `18岁及以上`, `up to 55` / `55岁及以下`.
+    fileprivate func ageRange(_ p: Params) -> String {
+        switch (p.int("min"), p.int("max"), language) {
+        case (let low?, let high?, .zh): "\(low)至\(high)岁"
+        case (let low?, let high?, .en): "\(low) to \(high)"
+        case (let low?, nil, .zh): "\(low)岁及以上"
+        case (let low?, nil, .en): "\(low) or over"
+        case (nil, let high?, .zh): "\(high)岁及以下"
+        case (nil, let high?, .en): "up to \(high)"
+        case (nil, nil, .zh): "无限制"
+        case (nil, nil, .en): "none"
+        }
+    }
+}

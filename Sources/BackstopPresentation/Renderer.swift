@@ -1,0 +1,426 @@
+public import BackstopCore
+public import Foundation
+
+/// Renders Backstop's facts in one language, in plain words a borrower understands.
+///
+/// The one presentation layer: the CLI's tables, the SVG chart, the wire documents' `message` fields and the HTTP
+/// answers all come through here. Amounts are yuan with thousands separators (`¥1,200.00` / `1,200.00元`), percents
+/// have two decimals in both languages, dates are `2026-11-25` / `2026年11月25日`.
+public struct Renderer: Sendable, Hashable {
+    public let language: Language
+
+    public init(_ language: Language) { self.language = language }
+
+    /// The fact as one sentence or phrase.
+    public func render(_ fact: Fact) -> String {
+        let p = Params(fact: fact, renderer: self)
+        return language == .zh ? zh(fact.code, p) : en(fact.code, p)
+    }
+
+    /// Several facts joined as one line: `a; b; c` / `a；b；c`.
+    public func render(_ facts: [Fact]) -> String {
+        facts.map(render).joined(separator: language == .zh ? "；" : "; ")
+    }
+
+    // MARK: Values
+
+    /// `¥1,200.00` / `1,200.00元`.
+    public func money(_ money: Money) -> String {
+        guard language == .zh, money.currency == .cny else { return money.formatted }
+        return money.formatted.replacingOccurrences(of: "¥", with: "") + "元"
+    }
+
+    /// `15.86%` in both languages.
+    public func percent(_ value: Decimal) -> String { value.fixed(2) + "%" }
+
+    /// `2026-11-25` / `2026年11月25日`.
+    public func date(_ date: CalendarDate) -> String {
+        guard language == .zh else { return date.description }
+        return "\(date.year)年\(date.month)月\(date.day)日"
+    }
+
+    /// `a, b and c` / `a、b和c`.
+    public func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default:
+            let head = items.dropLast()
+            return language == .zh
+                ? head.joined(separator: "、") + "和" + items[items.count - 1]
+                : head.joined(separator: ", ") + " and " + items[items.count - 1]
+        }
+    }
+
+    /// A provider's (or a cap's) name in this language.
+    public func name(_ name: LocalizedName) -> String { language == .zh ? name.zh : name.en }
+
+    /// A parameter value as words.
+    public func value(_ value: FactValue) -> String {
+        switch value {
+        case .int(let number): "\(number)"
+        case .money(let amount): money(amount)
+        case .percent(let number): percent(number)
+        case .decimal(let number): "\(number)"
+        case .date(let day): date(day)
+        case .text(let text): text
+        case .provider(let id): id.rawValue
+        case .name(let localized): name(localized)
+        case .account(let account): self.account(account)
+        case .purpose(let purpose): self.purpose(purpose)
+        case .identity(let identity): self.identity(identity)
+        case .serviceState(let state): serviceState(state)
+        case .providerState(let state): providerState(state)
+        case .service(let service): self.service(service)
+        case .reason(let reason): self.reason(reason)
+        case .licence(let licence): self.licence(licence)
+        case .method(let method): self.method(method)
+        case .likelihood(let likelihood): self.likelihood(likelihood)
+        case .field(let field): self.field(field)
+        case .rule(let rule): self.rule(rule)
+        case .interest(let interest): self.interest(interest)
+        case .installmentFee(let fee): installmentFee(fee)
+        case .list(let values): list(values.map(self.value))
+        }
+    }
+
+    // MARK: Vocabulary
+
+    public func service(_ service: PrimaryService) -> String {
+        switch (service, language) {
+        case (.huabei, .zh): "花呗"
+        case (.huabei, .en): "Huabei"
+        case (.jiebei, .zh): "借呗"
+        case (.jiebei, .en): "Jiebei"
+        }
+    }
+
+    public func serviceState(_ state: ServiceState) -> String {
+        switch (state, language) {
+        case (.open, .zh): "正常"
+        case (.open, .en): "open"
+        case (.restricted, .zh): "受限"
+        case (.restricted, .en): "restricted"
+        case (.closed, .zh): "已关闭"
+        case (.closed, .en): "closed"
+        case (.unknown, .zh): "状态未知"
+        case (.unknown, .en): "unknown"
+        }
+    }
+
+    public func providerState(_ state: ProviderState) -> String {
+        switch (state, language) {
+        case (.open, .zh): "接受新用户申请"
+        case (.open, .en): "open to new users"
+        case (.closedToNewUsers, .zh): "暂停新用户申请"
+        case (.closedToNewUsers, .en): "closed to new users"
+        case (.suspended, .zh): "暂停服务"
+        case (.suspended, .en): "suspended"
+        }
+    }
+
+    public func reason(_ reason: ClosureReason) -> String {
+        switch (reason, language) {
+        case (.creditScoreDecline, .zh): "信用分下降"
+        case (.creditScoreDecline, .en): "declining credit score"
+        case (.lateRepayment, .zh): "逾期还款"
+        case (.lateRepayment, .en): "late repayment"
+        case (.cashOut, .zh): "套现或违规操作"
+        case (.cashOut, .en): "cash-out or illegal operations"
+        case (.identityAbnormal, .zh): "身份信息异常"
+        case (.identityAbnormal, .en): "abnormal identity information"
+        }
+    }
+
+    public func identity(_ identity: IdentityStatus) -> String {
+        switch (identity, language) {
+        case (.verified, .zh): "已实名认证"
+        case (.verified, .en): "verified"
+        case (.unverified, .zh): "未实名认证"
+        case (.unverified, .en): "not verified"
+        case (.expiredDocument, .zh): "身份证件已过期"
+        case (.expiredDocument, .en): "identity document expired"
+        case (.mismatch, .zh): "身份信息不一致"
+        case (.mismatch, .en): "identity information does not match"
+        case (.suspectedImpersonation, .zh): "疑似身份被冒用"
+        case (.suspectedImpersonation, .en): "suspected impersonation"
+        }
+    }
+
+    public func purpose(_ purpose: LoanPurpose) -> String {
+        switch (purpose, language) {
+        case (.cash, .zh): "现金借款"
+        case (.cash, .en): "cash"
+        case (.purchase, .zh): "消费购物"
+        case (.purchase, .en): "purchases"
+        }
+    }
+
+    public func licence(_ kind: LicenceKind) -> String {
+        switch (kind, language) {
+        case (.bank, .zh): "银行"
+        case (.bank, .en): "bank"
+        case (.consumerFinance, .zh): "消费金融公司"
+        case (.consumerFinance, .en): "consumer finance company"
+        case (.onlineMicrolender, .zh): "网络小额贷款公司"
+        case (.onlineMicrolender, .en): "online micro-lender"
+        case (.microLoan, .zh): "小额贷款公司"
+        case (.microLoan, .en): "micro-loan company"
+        case (.cardIssuer, .zh): "信用卡发卡银行"
+        case (.cardIssuer, .en): "card issuer"
+        case (.none, .zh): "无放贷牌照"
+        case (.none, .en): "no lending licence"
+        }
+    }
+
+    public func method(_ method: RepaymentMethod) -> String {
+        switch (method, language) {
+        case (.equalInstallment, .zh): "等额本息"
+        case (.equalInstallment, .en): "equal instalments"
+        case (.equalPrincipal, .zh): "等额本金"
+        case (.equalPrincipal, .en): "equal principal"
+        case (.interestFirst, .zh): "先息后本"
+        case (.interestFirst, .en): "interest first, principal at the end"
+        case (.bullet, .zh): "到期一次还本付息"
+        case (.bullet, .en): "single repayment at maturity"
+        }
+    }
+
+    public func likelihood(_ likelihood: Likelihood) -> String {
+        switch (likelihood, language) {
+        case (.high, .zh): "高"
+        case (.high, .en): "high"
+        case (.medium, .zh): "中"
+        case (.medium, .en): "medium"
+        case (.low, .zh): "低"
+        case (.low, .en): "low"
+        }
+    }
+
+    /// Known platforms by name; any other account as it is written in the profile.
+    public func account(_ account: PlatformAccount) -> String {
+        let names: [String: (zh: String, en: String)] = [
+            "alipay": ("支付宝", "Alipay"), "wechat": ("微信", "WeChat"), "jd": ("京东", "JD.com"),
+            "meituan": ("美团", "Meituan"), "douyin": ("抖音", "Douyin"), "bank": ("银行", "a bank"),
+        ]
+        guard let name = names[account.rawValue] else { return account.rawValue }
+        return language == .zh ? name.zh : name.en
+    }
+
+    public func field(_ field: ProfileField) -> String {
+        switch (field, language) {
+        case (.age, .zh): "年龄"
+        case (.age, .en): "age"
+        case (.creditScore, .zh): "信用分"
+        case (.creditScore, .en): "credit score"
+        case (.creditScore90DaysAgo, .zh): "90天前的信用分"
+        case (.creditScore90DaysAgo, .en): "credit score 90 days ago"
+        case (.repayment, .zh): "还款记录"
+        case (.repayment, .en): "repayment record"
+        case (.overdueCount12m, .zh): "近12个月逾期次数"
+        case (.overdueCount12m, .en): "overdue instalments in 12 months"
+        case (.overdueCount24m, .zh): "近24个月逾期次数"
+        case (.overdueCount24m, .en): "overdue instalments in 24 months"
+        case (.worstDaysPastDue, .zh): "最长逾期天数"
+        case (.worstDaysPastDue, .en): "worst days past due"
+        case (.currentOverdueAmount, .zh): "当前逾期金额"
+        case (.currentOverdueAmount, .en): "amount overdue now"
+        case (.cashOutFlags12m, .zh): "近12个月套现标记"
+        case (.cashOutFlags12m, .en): "cash-out flags in 12 months"
+        case (.identity, .zh): "身份认证状态"
+        case (.identity, .en): "identity status"
+        case (.monthlyIncome, .zh): "月收入"
+        case (.monthlyIncome, .en): "monthly income"
+        case (.monthlyDebtPayments, .zh): "每月已有还款"
+        case (.monthlyDebtPayments, .en): "existing monthly debt payments"
+        case (.accounts, .zh): "已开通的平台账户"
+        case (.accounts, .en): "platform accounts held"
+        }
+    }
+
+    /// A rule in plain words (never its identifier).
+    public func rule(_ rule: RuleID) -> String {
+        switch (rule, language) {
+        case (.status, .zh): "是否接受新用户"
+        case (.status, .en): "whether it takes new users"
+        case (.purpose, .zh): "借款用途"
+        case (.purpose, .en): "what the loan is for"
+        case (.amountLimits, .zh): "借款额度范围"
+        case (.amountLimits, .en): "its amount limits"
+        case (.minAmount, .zh): "最低借款金额"
+        case (.minAmount, .en): "its minimum amount"
+        case (.maxAmount, .zh): "最高借款金额"
+        case (.maxAmount, .en): "its maximum amount"
+        case (.pricing, .zh): "公布的价格"
+        case (.pricing, .en): "a published price"
+        case (.maxMonthlyPayment, .zh): "您设定的月供上限"
+        case (.maxMonthlyPayment, .en): "your monthly payment ceiling"
+        case (.maxDebtToIncome, .zh): "负债收入比上限"
+        case (.maxDebtToIncome, .en): "its debt-to-income limit"
+        case (.minCreditScore, .zh): "最低信用分"
+        case (.minCreditScore, .en): "its minimum credit score"
+        case (.maxOverdueCount12m, .zh): "近12个月逾期次数上限"
+        case (.maxOverdueCount12m, .en): "its limit on overdue instalments in 12 months"
+        case (.maxOverdueCount24m, .zh): "近24个月逾期次数上限"
+        case (.maxOverdueCount24m, .en): "its limit on overdue instalments in 24 months"
+        case (.maxDaysPastDue, .zh): "最长逾期天数上限"
+        case (.maxDaysPastDue, .en): "its limit on days past due"
+        case (.noCurrentOverdue, .zh): "当前无逾期"
+        case (.noCurrentOverdue, .en): "nothing overdue now"
+        case (.identityVerified, .zh): "实名认证"
+        case (.identityVerified, .en): "a verified identity"
+        case (.age, .zh): "年龄要求"
+        case (.age, .en): "its age limits"
+        case (.minMonthlyIncome, .zh): "最低月收入"
+        case (.minMonthlyIncome, .en): "its minimum monthly income"
+        case (.requiresAccount, .zh): "所需的平台账户"
+        case (.requiresAccount, .en): "the account it requires"
+        case (.excludedWhenCashOut, .zh): "无套现记录"
+        case (.excludedWhenCashOut, .en): "no cash-out flags"
+        case (.excludedWhenIdentityAbnormal, .zh): "身份信息无异常"
+        case (.excludedWhenIdentityAbnormal, .en): "no identity flags"
+        case (.licensed, .zh): "放贷牌照"
+        case (.licensed, .en): "a lending licence"
+        case (.legalCap, .zh): "法定利率上限"
+        case (.legalCap, .en): "the legal cap on the cost of credit"
+        case (.serviceState, .zh): "服务状态"
+        case (.serviceState, .en): "the service's state"
+        }
+    }
+
+    /// `0.05% a day (actual/360)` / `日利率0.05%（按实际天数/360计）`: a published range of one rate.
+    public func interest(_ interest: InterestPricing) -> String {
+        switch interest {
+        case .none: interestQuote(.none)
+        case .daily(let rate, let dayCount): interestQuote(.daily(RateRange(min: rate, max: rate), dayCount: dayCount))
+        case .monthly(let rate): interestQuote(.monthly(RateRange(min: rate, max: rate)))
+        case .annual(let rate): interestQuote(.annual(RateRange(min: rate, max: rate)))
+        }
+    }
+
+    /// `an instalment fee of 0.60% of the principal a month` / `每月分期手续费为本金的0.60%`.
+    public func installmentFee(_ fee: InstallmentFee) -> String {
+        switch fee {
+        case .perPeriod(let rate): installmentFeeQuote(.perPeriod(RateRange(min: rate, max: rate)))
+        case .total(let rate): installmentFeeQuote(.total(RateRange(min: rate, max: rate)))
+        }
+    }
+
+    /// A quoted rate as written (`0.05%`, `8.8%`): every digit the provider published, at least two decimals.
+    func percentText(_ value: Decimal) -> String {
+        let text = "\(value)"
+        let decimals = text.split(separator: ".").dropFirst().first?.count ?? 0
+        return value.fixed(max(2, decimals)) + "%"
+    }
+
+    func dayCountZH(_ dayCount: DayCount) -> String {
+        switch dayCount {
+        case .actual360: "按实际天数/360计"
+        case .actual365: "按实际天数/365计"
+        case .thirty360: "按30/360计"
+        }
+    }
+}
+
+/// Typed access to a fact's parameters while rendering. A missing parameter renders as `?`, which the completeness
+/// test refuses, so every code's rendering is checked with every parameter it uses.
+struct Params {
+    let fact: Fact
+    let renderer: Renderer
+
+    func has(_ name: String) -> Bool { fact.params[name] != nil }
+    func text(_ name: String) -> String { fact.params[name].map(renderer.value) ?? "?" }
+    func int(_ name: String) -> Int? {
+        if case .int(let value) = fact.params[name] { return value }
+        return nil
+    }
+    func count(_ name: String) -> Int { int(name) ?? 0 }
+    func money(_ name: String) -> Money? {
+        if case .money(let value) = fact.params[name] { return value }
+        return nil
+    }
+    func decimal(_ name: String) -> Decimal? {
+        switch fact.params[name] {
+        case .percent(let value), .decimal(let value): value
+        default: nil
+        }
+    }
+    func state(_ name: String) -> ServiceState? {
+        if case .serviceState(let value) = fact.params[name] { return value }
+        return nil
+    }
+    func listCount(_ name: String) -> Int {
+        if case .list(let values) = fact.params[name] { return values.count }
+        return 0
+    }
+    /// The service's name (`Huabei` / `花呗`).
+    var service: String { text("service") }
+}
+
+extension Decimal {
+    /// Exactly `scale` decimals, rounded half-up: `12.00`.
+    public func fixed(_ scale: Int) -> String {
+        let text = roundedHalfUp(scale: scale).description
+        guard scale > 0 else { return text }
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, scale - fraction.count))
+    }
+}
+
+extension Renderer {
+    public func productKind(_ kind: ProductKind) -> String {
+        switch (kind, language) {
+        case (.creditLine, .zh): "消费信用额度"
+        case (.creditLine, .en): "credit line"
+        case (.cashLoan, .zh): "现金贷款"
+        case (.cashLoan, .en): "cash loan"
+        case (.cardInstallment, .zh): "信用卡分期"
+        case (.cardInstallment, .en): "card instalment"
+        }
+    }
+
+    /// A condition that bars a profile from a provider.
+    public func exclusion(_ flag: ExclusionFlag) -> String {
+        switch (flag, language) {
+        case (.cashOut, .zh): "套现或违规操作标记"
+        case (.cashOut, .en): "cash-out flags"
+        case (.identityAbnormal, .zh): "身份信息异常"
+        case (.identityAbnormal, .en): "abnormal identity information"
+        case (.currentOverdue, .zh): "当前逾期"
+        case (.currentOverdue, .en): "money overdue now"
+        }
+    }
+}
+
+extension Renderer {
+    /// A published range: `0.02%–0.05%` (one rate when both ends are equal).
+    func range<Period>(_ range: RateRange<Period>) -> String {
+        range.min == range.max
+            ? percentText(range.min.percent) : "\(percentText(range.min.percent))–\(percentText(range.max.percent))"
+    }
+
+    /// A provider's published interest: `0.02%–0.05% a day (actual/360)` / `日利率0.02%–0.05%（按实际天数/360计）`.
+    public func interestQuote(_ quote: InterestQuote) -> String {
+        switch (quote, language) {
+        case (.none, .zh): "无利息"
+        case (.none, .en): "no interest"
+        case (.daily(let rates, let dayCount), .zh): "日利率\(range(rates))（\(dayCountZH(dayCount))）"
+        case (.daily(let rates, let dayCount), .en): "\(range(rates)) a day (\(dayCount.rawValue))"
+        case (.monthly(let rates), .zh): "月利率\(range(rates))"
+        case (.monthly(let rates), .en): "\(range(rates)) a month"
+        case (.annual(let rates), .zh): "年利率\(range(rates))"
+        case (.annual(let rates), .en): "\(range(rates)) a year"
+        }
+    }
+
+    /// A provider's published instalment fee.
+    public func installmentFeeQuote(_ quote: InstallmentFeeQuote) -> String {
+        switch (quote, language) {
+        case (.perPeriod(let rates), .zh): "每月分期手续费为本金的\(range(rates))"
+        case (.perPeriod(let rates), .en): "an instalment fee of \(range(rates)) of the principal a month"
+        case (.total(let rates), .zh): "分期手续费合计为本金的\(range(rates))"
+        case (.total(let rates), .en): "an instalment fee of \(range(rates)) of the principal in total"
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import BackstopCore
+import BackstopPresentation
+import Foundation
+import Testing
+
+/// Every fact code, with representative parameters, rendered in both languages: nothing missing, no placeholder, no
+/// English in the Chinese text but names, ids and units a borrower also sees in English.
+struct FactRenderingTests {
+    static let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    static let weilidai = FactValue.name(LocalizedName(en: "WeChat Weilidai", zh: "微信微粒贷"))
+    static let cap: [String: FactValue] = [
+        "provider": weilidai, "apr": .percent(Decimal(string: "24.004")!), "cap": .percent(24),
+        "capID": .text("test-cap"),
+        "title": .name(LocalizedName(en: "24% all-in cap for internet loans", zh: "互联网贷款综合成本24%上限")),
+        "since": .date(CalendarDate(year: 2025, month: 10, day: 1)!), "source": .text("https://example.org/cap"),
+    ]
+
+    /// Representative parameters for each code: the switch is exhaustive, so a new code must be added here.
+    static func samples(_ code: FactCode) -> [[String: FactValue]] {
+        let reasons = FactValue.list([.reason(.lateRepayment), .reason(.cashOut)])
+        let unknowns = FactValue.list([.field(.monthlyIncome), .field(.identity)])
+        let summary: [String: FactValue] = [
+            "service": .service(.huabei), "state": .serviceState(.closed), "assessed": .serviceState(.closed),
+            "reasons": reasons,
+        ]
+        switch code {
+        case .evidenceScore:
+            return [["score": .int(598)], ["score": .int(598), "drop": .int(62), "below": .int(600)]]
+        case .evidenceLateRepayment:
+            return [
+                [:],
+                [
+                    "overdueNow": .money(Money(minorUnits: 120_000)), "count12m": .int(2), "count24m": .int(3),
+                    "worstDays": .int(45),
+                ],
+            ]
+        case .evidenceCashOut: return [["count": .int(1)], ["count": .int(3)]]
+        case .evidenceIdentity: return IdentityStatus.allCases.map { ["identity": .identity($0)] }
+        case .summaryReportedNoReason: return [summary, summary.merging(["unknowns": unknowns]) { a, _ in a }]
+        case .summaryReportedWithReasons, .summaryReportedOpenAtRisk, .summaryReportedOpen, .summaryLikelyOpen,
+            .summaryLikelyNotOpen:
+            return [summary, summary.merging(["assessed": .serviceState(.restricted)]) { _, b in b }]
+        case .summaryLikelyOpenWithUnknowns:
+            return [
+                summary.merging(["unknowns": unknowns]) { a, _ in a },
+                summary.merging(["unknowns": .list([.field(.age)])]) { a, _ in a },
+            ]
+        case .ruleStatusOpen: return [["provider": weilidai, "state": .providerState(.open), "date": .date(day)]]
+        case .ruleStatusNotOpen:
+            return ProviderState.allCases.map {
+                ["provider": weilidai, "state": .providerState($0), "date": .date(day), "since": .date(day)]
+            }
+        case .rulePurposeServed, .rulePurposeNotServed, .fixUseForPurpose:
+            return [["purpose": .purpose(.cash), "purposes": .list([.purpose(.purchase)])]]
+        case .ruleAmountWithinLimits, .ruleAmountAboveMax, .ruleAmountBelowMin, .fixBorrowAtMost, .fixBorrowAtLeast:
+            return [
+                [
+                    "amount": .money(Money(minorUnits: 500_000)), "min": .money(Money(minorUnits: 50_000)),
+                    "max": .money(Money(minorUnits: 20_000_000)),
+                ]
+            ]
+        case .ruleNoPriceForTerm: return [["provider": weilidai, "term": .int(24)]]
+        case .fixChooseTerm: return [["terms": .list([.int(3), .int(6), .int(12)])]]
+        case .rulePaymentWithinCeiling, .rulePaymentAboveCeiling:
+            return [["payment": .money(Money(minorUnits: 45_806)), "ceiling": .money(Money(minorUnits: 60_000))]]
+        case .ruleDebtToIncome: return [["share": .percent(Decimal(string: "62.3")!), "limit": .percent(50)]]
+        case .ruleCreditScore, .fixRaiseScore:
+            return [
+                ["score": .int(612), "min": .int(600), "points": .int(0)],
+                ["score": .int(580), "min": .int(600), "points": .int(20)],
+            ]
+        case .ruleOverdueCount12m, .ruleOverdueCount24m, .ruleWorstDaysPastDue, .fixWaitOverdue12m,
+            .fixWaitOverdue24m, .fixCleanRecordDays:
+            return [["count": .int(2), "limit": .int(1)], ["count": .int(1), "limit": .int(0)]]
+        case .ruleOverdueNow, .fixRepayOverdue, .stepRepayOverdueNow:
+            return [["amount": .money(Money(minorUnits: 120_000))]]
+        case .ruleIdentityNotVerified, .ruleIdentityFlagged:
+            return IdentityStatus.allCases.map { ["identity": .identity($0)] }
+        case .ruleAge:
+            return [
+                ["age": .int(19), "min": .int(22), "max": .int(55)], ["age": .int(30), "min": .int(18)],
+                ["age": .int(70), "max": .int(60)],
+            ]
+        case .ruleIncome, .fixIncomeAtLeast:
+            return [["income": .money(Money(minorUnits: 280_000)), "min": .money(Money(minorUnits: 300_000))]]
+        case .ruleAccountHeld, .ruleAccountMissing, .fixOpenAccount:
+            return ["alipay", "wechat", "jd", "meituan", "douyin", "bank"].map {
+                ["account": .account(.init(rawValue: $0))]
+            }
+        case .ruleCashOutFlags: return [["count": .int(1)], ["count": .int(2)]]
+        case .ruleSignalUnknown:
+            return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
+        case .ruleUnlicensed: return [["provider": weilidai]]
+        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap, .aboveCourtCeiling: return [cap]
+        case .ruleServiceState:
+            return ServiceState.allCases.map { ["service": .service(.jiebei), "state": .serviceState($0)] }
+        case .fixReopensOn: return [["date": .date(day)]]
+        case .fixKeepPaymentUnder: return [["payment": .money(Money(minorUnits: 150_000))]]
+        case .fixReduceDebtsBelow: return [["debts": .money(Money(minorUnits: 400_000))]]
+        case .fixWaitUntilAge: return [["age": .int(22)]]
+        case .fixAboveMaximumAge: return [["max": .int(55)]]
+        case .fixFollowRecoveryPlan: return [["reasons": reasons]]
+        case .fixContactOfficialService, .noteServiceRestricted: return [["service": .service(.huabei)]]
+        case .highCost:
+            return [["provider": weilidai, "apr": .percent(Decimal(string: "21.54")!), "level": .percent(20)]]
+        case .debtService:
+            return [
+                [
+                    "provider": weilidai, "payment": .money(Money(minorUnits: 230_000)),
+                    "share": .percent(Decimal(string: "62.3")!), "limit": .percent(50),
+                ]
+            ]
+        case .unlicensedRefused:
+            return [
+                ["provider": weilidai],
+                ["provider": weilidai, "apr": .percent(300), "totalCost": .money(Money(minorUnits: 990_000))],
+            ]
+        case .unknownSignals: return [["fields": unknowns]]
+        case .providerFailed: return [["provider": .provider("live-endpoint"), "error": .text("HTTP 503")]]
+        case .serviceAtRisk:
+            return [
+                ["service": .service(.huabei), "assessed": .serviceState(.closed), "reasons": reasons],
+                ["service": .service(.jiebei), "assessed": .serviceState(.restricted), "reasons": reasons],
+            ]
+        case .duplicateProvider: return [["provider": .provider("icbc-rongejie")]]
+        case .assumeNoLatePayments: return [["months": .int(24)], ["months": .int(24), "was": .int(3)]]
+        case .assumeScore: return [["score": .int(650), "was": .int(598)]]
+        case .assumeIdentityVerified: return [[:], ["was": .identity(.expiredDocument)]]
+        case .notePublishedPrice, .noteEstimatedPrice:
+            let prices: [FactValue] = [
+                .interest(.none), .interest(.daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .actual360)),
+                .interest(.daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .actual365)),
+                .interest(.daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .thirty360)),
+                .interest(.monthly(MonthlyRate(percent: Decimal(string: "1.5")!))),
+                .interest(.annual(AnnualRate(percent: Decimal(string: "7.2")!))),
+            ]
+            return prices.map {
+                [
+                    "interest": $0, "interestFreeDays": .int(40), "position": .decimal(Decimal(string: "0.87")!),
+                    "installmentFee": .installmentFee(.perPeriod(MonthlyRate(percent: Decimal(string: "0.6")!))),
+                ]
+            } + [
+                [
+                    "interest": .interest(.none), "position": .decimal(0),
+                    "installmentFee": .installmentFee(.total(TermRate(percent: Decimal(string: "8.8")!))),
+                ]
+            ]
+        case .noteNearestTerm: return [["term": .int(12), "asked": .int(24)]]
+        case .whyLicence: return LicenceKind.allCases.map { ["licence": .licence($0)] }
+        case .whyPrice:
+            return RepaymentMethod.allCases.map {
+                ["apr": .percent(Decimal(string: "18.05")!), "term": .int(12), "method": .method($0)]
+            }
+        case .whyLikelihood: return Likelihood.allCases.map { ["likelihood": .likelihood($0)] }
+        case .whyJustClears: return [["rules": .list(RuleID.allCases.map(FactValue.rule))]]
+        case .whyUnknown: return [["fields": .list(ProfileField.allCases.map(FactValue.field))]]
+        case .whyEstimate: return [["position": .decimal(Decimal(string: "0.87")!)]]
+        case .ruleNothingOverdue, .ruleIdentityVerified, .ruleNoCashOut, .ruleIdentityNotFlagged,
+            .fixNoReopeningAnnounced, .fixBorrowLessOrLonger, .fixCompleteVerification, .fixCompliantUse,
+            .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .noLegalCaps, .stepKeepRepaymentRecord,
+            .stepRebuildScore, .stepCompliantUse, .stepFixIdentity, .stepFollowOfficialNotices,
+            .stepKeepLicensedBackup, .assumeNothingOverdue, .assumeNoCashOut:
+            return [[:]]
+        }
+    }
+
+    /// Latin words a Chinese sentence may contain: the product's and platforms' own names, units and ids.
+    static let allowedInChinese: Set<String> = ["Backstop", "App", "LPR"]
+
+    @Test(arguments: FactCode.allCases)
+    func everyCodeRendersInBothLanguages(_ code: FactCode) {
+        for params in Self.samples(code) {
+            let fact = Fact(code, params)
+            for language in Language.allCases {
+                let text = Renderer(language).render(fact)
+                #expect(!text.isEmpty, "\(code) \(language)")
+                #expect(!text.contains("?"), "\(code) \(language): a parameter is missing: \(text)")
+                #expect(!text.contains("\\("), "\(code) \(language): \(text)")
+                if language == .zh {
+                    // Ids and texts quoted as they are (a provider id, a plugin's error) are not words to translate.
+                    var prose = text
+                    for value in params.values {
+                        switch value {
+                        case .provider(let id): prose = prose.replacingOccurrences(of: id.rawValue, with: "")
+                        case .text(let quoted): prose = prose.replacingOccurrences(of: quoted, with: "")
+                        default: break
+                        }
+                    }
+                    let words = prose.split { !($0.isASCII && $0.isLetter) }.map(String.init)
+                    let english = words.filter { $0.count > 1 && !Self.allowedInChinese.contains($0) }
+                    #expect(english.isEmpty, "\(code): English in Chinese: \(english) in \(text)")
+                    #expect(!text.contains("APR"), "\(code): APR is 年化利率 in Chinese: \(text)")
+                } else {
+                    let chinese = text.unicodeScalars.filter { (0x4E00...0x9FFF).contains($0.value) }
+                    // The English text names 套现 (cash-out) once, as borrowers meet the word.
+                    #expect(
+                        String(String.UnicodeScalarView(chinese)).replacingOccurrences(of: "套现", with: "").isEmpty,
+                        "\(code): Chinese in English: \(text)"
+                    )
+                }
+            }
+        }
+    }
+
+    @Test func amountsDatesAndPercentsFollowTheLanguage() {
+        let money = Money(minorUnits: 123_456_789)
+        #expect(Renderer(.en).money(money) == "¥1,234,567.89")
+        #expect(Renderer(.zh).money(money) == "1,234,567.89元")
+        #expect(Renderer(.zh).money(Money(minorUnits: -5)) == "-0.05元")
+        #expect(Renderer(.en).percent(Decimal(string: "15.855")!) == "15.86%")
+        #expect(Renderer(.zh).percent(Decimal(string: "15.855")!) == "15.86%")
+        #expect(Renderer(.zh).date(Self.day) == "2026年11月25日")
+        #expect(Renderer(.en).date(Self.day) == "2026-11-25")
+        #expect(Renderer(.zh).list(["a", "b", "c"]) == "a、b和c")
+        #expect(Renderer(.en).list(["a", "b", "c"]) == "a, b and c")
+    }
+
+    @Test func theIssueExamplesReadAsPlainLanguage() {
+        let account = Fact(.ruleAccountMissing, ["account": .account("wechat")])
+        #expect(Renderer(.zh).render(account) == "需要微信账户")
+        #expect(Renderer(.en).render(account) == "needs an account with WeChat")
+        let overdue = Fact(.ruleOverdueCount12m, ["count": .int(2), "limit": .int(0)])
+        #expect(Renderer(.zh).render(overdue) == "近12个月逾期2次（最多允许0次）")
+        #expect(Renderer(.en).render(overdue) == "2 overdue instalments in 12 months (at most 0 allowed)")
+    }
+}
+
+/// Choosing the language: tags, the locale, Accept-Language with q-values.
+struct LanguageTests {
+    @Test(arguments: [
+        ("zh", Language.zh), ("zh-Hans", .zh), ("zh-CN", .zh), ("zh_CN.UTF-8", .zh), ("ZH-hans-cn", .zh),
+        ("en", .en), ("en-GB", .en), ("en_US.UTF-8", .en),
+    ])
+    func tagsAreReadLeniently(_ tag: String, _ language: Language) {
+        #expect(Language(tag: tag) == language)
+    }
+
+    @Test(arguments: ["fr", "zh-Hant", "zh-TW", "zh_HK.UTF-8", "", "*", "english"])
+    func otherTagsAreNotSupported(_ tag: String) {
+        #expect(Language(tag: tag) == nil)
+    }
+
+    @Test func theLocaleDecidesTheDefault() {
+        #expect(Language.fromEnvironment([:]) == .en)
+        #expect(Language.fromEnvironment(["LANG": "zh_CN.UTF-8"]) == .zh)
+        #expect(Language.fromEnvironment(["LANG": "zh_CN.UTF-8", "LC_ALL": "C"]) == .en)
+        #expect(Language.fromEnvironment(["LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"]) == .zh)
+        #expect(Language.fromEnvironment(["LANG": "zh_TW.UTF-8"]) == .en)
+        #expect(Language.fromEnvironment(["LC_ALL": "", "LANG": "zh_CN"]) == .zh)
+    }
+
+    @Test func acceptLanguageHonoursQualities() {
+        #expect(Language.negotiate(acceptLanguage: "zh-CN,zh;q=0.9,en;q=0.8") == .zh)
+        #expect(Language.negotiate(acceptLanguage: "en;q=0.5, zh;q=0.9") == .zh)
+        #expect(Language.negotiate(acceptLanguage: "zh;q=0.5, en") == .en)
+        #expect(Language.negotiate(acceptLanguage: "zh;q=0, en;q=0.1") == .en)
+        #expect(Language.negotiate(acceptLanguage: "fr, de;q=0.9") == nil)
+        #expect(Language.negotiate(acceptLanguage: "fr, *;q=0.1") == .en)
+        #expect(Language.negotiate(acceptLanguage: "zh-TW, zh-Hans;q=0.4") == .zh)
+        #expect(Language.negotiate(acceptLanguage: "") == nil)
+    }
+}
