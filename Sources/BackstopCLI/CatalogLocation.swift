@@ -77,7 +77,7 @@ struct DateOption: ParsableArguments {
 
     func value() throws -> CalendarDate {
         guard let date else { return CalendarDate.today }
-        do { return try Bounds.date(date) } catch { throw ValidationError("--date: \(printable(error.message))") }
+        do { return try Bounds.date(date) } catch { throw ValidationError("--date: \(quoted(error.message))") }
     }
 }
 
@@ -99,7 +99,7 @@ struct LanguageOption: ParsableArguments {
 
     func validate() throws {
         if let language, Language(tag: language) == nil {
-            throw ValidationError("--lang: must be one of \(Language.supportedValues), got \(printable(language))")
+            throw ValidationError("--lang: must be one of \(Language.supportedValues), got \(quoted(language))")
         }
     }
 
@@ -109,17 +109,4 @@ struct LanguageOption: ParsableArguments {
     }
 
     var renderer: Renderer { Renderer(value) }
-}
-
-/// A value quoted in a message: control characters escaped, cut to 300 characters.
-func printable(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars.prefix(300) {
-        if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-            result += "\\u{\(String(scalar.value, radix: 16))}"
-        } else {
-            result.unicodeScalars.append(scalar)
-        }
-    }
-    return text.unicodeScalars.count > 300 ? result + "…" : result
 }

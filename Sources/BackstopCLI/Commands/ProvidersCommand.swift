@@ -73,7 +73,7 @@ struct ProvidersCommand: ParsableCommand {
             let loaded = try catalog.load()
             guard let provider = loaded.provider(ProviderID(rawValue: id)) else {
                 throw failure(
-                    "no provider \"\(printable(id))\" in \(loaded.directory); known: \(loaded.providers.map(\.id.rawValue).joined(separator: ", "))",
+                    "no provider \"\(quoted(id))\" in \(loaded.directory); known: \(loaded.providers.map(\.id.rawValue).joined(separator: ", "))",
                     code: Exit.dataError
                 )
             }

@@ -169,7 +169,7 @@ struct QuoteCommand: ParsableCommand {
         let startDate: CalendarDate
         if let start {
             let date: CalendarDate
-            do { date = try Bounds.date(start) } catch { throw ValidationError("--start: \(printable(error.message))") }
+            do { date = try Bounds.date(start) } catch { throw ValidationError("--start: \(quoted(error.message))") }
             startDate = date
         } else {
             startDate = CalendarDate.todayUTC()
