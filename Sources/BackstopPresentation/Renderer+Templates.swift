@@ -133,11 +133,11 @@ extension Renderer {
         case .fixRaiseScore: return "raise the credit score by \(p.text("points")) points to \(p.text("min"))"
         case .fixWaitOverdue12m:
             return
-                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 12 months "
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) \(p.count("limit") == 1 ? "falls" : "fall") in the last 12 months "
                 + "(now \(p.text("count")))"
         case .fixWaitOverdue24m:
             return
-                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) fall in the last 24 months "
+                "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) \(p.count("limit") == 1 ? "falls" : "fall") in the last 24 months "
                 + "(now \(p.text("count")))"
         case .fixCleanRecordDays:
             return "a record with no payment more than \(p.text("limit")) days late (worst now \(p.text("count")))"
