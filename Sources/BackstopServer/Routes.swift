@@ -126,7 +126,7 @@ public struct BackstopRoutes: Sendable {
         router.get("/v1/providers") { request, _ in
             let snapshot = try serving()
             let day = try date(request.uri.queryParameters.get("date"))
-            return try json(ProviderListBody(snapshot, on: day))
+            return jsonResponse(try snapshot.listing.body(on: day, layout: settings.jsonLayout))
         }
         router.get("/v1/providers/{id}") { request, context in
             let snapshot = try serving()
@@ -372,17 +372,6 @@ struct ReloadBody: Encodable {
     var errorCount: Int? = nil
     /// Issues not listed in `errors` (absent when reloaded).
     var omittedErrors: Int? = nil
-}
-
-struct ProviderListBody: Encodable {
-    let catalog: CatalogInfo
-    let providers: [ProviderDocument]
-
-    init(_ snapshot: CatalogStore.Snapshot, on date: CalendarDate) {
-        catalog = CatalogInfo(hash: snapshot.catalog.hash, providers: snapshot.catalog.count)
-        let builtIns = BuiltInProviders.all().map(\.details)
-        providers = (builtIns + snapshot.catalog.providers).map { ProviderDocument($0, on: date) }
-    }
 }
 
 extension CalendarDate {
