@@ -21,7 +21,9 @@ struct ServerConnectionTests {
         let server = try ServerProcess.start(["--max-body-bytes", "65536", "--max-discard-bytes", "8388608"])
         defer { server.stop() }
         // Warm up (the first connection creates the event loop's lazily made descriptors), then count.
-        _ = try RawConnection(port: server.port).exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        _ = try RawConnection(port: server.port).exchange(
+            "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        )
         let before = try server.descriptors()
 
         let body = Array(repeating: UInt8(ascii: "7"), count: 6_000_000)
@@ -35,7 +37,10 @@ struct ServerConnectionTests {
             let (answer, end) = connection.receiveAll()
             connection.close()
             let text = String(decoding: answer, as: UTF8.self)
-            #expect(text.hasPrefix("HTTP/1.1 413"), "request \(index): expected a 413, got \(text.prefix(200)) (\(end))")
+            #expect(
+                text.hasPrefix("HTTP/1.1 413"),
+                "request \(index): expected a 413, got \(text.prefix(200)) (\(end))"
+            )
             #expect(end == .closed, "request \(index): the server should close after the 413, got \(end)")
             if !text.hasPrefix("HTTP/1.1 413") { break }
         }
@@ -91,7 +96,9 @@ struct ServerConnectionTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aClientTricklingItsHeadIsClosedAfterTheHeaderTimeout() throws {
-        let server = try ServerProcess.start(["--header-timeout", "0.5", "--idle-timeout", "600", "--body-timeout", "600"])
+        let server = try ServerProcess.start([
+            "--header-timeout", "0.5", "--idle-timeout", "600", "--body-timeout", "600",
+        ])
         defer { server.stop() }
         let connection = try RawConnection(port: server.port, timeout: 1)
         try connection.send(Array("GET /healthz HTTP/1.1\r\n".utf8), what: "request line")
@@ -126,16 +133,24 @@ struct ServerConnectionTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aBodyThatStopsArrivingIsCutOffAfterTheBodyTimeout() throws {
-        let server = try ServerProcess.start(["--body-timeout", "0.5", "--idle-timeout", "600", "--header-timeout", "600"])
+        let server = try ServerProcess.start([
+            "--body-timeout", "0.5", "--idle-timeout", "600", "--header-timeout", "600",
+        ])
         defer { server.stop() }
         let connection = try RawConnection(port: server.port, timeout: Self.patience)
         try connection.send(
-            Array("POST /v1/apr HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{".utf8),
+            Array(
+                "POST /v1/apr HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+                    .utf8
+            ),
             what: "request"
         )
         let (answer, end) = connection.receiveAll()
         #expect(end == .closed, "a body stalled at 1 of 100 bytes was not cut off (0.5 s body timeout): \(end)")
-        #expect(answer.isEmpty, "no answer is owed to a request that never arrived: \(String(decoding: answer, as: UTF8.self))")
+        #expect(
+            answer.isEmpty,
+            "no answer is owed to a request that never arrived: \(String(decoding: answer, as: UTF8.self))"
+        )
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -195,7 +210,9 @@ final class ServerProcess {
         catalog: String = ProvidersCommandTests.catalog,
         environment extra: [String: String] = [:]
     ) throws -> ServerProcess {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("backstop-serve-\(UUID().uuidString).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "backstop-serve-\(UUID().uuidString).log"
+        )
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
@@ -221,7 +238,9 @@ final class ServerProcess {
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()
-        throw RunnerError(message: "serve did not report its port: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        throw RunnerError(
+            message: "serve did not report its port: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")"
+        )
     }
 
     private init(process: Process, port: Int, log: URL) {
@@ -319,7 +338,9 @@ final class RawConnection {
                 Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
             guard sent > 0 else {
-                throw RunnerError(message: "\(what): sending stopped after \(offset) of \(bytes.count) bytes (errno \(errno))")
+                throw RunnerError(
+                    message: "\(what): sending stopped after \(offset) of \(bytes.count) bytes (errno \(errno))"
+                )
             }
             offset += sent
         }

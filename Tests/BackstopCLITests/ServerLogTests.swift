@@ -10,7 +10,9 @@ import Glibc
 struct ServerLogTests {
     /// A catalog copied from the repository's, with `broken` extra files that are not valid XML.
     func catalog(broken: Int = 0) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backstop-log-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "backstop-log-\(UUID().uuidString)"
+        )
         try FileManager.default.copyItem(atPath: ProvidersCommandTests.catalog, toPath: directory.path)
         for index in 0..<broken {
             try Data("<provider><unclosed>".utf8).write(to: directory.appendingPathComponent("broken-\(index).xml"))

@@ -15,7 +15,11 @@ struct RouteTests {
 
     func service(token: String? = nil, maxBodyBytes: Int = 256 * 1024) async throws -> BackstopService {
         try await BackstopService(
-            settings: ServerSettings(catalogDirectory: Self.catalog, maxBodyBytes: maxBodyBytes, adminToken: token.flatMap(AdminToken.init)),
+            settings: ServerSettings(
+                catalogDirectory: Self.catalog,
+                maxBodyBytes: maxBodyBytes,
+                adminToken: token.flatMap(AdminToken.init)
+            ),
             logger: Logger(label: "test")
         )
     }

@@ -1,11 +1,12 @@
 import Backstop
-@testable import BackstopServer
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import BackstopServer
 
 /// What comes back is bounded and inert whatever came in; secrets never print; the provider listing is priced once
 /// per catalog snapshot and keeps every field of the provider document.
@@ -46,7 +47,10 @@ struct ServerBoundsTests {
                     body: body
                 ) { response in
                     #expect(response.status == status, "\(method) \(uri)")
-                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(method) \(uri)")
+                    #expect(
+                        response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff",
+                        "\(method) \(uri)"
+                    )
                 }
             }
         }
@@ -58,7 +62,10 @@ struct ServerBoundsTests {
             let longID = String(repeating: "a", count: 70_000)
             try await client.execute(uri: "/v1/providers/\(longID)", method: .get) { response in
                 #expect(response.status == .notFound)
-                #expect(response.body.readableBytes < 1_000, "a 70 KB id came back in \(response.body.readableBytes) bytes")
+                #expect(
+                    response.body.readableBytes < 1_000,
+                    "a 70 KB id came back in \(response.body.readableBytes) bytes"
+                )
                 let text = try message(response.body)
                 #expect(text.contains("cut: "), "\(text)")
             }
@@ -78,7 +85,10 @@ struct ServerBoundsTests {
                 body: ByteBuffer(string: #"{"amount": 5000, "termMonths": 12, "rate": "\#(longRate)"}"#)
             ) { response in
                 #expect(response.status == .badRequest)
-                #expect(response.body.readableBytes < 1_000, "a 100,000-character rate came back in \(response.body.readableBytes) bytes")
+                #expect(
+                    response.body.readableBytes < 1_000,
+                    "a 100,000-character rate came back in \(response.body.readableBytes) bytes"
+                )
             }
             try await client.execute(uri: "/v1/providers?date=\(String(repeating: "2", count: 50_000))", method: .get) {
                 response in
@@ -138,8 +148,10 @@ struct ServerBoundsTests {
                 #expect(response.status == .ok)
                 let entries = try #require(try object(response.body)["providers"] as? [[String: Any]])
                 #expect(entries.count == snapshot.catalog.count + 2)
-                for (entry, provider) in zip(entries, BuiltInProviders.all().map(\.details) + snapshot.catalog.providers)
-                {
+                for (entry, provider) in zip(
+                    entries,
+                    BuiltInProviders.all().map(\.details) + snapshot.catalog.providers
+                ) {
                     let document = try #require(
                         try JSONSerialization.jsonObject(
                             with: try WireJSON.encode(ProviderDocument(provider, on: aprDate))

@@ -117,7 +117,9 @@ struct ServeCommand: AsyncParsableCommand {
         func seconds(_ flag: String?, _ name: String, _ label: String, _ fallback: Duration) throws -> Duration {
             guard let text = setting(flag, name) else { return fallback }
             guard let value = Decimal.parseStrict(text), value >= Decimal(string: "0.01")!, value <= 86_400 else {
-                throw ValidationError("\(label) (or \(name)): must be a number of seconds from 0.01 to 86400, got \(text)")
+                throw ValidationError(
+                    "\(label) (or \(name)): must be a number of seconds from 0.01 to 86400, got \(text)"
+                )
             }
             return .milliseconds(Int64(truncating: NSDecimalNumber(decimal: value * 1000)))
         }

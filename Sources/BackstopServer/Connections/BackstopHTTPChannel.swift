@@ -54,7 +54,10 @@ struct BackstopHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             // Hummingbird's own: closes idle connections on a graceful shutdown (its idle timeout stays off: the
             // guard's clocks replace it).
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-            return try Value(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            return try Value(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(isOutboundHalfClosureEnabled: true)
+            )
         }
     }
 
