@@ -52,16 +52,30 @@ public final class CatalogStore: Sendable {
     public func reload() async -> ReloadOutcome {
         let directory = self.directory
         let schemaPath = self.schemaPath
+        let previous = snapshot?.listing
         let result: Result<(Catalog, ProviderListing), CatalogError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let result = Result { () throws(CatalogError) -> (Catalog, ProviderListing) in
                     let catalog = try CatalogLoader().load(directory: directory, schemaPath: schemaPath)
-                    let listing = ProviderListing(
-                        providers: BuiltInProviders.all().map(\.details) + catalog.providers,
-                        catalog: CatalogInfo(hash: catalog.hash, providers: catalog.count),
-                        aprDate: CalendarDate.utcToday
-                    )
-                    return (catalog, listing)
+                    do {
+                        let listing = try ProviderListing(
+                            providers: BuiltInProviders.all().map(\.details) + catalog.providers,
+                            catalog: CatalogInfo(hash: catalog.hash, providers: catalog.count),
+                            aprDate: CalendarDate.utcToday,
+                            reusing: previous
+                        )
+                        return (catalog, listing)
+                    } catch {
+                        throw CatalogError(issues: [
+                            CatalogIssue(
+                                file: directory,
+                                line: nil,
+                                column: nil,
+                                rule: .catalog,
+                                message: "the provider listing could not be encoded: \(error)"
+                            )
+                        ])
+                    }
                 }
                 continuation.resume(returning: result)
             }

@@ -213,7 +213,9 @@ final class ServerProcess {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent(
             "backstop-serve-\(UUID().uuidString).log"
         )
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw RunnerError(message: "cannot create \(log.path)")
+        }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let process = Process()

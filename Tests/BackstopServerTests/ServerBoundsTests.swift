@@ -169,6 +169,22 @@ struct ServerBoundsTests {
         }
     }
 
+    /// The compact listing is spliced from bytes encoded at load; it must be the straight encoding, byte for byte,
+    /// on a day when every provider is open and on days when their states differ.
+    @Test(arguments: ["2026-11-25", "2000-01-01", "2031-02-03", "2016-06-30"])
+    func theSplicedListingIsTheWholeEncoding(day: String) async throws {
+        let listing = try #require(try await service().routes.store.snapshot?.listing)
+        let date = try #require(CalendarDate(iso: day))
+        let spliced = try listing.spliced(on: date)
+        let whole = try listing.whole(on: date, layout: .compact)
+        #expect(
+            spliced == whole,
+            "spliced:\n\(String(buffer: spliced).prefix(600))\nwhole:\n\(String(buffer: whole).prefix(600))"
+        )
+        let pretty = try object(try listing.body(on: date, layout: .pretty))
+        #expect((pretty["providers"] as? [[String: Any]])?.count == listing.providers.count)
+    }
+
     @Test func theLimiterCapsConnectionsInAllAndPerClient() {
         let limiter = ConnectionLimiter(maxConnections: 3, maxPerClient: 2)
         #expect(limiter.open(client: "a") == nil)
