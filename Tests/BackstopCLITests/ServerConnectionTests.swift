@@ -196,6 +196,20 @@ struct ServerConnectionTests {
         #expect(end == .closed, "a third connection over a cap of 2 should be closed, got \(end)")
         for connection in held { connection.close() }
     }
+
+    @Test(arguments: [
+        (["--header-timeout", "0"], "--header-timeout (or BACKSTOP_HEADER_TIMEOUT): must be a number of seconds"),
+        (["--idle-timeout", "soon"], "--idle-timeout (or BACKSTOP_IDLE_TIMEOUT): must be a number of seconds"),
+        (["--max-connections", "0"], "--max-connections (or BACKSTOP_MAX_CONNECTIONS): must be a whole number from 1"),
+        (["--max-connections-per-client", "2000000"], "must be a whole number from 0 to 1000000, got 2000000"),
+    ])
+    func badConnectionSettingsAreRefusedBeforeTheServerStarts(arguments: [String], message: String) throws {
+        let result = try BinaryRunner.run(
+            ["serve", "--port", "0", "--catalog", ProvidersCommandTests.catalog] + arguments
+        )
+        #expect(result.status == 64, "\(arguments): exit \(result.status), \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
 }
 
 /// The real `backstop serve` on a free loopback port, its standard output and error in one file.
