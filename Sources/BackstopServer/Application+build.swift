@@ -1,13 +1,19 @@
 public import Backstop
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the catalog on SIGHUP, for as long as the service runs.
-struct ReloadOnHangupService: Service {
+///
+/// Its description is its name alone: swift-service-lifecycle logs every service it starts and stops, and the
+/// routes it holds carry the settings.
+struct ReloadOnHangupService: Service, CustomStringConvertible {
     let routes: BackstopRoutes
+
+    var description: String { "ReloadOnHangupService" }
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -19,8 +25,7 @@ struct ReloadOnHangupService: Service {
                 routes.logger.notice("catalog reloaded", metadata: ["catalog.hash": "\(snapshot.catalog.hash)"])
             case .refused(let error, _):
                 routes.metrics.recordLoadError()
-                routes.logger.error("catalog reload refused; the last good catalog keeps serving")
-                for issue in error.issues { routes.logger.error("catalog issue", metadata: ["issue": "\(issue)"]) }
+                Bounded.logRefusal(error, logger: routes.logger)
             }
         }
     }
@@ -59,13 +64,15 @@ public struct BackstopService: Sendable {
         return router
     }
 
-    /// The application: HTTP/1.1 on the configured address, reloading on SIGHUP, stopping gracefully on SIGTERM/SIGINT
-    /// (`runService()`).
+    /// The application: HTTP/1.1 on the configured address with the connection bounds of
+    /// ``ServerSettings/connections``, reloading on SIGHUP, stopping gracefully on SIGTERM/SIGINT (`runService()`).
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let limits = settings.connections
+        return Application(
             router: makeRouter(),
+            server: HTTPServerBuilder { responder in BackstopHTTPChannel(responder: responder, limits: limits) },
             configuration: ApplicationConfiguration(
                 address: .hostname(settings.host, port: settings.port),
                 serverName: "backstop"

@@ -16,6 +16,8 @@ public final class CatalogStore: Sendable {
         public let loadedAt: Date
         /// Answers computed from this snapshot (empty at load; gone with the snapshot).
         public let answers: AnswerCache
+        /// The provider listing, computed at most once for this snapshot (see ``ProviderListing``).
+        public let listing: ProviderListing
     }
 
     /// What a reload did.
@@ -45,25 +47,47 @@ public final class CatalogStore: Sendable {
     /// How many reloads succeeded and failed since the start.
     public var loadCounts: (loads: Int, failures: Int) { counters.withLock { $0 } }
 
-    /// Loads the catalog afresh (on a dispatch thread, not the cooperative pool) and swaps it in when it is valid.
+    /// Loads the catalog afresh and prices its provider listing (on a dispatch thread, not the cooperative pool), and
+    /// swaps it in when it is valid.
     public func reload() async -> ReloadOutcome {
         let directory = self.directory
         let schemaPath = self.schemaPath
-        let result: Result<Catalog, CatalogError> = await withCheckedContinuation { continuation in
+        let previous = snapshot?.listing
+        let result: Result<(Catalog, ProviderListing), CatalogError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let result = Result { () throws(CatalogError) -> Catalog in
-                    try CatalogLoader().load(directory: directory, schemaPath: schemaPath)
+                let result = Result { () throws(CatalogError) -> (Catalog, ProviderListing) in
+                    let catalog = try CatalogLoader().load(directory: directory, schemaPath: schemaPath)
+                    do {
+                        let listing = try ProviderListing(
+                            providers: BuiltInProviders.all().map(\.details) + catalog.providers,
+                            catalog: CatalogInfo(hash: catalog.hash, providers: catalog.count),
+                            aprDate: CalendarDate.utcToday,
+                            reusing: previous
+                        )
+                        return (catalog, listing)
+                    } catch {
+                        throw CatalogError(issues: [
+                            CatalogIssue(
+                                file: directory,
+                                line: nil,
+                                column: nil,
+                                rule: .catalog,
+                                message: "the provider listing could not be encoded: \(error)"
+                            )
+                        ])
+                    }
                 }
                 continuation.resume(returning: result)
             }
         }
         switch result {
-        case .success(let catalog):
+        case .success(let (catalog, listing)):
             let snapshot = Snapshot(
                 catalog: catalog,
                 aggregator: Aggregator.standard(catalog: catalog, policy: policy),
                 loadedAt: Date(),
-                answers: AnswerCache(capacityBytes: answerCacheBytes)
+                answers: AnswerCache(capacityBytes: answerCacheBytes),
+                listing: listing
             )
             current.withLock { $0 = snapshot }
             counters.withLock { $0.loads += 1 }

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
+import NIOCore
+import NIOHTTP1
 
 /// `POST /v1/alternatives` body.
 struct AlternativesBody: Decodable, Sendable {
@@ -124,7 +126,7 @@ public struct BackstopRoutes: Sendable {
         router.get("/v1/providers") { request, _ in
             let snapshot = try serving()
             let day = try date(request.uri.queryParameters.get("date"))
-            return try json(ProviderListBody(snapshot, on: day))
+            return jsonResponse(try snapshot.listing.body(on: day, layout: settings.jsonLayout))
         }
         router.get("/v1/providers/{id}") { request, context in
             let snapshot = try serving()
@@ -282,11 +284,10 @@ public struct BackstopRoutes: Sendable {
     }
 
     func reload(_ request: Request) async throws -> Response {
-        guard let token = settings.adminToken, !token.isEmpty else {
+        guard let token = settings.adminToken else {
             throw APIError(.notFound, "the admin endpoint is off: set BACKSTOP_ADMIN_TOKEN to enable it")
         }
-        let presented = request.headers[.authorization] ?? ""
-        guard constantTimeEquals(presented, "Bearer " + token) else {
+        guard token.matches(authorization: request.headers[.authorization]) else {
             throw APIError(.unauthorized, "a valid bearer token is required")
         }
         switch await store.reload() {
@@ -301,16 +302,15 @@ public struct BackstopRoutes: Sendable {
             return try json(ReloadBody(status: "reloaded", catalog: CatalogBody(snapshot), errors: []))
         case .refused(let error, let keeping):
             metrics.recordLoadError()
-            logger.error(
-                "catalog reload refused; the last good catalog keeps serving",
-                metadata: ["issues": "\(error.issues.count)"]
-            )
-            for issue in error.issues { logger.error("catalog issue", metadata: ["issue": "\(issue)"]) }
+            Bounded.logRefusal(error, logger: logger)
+            let (listed, omitted) = Bounded.issues(error)
             return try json(
                 ReloadBody(
                     status: "refused",
                     catalog: keeping.map(CatalogBody.init),
-                    errors: error.issues.map(\.description)
+                    errors: listed,
+                    errorCount: error.issues.count,
+                    omittedErrors: omitted
                 ),
                 status: .unprocessableContent
             )
@@ -322,19 +322,20 @@ public struct BackstopRoutes: Sendable {
         try decode(type, try await readBody(request))
     }
 
-    /// Reads a JSON body: 415 for another content type, 413 beyond the size limit.
+    /// Reads a JSON body: 415 for another content type, 413 beyond the size limit, 400 for a malformed body (a bad
+    /// chunk size, a body cut short).
     func readBody(_ request: Request) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw APIError(.unsupportedMediaType, "send application/json, not \(contentType)")
         }
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
-        } catch {
+            return try await request.collectBody(upTo: settings.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "the body is over the \(settings.maxBodyBytes)-byte limit")
+        } catch let error as HTTPParserError {
+            throw APIError(.badRequest, "the body is not valid HTTP/1.1 framing: \(error)")
         }
-        return buffer
     }
 
     /// Decodes a JSON body: 400 naming the path and the rule.
@@ -356,13 +357,14 @@ public struct BackstopRoutes: Sendable {
     }
 }
 
-/// JSON response with the wire format's encoder.
+/// JSON response with the wire format's encoder; an error body (status 400 and up) is made ``markupFree(_:)``.
 func json(
     _ value: some Encodable,
     status: HTTPResponse.Status = .ok,
     layout: WireJSON.Layout = .compact
 ) throws -> Response {
-    jsonResponse(ByteBuffer(bytes: try WireJSON.encode(value, layout: layout)), status: status)
+    let encoded = try WireJSON.encode(value, layout: layout)
+    return jsonResponse(status.code >= 400 ? markupFree(encoded) : ByteBuffer(bytes: encoded), status: status)
 }
 
 /// A response carrying already encoded JSON.
@@ -375,17 +377,6 @@ func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, extra: 
 extension HTTPField.Name {
     /// `hit` when an answer came from the snapshot's ``AnswerCache``, `miss` when it was computed.
     static let answerCache = HTTPField.Name("Backstop-Answer-Cache")!
-}
-
-/// Compares secrets without an early exit that would leak their common prefix through timing.
-func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
-    var difference = UInt8(x.count == y.count ? 0 : 1)
-    for index in 0..<max(x.count, y.count) {
-        difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-    }
-    return difference == 0
 }
 
 struct CatalogBody: Encodable {
@@ -409,18 +400,12 @@ struct ReadyBody: Encodable {
 struct ReloadBody: Encodable {
     let status: String
     let catalog: CatalogBody?
+    /// At most ``Bounded/listedIssues`` issues, each cut to ``Bounded/messageCharacters`` characters.
     let errors: [String]
-}
-
-struct ProviderListBody: Encodable {
-    let catalog: CatalogInfo
-    let providers: [ProviderDocument]
-
-    init(_ snapshot: CatalogStore.Snapshot, on date: CalendarDate) {
-        catalog = CatalogInfo(hash: snapshot.catalog.hash, providers: snapshot.catalog.count)
-        let builtIns = BuiltInProviders.all().map(\.details)
-        providers = (builtIns + snapshot.catalog.providers).map { ProviderDocument($0, on: date) }
-    }
+    /// Every issue of a refused catalog, listed or not (absent when reloaded).
+    var errorCount: Int? = nil
+    /// Issues not listed in `errors` (absent when reloaded).
+    var omittedErrors: Int? = nil
 }
 
 extension CalendarDate {

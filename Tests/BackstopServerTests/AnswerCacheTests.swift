@@ -81,7 +81,7 @@ struct AnswerCacheTests {
         try FileManager.default.copyItem(atPath: RouteTests.catalog, toPath: directory.path)
         defer { try? FileManager.default.removeItem(at: directory) }
         let service = try await BackstopService(
-            settings: ServerSettings(catalogDirectory: directory.path, adminToken: "t"),
+            settings: ServerSettings(catalogDirectory: directory.path, adminToken: AdminToken("t")),
             logger: Logger(label: "test")
         )
         let app = Application(router: service.makeRouter())

@@ -15,7 +15,11 @@ struct RouteTests {
 
     func service(token: String? = nil, maxBodyBytes: Int = 256 * 1024) async throws -> BackstopService {
         try await BackstopService(
-            settings: ServerSettings(catalogDirectory: Self.catalog, maxBodyBytes: maxBodyBytes, adminToken: token),
+            settings: ServerSettings(
+                catalogDirectory: Self.catalog,
+                maxBodyBytes: maxBodyBytes,
+                adminToken: token.flatMap(AdminToken.init)
+            ),
             logger: Logger(label: "test")
         )
     }
@@ -165,7 +169,7 @@ struct RouteTests {
         try FileManager.default.copyItem(atPath: Self.catalog, toPath: directory.path)
         defer { try? FileManager.default.removeItem(at: directory) }
         let service = try await BackstopService(
-            settings: ServerSettings(catalogDirectory: directory.path, adminToken: "s3cret"),
+            settings: ServerSettings(catalogDirectory: directory.path, adminToken: AdminToken("s3cret")),
             logger: Logger(label: "test")
         )
         let before = try #require(service.routes.store.snapshot?.catalog.hash)

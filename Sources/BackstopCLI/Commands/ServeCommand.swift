@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also come from the environment: BACKSTOP_HOST, BACKSTOP_PORT, BACKSTOP_CATALOG,
             BACKSTOP_SCHEMA, BACKSTOP_MAX_BODY_BYTES, BACKSTOP_HIGH_COST_APR, BACKSTOP_MAX_DEBT_SERVICE,
-            BACKSTOP_ANSWER_CACHE_BYTES, BACKSTOP_JSON_LAYOUT, BACKSTOP_LOG_LEVEL. A flag wins over the environment.
+            BACKSTOP_ANSWER_CACHE_BYTES, BACKSTOP_JSON_LAYOUT, BACKSTOP_LOG_LEVEL, BACKSTOP_HEADER_TIMEOUT,
+            BACKSTOP_BODY_TIMEOUT, BACKSTOP_IDLE_TIMEOUT, BACKSTOP_MAX_CONNECTIONS,
+            BACKSTOP_MAX_CONNECTIONS_PER_CLIENT, BACKSTOP_MAX_DISCARD_BYTES. A flag wins over the environment.
             The admin token for POST /v1/admin/reload comes only from BACKSTOP_ADMIN_TOKEN (never a flag, so it
             stays out of process listings); without it the endpoint is off. SIGHUP reloads the catalog;
             SIGTERM and SIGINT stop the server gracefully.
@@ -48,6 +50,33 @@ struct ServeCommand: AsyncParsableCommand {
         help: "compact (default) or pretty: whitespace of JSON answers; the document is the same."
     )
     var jsonLayout: String?
+    @Option(
+        name: .customLong("header-timeout"),
+        help: "Seconds to receive a request's whole head, from the first byte or the accept (default 10)."
+    )
+    var headerTimeout: String?
+    @Option(
+        name: .customLong("body-timeout"),
+        help: "Seconds to receive a request's whole body after its head (default 30)."
+    )
+    var bodyTimeout: String?
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a kept-alive connection may wait for its next request (default 30)."
+    )
+    var idleTimeout: String?
+    @Option(name: .customLong("max-connections"), help: "Connections open at once, in all (default 512).")
+    var maxConnections: Int?
+    @Option(
+        name: .customLong("max-connections-per-client"),
+        help: "Connections open at once from one client address (default 128; 0: no per-client cap)."
+    )
+    var maxConnectionsPerClient: Int?
+    @Option(
+        name: .customLong("max-discard-bytes"),
+        help: "Bytes of an unread body read and dropped so the client sees its answer (default 1048576)."
+    )
+    var maxDiscardBytes: Int?
     @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (default info)."
@@ -85,6 +114,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return value
         }
+        func seconds(_ flag: String?, _ name: String, _ label: String, _ fallback: Duration) throws -> Duration {
+            guard let text = setting(flag, name) else { return fallback }
+            guard let value = Decimal.parseStrict(text), value >= Decimal(string: "0.01")!, value <= 86_400 else {
+                throw ValidationError(
+                    "\(label) (or \(name)): must be a number of seconds from 0.01 to 86400, got \(text)"
+                )
+            }
+            return .milliseconds(Int64(truncating: NSDecimalNumber(decimal: value * 1000)))
+        }
         let levelText = setting(logLevel, "BACKSTOP_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("--log-level (or BACKSTOP_LOG_LEVEL): unknown level \(levelText)")
@@ -108,7 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
                 1024...(64 << 20),
                 256 * 1024
             ),
-            adminToken: environment["BACKSTOP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            adminToken: environment["BACKSTOP_ADMIN_TOKEN"].flatMap(AdminToken.init),
             highCostAPRPercent: try percent(highCostAPR, "BACKSTOP_HIGH_COST_APR", "--high-cost-apr", 20),
             maxDebtServicePercent: try percent(maxDebtService, "BACKSTOP_MAX_DEBT_SERVICE", "--max-debt-service", 50),
             answerCacheBytes: try integer(
@@ -118,7 +156,33 @@ struct ServeCommand: AsyncParsableCommand {
                 0...(1 << 40),
                 64 << 20
             ),
-            jsonLayout: layout
+            jsonLayout: layout,
+            connections: ConnectionLimits(
+                headerTimeout: try seconds(headerTimeout, "BACKSTOP_HEADER_TIMEOUT", "--header-timeout", .seconds(10)),
+                requestBodyTimeout: try seconds(bodyTimeout, "BACKSTOP_BODY_TIMEOUT", "--body-timeout", .seconds(30)),
+                idleTimeout: try seconds(idleTimeout, "BACKSTOP_IDLE_TIMEOUT", "--idle-timeout", .seconds(30)),
+                maxConnections: try integer(
+                    maxConnections,
+                    "BACKSTOP_MAX_CONNECTIONS",
+                    "--max-connections",
+                    1...1_000_000,
+                    512
+                ),
+                maxConnectionsPerClient: try integer(
+                    maxConnectionsPerClient,
+                    "BACKSTOP_MAX_CONNECTIONS_PER_CLIENT",
+                    "--max-connections-per-client",
+                    0...1_000_000,
+                    128
+                ),
+                maxDiscardBytes: try integer(
+                    maxDiscardBytes,
+                    "BACKSTOP_MAX_DISCARD_BYTES",
+                    "--max-discard-bytes",
+                    0...(1 << 30),
+                    1 << 20
+                )
+            )
         )
         var logger = Logger(label: "backstop")
         logger.logLevel = level
