@@ -173,3 +173,20 @@ struct CostLimitTests {
         #expect(error?.field == "startDate")
     }
 }
+
+/// The listing's APR range prices a bounded number of terms per price list.
+struct APRRangeSamplingTests {
+    @Test func longPriceListsAreSampledShortestLongestAndBetween() {
+        let rule = PricingRule(interest: .none)
+        let all = Array(1...360)
+        let sampled = ProviderDescription.sampled(all, by: { _ in rule })
+        #expect(sampled.count == 12)
+        #expect(sampled.first == 1 && sampled.last == 360)
+        #expect(sampled == sampled.sorted() && Set(sampled).count == 12)
+        #expect(ProviderDescription.sampled([3, 6, 12], by: { _ in rule }) == [3, 6, 12])
+        // Each price list is sampled on its own terms.
+        let other = PricingRule(terms: [24], interest: .none)
+        let mixed = ProviderDescription.sampled(all, by: { $0 == 24 ? other : rule })
+        #expect(mixed.contains(24) && mixed.count == 13)
+    }
+}

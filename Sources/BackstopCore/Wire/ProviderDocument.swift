@@ -2,14 +2,15 @@ public import Foundation
 
 extension ProviderDescription {
     /// The range of nominal APRs (percent, 2 decimals) this provider's published prices give for a sample amount
-    /// (¥10,000 clamped to its limits) over every offered term with its first repayment method: the best profile
-    /// at the low end, the riskiest at the high end. Fees are included; nil when nothing can be priced.
+    /// (¥10,000 clamped to its limits) over the offered terms with its first repayment method: the best profile
+    /// at the low end, the riskiest at the high end. Fees are included; nil when nothing can be priced. Every term
+    /// of a price list with up to 12 terms is priced, and 12 of a longer one (see ``sampled(_:by:)``).
     public func aprRange(on date: CalendarDate) -> (min: Decimal, max: Decimal)? {
         let sample = max(minAmount, min(maxAmount, Money(minorUnits: 1_000_000, currency: minAmount.currency)))
         guard let firstMethod = methods.first else { return nil }
         var low: Decimal?
         var high: Decimal?
-        for term in terms {
+        for term in Self.sampled(terms, by: pricingRule(forTerm:)) {
             guard let rule = pricingRule(forTerm: term) else { continue }
             let method = rule.method ?? firstMethod
             for position: Decimal in [0, 1] {
@@ -28,6 +29,28 @@ extension ProviderDescription {
         guard let low, let high else { return nil }
         return (low, high)
     }
+
+    /// The terms priced for the range: every term of a price list with at most ``maximumSampledTerms`` terms; for a
+    /// longer one its shortest, its longest and evenly spaced terms between, so the work per provider is bounded
+    /// (500 providers offering all 360 terms would otherwise mean 360,000 schedules of up to 360 rows each).
+    static func sampled(_ terms: [Int], by rule: (Int) -> PricingRule?) -> [Int] {
+        var groups: [PricingRule: [Int]] = [:]
+        var order: [PricingRule] = []
+        for term in terms.sorted() {
+            guard let priced = rule(term) else { continue }
+            if groups[priced] == nil { order.append(priced) }
+            groups[priced, default: []].append(term)
+        }
+        return order.flatMap { priced -> [Int] in
+            let group = groups[priced] ?? []
+            guard group.count > maximumSampledTerms else { return group }
+            let last = group.count - 1
+            return (0..<maximumSampledTerms).map { group[$0 * last / (maximumSampledTerms - 1)] }
+        }
+    }
+
+    /// Terms priced per price list for ``aprRange(on:)``.
+    static let maximumSampledTerms = 12
 }
 
 /// The JSON form of a provider (`backstop providers show --format json`, `GET /v1/providers/{id}`).
