@@ -127,7 +127,7 @@ let package = Package(
 // must say whether it is Sendable. A package that depends on Backstop never gets them: SwiftPM refused unsafe flags in
 // a versioned dependency before tools version 6.2 and, since 6.2 (this manifest's), passes them on to the dependent's
 // build of Backstop, where a project's own hygiene flags have no business. CI builds the project with the variable
-// set, and examples/consumer, which depends on Backstop by version, without it, checking the flag stays out.
+// set, and examples/library, depending on Backstop by version, without it, checking the flag stays out.
 let developmentBuild = Context.environment["BACKSTOP_DEV"] == "1"
 
 for target in package.targets where target.type != .system {

@@ -16,31 +16,30 @@ swift format lint --strict --recursive Package.swift Sources Tests examples
 echo "== build (warnings are errors)"
 swift build --build-tests -Xswiftc -warnings-as-errors
 
-echo "== library examples (a separate package depending on Backstop by path)"
-swift build --package-path examples/library -Xswiftc -warnings-as-errors
+echo "== library examples (a separate package depending on Backstop by version, from a tagged clone, without BACKSTOP_DEV)"
+# The committed HEAD of this checkout, cloned and tagged 1.0.0 in a temporary directory; examples/library asks for
+# `from: "1.0.0"` at that file:// URL (without BACKSTOP_CONSUMER_URL it depends on the checkout by path). Its
+# dependencies resolve like Backstop's own (github.com is mirrored). SwiftPM 6.2 passes a dependency's unsafe flags
+# on, so the examples' build commands are checked for the development flag.
+consumer_origin="$(mktemp -d)"
+git clone --quiet "$PWD" "$consumer_origin/backstop"
+git -C "$consumer_origin/backstop" tag 1.0.0
+rm -f examples/library/Package.resolved
+env -u BACKSTOP_DEV BACKSTOP_CONSUMER_URL="file://$consumer_origin/backstop" \
+    swift build --package-path examples/library -Xswiftc -warnings-as-errors
 examples/library/.build/debug/recommend providers | tee /tmp/backstop-recommend.txt
 grep -q "^Best: " /tmp/backstop-recommend.txt
 examples/library/.build/debug/custom-provider providers | tee /tmp/backstop-plugin.txt
 grep -q "acme-payroll-loan" /tmp/backstop-plugin.txt
-
-echo "== consumer (a separate package depending on Backstop by version, from a tagged clone, without BACKSTOP_DEV)"
-# The committed HEAD of this checkout, cloned and tagged 1.0.0 in a temporary directory; examples/consumer asks for
-# `from: "1.0.0"` at that file:// URL. Its dependencies resolve like Backstop's own (github.com is mirrored). SwiftPM
-# 6.2 passes a dependency's unsafe flags on, so the consumer's build commands are checked for the development flag.
-consumer_origin="$(mktemp -d)"
-git clone --quiet "$PWD" "$consumer_origin/backstop"
-git -C "$consumer_origin/backstop" tag 1.0.0
-rm -f examples/consumer/Package.resolved
-env -u BACKSTOP_DEV BACKSTOP_CONSUMER_URL="file://$consumer_origin/backstop" swift build --package-path examples/consumer
-examples/consumer/.build/debug/consumer providers | tee /tmp/backstop-consumer.txt
+examples/library/.build/debug/consumer providers | tee /tmp/backstop-consumer.txt
 grep -q "^consumer: best " /tmp/backstop-consumer.txt
 # The compiler commands of Backstop's modules (swift-log's own carry the flag: its choice, not ours).
-grep -q '"-module-name","BackstopCore"' examples/consumer/.build/debug.yaml
-if grep -- "-require-explicit-sendable" examples/consumer/.build/debug.yaml | grep -q '"-module-name","Backstop'; then
-    echo "the consumer's build of Backstop got the development-only flag -require-explicit-sendable" >&2
+grep -q '"-module-name","BackstopCore"' examples/library/.build/debug.yaml
+if grep -- "-require-explicit-sendable" examples/library/.build/debug.yaml | grep -q '"-module-name","Backstop'; then
+    echo "the examples' build of Backstop got the development-only flag -require-explicit-sendable" >&2
     exit 1
 fi
-rm -rf "$consumer_origin"
+rm -rf "$consumer_origin" examples/library/.build
 
 echo "== release build smoke test (Swift 6.3.1 once miscompiled the aggregator at -O only)"
 swift build -c release --product backstop
