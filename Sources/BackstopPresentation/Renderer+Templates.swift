@@ -426,7 +426,7 @@ extension Renderer {
         case .stepFollowOfficialNotices:
             return "关注支付宝App内各服务的官方通知；支付宝以外没有人能恢复服务，不要相信付费“解封”。"
         case .stepKeepLicensedBackup:
-            return "准备一个持牌的备用渠道（见下方的备选渠道）；不要使用评论区推广的无牌照“快速贷款”App。"
+            return "准备一个持牌的备用渠道（见备选渠道）；不要使用评论区推广的无牌照“快速贷款”App。"
 
         // What-if assumptions
         case .assumeNothingOverdue: return "当前无逾期"
