@@ -53,10 +53,14 @@ public final class CatalogStore: Sendable {
         let directory = self.directory
         let schemaPath = self.schemaPath
         let previous = snapshot?.listing
+        // A catalog that had legal caps keeps them: a reload that lost its caps directory is refused, not served
+        // without its most important gate.
+        let requiresCaps = snapshot?.catalog.hasLegalCaps ?? false
         let result: Result<(Catalog, ProviderListing), CatalogError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let result = Result { () throws(CatalogError) -> (Catalog, ProviderListing) in
-                    let catalog = try CatalogLoader().load(directory: directory, schemaPath: schemaPath)
+                    let catalog = try CatalogLoader(requiresLegalCaps: requiresCaps)
+                        .load(directory: directory, schemaPath: schemaPath)
                     do {
                         let listing = try ProviderListing(
                             providers: BuiltInProviders.all().map(\.details) + catalog.providers,

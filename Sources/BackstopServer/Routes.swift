@@ -394,7 +394,17 @@ struct CatalogBody: Encodable {
 struct ReadyBody: Encodable {
     let status = "ready"
     let catalog: CatalogBody
-    init(_ snapshot: CatalogStore.Snapshot) { catalog = CatalogBody(snapshot) }
+    /// Legal caps in the serving catalog; 0 is said loudly in `warnings` (every answer also warns `no-legal-caps`).
+    let legalCaps: Int
+    let warnings: [String]
+
+    init(_ snapshot: CatalogStore.Snapshot) {
+        catalog = CatalogBody(snapshot)
+        legalCaps = snapshot.catalog.legalCapCount
+        warnings =
+            legalCaps == 0
+            ? ["no legal caps are loaded (caps/legal-caps.json): offers are not checked against the legal limits"] : []
+    }
 }
 
 struct ReloadBody: Encodable {
