@@ -30,7 +30,6 @@
 @_exported public import struct BackstopCatalog.CatalogIssue
 @_exported public import struct BackstopCatalog.CatalogLoader
 @_exported public import struct BackstopCatalog.XMLLimits
-
 // The built-in adapters.
 @_exported public import enum BackstopProviders.BuiltInProviders
 @_exported public import struct BackstopProviders.HuabeiProvider

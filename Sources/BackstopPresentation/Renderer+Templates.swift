@@ -118,6 +118,9 @@ extension Renderer {
                 + "\(p.text("source")))"
         case .ruleServiceState:
             return "\(p.service) is \(p.text("state"))"
+        case .ruleStudentBarred:
+            return "\(p.text("provider")) (\(p.text("licence"))) has been barred from lending to university students "
+                + "since \(p.text("since"))"
 
         // Fixes
         case .fixReopensOn: return "it reopens on \(p.text("date"))"
@@ -157,6 +160,7 @@ extension Renderer {
         case .fixContactOfficialService:
             return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
         case .fixNotAvailable: return "not available for this request"
+        case .fixNoneStudentBarred: return "none while a student: this kind of lender may not lend to students"
 
         // Warnings
         case .highCost:
@@ -187,6 +191,9 @@ extension Renderer {
                 + "\(p.state("assessed") == .closed ? "closure" : "a restriction"): \(p.text("reasons"))."
         case .duplicateProvider:
             return "Several providers share the id \(p.text("provider")); only the first registered is compared."
+        case .studentProtected:
+            return "As a university student you are not offered loans from \(p.text("licences")): they have been "
+                + "barred from lending to students since \(p.text("since")) (\(p.text("title")), \(p.text("source")))."
         case .noLegalCaps:
             return "No legal caps are loaded: offers are not checked against the legal limits on the cost of credit."
 
@@ -353,6 +360,8 @@ extension Renderer {
                 + "来源：\(p.text("source"))）"
         case .ruleServiceState:
             return "\(p.service)\(p.text("state"))"
+        case .ruleStudentBarred:
+            return "\(p.text("provider"))是\(p.text("licence"))，自\(p.text("since"))起不得向在校大学生放贷"
 
         // Fixes
         case .fixReopensOn: return "将于\(p.text("date"))重新开放"
@@ -384,6 +393,7 @@ extension Renderer {
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
+        case .fixNoneStudentBarred: return "在校期间无法改变：这类机构不得向在校大学生放贷"
 
         // Warnings
         case .highCost:
@@ -409,6 +419,9 @@ extension Renderer {
                 + "\(p.text("reasons"))。"
         case .duplicateProvider:
             return "多个渠道使用同一标识\(p.text("provider"))，只比较最先登记的一个。"
+        case .studentProtected:
+            return "您是在校大学生，不向您推荐\(p.text("licences"))的贷款：自\(p.text("since"))起它们不得向在校大学生放贷"
+                + "（\(p.text("title"))，来源：\(p.text("source"))）。"
         case .noLegalCaps:
             return "未加载法定利率上限：报价没有按法定的借款成本上限核查。"
 

@@ -235,6 +235,8 @@ public struct Renderer: Sendable, Hashable {
         case (.monthlyDebtPayments, .en): "existing monthly debt payments"
         case (.accounts, .zh): "已开通的平台账户"
         case (.accounts, .en): "platform accounts held"
+        case (.student, .zh): "是否在校大学生"
+        case (.student, .en): "whether a university student"
         }
     }
 
@@ -285,6 +287,8 @@ public struct Renderer: Sendable, Hashable {
         case (.legalCap, .en): "the legal cap on the cost of credit"
         case (.serviceState, .zh): "服务状态"
         case (.serviceState, .en): "the service's state"
+        case (.protectedGroup, .zh): "不得向学生放贷的规定"
+        case (.protectedGroup, .en): "the ban on lending to students"
         }
     }
 

@@ -68,3 +68,67 @@ struct LanguageCLITests {
         #expect(why?.contains("年化利率") == true, "\(why ?? "")")
     }
 }
+
+/// Students are never offered credit by lender kinds barred from lending to them on the request date, and the answer
+/// says why with the rule's source; through the real binary.
+struct StudentProtectionTests {
+    static func run(_ date: String, _ extra: [String] = []) throws -> [String: Any] {
+        let result = try BinaryRunner.run(
+            [
+                "alternatives", "--profile", ExampleProfileTests.example("profiles/student.json"), "--amount", "2000",
+                "--term", "6", "--catalog", ProvidersCommandTests.catalog, "--date", date, "--format", "json",
+            ] + extra
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        return try BinaryRunner.json(result.stdout)
+    }
+
+    @Test func microLendersAreNeverOfferedToAStudent() throws {
+        let json = try Self.run("2026-11-25")
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        #expect(alternatives.allSatisfy { ($0["licence"] as? String) != "online-microlender" })
+        let ineligible = try #require(json["ineligible"] as? [[String: Any]])
+        let barred = ineligible.filter {
+            (($0["failed"] as? [[String: Any]]) ?? []).contains { $0["rule"] as? String == "protectedGroup" }
+        }
+        #expect(barred.count >= 5, "\(barred.map { $0["provider"] ?? "" })")
+        #expect(barred.allSatisfy { $0["gated"] as? Bool == true })
+        let warnings = try #require(json["warnings"] as? [[String: Any]])
+        let warning = try #require(warnings.first { $0["code"] as? String == "student-protected" })
+        let params = try #require(warning["params"] as? [String: Any])
+        #expect(params["source"] as? String == "http://www.fww.org.cn/article/74060.html")
+        #expect(params["since"] as? String == "2021-03-17")
+    }
+
+    @Test func theBanIsDatedAndSaysWhyInChinese() throws {
+        // Before the notice, the same profile may be offered micro-lenders' loans (if their own rules allow).
+        let before = try Self.run("2021-03-16")
+        let warnings = (before["warnings"] as? [[String: Any]]) ?? []
+        #expect(!warnings.contains { $0["code"] as? String == "student-protected" })
+        let chinese = try Self.run("2026-11-25", ["--lang", "zh"])
+        let message =
+            ((chinese["warnings"] as? [[String: Any]]) ?? []).first {
+                $0["code"] as? String == "student-protected"
+            }?["message"] as? String
+        #expect(message?.hasPrefix("您是在校大学生") == true, "\(message ?? "")")
+    }
+
+    @Test func aNonStudentIsNotBarred() throws {
+        var profile = try String(contentsOfFile: ExampleProfileTests.example("profiles/student.json"), encoding: .utf8)
+        profile = profile.replacingOccurrences(of: "\"student\": true", with: "\"student\": false")
+        let result = try BinaryRunner.run(
+            [
+                "alternatives", "--profile", "-", "--amount", "2000", "--term", "6", "--catalog",
+                ProvidersCommandTests.catalog, "--date", "2026-11-25", "--format", "json",
+            ],
+            stdin: profile
+        )
+        let json = try BinaryRunner.json(result.stdout)
+        let ineligible = (json["ineligible"] as? [[String: Any]]) ?? []
+        #expect(
+            !ineligible.contains {
+                (($0["failed"] as? [[String: Any]]) ?? []).contains { $0["rule"] as? String == "protectedGroup" }
+            }
+        )
+    }
+}

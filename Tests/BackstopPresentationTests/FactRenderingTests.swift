@@ -117,6 +117,16 @@ struct FactRenderingTests {
             ]
         case .unknownSignals: return [["fields": unknowns]]
         case .providerFailed: return [["provider": .provider("live-endpoint"), "error": .text("HTTP 503")]]
+        case .ruleStudentBarred, .studentProtected:
+            return [
+                [
+                    "provider": weilidai, "licence": .licence(.onlineMicrolender),
+                    "licences": .list([.licence(.onlineMicrolender), .licence(.microLoan)]),
+                    "title": .name(LocalizedName(en: "2021 campus lending notice", zh: "2021年校园贷通知")),
+                    "since": .date(CalendarDate(year: 2021, month: 3, day: 17)!),
+                    "source": .text("https://example.org/n"),
+                ]
+            ]
         case .serviceAtRisk:
             return [
                 ["service": .service(.huabei), "assessed": .serviceState(.closed), "reasons": reasons],
@@ -157,7 +167,8 @@ struct FactRenderingTests {
         case .whyEstimate: return [["position": .decimal(Decimal(string: "0.87")!)]]
         case .ruleNothingOverdue, .ruleIdentityVerified, .ruleNoCashOut, .ruleIdentityNotFlagged,
             .fixNoReopeningAnnounced, .fixBorrowLessOrLonger, .fixCompleteVerification, .fixCompliantUse,
-            .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .noLegalCaps, .stepKeepRepaymentRecord,
+            .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .fixNoneStudentBarred, .noLegalCaps,
+            .stepKeepRepaymentRecord,
             .stepRebuildScore, .stepCompliantUse, .stepFixIdentity, .stepFollowOfficialNotices,
             .stepKeepLicensedBackup, .assumeNothingOverdue, .assumeNoCashOut:
             return [[:]]

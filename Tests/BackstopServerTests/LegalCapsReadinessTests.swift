@@ -76,3 +76,30 @@ struct LegalCapsReadinessTests {
         #expect(after.catalog.hasLegalCaps)
     }
 }
+
+/// The student gate over HTTP: the same answer as the CLI's.
+struct StudentRouteTests {
+    @Test func aStudentIsNotOfferedMicroLendersOverHTTP() async throws {
+        let profile = try String(
+            contentsOf: RouteTests.repository.appendingPathComponent("examples/profiles/student.json"),
+            encoding: .utf8
+        )
+        let app = Application(router: try await RouteTests().service().makeRouter())
+        try await app.test(.router) { client in
+            let body =
+                #"{"profile": \#(profile), "request": {"amount": 2000, "termMonths": 6}, "date": "2026-11-25"}"#
+            try await client.execute(
+                uri: "/v1/alternatives?lang=zh",
+                method: .post,
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#""code":"student-protected""#))
+                #expect(text.contains(#""rule":"protectedGroup""#))
+                #expect(!text.contains(#""licence":"online-microlender","licensed":true,"likelihood""#))
+            }
+        }
+    }
+}

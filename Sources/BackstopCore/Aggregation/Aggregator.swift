@@ -274,6 +274,7 @@ public struct Aggregator: Sendable {
         }
         if caps.caps.isEmpty { warnings.append(Warning(.noLegalCaps)) }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
+        var studentBans: Set<LendingBan> = []
 
         for (provider, evaluation) in evaluations {
             let details = provider.details
@@ -305,6 +306,35 @@ public struct Aggregator: Sendable {
                 warnings.append(Warning(.unlicensedRefused, provider: details.id, params))
                 continue
             }
+            // Gate 2: a student is never offered credit by a lender kind barred from lending to students on the date.
+            if profile.student == true, let ban = caps.bans(for: details.licence.kind, group: .student, on: date).first
+            {
+                let params: [String: FactValue] = [
+                    "provider": .name(details.name), "licence": .licence(details.licence.kind),
+                    "title": .name(LocalizedName(en: ban.title, zh: ban.titleZH ?? ban.title)),
+                    "since": .date(ban.from),
+                    "source": .text(ban.sourceURL),
+                ]
+                let check = RuleCheck(
+                    rule: .protectedGroup,
+                    outcome: .failed,
+                    threshold: "not \(ProtectedGroup.student.rawValue)",
+                    value: ProtectedGroup.student.rawValue,
+                    margin: -1,
+                    finding: Fact(.ruleStudentBarred, params),
+                    fix: Fact(.fixNoneStudentBarred)
+                )
+                refusals.append(
+                    Refusal(
+                        details: details,
+                        failed: [check] + evaluation.failed,
+                        fixes: [Fact(.fixNoneStudentBarred)],
+                        gated: true
+                    )
+                )
+                studentBans.insert(ban)
+                continue
+            }
             guard let offer = evaluation.offer, evaluation.isEligible else {
                 let failed = evaluation.failed
                 let fixes = failed.compactMap(\.fix)
@@ -318,7 +348,7 @@ public struct Aggregator: Sendable {
                 )
                 continue
             }
-            // Gate 2: legal caps for the licence kind on the request date.
+            // Gate 3: legal caps for the licence kind on the request date.
             // Gates compare the solver's rate (10 decimals), never the 2-decimal figure shown: 24.004% is above 24%.
             let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
@@ -400,6 +430,18 @@ public struct Aggregator: Sendable {
         let recommendableNow = Set(alternatives.map(\.details.id))
         if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
         refusals.sort { ($0.gated ? 1 : 0, $0.details.id) < ($1.gated ? 1 : 0, $1.details.id) }
+        for ban in studentBans.sorted(by: { $0.id < $1.id }) {
+            warnings.append(
+                Warning(
+                    .studentProtected,
+                    [
+                        "title": .name(LocalizedName(en: ban.title, zh: ban.titleZH ?? ban.title)),
+                        "since": .date(ban.from), "source": .text(ban.sourceURL),
+                        "licences": .list(ban.appliesTo.map(FactValue.licence)),
+                    ]
+                )
+            )
+        }
         for failure in failures {
             warnings.append(
                 Warning(

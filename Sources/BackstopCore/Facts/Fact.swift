@@ -75,6 +75,7 @@ public enum ProfileField: String, WireEnum, Hashable {
     case monthlyIncome
     case monthlyDebtPayments
     case accounts
+    case student
 }
 
 /// A rule a provider applies, named as in the provider XML and the wire format's `rule` field; each knows the
@@ -102,6 +103,8 @@ public enum RuleID: String, WireEnum, Hashable {
     case licensed
     case legalCap
     case serviceState
+    /// Lender kinds barred from lending to a protected group (students).
+    case protectedGroup
 
     /// The profile fields the rule reads (empty for rules on the request or the provider).
     public var fields: [ProfileField] {
@@ -117,6 +120,7 @@ public enum RuleID: String, WireEnum, Hashable {
         case .maxDebtToIncome: [.monthlyIncome, .monthlyDebtPayments]
         case .requiresAccount: [.accounts]
         case .excludedWhenCashOut: [.cashOutFlags12m]
+        case .protectedGroup: [.student]
         case .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
             .legalCap, .serviceState:
             []
@@ -195,6 +199,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case ruleUnlicensed = "rule-unlicensed"
     case ruleAboveLegalCap = "rule-above-legal-cap"
     case ruleServiceState = "rule-service-state"
+    case ruleStudentBarred = "rule-student-barred"
 
     // Fixes.
     case fixReopensOn = "fix-reopens-on"
@@ -223,6 +228,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case fixFollowRecoveryPlan = "fix-follow-recovery-plan"
     case fixContactOfficialService = "fix-contact-official-service"
     case fixNotAvailable = "fix-not-available"
+    case fixNoneStudentBarred = "fix-none-student-barred"
 
     // Warnings.
     case highCost = "high-cost"
@@ -235,6 +241,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case serviceAtRisk = "service-at-risk"
     case duplicateProvider = "duplicate-provider"
     case noLegalCaps = "no-legal-caps"
+    case studentProtected = "student-protected"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"

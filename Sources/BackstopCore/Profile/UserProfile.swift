@@ -81,6 +81,9 @@ public struct UserProfile: Hashable, Sendable, Codable {
     public var monthlyDebtPayments: Money?
     public var accounts: [PlatformAccount]?
     public var services: ServiceStates?
+    /// Whether the user is a university student (additive to v1; unknown when absent). Lender kinds barred from
+    /// lending to students on a date (``LegalCapTable/bans``) are never recommended to one.
+    public var student: Bool?
 
     public init(
         id: String,
@@ -93,7 +96,8 @@ public struct UserProfile: Hashable, Sendable, Codable {
         monthlyIncome: Money? = nil,
         monthlyDebtPayments: Money? = nil,
         accounts: [PlatformAccount]? = nil,
-        services: ServiceStates? = nil
+        services: ServiceStates? = nil,
+        student: Bool? = nil
     ) {
         self.id = id
         self.age = age
@@ -106,11 +110,12 @@ public struct UserProfile: Hashable, Sendable, Codable {
         self.monthlyDebtPayments = monthlyDebtPayments
         self.accounts = accounts
         self.services = services
+        self.student = student
     }
 
     enum CodingKeys: String, CodingKey {
         case id, age, creditScore, creditScore90DaysAgo, repayment, cashOutFlags12m, identity, monthlyIncome,
-            monthlyDebtPayments, accounts, services
+            monthlyDebtPayments, accounts, services, student
     }
 
     public init(from decoder: any Decoder) throws {
@@ -140,6 +145,7 @@ public struct UserProfile: Hashable, Sendable, Codable {
             }
         }
         services = try c.decodeIfPresent(ServiceStates.self, forKey: .services)
+        student = try c.decodeIfPresent(Bool.self, forKey: .student)
     }
 
     static func invalid(_ key: CodingKeys, _ c: KeyedDecodingContainer<CodingKeys>, _ message: String) -> DecodingError

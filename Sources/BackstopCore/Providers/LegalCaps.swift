@@ -61,11 +61,76 @@ public struct LegalCap: Hashable, Sendable, Codable {
     }
 }
 
-/// The caps in force, read from `caps/legal-caps.json` next to the provider files.
+/// A group of borrowers some lenders may not lend to.
+public enum ProtectedGroup: String, WireEnum, Hashable {
+    /// University students (the 2021 notice on internet consumer loans to university students).
+    case student
+}
+
+/// A rule barring lender kinds from lending to a group, as data with dates and a source (like a ``LegalCap``).
+public struct LendingBan: Hashable, Sendable, Codable {
+    public var id: String
+    public var title: String
+    public var titleZH: String?
+    public var group: ProtectedGroup
+    /// The licence kinds barred.
+    public var appliesTo: [LicenceKind]
+    public var from: CalendarDate
+    public var until: CalendarDate?
+    public var sourceTitle: String
+    public var sourceURL: String
+
+    public init(
+        id: String,
+        title: String,
+        titleZH: String? = nil,
+        group: ProtectedGroup,
+        appliesTo: [LicenceKind],
+        from: CalendarDate,
+        until: CalendarDate? = nil,
+        sourceTitle: String,
+        sourceURL: String
+    ) {
+        self.id = id
+        self.title = title
+        self.titleZH = titleZH
+        self.group = group
+        self.appliesTo = appliesTo
+        self.from = from
+        self.until = until
+        self.sourceTitle = sourceTitle
+        self.sourceURL = sourceURL
+    }
+
+    /// Whether the ban binds a licence kind on a date.
+    public func applies(to kind: LicenceKind, on date: CalendarDate) -> Bool {
+        appliesTo.contains(kind) && from <= date && (until.map { date <= $0 } ?? true)
+    }
+}
+
+/// The caps in force, and the lending bans, read from `caps/legal-caps.json` next to the provider files.
 public struct LegalCapTable: Hashable, Sendable, Codable {
     public var caps: [LegalCap]
+    /// Lender kinds barred from lending to a protected group (absent in the file: none).
+    public var bans: [LendingBan]
 
-    public init(caps: [LegalCap]) { self.caps = caps }
+    public init(caps: [LegalCap], bans: [LendingBan] = []) {
+        self.caps = caps
+        self.bans = bans
+    }
+
+    enum CodingKeys: String, CodingKey { case caps, bans }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        caps = try c.decode([LegalCap].self, forKey: .caps)
+        bans = try c.decodeIfPresent([LendingBan].self, forKey: .bans) ?? []
+    }
+
+    /// The bans that bar a licence kind from lending to a group on a date.
+    public func bans(for kind: LicenceKind, group: ProtectedGroup, on date: CalendarDate) -> [LendingBan] {
+        bans.filter { $0.group == group && $0.applies(to: kind, on: date) }
+    }
 
     /// An empty table (no caps known).
     public static let none = LegalCapTable(caps: [])
