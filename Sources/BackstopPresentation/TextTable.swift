@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A plain text table: a header row and right-aligned columns, except those listed as left-aligned. Widths count
 /// terminal columns, so Chinese text lines up.
@@ -41,9 +41,4 @@ extension String {
             }
         }
     }
-}
-
-extension Decimal {
-    /// `15.86%`.
-    public var percentText: String { fixed(2) + "%" }
 }

@@ -262,7 +262,7 @@ struct AlternativesChart: Sendable {
             let start = min(x(0), x(cost.minorUnits))
             let end = max(x(0), x(cost.minorUnits))
             let colour = index < Self.maximumLines ? Self.palette[index] : Self.otherBarColour
-            let apr = quote.nominalAPR.fixedText
+            let apr = quote.nominalAPR.fixed(2)
             let estimate = alternative.offer.isEstimate ? "*" : ""
             let id = alternative.details.id.rawValue
             let name = Self.fullName(alternative.details)

@@ -237,13 +237,13 @@ struct QuoteCommand: ParsableCommand {
             line(
                 "Nominal APR",
                 "名义年化利率",
-                quote.nominalAPR.percentText,
+                r.percent(quote.nominalAPR),
                 r.t("   (monthly IRR \(periodic)% × 12)", "   （月内部收益率\(periodic)% × 12）")
             ),
             line(
                 "Effective APR",
                 "实际年化利率",
-                quote.effectiveAPR.percentText,
+                r.percent(quote.effectiveAPR),
                 r.t("   ((1 + monthly IRR)^12 − 1)", "   （(1 + 月内部收益率)^12 − 1）")
             ),
         ].joined(separator: "\n")

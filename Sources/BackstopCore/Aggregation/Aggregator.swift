@@ -661,13 +661,3 @@ public struct Aggregator: Sendable {
         return facts
     }
 }
-
-extension Decimal {
-    /// Two decimals, always: `12.00`.
-    package var fixedText: String {
-        let text = roundedHalfUp(scale: 2).description
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, 2 - fraction.count))
-    }
-}
