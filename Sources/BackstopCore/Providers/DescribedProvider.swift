@@ -136,7 +136,8 @@ public struct DescribedProvider: CreditProvider {
     /// and the date, which is what ``OfferMemo`` keys it by.
     func makeOffer(position: Decimal, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let term = nearestTerm(to: request.termMonths)
-        guard let rule = details.pricingRule(forTerm: term), let method = rule.method ?? details.methods.first else {
+        guard let rule = details.pricingRule(forTerm: term, on: date), let method = rule.method ?? details.methods.first
+        else {
             return nil
         }
         let terms = LoanTerms(

@@ -150,6 +150,10 @@ public struct PricingRule: Hashable, Sendable {
     public var monthlyMembershipFee: Money?
     /// The repayment method this price list is quoted with; nil means the provider's first method.
     public var method: RepaymentMethod?
+    /// The first day these prices apply (nil: since before any date Backstop prices).
+    public var from: CalendarDate?
+    /// The last day these prices apply, inclusive (nil: still in force).
+    public var until: CalendarDate?
 
     public init(
         terms: [Int]? = nil,
@@ -158,15 +162,24 @@ public struct PricingRule: Hashable, Sendable {
         interestFreeDays: Int = 0,
         upfrontFee: UpfrontFee? = nil,
         monthlyMembershipFee: Money? = nil,
-        method: RepaymentMethod? = nil
+        method: RepaymentMethod? = nil,
+        from: CalendarDate? = nil,
+        until: CalendarDate? = nil
     ) {
         self.method = method
+        self.from = from
+        self.until = until
         self.terms = terms
         self.interest = interest
         self.installmentFee = installmentFee
         self.interestFreeDays = interestFreeDays
         self.upfrontFee = upfrontFee
         self.monthlyMembershipFee = monthlyMembershipFee
+    }
+
+    /// Whether these prices apply on `date`.
+    public func covers(_ date: CalendarDate) -> Bool {
+        (from.map { $0 <= date } ?? true) && (until.map { date <= $0 } ?? true)
     }
 
     /// The concrete pricing at a risk position.
@@ -233,6 +246,83 @@ public struct EligibilityRules: Hashable, Sendable {
     }
 }
 
+/// Whether an action adds an inquiry to the user's PBoC credit report (征信查询记录): `hard` (a loan-approval or
+/// credit-card-approval inquiry other lenders see and count), `soft` (none other lenders see, such as a pre-check
+/// on data the channel already holds) or `unknown` (not published; Backstop then assumes hard).
+public enum InquiryKind: String, WireEnum, Hashable {
+    case hard
+    case soft
+    case unknown
+
+    /// Whether Backstop must count the action as a hard inquiry (hard, or not published).
+    public var countsAsHard: Bool { self != .soft }
+}
+
+/// What applying to a provider does to the user's credit report, and how many recent hard inquiries the provider
+/// tolerates, as published or documented (every field may be unknown).
+public struct InquiryPolicy: Hashable, Sendable {
+    /// Submitting an application.
+    public var application: InquiryKind
+    /// Checking the available limit (测额度) before applying.
+    public var limitCheck: InquiryKind
+    /// The most hard inquiries in the last 3 months the provider is documented to accept (nil: not known).
+    public var maxHardInquiries3m: Int?
+    /// The id of the source backing these figures (one of ``ProviderDescription/sources``).
+    public var source: String?
+
+    public init(
+        application: InquiryKind = .unknown,
+        limitCheck: InquiryKind = .unknown,
+        maxHardInquiries3m: Int? = nil,
+        source: String? = nil
+    ) {
+        self.application = application
+        self.limitCheck = limitCheck
+        self.maxHardInquiries3m = maxHardInquiries3m
+        self.source = source
+    }
+
+    /// Nothing published.
+    public static let unknown = InquiryPolicy()
+}
+
+/// An institution a user banks with or a channel has a relationship with: a lower-case id such as `icbc`, `ccb`,
+/// `cmb` (the same ids in profiles' `customerOf` and providers' `<access customersOf=…>`).
+public struct InstitutionID: RawRepresentable, Hashable, Sendable, Codable, Comparable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether `text` is a well-formed id (the same shape as a provider id).
+    public static func isValid(_ text: String) -> Bool { ProviderID.isValid(text) }
+}
+
+/// Who may apply: anyone, only users the channel has invited (WeChat Weilidai shows an entry to invited users), or
+/// only existing customers of named institutions (many bank loans and card instalments).
+public struct ProviderAccess: Hashable, Sendable {
+    /// Only users the channel has invited may apply.
+    public var invitationOnly: Bool
+    /// Only customers of these institutions may apply (empty: no such restriction).
+    public var customersOf: [InstitutionID]
+
+    public init(invitationOnly: Bool = false, customersOf: [InstitutionID] = []) {
+        self.invitationOnly = invitationOnly
+        self.customersOf = customersOf
+    }
+
+    /// Anyone may apply.
+    public static let open = ProviderAccess()
+}
+
 /// A public source for a figure.
 public struct SourceReference: Hashable, Sendable, Codable {
     public var id: String
@@ -271,6 +361,10 @@ public struct ProviderDescription: Hashable, Sendable {
     public var notes: String
     /// Where the description came from (a file path, or `built-in`).
     public var origin: String
+    /// Who may apply (invitation-only, existing customers only).
+    public var access: ProviderAccess
+    /// What applying does to the credit report, and the recent inquiries tolerated.
+    public var inquiries: InquiryPolicy
 
     public init(
         id: ProviderID,
@@ -291,8 +385,12 @@ public struct ProviderDescription: Hashable, Sendable {
         sources: [SourceReference] = [],
         figureSources: [String: String] = [:],
         notes: String = "",
-        origin: String = "built-in"
+        origin: String = "built-in",
+        access: ProviderAccess = .open,
+        inquiries: InquiryPolicy = .unknown
     ) {
+        self.access = access
+        self.inquiries = inquiries
         self.id = id
         self.nameEN = nameEN
         self.nameZH = nameZH
@@ -322,9 +420,16 @@ public struct ProviderDescription: Hashable, Sendable {
         status.last { $0.covers(date) }?.state ?? .suspended
     }
 
-    /// The price list for a term: the rule naming it, else the rule with no terms.
+    /// The price list for a term: the rule naming it, else the rule with no terms (any date).
     public func pricingRule(forTerm term: Int) -> PricingRule? {
         pricing.first { $0.terms?.contains(term) == true } ?? pricing.first { $0.terms == nil }
+    }
+
+    /// The price list for a term in force on `date`: among the rules covering the date, the one naming the term,
+    /// else the one with no terms. Nil when no price list covers the date: the terms of that date are unknown.
+    public func pricingRule(forTerm term: Int, on date: CalendarDate) -> PricingRule? {
+        let current = pricing.filter { $0.covers(date) }
+        return current.first { $0.terms?.contains(term) == true } ?? current.first { $0.terms == nil }
     }
 
     /// The nominal annual interest-and-fee range over all price lists, in percent, before fees at disbursement:
