@@ -194,6 +194,8 @@ extension Renderer {
         case .studentProtected:
             return "As a university student you are not offered loans from \(p.text("licences")): they have been "
                 + "barred from lending to students since \(p.text("since")) (\(p.text("title")), \(p.text("source")))."
+        case .unrecognizedProfileFields:
+            return "The profile has fields Backstop does not know; they were not used: \(p.text("fields"))."
         case .noLegalCaps:
             return "No legal caps are loaded: offers are not checked against the legal limits on the cost of credit."
 
@@ -422,6 +424,8 @@ extension Renderer {
         case .studentProtected:
             return "您是在校大学生，不向您推荐\(p.text("licences"))的贷款：自\(p.text("since"))起它们不得向在校大学生放贷"
                 + "（\(p.text("title"))，来源：\(p.text("source"))）。"
+        case .unrecognizedProfileFields:
+            return "资料中有Backstop不认识的字段，未被使用：\(p.text("fields"))。"
         case .noLegalCaps:
             return "未加载法定利率上限：报价没有按法定的借款成本上限核查。"
 

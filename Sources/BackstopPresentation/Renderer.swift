@@ -237,6 +237,18 @@ public struct Renderer: Sendable, Hashable {
         case (.accounts, .en): "platform accounts held"
         case (.student, .zh): "是否在校大学生"
         case (.student, .en): "whether a university student"
+        case (.enrolled, .zh): "在读层次"
+        case (.enrolled, .en): "level of study"
+        case (.employment, .zh): "就业状况"
+        case (.employment, .en): "employment"
+        case (.hardInquiries, .zh): "征信硬查询记录"
+        case (.hardInquiries, .en): "hard credit inquiries"
+        case (.overdueEvents, .zh): "逾期明细"
+        case (.overdueEvents, .en): "dated overdue events"
+        case (.customerOf, .zh): "已是其客户的机构"
+        case (.customerOf, .en): "institutions banked with"
+        case (.invitedBy, .zh): "已收到邀请的渠道"
+        case (.invitedBy, .en): "channels that invited the user"
         }
     }
 

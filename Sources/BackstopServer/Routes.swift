@@ -19,6 +19,20 @@ struct AlternativesBody: Decodable, Sendable {
 /// `POST /v1/diagnose` body.
 struct DiagnoseBody: Decodable, Sendable {
     let profile: UserProfile
+    /// The date the profile's dated lists are read on (default today, UTC).
+    let date: CalendarDate?
+}
+
+/// Refuses a profile whose counts and dated lists disagree on `day`, naming both fields.
+func checkConsistent(_ profile: UserProfile, on day: CalendarDate) throws {
+    if let contradiction = profile.contradictions(on: day).first {
+        throw APIError(
+            .badRequest,
+            "profile: \(contradiction.description)",
+            path: "profile." + contradiction.fields[0],
+            details: contradiction.fields.map { "profile.\($0)" }
+        )
+    }
 }
 
 /// `POST /v1/quote` body: the same terms as `backstop quote`.
@@ -177,6 +191,7 @@ public struct BackstopRoutes: Sendable {
             } catch {
                 throw APIError(.badRequest, "date: \(error)", path: "date")
             }
+            try checkConsistent(body.profile, on: day)
             let answer = await aggregator.recommend(body.profile, body.request, on: day)
             let encoded = ByteBuffer(
                 bytes: try WireJSON.encode(
@@ -192,11 +207,19 @@ public struct BackstopRoutes: Sendable {
         router.post("/v1/diagnose") { request, _ in
             let language = try answerLanguage(request)
             let body = try await decode(DiagnoseBody.self, request)
+            let day = body.date ?? CalendarDate.utcToday
+            do {
+                _ = try Bounds.check(day)
+            } catch {
+                throw APIError(.badRequest, "date: \(error)", path: "date")
+            }
+            try checkConsistent(body.profile, on: day)
+            let profile = body.profile.resolved(on: day)
             let aggregator = Aggregator(providers: BuiltInProviders.all())
-            let diagnosis = aggregator.diagnose(body.profile)
-            let plan = aggregator.recovery(body.profile, diagnosis: diagnosis)
+            let diagnosis = aggregator.diagnose(profile)
+            let plan = aggregator.recovery(profile, diagnosis: diagnosis)
             var response = try json(
-                DiagnosisDocument(profile: body.profile, diagnosis: diagnosis, recovery: plan, language: language)
+                DiagnosisDocument(profile: profile, diagnosis: diagnosis, recovery: plan, language: language)
             )
             response.headers[.contentLanguage] = language.tag
             response.headers[.vary] = "Accept-Language"

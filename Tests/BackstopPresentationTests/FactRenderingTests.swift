@@ -116,6 +116,8 @@ struct FactRenderingTests {
                 ["provider": weilidai, "apr": .percent(300), "totalCost": .money(Money(minorUnits: 990_000))],
             ]
         case .unknownSignals: return [["fields": unknowns]]
+        case .unrecognizedProfileFields:
+            return [["fields": .list([.text("hardInquiries3m"), .text("repayment.late")])]]
         case .providerFailed: return [["provider": .provider("live-endpoint"), "error": .text("HTTP 503")]]
         case .ruleStudentBarred, .studentProtected:
             return [
@@ -194,6 +196,10 @@ struct FactRenderingTests {
                         switch value {
                         case .provider(let id): prose = prose.replacingOccurrences(of: id.rawValue, with: "")
                         case .text(let quoted): prose = prose.replacingOccurrences(of: quoted, with: "")
+                        case .list(let items):
+                            for case .text(let quoted) in items {
+                                prose = prose.replacingOccurrences(of: quoted, with: "")
+                            }
                         default: break
                         }
                     }

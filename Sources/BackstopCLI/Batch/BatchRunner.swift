@@ -169,11 +169,12 @@ struct BatchRunner: Sendable {
                 column: error.column
             )
         }
-        let recommendation = await aggregator.recommend(
-            item.profile,
-            item.request ?? defaults.request,
-            on: item.date ?? defaults.date
-        )
+        let day = item.date ?? defaults.date
+        if let contradiction = item.profile.contradictions(on: day).first {
+            let path = "profile." + contradiction.fields[0]
+            return failure(line.number, "\(path): \(contradiction.message)", path: path)
+        }
+        let recommendation = await aggregator.recommend(item.profile, item.request ?? defaults.request, on: day)
         let record = BatchRecord(
             line: line.number,
             status: "ok",

@@ -7,13 +7,21 @@ struct ProfileInput: ParsableArguments {
     @Option(help: "The user profile: a JSON file (wire format v1), or - for standard input.")
     var profile: String
 
-    func load() throws -> UserProfile {
+    /// The profile, checked for contradictions between its counts and dated lists on `date` (exit 65 naming both
+    /// fields).
+    func load(on date: CalendarDate) throws -> UserProfile {
         let data = try readInput(profile)
+        let source = profile == "-" ? "<stdin>" : profile
+        let decoded: UserProfile
         do {
-            return try JSONInput.decode(UserProfile.self, from: data, source: profile == "-" ? "<stdin>" : profile)
+            decoded = try JSONInput.decode(UserProfile.self, from: data, source: source)
         } catch {
             throw failure(error.description, code: Exit.dataError)
         }
+        if let contradiction = decoded.contradictions(on: date).first {
+            throw failure("\(quoted(source)): \(contradiction.description)", code: Exit.dataError)
+        }
+        return decoded
     }
 }
 
@@ -115,9 +123,9 @@ struct AlternativesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let profile = try input.load()
-        let request = try requestInput.load()
         let day = try date.value()
+        let profile = try input.load(on: day)
+        let request = try requestInput.load()
         let loaded = try catalog.load()
         let aggregator = Aggregator.standard(catalog: loaded, policy: AggregatorPolicy(top: top))
         let recommendation = await aggregator.recommend(profile, request, on: day)
@@ -146,13 +154,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var input: ProfileInput
+    @OptionGroup var date: DateOption
     @OptionGroup var lang: LanguageOption
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
     func run() async throws {
-        let profile = try input.load()
+        let day = try date.value()
+        let profile = try input.load(on: day).resolved(on: day)
         let aggregator = Aggregator(providers: BuiltInProviders.all())
         let diagnosis = aggregator.diagnose(profile)
         let plan = aggregator.recovery(profile, diagnosis: diagnosis)

@@ -263,8 +263,11 @@ public struct Aggregator: Sendable {
     }
 
     /// The full recommendation.
-    public func recommend(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async -> Recommendation
-    {
+    ///
+    /// The profile's dated lists fill in the counts they imply on `date` (``UserProfile/resolved(on:)``); front ends
+    /// first refuse a profile whose counts and lists disagree (``UserProfile/contradictions(on:)``).
+    public func recommend(_ given: UserProfile, _ request: LoanRequest, on date: CalendarDate) async -> Recommendation {
+        let profile = given.resolved(on: date)
         let diagnosis = diagnose(profile)
         let (evaluations, failures) = await evaluateAll(profile, request, on: date, diagnosis: diagnosis)
         var alternatives: [Alternative] = []
@@ -273,6 +276,11 @@ public struct Aggregator: Sendable {
             Warning(.duplicateProvider, provider: $0, ["provider": .provider($0)])
         }
         if caps.caps.isEmpty { warnings.append(Warning(.noLegalCaps)) }
+        if !profile.unrecognizedFields.isEmpty {
+            warnings.append(
+                Warning(.unrecognizedProfileFields, ["fields": .list(profile.unrecognizedFields.map(FactValue.text))])
+            )
+        }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
         var studentBans: Set<LendingBan> = []
 

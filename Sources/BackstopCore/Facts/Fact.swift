@@ -76,6 +76,12 @@ public enum ProfileField: String, WireEnum, Hashable {
     case monthlyDebtPayments
     case accounts
     case student
+    case enrolled
+    case employment
+    case hardInquiries
+    case overdueEvents
+    case customerOf
+    case invitedBy
 }
 
 /// A rule a provider applies, named as in the provider XML and the wire format's `rule` field; each knows the
@@ -242,6 +248,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case duplicateProvider = "duplicate-provider"
     case noLegalCaps = "no-legal-caps"
     case studentProtected = "student-protected"
+    case unrecognizedProfileFields = "unrecognized-profile-fields"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"

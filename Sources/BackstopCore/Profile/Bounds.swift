@@ -17,6 +17,10 @@ public enum Bounds: Sendable {
     public static let cashOutFlags = 0...10_000
     public static let overdueCount = 0...1000
     public static let daysPastDue = 0...100_000
+    /// Hard credit inquiries counted in a window.
+    public static let inquiryCount = 0...1000
+    /// Entries in a profile's dated lists (inquiry dates, overdue events) and its institution/channel lists.
+    public static let historyEntries = 0...1000
     /// Monthly income or debt payments, in fen (1,000,000,000 yuan).
     public static let monthlyAmount: ClosedRange<Int64> = 0...100_000_000_000
     /// An overdue balance, in fen (100,000,000 yuan).

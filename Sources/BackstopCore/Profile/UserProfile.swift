@@ -84,6 +84,21 @@ public struct UserProfile: Hashable, Sendable, Codable {
     /// Whether the user is a university student (additive to v1; unknown when absent). Lender kinds barred from
     /// lending to students on a date (``LegalCapTable/bans``) are never recommended to one.
     public var student: Bool?
+    /// The level a student is enrolled at, where known (implies `student`).
+    public var enrolled: EnrolmentLevel?
+    /// How the user earns a living.
+    public var employment: Employment?
+    /// Hard inquiries on the credit report (counts by window and/or dates).
+    public var hardInquiries: HardInquiries?
+    /// Late repayments, dated (beside the counts in ``repayment``; on a date they must agree with them).
+    public var overdueEvents: [OverdueEvent]?
+    /// Institutions the user is a customer of (`icbc`, `ccb`, `cmb`, …).
+    public var customerOf: [InstitutionID]?
+    /// Channels that have invited the user to apply (`wechat-weilidai` shown in WeChat Pay, …).
+    public var invitedBy: [ProviderID]?
+    /// Fields of the profile document Backstop does not know, as paths (`hardInquiries3m`, `repayment.late`):
+    /// reported in every answer, never silently dropped. Not part of the wire profile.
+    public var unrecognizedFields: [String]
 
     public init(
         id: String,
@@ -97,8 +112,22 @@ public struct UserProfile: Hashable, Sendable, Codable {
         monthlyDebtPayments: Money? = nil,
         accounts: [PlatformAccount]? = nil,
         services: ServiceStates? = nil,
-        student: Bool? = nil
+        student: Bool? = nil,
+        enrolled: EnrolmentLevel? = nil,
+        employment: Employment? = nil,
+        hardInquiries: HardInquiries? = nil,
+        overdueEvents: [OverdueEvent]? = nil,
+        customerOf: [InstitutionID]? = nil,
+        invitedBy: [ProviderID]? = nil,
+        unrecognizedFields: [String] = []
     ) {
+        self.enrolled = enrolled
+        self.employment = employment
+        self.hardInquiries = hardInquiries
+        self.overdueEvents = overdueEvents
+        self.customerOf = customerOf
+        self.invitedBy = invitedBy
+        self.unrecognizedFields = unrecognizedFields
         self.id = id
         self.age = age
         self.creditScore = creditScore
@@ -113,9 +142,10 @@ public struct UserProfile: Hashable, Sendable, Codable {
         self.student = student
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, age, creditScore, creditScore90DaysAgo, repayment, cashOutFlags12m, identity, monthlyIncome,
-            monthlyDebtPayments, accounts, services, student
+            monthlyDebtPayments, accounts, services, student, enrolled, employment, hardInquiries, overdueEvents,
+            customerOf, invitedBy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -146,6 +176,58 @@ public struct UserProfile: Hashable, Sendable, Codable {
         }
         services = try c.decodeIfPresent(ServiceStates.self, forKey: .services)
         student = try c.decodeIfPresent(Bool.self, forKey: .student)
+        enrolled = try c.decodeIfPresent(EnrolmentLevel.self, forKey: .enrolled)
+        employment = try c.decodeIfPresent(Employment.self, forKey: .employment)
+        hardInquiries = try c.decodeIfPresent(HardInquiries.self, forKey: .hardInquiries)
+        overdueEvents = try c.boundedList(.overdueEvents)
+        customerOf = try c.boundedList(.customerOf)
+        if let customerOf {
+            try c.checkIDs(customerOf.map(\.rawValue), .customerOf, InstitutionID.isValid, "an institution id")
+        }
+        invitedBy = try c.boundedList(.invitedBy)
+        if let invitedBy { try c.checkIDs(invitedBy.map(\.rawValue), .invitedBy, ProviderID.isValid, "a provider id") }
+        unrecognizedFields = try Self.unrecognized(in: decoder)
+    }
+
+    /// The keys of the profile document (and of its nested objects) that Backstop does not know, as paths.
+    static func unrecognized(in decoder: any Decoder) throws -> [String] {
+        var found: [String] = []
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        for key in all.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+            guard known.contains(key.stringValue) else {
+                found.append(key.stringValue)
+                continue
+            }
+            let nested: Set<String>? =
+                switch key.stringValue {
+                case CodingKeys.repayment.stringValue: Set(RepaymentRecord.CodingKeys.allCases.map(\.stringValue))
+                case CodingKeys.services.stringValue: ["huabei", "jiebei"]
+                case CodingKeys.hardInquiries.stringValue: Set(HardInquiries.CodingKeys.allCases.map(\.stringValue))
+                default: nil
+                }
+            guard let nested, (try? all.decodeNil(forKey: key)) == false,
+                let inner = try? all.nestedContainer(keyedBy: AnyKey.self, forKey: key)
+            else { continue }
+            for innerKey in inner.allKeys where !nested.contains(innerKey.stringValue) {
+                found.append("\(key.stringValue).\(innerKey.stringValue)")
+            }
+        }
+        if let events = try? all.nestedUnkeyedContainer(
+            forKey: AnyKey(stringValue: CodingKeys.overdueEvents.stringValue)
+        ) {
+            var events = events
+            let known = Set(OverdueEvent.CodingKeys.allCases.map(\.stringValue))
+            var index = 0
+            while !events.isAtEnd {
+                guard let event = try? events.nestedContainer(keyedBy: AnyKey.self) else { break }
+                for key in event.allKeys where !known.contains(key.stringValue) {
+                    found.append("overdueEvents.\(index).\(key.stringValue)")
+                }
+                index += 1
+            }
+        }
+        return found
     }
 
     static func invalid(_ key: CodingKeys, _ c: KeyedDecodingContainer<CodingKeys>, _ message: String) -> DecodingError
@@ -155,7 +237,7 @@ public struct UserProfile: Hashable, Sendable, Codable {
 }
 
 extension RepaymentRecord {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case overdueCount12m, overdueCount24m, worstDaysPastDue, currentOverdueAmount
     }
 
@@ -262,6 +344,42 @@ extension KeyedDecodingContainer {
             return try Bounds.check(amount, in: range)
         } catch {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: error.message)
+        }
+    }
+}
+
+/// Any key of a JSON object, to list the keys a document has.
+struct AnyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional list of at most ``Bounds/historyEntries`` entries.
+    func boundedList<T: Decodable>(_ key: Key) throws -> [T]? {
+        guard let list = try decodeIfPresent([T].self, forKey: key) else { return nil }
+        guard list.count <= Bounds.historyEntries.upperBound else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key,
+                in: self,
+                debugDescription: "must list at most \(Bounds.historyEntries.upperBound) entries, got \(list.count)"
+            )
+        }
+        return list
+    }
+
+    /// Checks each id of a list, naming the entry that is malformed.
+    func checkIDs(_ ids: [String], _ key: Key, _ isValid: (String) -> Bool, _ what: String) throws {
+        for (index, id) in ids.enumerated() where !isValid(id) {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: codingPath + [key, IndexKey(index)],
+                    debugDescription:
+                        "must be \(what): lower-case letters, digits and single hyphens, got \"\(JSONInput.printable(id))\""
+                )
+            )
         }
     }
 }

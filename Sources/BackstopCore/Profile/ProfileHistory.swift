@@ -1,0 +1,325 @@
+import Foundation
+
+/// How the user earns a living (wire values `employed`, `self-employed`, `gig`, `unemployed`, `retired`).
+public enum Employment: String, WireEnum, Hashable {
+    case employed
+    case selfEmployed = "self-employed"
+    /// Platform or gig work (delivery, ride-hailing): income varies month to month.
+    case gig
+    case unemployed
+    case retired
+}
+
+/// The level a student is enrolled at (wire values `junior-college` 专科, `undergraduate` 本科, `postgraduate`).
+public enum EnrolmentLevel: String, WireEnum, Hashable {
+    case juniorCollege = "junior-college"
+    case undergraduate
+    case postgraduate
+}
+
+/// Hard inquiries on the user's PBoC credit report (loan and card approvals other lenders see): counts for the last
+/// 1, 3 and 6 months and/or the dates. Every part may be unknown.
+public struct HardInquiries: Hashable, Sendable, Codable {
+    public var last1m: Int?
+    public var last3m: Int?
+    public var last6m: Int?
+    /// The day of each hard inquiry, oldest first.
+    public var dates: [CalendarDate]?
+
+    public init(last1m: Int? = nil, last3m: Int? = nil, last6m: Int? = nil, dates: [CalendarDate]? = nil) {
+        self.last1m = last1m
+        self.last3m = last3m
+        self.last6m = last6m
+        self.dates = dates?.sorted()
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case last1m, last3m, last6m, dates }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        last1m = try c.wholeNumber(.last1m, in: Bounds.inquiryCount)
+        last3m = try c.wholeNumber(.last3m, in: Bounds.inquiryCount)
+        last6m = try c.wholeNumber(.last6m, in: Bounds.inquiryCount)
+        let listed = try c.decodeIfPresent([CalendarDate].self, forKey: .dates)
+        if let listed, listed.count > Bounds.historyEntries.upperBound {
+            throw DecodingError.dataCorruptedError(
+                forKey: .dates,
+                in: c,
+                debugDescription: "must list at most \(Bounds.historyEntries.upperBound) dates, got \(listed.count)"
+            )
+        }
+        if let listed {
+            for (index, date) in listed.enumerated() {
+                do { _ = try Bounds.check(date) } catch {
+                    throw DecodingError.dataCorrupted(
+                        DecodingError.Context(
+                            codingPath: c.codingPath + [CodingKeys.dates, IndexKey(index)],
+                            debugDescription: error.message
+                        )
+                    )
+                }
+            }
+        }
+        dates = listed?.sorted()
+        // Longer windows include the shorter ones.
+        let windows: [(CodingKeys, Int?, CodingKeys, Int?)] = [
+            (.last1m, last1m, .last3m, last3m), (.last3m, last3m, .last6m, last6m), (.last1m, last1m, .last6m, last6m),
+        ]
+        for (shortKey, short, longKey, long) in windows {
+            if let short, let long, long < short {
+                throw DecodingError.dataCorruptedError(
+                    forKey: longKey,
+                    in: c,
+                    debugDescription:
+                        "must be at least \(shortKey.stringValue) (\(short)): a longer window includes the shorter, got \(long)"
+                )
+            }
+        }
+    }
+
+    /// The hard inquiries in the `months` before `date` (the day itself included): the count when given for that
+    /// window, else counted from the dates; nil when neither says.
+    public func count(lastMonths months: Int, on date: CalendarDate) -> Int? {
+        let given: Int? =
+            switch months {
+            case 1: last1m
+            case 3: last3m
+            case 6: last6m
+            default: nil
+            }
+        if let given { return given }
+        return dated(lastMonths: months, on: date)
+    }
+
+    /// The dated inquiries in the `months` before `date`: after `date` minus `months`, up to and including `date`.
+    public func dated(lastMonths months: Int, on date: CalendarDate) -> Int? {
+        guard let dates else { return nil }
+        let start = date.adding(months: -months)
+        return dates.filter { $0 > start && $0 <= date }.count
+    }
+}
+
+/// A month of the calendar, `2026-03` on the wire.
+public struct YearMonth: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    public let year: Int
+    public let month: Int
+
+    public init?(year: Int, month: Int) {
+        guard Bounds.years.contains(year), (1...12).contains(month) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses `YYYY-MM`.
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1])
+        else { return nil }
+        self.init(year: year, month: month)
+    }
+
+    public init(_ date: CalendarDate) {
+        year = date.year
+        month = date.month
+    }
+
+    /// The first day of the month.
+    public var firstDay: CalendarDate {
+        CalendarDate(year: year, month: month, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
+    }
+
+    /// Months from `self` to `other` (positive when `other` is later).
+    public func months(to other: YearMonth) -> Int { (other.year - year) * 12 + other.month - month }
+
+    public var description: String {
+        let y = String(year)
+        let m = String(month)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count == 1 ? "0" + m : m)
+    }
+
+    public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = YearMonth(iso: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription:
+                    "must be a month YYYY-MM between \(Bounds.years.lowerBound) and \(Bounds.years.upperBound), got \"\(JSONInput.printable(text))\""
+            )
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// One late repayment: the month the instalment fell due, how many days past due it went, and when it was settled
+/// (absent while it is still unpaid).
+public struct OverdueEvent: Hashable, Sendable, Codable {
+    public var month: YearMonth
+    public var daysPastDue: Int
+    public var settled: CalendarDate?
+
+    public init(month: YearMonth, daysPastDue: Int, settled: CalendarDate? = nil) {
+        self.month = month
+        self.daysPastDue = daysPastDue
+        self.settled = settled
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case month, daysPastDue, settled }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        month = try c.decode(YearMonth.self, forKey: .month)
+        daysPastDue = try c.requiredWholeNumber(.daysPastDue, in: 1...Bounds.daysPastDue.upperBound, unit: " days")
+        settled = try c.decodeIfPresent(CalendarDate.self, forKey: .settled)
+        if let settled {
+            do { _ = try Bounds.check(settled) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .settled, in: c, debugDescription: error.message)
+            }
+            if settled < month.firstDay {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .settled,
+                    in: c,
+                    debugDescription: "must not be before the month it fell due (\(month)), got \(settled)"
+                )
+            }
+        }
+    }
+
+    /// Whether the instalment fell due in the `months` months up to `date` (the month of `date` included).
+    public func within(lastMonths months: Int, of date: CalendarDate) -> Bool {
+        let age = month.months(to: YearMonth(date))
+        return age >= 0 && age < months
+    }
+
+    /// The first day lenders' `months`-month window no longer counts it.
+    public func leavesWindow(months: Int) -> CalendarDate { month.firstDay.adding(months: months) }
+
+    /// The day the record leaves the credit report: 5 years after it was settled (Regulation on the Administration
+    /// of the Credit Reporting Industry, art. 16); nil while it is unpaid.
+    public var leavesCreditReport: CalendarDate? { settled?.adding(months: 60) }
+}
+
+/// A profile that contradicts itself on a date: two fields that cannot both be true.
+public struct ProfileContradiction: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The fields in conflict, as wire paths (`repayment.overdueCount12m`, `overdueEvents`).
+    public var fields: [String]
+    public var message: String
+
+    public init(fields: [String], message: String) {
+        self.fields = fields
+        self.message = message
+    }
+
+    public var description: String { "\(fields.joined(separator: " and ")): \(message)" }
+}
+
+extension UserProfile {
+    /// The contradictions between the profile's counts and its dated lists on `date` (empty when consistent).
+    /// Front ends refuse a contradictory profile (CLI exit 65, HTTP 400) naming both fields.
+    public func contradictions(on date: CalendarDate) -> [ProfileContradiction] {
+        var found: [ProfileContradiction] = []
+        if let events = overdueEvents {
+            for (months, count, path) in [
+                (12, repayment?.overdueCount12m, "repayment.overdueCount12m"),
+                (24, repayment?.overdueCount24m, "repayment.overdueCount24m"),
+            ] {
+                guard let count else { continue }
+                let dated = events.filter { $0.within(lastMonths: months, of: date) }.count
+                if dated != count {
+                    found.append(
+                        ProfileContradiction(
+                            fields: [path, "overdueEvents"],
+                            message:
+                                "\(path) says \(count) overdue in the \(months) months to \(date), overdueEvents lists \(dated) in that window"
+                        )
+                    )
+                }
+            }
+            let recent = events.filter { $0.within(lastMonths: 24, of: date) }
+            if let worst = repayment?.worstDaysPastDue, let listed = recent.map(\.daysPastDue).max(), listed > worst {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["repayment.worstDaysPastDue", "overdueEvents"],
+                        message:
+                            "repayment.worstDaysPastDue says \(worst) days, overdueEvents lists one of \(listed) days"
+                    )
+                )
+            }
+            if let owed = repayment?.currentOverdueAmount, owed.minorUnits == 0,
+                let open = events.first(where: { $0.settled == nil })
+            {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["repayment.currentOverdueAmount", "overdueEvents"],
+                        message:
+                            "repayment.currentOverdueAmount says nothing is overdue, overdueEvents lists \(open.month) as not settled"
+                    )
+                )
+            }
+            if events.contains(where: { $0.month.firstDay > date }) {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["overdueEvents"],
+                        message: "lists an instalment falling due after \(date)"
+                    )
+                )
+            }
+        }
+        if let inquiries = hardInquiries, inquiries.dates != nil {
+            for (months, count, path) in [
+                (1, inquiries.last1m, "hardInquiries.last1m"), (3, inquiries.last3m, "hardInquiries.last3m"),
+                (6, inquiries.last6m, "hardInquiries.last6m"),
+            ] {
+                guard let count, let dated = inquiries.dated(lastMonths: months, on: date), dated != count else {
+                    continue
+                }
+                found.append(
+                    ProfileContradiction(
+                        fields: [path, "hardInquiries.dates"],
+                        message:
+                            "\(path) says \(count) in the \(months) months to \(date), hardInquiries.dates lists \(dated) in that window"
+                    )
+                )
+            }
+        }
+        if student == false, let enrolled {
+            found.append(
+                ProfileContradiction(
+                    fields: ["student", "enrolled"],
+                    message: "student is false but enrolled says \(enrolled.rawValue)"
+                )
+            )
+        }
+        return found
+    }
+
+    /// The profile with the counts its dated lists imply on `date` filled in where the counts are absent (a count
+    /// that is given is kept), so every rule reads one set of numbers.
+    public func resolved(on date: CalendarDate) -> UserProfile {
+        var profile = self
+        if enrolled != nil && student == nil { profile.student = true }
+        guard let events = overdueEvents else { return profile }
+        var record = repayment ?? RepaymentRecord()
+        if record.overdueCount12m == nil {
+            record.overdueCount12m = events.filter { $0.within(lastMonths: 12, of: date) }.count
+        }
+        if record.overdueCount24m == nil {
+            record.overdueCount24m = events.filter { $0.within(lastMonths: 24, of: date) }.count
+        }
+        if record.worstDaysPastDue == nil {
+            record.worstDaysPastDue =
+                events.filter { $0.within(lastMonths: 24, of: date) }.map(\.daysPastDue).max() ?? 0
+        }
+        profile.repayment = record
+        return profile
+    }
+}
