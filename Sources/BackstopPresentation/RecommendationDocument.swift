@@ -142,6 +142,14 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let upfrontFees: Money
         public let rules: [Rule]
         public let schedule: [ScheduleRow]
+        /// The offer is priced at another term than the one asked for (ranked after the exact matches).
+        public let termDiffers: Bool
+        /// `only-if-invited` / `only-for-customers` when the profile does not say whether the user qualifies.
+        public let condition: String?
+        /// What applying and checking the limit add to the credit report.
+        public let inquiry: InquiryDocument
+        /// What capped the likelihood (the odds model, docs/advice.md).
+        public let oddsFactors: [FactDocument]
 
         public init(_ a: Alternative, _ renderer: Renderer) {
             let quote = a.offer.quote
@@ -167,6 +175,61 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             upfrontFees = quote.schedule.disbursement.fees
             rules = a.checks.map { Rule($0, renderer) }
             schedule = quote.schedule.rows
+            termDiffers = a.termDiffers
+            condition = a.condition?.code
+            inquiry = InquiryDocument(
+                application: a.details.inquiries.application,
+                limitCheck: a.details.inquiries.limitCheck,
+                message: renderer.inquiry(a.details.inquiries.application)
+            )
+            oddsFactors = a.oddsFactors.map { FactDocument($0, renderer) }
+        }
+    }
+
+    public struct InquiryDocument: Codable, Sendable, Hashable {
+        public let application: InquiryKind
+        public let limitCheck: InquiryKind
+        public let message: String
+    }
+
+    /// The application plan (`plan`): one application at a time, within a hard-inquiry budget.
+    public struct PlanDocument: Codable, Sendable, Hashable {
+        public struct Step: Codable, Sendable, Hashable {
+            public let order: Int
+            public let provider: String
+            public let inquiry: InquiryKind
+            public let likelihood: Likelihood
+            public let code: FactCode
+            public let params: [String: WireValue]
+            public let message: String
+        }
+
+        public let budget: Int
+        public let windowMonths: Int
+        public let hardInquiries3m: Int?
+        public let steps: [Step]
+        public let later: [String]
+        public let waitUntil: CalendarDate?
+        public let notes: [FactDocument]
+
+        public init(_ plan: ApplicationPlan, _ renderer: Renderer) {
+            budget = plan.budget
+            windowMonths = plan.windowMonths
+            hardInquiries3m = plan.hardInquiries3m
+            steps = plan.steps.enumerated().map { index, step in
+                Step(
+                    order: index + 1,
+                    provider: step.provider.rawValue,
+                    inquiry: step.inquiry,
+                    likelihood: step.likelihood,
+                    code: step.fact.code,
+                    params: step.fact.params.mapValues(\.wireValue),
+                    message: renderer.render(step.fact)
+                )
+            }
+            later = plan.later.map(\.rawValue)
+            waitUntil = plan.waitUntil
+            notes = plan.notes.map { FactDocument($0, renderer) }
         }
     }
 
@@ -293,6 +356,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
     public let recovery: Recovery
     public let catalog: CatalogInfo?
     public let unknowns: [String]
+    public let plan: PlanDocument
 
     public init(_ r: Recommendation, language: Language) {
         let renderer = Renderer(language)
@@ -313,6 +377,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         recovery = Recovery(r.recovery, renderer)
         catalog = r.catalog
         unknowns = r.unknowns.map(\.rawValue)
+        plan = PlanDocument(r.plan, renderer)
     }
 }
 

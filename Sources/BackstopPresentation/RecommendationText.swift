@@ -87,15 +87,33 @@ extension Renderer {
             table.leftAligned = [1, 2, 6, 7]
             for (index, a) in r.alternatives.enumerated() {
                 let q = a.offer.quote
+                let condition: String =
+                    switch a.condition {
+                    case .onlyIfInvited: t(", only if invited", "，仅限受邀")
+                    case .onlyForCustomers: t(", customers only", "，仅限客户")
+                    case nil: ""
+                    }
                 table.rows.append([
                     "\(index + 1)", name(a.details.name), licence(a.details.licence.kind),
-                    percent(q.nominalAPR), money(q.monthlyPayment), money(q.totalCost), likelihood(a.likelihood),
+                    percent(q.nominalAPR), money(q.monthlyPayment), money(q.totalCost),
+                    likelihood(a.likelihood) + condition,
                     t("\(q.terms.termMonths) months, ", "\(q.terms.termMonths)个月，") + method(q.terms.method)
-                        + (a.offer.isEstimate ? t(", estimate", "，估算") : ""),
+                        + (a.offer.isEstimate ? t(", estimate", "，估算") : "")
+                        + (a.termDiffers ? t(", not the term asked", "，非所选期限") : ""),
                 ])
             }
             lines.append(table.render())
+            if r.alternatives.contains(where: \.termDiffers) {
+                lines.append(
+                    t(
+                        "Rows marked \"not the term asked\" are priced at the provider's nearest term: they are ranked after "
+                            + "the exact matches and their cost is not comparable with them.",
+                        "标注“非所选期限”的渠道按其最接近的期限报价，排在期限相同的渠道之后，其成本不能与之直接比较。"
+                    )
+                )
+            }
         }
+        lines += planLines(r.plan)
         if !r.ineligible.isEmpty {
             lines.append("")
             lines.append(t("Why not", "为什么不行"))
@@ -151,6 +169,15 @@ extension Renderer {
             )
         }
         return rows.joined(separator: "\n")
+    }
+
+    /// The application plan section: the steps in order, then the notes.
+    public func planLines(_ plan: ApplicationPlan) -> [String] {
+        guard !plan.steps.isEmpty || !plan.notes.isEmpty else { return [] }
+        var lines = ["", t("Application plan", "申请计划")]
+        lines += plan.steps.enumerated().map { index, step in "  \(index + 1). \(sentence([step.fact]))" }
+        lines += plan.notes.map { "  - " + sentence([$0]) }
+        return lines
     }
 
     /// A reopened service or provider by name.

@@ -122,6 +122,21 @@ extension Renderer {
             return "\(p.text("provider")) (\(p.text("licence"))) has been barred from lending to university students "
                 + "since \(p.text("since"))"
 
+        case .ruleHardInquiries:
+            return
+                "\(p.text("count")) hard credit inquiries in the last 3 months; it accepts at most \(p.text("limit"))"
+        case .ruleCustomersOnly:
+            return p.int("customer") == 1
+                ? "you are a customer of \(p.text("institutions")), whose customers it serves"
+                : "it serves only customers of \(p.text("institutions"))"
+        case .ruleInvitationOnly:
+            return p.int("invited") == 1
+                ? "\(p.text("provider")) has invited you to apply"
+                : "\(p.text("provider")) takes applications only from users it has invited"
+        case .ruleTermDiffers:
+            return
+                "\(p.text("provider")) does not offer \(p.text("asked")) months (it offers \(p.text("terms")) months); "
+                + "its nearest is \(p.text("term")) months"
         // Fixes
         case .fixReopensOn: return "it reopens on \(p.text("date"))"
         case .fixNoReopeningAnnounced: return "no reopening is announced"
@@ -160,6 +175,15 @@ extension Renderer {
         case .fixContactOfficialService:
             return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
         case .fixNotAvailable: return "not available for this request"
+        case .fixWaitForInquiries:
+            return p.has("date")
+                ? "apply no earlier than \(p.text("date")), when at most \(p.text("limit")) hard inquiries remain in 3 months, and add none before"
+                : "wait until at most \(p.text("limit")) hard inquiries remain in the last 3 months, and add none before"
+        case .fixBecomeCustomer: return "it is open to customers of \(p.text("institutions")) only"
+        case .fixWaitForInvitation:
+            return
+                "only users \(p.text("provider")) invites can apply; no one can apply for an invitation, so do not pay anyone who offers one"
+        case .fixAskExactTerm: return "ask for one of the terms it offers"
         case .fixNoneStudentBarred: return "none while a student: this kind of lender may not lend to students"
 
         // Warnings
@@ -194,6 +218,13 @@ extension Renderer {
         case .studentProtected:
             return "As a university student you are not offered loans from \(p.text("licences")): they have been "
                 + "barred from lending to students since \(p.text("since")) (\(p.text("title")), \(p.text("source")))."
+        case .manyRecentInquiries:
+            return "\(p.text("count")) hard credit inquiries in the last 3 months: at or above the plan's budget of "
+                + "\(p.text("budget")). Each application or limit check at most lenders adds another, and lenders decline "
+                + "for too many recent inquiries"
+                + (p.has("date")
+                    ? ": do not apply before \(p.text("date"))."
+                    : ": do not apply until older ones leave the 3 months.")
         case .unrecognizedProfileFields:
             return "The profile has fields Backstop does not know; they were not used: \(p.text("fields"))."
         case .noLegalCaps:
@@ -251,7 +282,49 @@ extension Renderer {
         case .whyLikelihood: return "\(p.text("likelihood")) approval likelihood"
         case .whyJustClears: return "only just clears \(p.text("rules"))"
         case .whyUnknown: return "unknown: \(p.text("fields"))"
+        case .whyOddsCurrentOverdue: return "likelihood low: \(p.text("amount")) is overdue now"
+        case .whyOddsRecentOverdue:
+            return
+                "likelihood at most \(p.text("cap")): \(p.text("count")) overdue in 12 months, worst \(p.text("worst")) days past due"
+        case .whyOddsCashOut: return "likelihood at most medium: \(p.text("count")) cash-out flags in 12 months"
+        case .whyOddsInquiries:
+            return "likelihood at most \(p.text("cap")): \(p.text("count")) hard credit inquiries in 3 months"
+        case .whyOddsUnknown: return "likelihood at most medium: unknown \(p.text("fields"))"
+        case .whyOddsUnemployed: return "likelihood low: no income from work"
+        case .whyOddsGig: return "likelihood at most medium: income from gig work varies"
+        case .whyOnlyIfInvited:
+            return
+                "only if invited: \(p.text("provider")) takes applications from invited users only (check whether it shows you an entry)"
+        case .whyOnlyForCustomers: return "only for customers of \(p.text("institutions"))"
+        case .whyTermDiffers:
+            return
+                "priced at \(p.text("term")) months: \(p.text("asked")) months is not offered; not comparable with exact matches"
+        case .whyInquiry: return "applying: \(p.text("inquiry"))"
         case .whyEstimate: return "rate estimated at risk position \(p.text("position"))"
+        // The application plan
+        case .planApplySoft:
+            return
+                "check \(p.text("provider")) first: applying adds no hard inquiry (likelihood \(p.text("likelihood")))"
+        case .planApplyHard:
+            return "apply to \(p.text("provider")) (likelihood \(p.text("likelihood")); \(p.text("inquiry")))"
+        case .planOneAtATime:
+            return
+                "Apply to one channel at a time, in this order, and wait for its answer before the next. Each application "
+                + "or limit check adds a hard inquiry to your credit report; this plan allows at most "
+                + "\(p.text("budget")) in 3 months, counting those already there."
+        case .planLater:
+            return
+                "Not now: \(p.text("providers")). Applying to them as well would exceed \(p.text("budget")) hard inquiries in 3 months."
+        case .planWaitUntil:
+            return p.has("date")
+                ? "You already have \(p.text("count")) hard inquiries in 3 months (budget \(p.text("budget"))): wait until \(p.text("date")) before any application that adds one."
+                : "You already have \(p.text("count")) hard inquiries in 3 months (budget \(p.text("budget"))): wait until older ones leave the 3 months before any application that adds one."
+        case .planInquiriesUnknown:
+            return "The profile does not say how many hard inquiries are on your credit report; the plan assumes none. "
+                + "Check your report (free from the PBoC Credit Reference Center) before applying."
+        case .planNothingToApply:
+            return
+                "Do not apply anywhere for this request now: no channel can serve it (see why not); each application would only add a hard inquiry."
         }
     }
 
@@ -365,6 +438,18 @@ extension Renderer {
         case .ruleStudentBarred:
             return "\(p.text("provider"))是\(p.text("licence"))，自\(p.text("since"))起不得向在校大学生放贷"
 
+        case .ruleHardInquiries:
+            return "近3个月有\(p.text("count"))次征信硬查询，该机构最多接受\(p.text("limit"))次"
+        case .ruleCustomersOnly:
+            return p.int("customer") == 1
+                ? "您是\(p.text("institutions"))的客户，符合其客户要求"
+                : "仅向\(p.text("institutions"))的客户提供"
+        case .ruleInvitationOnly:
+            return p.int("invited") == 1
+                ? "\(p.text("provider"))已向您发出邀请"
+                : "\(p.text("provider"))只接受受邀用户的申请"
+        case .ruleTermDiffers:
+            return "\(p.text("provider"))没有\(p.text("asked"))个月的期限（提供\(p.text("terms"))个月），最接近的是\(p.text("term"))个月"
         // Fixes
         case .fixReopensOn: return "将于\(p.text("date"))重新开放"
         case .fixNoReopeningAnnounced: return "尚未宣布重新开放"
@@ -395,6 +480,14 @@ extension Renderer {
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
+        case .fixWaitForInquiries:
+            return p.has("date")
+                ? "不早于\(p.text("date"))申请（届时近3个月硬查询不超过\(p.text("limit"))次），在此之前不要再增加查询"
+                : "等到近3个月硬查询不超过\(p.text("limit"))次再申请，在此之前不要再增加查询"
+        case .fixBecomeCustomer: return "仅向\(p.text("institutions"))的客户开放"
+        case .fixWaitForInvitation:
+            return "只有\(p.text("provider"))邀请的用户才能申请；邀请无法申请获得，任何声称可以付费开通的人都是骗子"
+        case .fixAskExactTerm: return "选择其提供的期限"
         case .fixNoneStudentBarred: return "在校期间无法改变：这类机构不得向在校大学生放贷"
 
         // Warnings
@@ -424,6 +517,10 @@ extension Renderer {
         case .studentProtected:
             return "您是在校大学生，不向您推荐\(p.text("licences"))的贷款：自\(p.text("since"))起它们不得向在校大学生放贷"
                 + "（\(p.text("title"))，来源：\(p.text("source"))）。"
+        case .manyRecentInquiries:
+            return "近3个月已有\(p.text("count"))次征信硬查询，已达到或超过计划的上限\(p.text("budget"))次。大多数机构的每次申请或测额度都会再增加一次，"
+                + "近期查询过多会被拒"
+                + (p.has("date") ? "：\(p.text("date"))之前不要申请。" : "：等较早的查询超出3个月后再申请。")
         case .unrecognizedProfileFields:
             return "资料中有Backstop不认识的字段，未被使用：\(p.text("fields"))。"
         case .noLegalCaps:
@@ -472,7 +569,33 @@ extension Renderer {
         case .whyLikelihood: return "获批可能性\(p.text("likelihood"))"
         case .whyJustClears: return "勉强满足：\(p.text("rules"))"
         case .whyUnknown: return "未知：\(p.text("fields"))"
+        case .whyOddsCurrentOverdue: return "获批可能性低：当前逾期\(p.text("amount"))"
+        case .whyOddsRecentOverdue:
+            return "获批可能性至多为\(p.text("cap"))：近12个月逾期\(p.text("count"))次，最长逾期\(p.text("worst"))天"
+        case .whyOddsCashOut: return "获批可能性至多为中：近12个月有\(p.text("count"))次套现标记"
+        case .whyOddsInquiries: return "获批可能性至多为\(p.text("cap"))：近3个月有\(p.text("count"))次征信硬查询"
+        case .whyOddsUnknown: return "获批可能性至多为中：缺少\(p.text("fields"))"
+        case .whyOddsUnemployed: return "获批可能性低：没有工作收入"
+        case .whyOddsGig: return "获批可能性至多为中：灵活就业收入不稳定"
+        case .whyOnlyIfInvited: return "仅限受邀用户：\(p.text("provider"))只接受受邀用户申请（请查看是否向您显示入口）"
+        case .whyOnlyForCustomers: return "仅限\(p.text("institutions"))的客户"
+        case .whyTermDiffers: return "按\(p.text("term"))个月报价：没有\(p.text("asked"))个月的期限，不能与期限相同的报价直接比较"
+        case .whyInquiry: return "申请：\(p.text("inquiry"))"
         case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
+        // 申请计划
+        case .planApplySoft: return "先查看\(p.text("provider"))：申请不产生征信硬查询（获批可能性\(p.text("likelihood"))）"
+        case .planApplyHard: return "申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
+        case .planOneAtATime:
+            return "一次只申请一个渠道，按此顺序，等上一个有结果再申请下一个。每次申请或测额度都会在征信报告上增加一次硬查询；"
+                + "本计划在3个月内最多允许\(p.text("budget"))次（包括已有的查询）。"
+        case .planLater: return "暂不申请：\(p.text("providers"))。同时申请会使3个月内的硬查询超过\(p.text("budget"))次。"
+        case .planWaitUntil:
+            return p.has("date")
+                ? "近3个月已有\(p.text("count"))次硬查询（上限\(p.text("budget"))次）：\(p.text("date"))之前不要进行任何会增加硬查询的申请。"
+                : "近3个月已有\(p.text("count"))次硬查询（上限\(p.text("budget"))次）：等较早的查询超出3个月后再进行会增加硬查询的申请。"
+        case .planInquiriesUnknown:
+            return "资料没有说明征信报告上有几次硬查询，本计划按0次计算。申请前请先查询本人征信报告（中国人民银行征信中心可免费查询）。"
+        case .planNothingToApply: return "本次借款目前不要向任何渠道申请：没有渠道能够满足（原因见下），每次申请只会增加一次征信硬查询。"
         }
     }
 

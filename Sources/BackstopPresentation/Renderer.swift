@@ -78,6 +78,8 @@ public struct Renderer: Sendable, Hashable {
         case .likelihood(let likelihood): self.likelihood(likelihood)
         case .field(let field): self.field(field)
         case .rule(let rule): self.rule(rule)
+        case .institution(let id): institution(id)
+        case .inquiry(let kind): inquiry(kind)
         case .interest(let interest): self.interest(interest)
         case .installmentFee(let fee): installmentFee(fee)
         case .list(let values): list(values.map(self.value))
@@ -301,6 +303,40 @@ public struct Renderer: Sendable, Hashable {
         case (.serviceState, .en): "the service's state"
         case (.protectedGroup, .zh): "不得向学生放贷的规定"
         case (.protectedGroup, .en): "the ban on lending to students"
+        case (.maxHardInquiries3m, .zh): "近3个月征信硬查询次数上限"
+        case (.maxHardInquiries3m, .en): "its limit on hard credit inquiries in 3 months"
+        case (.customersOnly, .zh): "仅限本行客户"
+        case (.customersOnly, .en): "being an existing customer"
+        case (.invitationOnly, .zh): "仅限受邀用户"
+        case (.invitationOnly, .en): "an invitation"
+        case (.exactTerm, .zh): "所选期限"
+        case (.exactTerm, .en): "the term asked for"
+        case (.debtService, .zh): "还债支出占收入的比例"
+        case (.debtService, .en): "the share of income going to debt payments"
+        }
+    }
+
+    /// Known institutions by name; any other id as it is written.
+    public func institution(_ id: InstitutionID) -> String {
+        let names: [String: (zh: String, en: String)] = [
+            "icbc": ("工商银行", "ICBC"), "ccb": ("建设银行", "CCB"), "cmb": ("招商银行", "China Merchants Bank"),
+            "abc": ("农业银行", "Agricultural Bank of China"), "boc": ("中国银行", "Bank of China"),
+            "bocom": ("交通银行", "Bank of Communications"), "psbc": ("邮储银行", "Postal Savings Bank of China"),
+            "webank": ("微众银行", "WeBank"), "mybank": ("网商银行", "MYbank"),
+        ]
+        guard let name = names[id.rawValue] else { return id.rawValue }
+        return language == .zh ? name.zh : name.en
+    }
+
+    /// What applying adds to the credit report.
+    public func inquiry(_ kind: InquiryKind) -> String {
+        switch (kind, language) {
+        case (.hard, .zh): "征信硬查询"
+        case (.hard, .en): "a hard credit inquiry"
+        case (.soft, .zh): "不产生硬查询"
+        case (.soft, .en): "no hard inquiry"
+        case (.unknown, .zh): "未公布（按硬查询计）"
+        case (.unknown, .en): "not published (counted as a hard inquiry)"
         }
     }
 

@@ -14,6 +14,10 @@ struct AlternativesBody: Decodable, Sendable {
     let date: CalendarDate?
     /// Keep at most this many alternatives.
     let top: Int?
+    /// Refuse offers at another term than the one asked for.
+    let exactTerm: Bool?
+    /// Hard inquiries the application plan allows in 3 months (default 2).
+    let inquiryBudget: Int?
 }
 
 /// `POST /v1/diagnose` body.
@@ -174,10 +178,19 @@ public struct BackstopRoutes: Sendable {
             if let top = body.top, top < 1 {
                 throw APIError(.badRequest, "top: must be at least 1, got \(top)", path: "top")
             }
+            if let budget = body.inquiryBudget, !Bounds.inquiryBudget.contains(budget) {
+                throw APIError(
+                    .badRequest,
+                    "inquiryBudget: must be \(Bounds.text(Bounds.inquiryBudget)), got \(budget)",
+                    path: "inquiryBudget"
+                )
+            }
             var aggregator = snapshot.aggregator
-            if let top = body.top {
+            if body.top != nil || body.exactTerm != nil || body.inquiryBudget != nil {
                 var policy = aggregator.policy
-                policy.top = top
+                policy.top = body.top ?? policy.top
+                policy.exactTerm = body.exactTerm ?? policy.exactTerm
+                policy.hardInquiryBudget = body.inquiryBudget ?? policy.hardInquiryBudget
                 aggregator = Aggregator(
                     providers: aggregator.providers,
                     caps: aggregator.caps,

@@ -95,7 +95,7 @@ struct ExampleProfileTests {
         ),
         Expectation(
             profile: "low-income",
-            request: "cash-50000-24m",
+            request: "cash-5000-12m",
             diagnosis: ["huabei": ("open", []), "jiebei": ("open", [])],
             top: "jiebei",
             whyNot: ("ccb-kuaidai", "minMonthlyIncome"),
@@ -164,7 +164,8 @@ struct ExampleProfileTests {
         #expect((json["catalog"] as? [String: Any])?["hash"] as? String != nil)
     }
 
-    @Test func unaffordableOffersAreFlaggedAndLikelihoodIsLow() throws {
+    /// Debt service above the documented share of income is a refusal, not only a flag (issue 14 part 5).
+    @Test func unaffordableOffersAreRefusedAndFlagged() throws {
         let result = try BinaryRunner.run([
             "alternatives", "--profile", Self.example("profiles/low-income.json"),
             "--request", Self.example("requests/cash-50000-24m.json"),
@@ -172,17 +173,26 @@ struct ExampleProfileTests {
         ])
         let json = try BinaryRunner.json(result.stdout)
         let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        let ineligible = try #require(json["ineligible"] as? [[String: Any]])
         let warnings = try #require(json["warnings"] as? [[String: Any]])
         let flagged = Set(
             warnings.filter { $0["code"] as? String == "debt-service" }.compactMap { $0["provider"] as? String }
         )
         // Income 2,800 with 900 of existing debt payments: every offer for 50,000 pushes debt service past 50%.
-        #expect(!alternatives.isEmpty)
-        for alternative in alternatives {
-            let id = try #require(alternative["provider"] as? String)
-            #expect(flagged.contains(id), "\(id) not flagged")
-            #expect(alternative["likelihood"] as? String == "low", "\(id)")
+        #expect(alternatives.isEmpty)
+        let refused = ineligible.filter {
+            ($0["failed"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "debtService" }
         }
+        #expect(!refused.isEmpty)
+        for refusal in refused {
+            let id = try #require(refusal["provider"] as? String)
+            #expect(flagged.contains(id), "\(id) not flagged")
+            #expect(refusal["gated"] as? Bool == true)
+            let fixes = try #require(refusal["fixes"] as? [[String: Any]])
+            #expect(fixes.first?["code"] as? String == "fix-keep-payment-under", "\(id)")
+        }
+        let plan = try #require(json["plan"] as? [String: Any])
+        #expect((plan["steps"] as? [Any])?.isEmpty == true)
     }
 
     @Test func thinFileSaysWhichUnknownsMattered() throws {

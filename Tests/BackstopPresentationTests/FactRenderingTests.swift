@@ -167,12 +167,39 @@ struct FactRenderingTests {
         case .whyJustClears: return [["rules": .list(RuleID.allCases.map(FactValue.rule))]]
         case .whyUnknown: return [["fields": .list(ProfileField.allCases.map(FactValue.field))]]
         case .whyEstimate: return [["position": .decimal(Decimal(string: "0.87")!)]]
+        case .ruleHardInquiries: return [["count": .int(7), "limit": .int(4)]]
+        case .ruleCustomersOnly, .fixBecomeCustomer, .whyOnlyForCustomers:
+            let banks = FactValue.list([.institution("icbc"), .institution("ccb"), .institution("cmb")])
+            return [["institutions": banks, "customer": .int(0)], ["institutions": banks, "customer": .int(1)]]
+        case .ruleInvitationOnly:
+            return [["provider": weilidai, "invited": .int(0)], ["provider": weilidai, "invited": .int(1)]]
+        case .fixWaitForInvitation, .whyOnlyIfInvited: return [["provider": weilidai]]
+        case .ruleTermDiffers:
+            return [["provider": weilidai, "asked": .int(24), "term": .int(20), "terms": .list([.int(10), .int(20)])]]
+        case .fixWaitForInquiries: return [["limit": .int(4)], ["limit": .int(4), "date": .date(day)]]
+        case .manyRecentInquiries, .planWaitUntil:
+            return [["count": .int(7), "budget": .int(2)], ["count": .int(7), "budget": .int(2), "date": .date(day)]]
+        case .whyOddsCurrentOverdue: return [["amount": .money(Money(minorUnits: 120_000))]]
+        case .whyOddsRecentOverdue:
+            return Likelihood.allCases.map { ["count": .int(2), "worst": .int(45), "cap": .likelihood($0)] }
+        case .whyOddsCashOut: return [["count": .int(2)]]
+        case .whyOddsInquiries: return [["count": .int(7), "cap": .likelihood(.low)]]
+        case .whyOddsUnknown: return [["fields": .list([.field(.repayment), .field(.hardInquiries)])]]
+        case .whyTermDiffers: return [["asked": .int(24), "term": .int(12)]]
+        case .whyInquiry: return InquiryKind.allCases.map { ["inquiry": .inquiry($0)] }
+        case .planApplySoft, .planApplyHard:
+            return InquiryKind.allCases.map {
+                ["provider": weilidai, "likelihood": .likelihood(.medium), "inquiry": .inquiry($0)]
+            }
+        case .planOneAtATime, .planInquiriesUnknown: return [["budget": .int(2)]]
+        case .planLater: return [["providers": .list([weilidai, weilidai]), "budget": .int(2)]]
         case .ruleNothingOverdue, .ruleIdentityVerified, .ruleNoCashOut, .ruleIdentityNotFlagged,
             .fixNoReopeningAnnounced, .fixBorrowLessOrLonger, .fixCompleteVerification, .fixCompliantUse,
             .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .fixNoneStudentBarred, .noLegalCaps,
             .stepKeepRepaymentRecord,
             .stepRebuildScore, .stepCompliantUse, .stepFixIdentity, .stepFollowOfficialNotices,
-            .stepKeepLicensedBackup, .assumeNothingOverdue, .assumeNoCashOut:
+            .stepKeepLicensedBackup, .assumeNothingOverdue, .assumeNoCashOut, .whyOddsUnemployed, .whyOddsGig,
+            .planNothingToApply, .fixAskExactTerm:
             return [[:]]
         }
     }

@@ -109,6 +109,18 @@ struct AlternativesCommand: AsyncParsableCommand {
     @Option(help: "Show at most this many alternatives.")
     var top: Int?
 
+    @Flag(
+        name: .customLong("exact-term"),
+        help: "Refuse offers at another term than the one asked for (default: list them after the exact matches)."
+    )
+    var exactTerm = false
+
+    @Option(
+        name: .customLong("inquiry-budget"),
+        help: "Hard credit inquiries the application plan allows in 3 months, those on the report included (default 2)."
+    )
+    var inquiryBudget: Int?
+
     @Option(help: "Output format: table, json (wire format v1) or csv (one row per alternative).")
     var format: AlternativesFormat = .table
 
@@ -120,6 +132,11 @@ struct AlternativesCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top: must be at least 1, got \(top)") }
+        if let inquiryBudget, !Bounds.inquiryBudget.contains(inquiryBudget) {
+            throw ValidationError(
+                "--inquiry-budget: must be \(Bounds.text(Bounds.inquiryBudget)), got \(inquiryBudget)"
+            )
+        }
     }
 
     func run() async throws {
@@ -127,7 +144,8 @@ struct AlternativesCommand: AsyncParsableCommand {
         let profile = try input.load(on: day)
         let request = try requestInput.load()
         let loaded = try catalog.load()
-        let aggregator = Aggregator.standard(catalog: loaded, policy: AggregatorPolicy(top: top))
+        let policy = AggregatorPolicy(top: top, hardInquiryBudget: inquiryBudget ?? 2, exactTerm: exactTerm)
+        let aggregator = Aggregator.standard(catalog: loaded, policy: policy)
         let recommendation = await aggregator.recommend(profile, request, on: day)
         let renderer = lang.renderer
         if let chart {

@@ -12,13 +12,22 @@ public struct AggregatorPolicy: Hashable, Sendable {
     /// once (`backstop batch`) turns it off: each request then stays on one core and the requests share the cores.
     /// The answer is the same either way.
     public var concurrentProviders: Bool
+    /// Hard credit inquiries the application plan allows in 3 months, those already on the report included
+    /// (default 2).
+    public var hardInquiryBudget: Int
+    /// Refuse offers whose term is not the one asked for, instead of listing them after the exact matches.
+    public var exactTerm: Bool
 
     public init(
         highCostAPRPercent: Decimal = 20,
         maxDebtServicePercent: Decimal = 50,
         top: Int? = nil,
-        concurrentProviders: Bool = true
+        concurrentProviders: Bool = true,
+        hardInquiryBudget: Int = 2,
+        exactTerm: Bool = false
     ) {
+        self.hardInquiryBudget = hardInquiryBudget
+        self.exactTerm = exactTerm
         self.highCostAPRPercent = highCostAPRPercent
         self.maxDebtServicePercent = maxDebtServicePercent
         self.top = top
@@ -45,13 +54,39 @@ public struct Alternative: Hashable, Sendable {
     public var checks: [RuleCheck]
     /// Why it is here and what to know, as facts.
     public var why: [Fact]
+    /// What capped the likelihood (the odds model's facts; also in ``why``).
+    public var oddsFactors: [Fact]
+    /// "Only if invited" / "only for customers" when the profile does not say whether the user qualifies.
+    public var condition: AccessCondition?
 
-    public init(details: ProviderDescription, offer: Offer, likelihood: Likelihood, checks: [RuleCheck], why: [Fact]) {
+    public init(
+        details: ProviderDescription,
+        offer: Offer,
+        likelihood: Likelihood,
+        checks: [RuleCheck],
+        why: [Fact],
+        oddsFactors: [Fact] = [],
+        condition: AccessCondition? = nil
+    ) {
         self.details = details
         self.offer = offer
         self.likelihood = likelihood
         self.checks = checks
         self.why = why
+        self.oddsFactors = oddsFactors
+        self.condition = condition
+    }
+
+    /// The offer is priced at another term than the one asked for (the provider does not offer it): it is ranked
+    /// after the exact matches and never compared with them on cost.
+    public var termDiffers: Bool { offer.quote.terms.termMonths != requestedTerm }
+
+    /// The term asked for (the offer's own when the offer carries no note saying otherwise).
+    public var requestedTerm: Int {
+        for note in offer.notes where note.code == .noteNearestTerm {
+            if case .int(let asked) = note.params["asked"] { return asked }
+        }
+        return offer.quote.terms.termMonths
     }
 }
 
@@ -154,6 +189,8 @@ public struct Recommendation: Hashable, Sendable {
     public var failures: [ProviderFailure]
     /// Profile fields that were unknown and mattered to some rule or diagnosis.
     public var unknowns: [ProfileField]
+    /// Which alternatives to apply to, in what order, within the hard-inquiry budget.
+    public var plan: ApplicationPlan
 
     public init(
         profileID: String,
@@ -166,8 +203,10 @@ public struct Recommendation: Hashable, Sendable {
         recovery: RecoveryPlan,
         catalog: CatalogInfo?,
         failures: [ProviderFailure],
-        unknowns: [ProfileField]
+        unknowns: [ProfileField],
+        plan: ApplicationPlan = .empty
     ) {
+        self.plan = plan
         self.profileID = profileID
         self.request = request
         self.date = date
@@ -394,41 +433,49 @@ public struct Aggregator: Sendable {
                     )
                 )
             }
-            var likelihood = evaluation.likelihood ?? .low
             if profile.monthlyIncome == nil { unknowns.insert(.monthlyIncome) }
             if profile.monthlyDebtPayments == nil { unknowns.insert(.monthlyDebtPayments) }
-            if let income = profile.monthlyIncome, income.minorUnits > 0 {
-                // Unknown existing debts are not assumed to be zero: the check then only sees the new payment, which
-                // can still show a loan alone is unaffordable (and the unknown is reported).
-                let debts = profile.monthlyDebtPayments ?? .zero()
-                let share = Decimal.ratio(
-                    (debts + offer.quote.largestPayment).minorUnits * 100,
-                    income.minorUnits,
-                    scale: 1
-                )
-                if share > policy.maxDebtServicePercent {
-                    // An unaffordable payment is flagged, and no lender is likely to approve it.
-                    likelihood = .low
-                    warnings.append(
-                        Warning(
-                            .debtService,
-                            provider: details.id,
-                            [
-                                "provider": .name(details.name), "payment": .money(offer.quote.largestPayment),
-                                "share": .percent(share),
-                                "limit": .percent(policy.maxDebtServicePercent),
-                            ]
-                        )
-                    )
-                }
+            if let refusal = debtServiceRefusal(profile, offer, details) {
+                refusals.append(refusal.refusal)
+                warnings.append(refusal.warning)
+                continue
             }
+            let asked = request.termMonths
+            let offered = offer.quote.terms.termMonths
+            if offered != asked && policy.exactTerm {
+                let terms = FactValue.list(details.terms.map(FactValue.int))
+                let fix = Fact(.fixChooseTerm, ["terms": terms])
+                let check = RuleCheck(
+                    rule: .exactTerm,
+                    outcome: .failed,
+                    threshold: "\(asked)",
+                    value: "\(offered)",
+                    margin: -1,
+                    finding: Fact(
+                        .ruleTermDiffers,
+                        ["provider": .name(details.name), "asked": .int(asked), "term": .int(offered), "terms": terms]
+                    ),
+                    fix: fix
+                )
+                refusals.append(Refusal(details: details, failed: [check], fixes: [fix], gated: true))
+                continue
+            }
+            let odds = OddsModel.assess(evaluation, details, profile, on: date)
+            var why = Self.why(details, offer, odds.likelihood, evaluation)
+            if offered != asked {
+                why.append(Fact(.whyTermDiffers, ["asked": .int(asked), "term": .int(offered)]))
+            }
+            why.append(Fact(.whyInquiry, ["inquiry": .inquiry(details.inquiries.application)]))
+            why += odds.factors
             alternatives.append(
                 Alternative(
                     details: details,
                     offer: offer,
-                    likelihood: likelihood,
+                    likelihood: odds.likelihood,
                     checks: evaluation.checks,
-                    why: Self.why(details, offer, likelihood, evaluation)
+                    why: why,
+                    oddsFactors: odds.factors,
+                    condition: odds.condition
                 )
             )
         }
@@ -437,6 +484,14 @@ public struct Aggregator: Sendable {
         // reopening when it is open now and was only left out of the shortened list.
         let recommendableNow = Set(alternatives.map(\.details.id))
         if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
+        let plan = ApplicationPlan.make(for: alternatives, profile, on: date, budget: policy.hardInquiryBudget)
+        if let recent = plan.hardInquiries3m, recent >= policy.hardInquiryBudget {
+            var params: [String: FactValue] = ["count": .int(recent), "budget": .int(policy.hardInquiryBudget)]
+            if let day = profile.hardInquiries?.dayWithAtMost(policy.hardInquiryBudget - 1, on: date) {
+                params["date"] = .date(day)
+            }
+            warnings.append(Warning(.manyRecentInquiries, params))
+        }
         refusals.sort { ($0.gated ? 1 : 0, $0.details.id) < ($1.gated ? 1 : 0, $1.details.id) }
         for ban in studentBans.sorted(by: { $0.id < $1.id }) {
             warnings.append(
@@ -494,8 +549,50 @@ public struct Aggregator: Sendable {
             recovery: recovery,
             catalog: catalog,
             failures: failures,
-            unknowns: relevantUnknowns
+            unknowns: relevantUnknowns,
+            plan: plan
         )
+    }
+
+    /// Backstop's own affordability gate: existing debts plus the offer's largest payment above
+    /// ``AggregatorPolicy/maxDebtServicePercent`` of income refuses the offer (and warns). Unknown existing debts are
+    /// not assumed to be zero: the check then sees only the new payment, which can still show a loan alone is
+    /// unaffordable (and the unknown is reported).
+    func debtServiceRefusal(
+        _ profile: UserProfile,
+        _ offer: Offer,
+        _ details: ProviderDescription
+    ) -> (refusal: Refusal, warning: Warning)? {
+        guard let income = profile.monthlyIncome, income.minorUnits > 0 else { return nil }
+        let debts = profile.monthlyDebtPayments ?? .zero()
+        let payment = offer.quote.largestPayment
+        let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
+        let limit = policy.maxDebtServicePercent
+        guard share > limit else { return nil }
+        let ceiling = income.multiplied(by: limit / 100)
+        let affordable = ceiling - debts
+        let fix =
+            affordable.minorUnits > 0
+            ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
+            : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
+        let check = RuleCheck(
+            rule: .debtService,
+            outcome: .failed,
+            threshold: "\(limit)",
+            value: "\(share)",
+            margin: (limit - share) / limit,
+            finding: Fact(.ruleDebtToIncome, ["share": .percent(share), "limit": .percent(limit)]),
+            fix: fix
+        )
+        let warning = Warning(
+            .debtService,
+            provider: details.id,
+            [
+                "provider": .name(details.name), "payment": .money(payment), "share": .percent(share),
+                "limit": .percent(limit),
+            ]
+        )
+        return (Refusal(details: details, failed: [check], fixes: [fix], gated: true), warning)
     }
 
     static func capParams(_ cap: LegalCap, apr: Decimal, _ provider: LocalizedName) -> [String: FactValue] {
@@ -623,9 +720,14 @@ public struct Aggregator: Sendable {
         return plan
     }
 
+    /// Exact-term offers first; offers at another term after them, nearest term first, so that every comparison
+    /// (cost above all) is between equal terms. Within a group: the preference, then total cost, payment and id.
     static func ranks(_ a: Alternative, before b: Alternative, by preference: RankingPreference) -> Bool {
         let qa = a.offer.quote
         let qb = b.offer.quote
+        let groupA = (a.termDiffers ? 1 : 0, abs(qa.terms.termMonths - a.requestedTerm), qa.terms.termMonths)
+        let groupB = (b.termDiffers ? 1 : 0, abs(qb.terms.termMonths - b.requestedTerm), qb.terms.termMonths)
+        if groupA != groupB { return groupA < groupB }
         let tieBreak = (qa.totalCost, qa.monthlyPayment, a.details.id) < (qb.totalCost, qb.monthlyPayment, b.details.id)
         switch preference {
         case .apr:

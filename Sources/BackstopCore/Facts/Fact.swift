@@ -44,6 +44,8 @@ public enum FactValue: Hashable, Sendable {
     case likelihood(Likelihood)
     case field(ProfileField)
     case rule(RuleID)
+    case institution(InstitutionID)
+    case inquiry(InquiryKind)
     case interest(InterestPricing)
     case installmentFee(InstallmentFee)
     case list([FactValue])
@@ -111,6 +113,16 @@ public enum RuleID: String, WireEnum, Hashable {
     case serviceState
     /// Lender kinds barred from lending to a protected group (students).
     case protectedGroup
+    /// The provider's documented tolerance of hard inquiries in the last 3 months.
+    case maxHardInquiries3m
+    /// Only existing customers of the institution may apply.
+    case customersOnly
+    /// Only users the channel has invited may apply.
+    case invitationOnly
+    /// The offer's term must be the one asked for (`--exact-term`).
+    case exactTerm
+    /// Backstop's own limit on debt service: existing debts plus the new payment over income.
+    case debtService
 
     /// The profile fields the rule reads (empty for rules on the request or the provider).
     public var fields: [ProfileField] {
@@ -127,7 +139,12 @@ public enum RuleID: String, WireEnum, Hashable {
         case .requiresAccount: [.accounts]
         case .excludedWhenCashOut: [.cashOutFlags12m]
         case .protectedGroup: [.student]
-        case .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
+        case .maxHardInquiries3m: [.hardInquiries]
+        case .customersOnly: [.customerOf]
+        case .invitationOnly: [.invitedBy]
+        case .debtService: [.monthlyIncome, .monthlyDebtPayments]
+        case .exactTerm,
+            .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
             .legalCap, .serviceState:
             []
         }
@@ -152,8 +169,10 @@ public enum FactCategory: String, Sendable, CaseIterable {
     case assumption
     /// How an offer was priced.
     case note
-    /// Why an alternative is listed.
+    /// Why an alternative is listed, and what limits its odds.
     case why
+    /// The application plan: which channel to try, in what order, and when.
+    case plan
 }
 
 /// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
@@ -206,6 +225,10 @@ public enum FactCode: String, WireEnum, Hashable {
     case ruleAboveLegalCap = "rule-above-legal-cap"
     case ruleServiceState = "rule-service-state"
     case ruleStudentBarred = "rule-student-barred"
+    case ruleHardInquiries = "rule-hard-inquiries"
+    case ruleCustomersOnly = "rule-customers-only"
+    case ruleInvitationOnly = "rule-invitation-only"
+    case ruleTermDiffers = "rule-term-differs"
 
     // Fixes.
     case fixReopensOn = "fix-reopens-on"
@@ -235,6 +258,10 @@ public enum FactCode: String, WireEnum, Hashable {
     case fixContactOfficialService = "fix-contact-official-service"
     case fixNotAvailable = "fix-not-available"
     case fixNoneStudentBarred = "fix-none-student-barred"
+    case fixWaitForInquiries = "fix-wait-for-inquiries"
+    case fixBecomeCustomer = "fix-become-customer"
+    case fixWaitForInvitation = "fix-wait-for-invitation"
+    case fixAskExactTerm = "fix-ask-exact-term"
 
     // Warnings.
     case highCost = "high-cost"
@@ -249,6 +276,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case noLegalCaps = "no-legal-caps"
     case studentProtected = "student-protected"
     case unrecognizedProfileFields = "unrecognized-profile-fields"
+    case manyRecentInquiries = "many-recent-inquiries"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"
@@ -279,6 +307,27 @@ public enum FactCode: String, WireEnum, Hashable {
     case whyJustClears = "why-just-clears"
     case whyUnknown = "why-unknown"
     case whyEstimate = "why-estimate"
+    /// The likelihood model's caps (docs/advice.md "Honest odds").
+    case whyOddsCurrentOverdue = "why-odds-current-overdue"
+    case whyOddsRecentOverdue = "why-odds-recent-overdue"
+    case whyOddsCashOut = "why-odds-cash-out"
+    case whyOddsInquiries = "why-odds-inquiries"
+    case whyOddsUnknown = "why-odds-unknown"
+    case whyOddsUnemployed = "why-odds-unemployed"
+    case whyOddsGig = "why-odds-gig"
+    case whyOnlyIfInvited = "why-only-if-invited"
+    case whyOnlyForCustomers = "why-only-for-customers"
+    case whyTermDiffers = "why-term-differs"
+    case whyInquiry = "why-inquiry"
+
+    // The application plan.
+    case planApplySoft = "plan-apply-soft"
+    case planApplyHard = "plan-apply-hard"
+    case planOneAtATime = "plan-one-at-a-time"
+    case planLater = "plan-later"
+    case planWaitUntil = "plan-wait-until"
+    case planInquiriesUnknown = "plan-inquiries-unknown"
+    case planNothingToApply = "plan-nothing-to-apply"
 
     public var category: FactCategory {
         let raw = rawValue
@@ -290,6 +339,7 @@ public enum FactCode: String, WireEnum, Hashable {
         if raw.hasPrefix("assume-") { return .assumption }
         if raw.hasPrefix("note-") { return .note }
         if raw.hasPrefix("why-") { return .why }
+        if raw.hasPrefix("plan-") { return .plan }
         return .warning
     }
 
@@ -323,6 +373,8 @@ extension FactValue {
         case .likelihood(let value): .string(value.rawValue)
         case .field(let value): .string(value.rawValue)
         case .rule(let value): .string(value.rawValue)
+        case .institution(let value): .string(value.rawValue)
+        case .inquiry(let value): .string(value.rawValue)
         case .interest(let pricing): .string(pricing.wireText)
         case .installmentFee(let fee): .string(fee.wireText)
         case .list(let values): .array(values.map(\.wireValue))

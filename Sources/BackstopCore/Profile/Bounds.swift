@@ -19,6 +19,8 @@ public enum Bounds: Sendable {
     public static let daysPastDue = 0...100_000
     /// Hard credit inquiries counted in a window.
     public static let inquiryCount = 0...1000
+    /// The application plan's budget of hard inquiries in 3 months.
+    public static let inquiryBudget = 0...100
     /// Entries in a profile's dated lists (inquiry dates, overdue events) and its institution/channel lists.
     public static let historyEntries = 0...1000
     /// Monthly income or debt payments, in fen (1,000,000,000 yuan).

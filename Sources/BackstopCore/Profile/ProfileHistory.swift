@@ -91,6 +91,24 @@ public struct HardInquiries: Hashable, Sendable, Codable {
         return dated(lastMonths: months, on: date)
     }
 
+    /// The first day on which at most `allowed` hard inquiries remain in the 3-month window, counting only those on
+    /// the report on `date` (no new ones): `date` itself when already so. From the dates when given; from the
+    /// counts, conservatively (the last month's leave within 3 months, older ones within 2); nil when neither says.
+    public func dayWithAtMost(_ allowed: Int, on date: CalendarDate) -> CalendarDate? {
+        let allowed = max(0, allowed)
+        if let dates {
+            let start = date.adding(months: -3)
+            let inWindow = dates.filter { $0 > start && $0 <= date }
+            guard inWindow.count > allowed else { return date }
+            // The oldest `count - allowed` must leave: the last of them leaves 3 months after its day.
+            return inWindow[inWindow.count - allowed - 1].adding(months: 3)
+        }
+        guard let recent = last3m else { return nil }
+        if recent <= allowed { return date }
+        if let lastMonth = last1m, lastMonth <= allowed { return date.adding(months: 2) }
+        return date.adding(months: 3)
+    }
+
     /// The dated inquiries in the `months` before `date`: after `date` minus `months`, up to and including `date`.
     public func dated(lastMonths months: Int, on date: CalendarDate) -> Int? {
         guard let dates else { return nil }

@@ -74,8 +74,11 @@ public struct DescribedProvider: CreditProvider {
 
     /// The synchronous evaluation (rules, then the quote): no I/O, never throws.
     public func evaluateNow(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Evaluation {
-        var checks = RuleEvaluator(profile: profile).checks(details.eligibility)
+        let evaluator = RuleEvaluator(profile: profile)
+        var checks = evaluator.checks(details.eligibility)
         checks.insert(contentsOf: requestChecks(request, on: date), at: 0)
+        checks += evaluator.accessChecks(details.access, provider: details)
+        if let inquiries = evaluator.inquiryCheck(details.inquiries, on: date) { checks.append(inquiries) }
         guard !checks.contains(where: { $0.outcome == .failed }) else {
             return Evaluation(provider: id, checks: checks, offer: nil)
         }
@@ -424,6 +427,74 @@ public struct RuleEvaluator: Sendable {
             }
         }
         return checks
+    }
+
+    /// Who may apply: existing customers of the named institutions, users the channel invited. An unknown
+    /// `customerOf` / `invitedBy` leaves the rule unknown (the offer is then "only for customers" / "only if invited").
+    public func accessChecks(_ access: ProviderAccess, provider: ProviderDescription) -> [RuleCheck] {
+        var checks: [RuleCheck] = []
+        if !access.customersOf.isEmpty {
+            let named = FactValue.list(access.customersOf.map(FactValue.institution))
+            let threshold = access.customersOf.map(\.rawValue).joined(separator: "|")
+            if let institutions = profile.customerOf {
+                let passes = access.customersOf.contains { institutions.contains($0) }
+                checks.append(
+                    RuleCheck(
+                        rule: .customersOnly,
+                        outcome: passes ? .passed : .failed,
+                        threshold: threshold,
+                        value: institutions.map(\.rawValue).joined(separator: ","),
+                        margin: passes ? 1 : -1,
+                        finding: Fact(.ruleCustomersOnly, ["institutions": named, "customer": .int(passes ? 1 : 0)]),
+                        fix: passes ? nil : Fact(.fixBecomeCustomer, ["institutions": named])
+                    )
+                )
+            } else {
+                checks.append(.unknown(.customersOnly, threshold, field: .customerOf))
+            }
+        }
+        if access.invitationOnly {
+            if let invited = profile.invitedBy {
+                let passes = invited.contains(provider.id)
+                checks.append(
+                    RuleCheck(
+                        rule: .invitationOnly,
+                        outcome: passes ? .passed : .failed,
+                        threshold: provider.id.rawValue,
+                        value: invited.map(\.rawValue).joined(separator: ","),
+                        margin: passes ? 1 : -1,
+                        finding: Fact(
+                            .ruleInvitationOnly,
+                            ["provider": .name(provider.name), "invited": .int(passes ? 1 : 0)]
+                        ),
+                        fix: passes ? nil : Fact(.fixWaitForInvitation, ["provider": .name(provider.name)])
+                    )
+                )
+            } else {
+                checks.append(.unknown(.invitationOnly, provider.id.rawValue, field: .invitedBy))
+            }
+        }
+        return checks
+    }
+
+    /// The provider's documented tolerance of hard inquiries in the last 3 months, when it has one.
+    public func inquiryCheck(_ policy: InquiryPolicy, on date: CalendarDate) -> RuleCheck? {
+        guard let limit = policy.maxHardInquiries3m else { return nil }
+        guard let inquiries = profile.hardInquiries, let count = inquiries.count(lastMonths: 3, on: date) else {
+            return .unknown(.maxHardInquiries3m, "\(limit)", field: .hardInquiries)
+        }
+        let passes = count <= limit
+        var fixParams: [String: FactValue] = ["limit": .int(limit)]
+        if let day = inquiries.dayWithAtMost(limit, on: date) { fixParams["date"] = .date(day) }
+        return RuleCheck(
+            rule: .maxHardInquiries3m,
+            outcome: passes ? .passed : .failed,
+            threshold: "\(limit)",
+            value: "\(count)",
+            margin: count == 0 ? 1 : .ratio(Int64(limit - count), Int64(limit + 1)),
+            finding: Fact(.ruleHardInquiries, ["count": .int(count), "limit": .int(limit)]),
+            fix: passes ? nil : Fact(.fixWaitForInquiries, fixParams)
+        )
     }
 
     func count(_ rule: RuleID, _ limit: Int, _ value: Int?, _ finding: FactCode, _ remedy: FactCode) -> RuleCheck {
