@@ -148,6 +148,8 @@ public enum FactCategory: String, Sendable, CaseIterable {
     case note
     /// Why an alternative is listed.
     case why
+    /// Where a rate stands against the legal caps (`quote`, `apr`).
+    case legality
 }
 
 /// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
@@ -233,6 +235,7 @@ public enum FactCode: String, WireEnum, Hashable {
     // Warnings.
     case highCost = "high-cost"
     case aboveCourtCeiling = "above-court-ceiling"
+    case aboveFinancialCourtLevel = "above-financial-court-level"
     case debtService = "debt-service"
     case unlicensedRefused = "unlicensed-refused"
     case aboveLegalCap = "above-legal-cap"
@@ -273,6 +276,13 @@ public enum FactCode: String, WireEnum, Hashable {
     case whyUnknown = "why-unknown"
     case whyEstimate = "why-estimate"
 
+    // Where a rate stands against the legal caps.
+    case legalityWithinCap = "legality-within-cap"
+    case legalityAboveCap = "legality-above-cap"
+    case legalityAboveCourtLevel = "legality-above-court-level"
+    case legalityNoCap = "legality-no-cap"
+    case legalityCapsUnknown = "legality-caps-unknown"
+
     public var category: FactCategory {
         let raw = rawValue
         if raw.hasPrefix("evidence-") { return .evidence }
@@ -283,6 +293,7 @@ public enum FactCode: String, WireEnum, Hashable {
         if raw.hasPrefix("assume-") { return .assumption }
         if raw.hasPrefix("note-") { return .note }
         if raw.hasPrefix("why-") { return .why }
+        if raw.hasPrefix("legality-") { return .legality }
         return .warning
     }
 
