@@ -73,7 +73,9 @@ struct LegalityOptions: ParsableArguments {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return note("cannot read the catalog \(directory): no such directory; the rate is not checked against the legal caps")
+            return note(
+                "cannot read the catalog \(directory): no such directory; the rate is not checked against the legal caps"
+            )
         }
         let table: LegalCapTable
         do {
@@ -82,7 +84,9 @@ struct LegalityOptions: ParsableArguments {
             return note("\(error.description)\nthe rate is not checked against the legal caps")
         }
         guard !table.caps.isEmpty else {
-            return note("the catalog \(directory) has no caps/legal-caps.json: the rate is not checked against the legal caps")
+            return note(
+                "the catalog \(directory) has no caps/legal-caps.json: the rate is not checked against the legal caps"
+            )
         }
         return table
     }

@@ -167,7 +167,8 @@ extension Renderer {
             return "\(p.text("provider")): \(over(p, "level")) APR is above the high-cost level of \(p.text("level"))."
         case .aboveCourtCeiling:
             guard p.has("lpr") else {
-                return "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
+                return
+                    "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
                     + "\(p.text("since")), \(p.text("source")))."
             }
             return "\(p.text("provider")): \(over(p, "cap")) APR is above the courts' ceiling for private lending, "
@@ -277,7 +278,8 @@ extension Renderer {
             return "No legal cap in the data binds \(who) on \(p.text("date")): \(p.text("apr")) a year is not checked "
                 + "against one."
         case .legalityCapsUnknown:
-            return "The legal caps could not be read: \(p.text("apr")) a year is not checked against the legal limits on "
+            return
+                "The legal caps could not be read: \(p.text("apr")) a year is not checked against the legal limits on "
                 + "the cost of credit."
         }
     }
@@ -533,7 +535,9 @@ extension Renderer {
         guard let bound = p.decimal(limit) else { return percent(rate) }
         func side(_ a: Decimal, _ b: Decimal) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
         var scale = 2
-        while scale < 8 && side(rate.roundedHalfUp(scale: scale), bound.roundedHalfUp(scale: scale)) != side(rate, bound) {
+        while scale < 8
+            && side(rate.roundedHalfUp(scale: scale), bound.roundedHalfUp(scale: scale)) != side(rate, bound)
+        {
             scale += 1
         }
         return rate.fixed(scale) + "%"

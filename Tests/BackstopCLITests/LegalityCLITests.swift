@@ -60,7 +60,11 @@ struct LegalityCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let json = try BinaryRunner.json(result.stdout)
         let legality = try #require(json["legality"] as? [[String: Any]])
-        #expect(legality.map { $0["code"] as? String } == ["legality-above-cap", "legality-above-court-level", "legality-within-cap"])
+        #expect(
+            legality.map { $0["code"] as? String } == [
+                "legality-above-cap", "legality-above-court-level", "legality-within-cap",
+            ]
+        )
         let first = try #require(legality.first)
         let params = try #require(first["params"] as? [String: Any])
         #expect(params["capID"] as? String == "internet-lending-24")
@@ -75,7 +79,10 @@ struct LegalityCLITests {
         defer { try? FileManager.default.removeItem(at: empty) }
         let result = try BinaryRunner.run(Array(Self.costly.dropLast()) + [empty.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("The legal caps could not be read: 32.74% a year is not checked"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("The legal caps could not be read: 32.74% a year is not checked"),
+            "\(result.stdout)"
+        )
         #expect(result.stderr.contains("has no caps/legal-caps.json"), "\(result.stderr)")
         let missing = try BinaryRunner.run(Array(Self.costly.dropLast()) + ["/nonexistent/catalog"])
         #expect(missing.status == 0)
@@ -92,7 +99,10 @@ struct LegalityCLITests {
     static let flows = #"{"convention": "cn", "flows": [{"amount": -1000, "t": 0}, {"amount": 1025, "t": 1}]}"#
 
     @Test func aprPrintsTheVerdictOnTheDate() throws {
-        let result = try BinaryRunner.run(["apr", "--date", "2026-11-25", "--catalog", Self.catalog], stdin: Self.flows)
+        let result = try BinaryRunner.run(
+            ["apr", "--date", "2026-11-25", "--catalog", Self.catalog],
+            stdin: Self.flows
+        )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Legal caps on 2026-11-25:"), "\(result.stdout)")
         #expect(result.stdout.contains("30.00% a year is above 24% all-in cap for internet loans"), "\(result.stdout)")
@@ -107,7 +117,10 @@ struct LegalityCLITests {
             ["apr", "--date", "2024-06-01", "--catalog", Self.catalog, "--licence", "consumer-finance"],
             stdin: Self.flows
         )
-        #expect(earlier.stdout.contains("above Courts' 24% level for financial institutions' loans"), "\(earlier.stdout)")
+        #expect(
+            earlier.stdout.contains("above Courts' 24% level for financial institutions' loans"),
+            "\(earlier.stdout)"
+        )
     }
 
     @Test func aprJSONKeepsItsFieldsAndAddsTheVerdict() throws {

@@ -80,7 +80,9 @@ struct LegalityRouteTests {
                 #expect(verdict.map { $0["code"] as? String } == ["legality-above-court-level"])
                 let params = try #require(verdict.first?["params"] as? [String: Any])
                 #expect(params["capID"] as? String == "courts-financial-loans-24")
-                #expect(params["source"] as? String == "http://en.pkulaw.cn/display.aspx?cgid=bb6a5dc1bce57f9fbdfb&lib=law")
+                #expect(
+                    params["source"] as? String == "http://en.pkulaw.cn/display.aspx?cgid=bb6a5dc1bce57f9fbdfb&lib=law"
+                )
             }
             try await client.execute(
                 uri: "/v1/apr?date=2026-13-01",

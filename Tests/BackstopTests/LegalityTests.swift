@@ -66,7 +66,9 @@ struct LegalityTests {
 
         let after = try await answer(details, on: try Self.day("2026-11-25"))
         #expect(after.alternatives.isEmpty)
-        #expect(after.warnings.contains { $0.code == .aboveLegalCap && $0.fact["capID"] == .text("internet-lending-24") })
+        #expect(
+            after.warnings.contains { $0.code == .aboveLegalCap && $0.fact["capID"] == .text("internet-lending-24") }
+        )
         #expect(!after.warnings.contains { $0.code == .aboveFinancialCourtLevel })
     }
 
@@ -186,7 +188,9 @@ struct LegalityTests {
             high.map(\.code) == [.legalityAboveCap, .legalityAboveCap, .legalityAboveCourtLevel, .legalityWithinCap]
         )
         #expect(high[1]["capID"] == .text("internet-lending-24"))
-        #expect(high[1]["licences"] == .list([.licence(.bank), .licence(.consumerFinance), .licence(.onlineMicrolender)]))
+        #expect(
+            high[1]["licences"] == .list([.licence(.bank), .licence(.consumerFinance), .licence(.onlineMicrolender)])
+        )
         #expect(high[2]["capID"] == .text("courts-financial-loans-24"))
         let english = Renderer(.en).render(high[1])
         #expect(english.hasPrefix("30.00% a year is above 24% all-in cap for internet loans"), "\(english)")

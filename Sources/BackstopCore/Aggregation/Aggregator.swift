@@ -310,7 +310,11 @@ public struct Aggregator: Sendable {
                     let apr = offer.quote.apr.nominal(scale: 10)
                     for cap in caps.caps(for: .none, on: date) where cap.effect == .flag && apr > cap.maxAPRPercent {
                         warnings.append(
-                            Warning(.aboveCourtCeiling, provider: details.id, Self.capParams(cap, apr: apr, details.name))
+                            Warning(
+                                .aboveCourtCeiling,
+                                provider: details.id,
+                                Self.capParams(cap, apr: apr, details.name)
+                            )
                         )
                     }
                 }
