@@ -44,6 +44,54 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
+/// `--catalog` and `--licence` for the commands that judge one rate against the legal caps (`quote`, `apr`): they read
+/// only the catalog's `caps/legal-caps.json`, found as every other command finds the catalog.
+struct LegalityOptions: ParsableArguments {
+    @Option(
+        name: .customLong("catalog"),
+        help: ArgumentHelp(
+            "The provider catalog directory whose caps/legal-caps.json judges the rate.",
+            discussion: "Default: found as for alternatives. Without caps the verdict says the rate is not checked."
+        )
+    )
+    var catalog: String?
+
+    @Option(name: .customLong("licence"), help: "Judge the rate for one kind of lender (default: every licensed kind).")
+    var licence: Choice<LicenceKind>?
+
+    /// The legal caps, or none: then why is said on standard error, and the verdict says the rate is not checked.
+    func caps() -> LegalCapTable {
+        func note(_ message: String) -> LegalCapTable {
+            FileHandle.standardError.write(Data((printableMessage("note: \(message)") + "\n").utf8))
+            return .none
+        }
+        guard let directory = catalog ?? CatalogLocator.locate() else {
+            return note(
+                "no provider catalog found (pass --catalog DIR or set BACKSTOP_CATALOG): the rate is not checked against "
+                    + "the legal caps"
+            )
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return note(
+                "cannot read the catalog \(directory): no such directory; the rate is not checked against the legal caps"
+            )
+        }
+        let table: LegalCapTable
+        do {
+            table = try CatalogLoader().legalCaps(directory: directory)
+        } catch {
+            return note("\(error.description)\nthe rate is not checked against the legal caps")
+        }
+        guard !table.caps.isEmpty else {
+            return note(
+                "the catalog \(directory) has no caps/legal-caps.json: the rate is not checked against the legal caps"
+            )
+        }
+        return table
+    }
+}
+
 /// Finds the shipped catalog when `--catalog` is not given.
 enum CatalogLocator {
     static func isCatalog(_ path: String) -> Bool {

@@ -200,6 +200,15 @@ public struct CatalogLoader: Sendable {
         return (table, data, [])
     }
 
+    /// The legal caps of a catalog directory alone, without reading its providers (for `quote` and `apr`): `.none`
+    /// when the directory has no caps (and none are required).
+    /// - Throws: ``CatalogError`` naming the caps file and what is wrong with it.
+    public func legalCaps(directory: String) throws(CatalogError) -> LegalCapTable {
+        let (table, _, issues) = loadCaps(directory: Self.pinned(directory))
+        guard issues.isEmpty else { throw CatalogError(issues: issues) }
+        return table
+    }
+
     /// Checks the legal caps of a catalog directory on their own (for `providers validate`): a check of the caps
     /// file, or nil when the directory has no caps and none are required.
     public func checkLegalCaps(directory: String) -> FileCheck? {

@@ -209,11 +209,15 @@ public struct CatalogLinter: Sendable {
                     )
                 )
             else { continue }
-            for cap in caps.caps(for: provider.licence.kind, on: date) where quote.nominalAPR > cap.maxAPRPercent {
+            // The solver's rate, as the aggregator compares it: 24.004% is above a 24% cap.
+            let apr = quote.apr.nominal(scale: 10)
+            for cap in caps.caps(for: provider.licence.kind, on: date) where apr > cap.maxAPRPercent {
+                let flag = provider.licence.isLicensed ? "above-financial-court-level" : "above-court-ceiling"
+                let shown = quote.nominalAPR > cap.maxAPRPercent ? quote.nominalAPR : apr
                 add(
                     cap.effect == .exclude ? .error : .info,
-                    cap.effect == .exclude ? "above-legal-cap" : "above-court-ceiling",
-                    "\(term) month\(term == 1 ? "" : "s") at the top of its range costs \(quote.nominalAPR)% APR on \(sample.formatted), above "
+                    cap.effect == .exclude ? "above-legal-cap" : flag,
+                    "\(term) month\(term == 1 ? "" : "s") at the top of its range costs \(shown)% APR on \(sample.formatted), above "
                         + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
                 )
             }

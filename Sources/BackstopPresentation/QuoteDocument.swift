@@ -27,9 +27,15 @@ public struct QuoteDocument: Codable, Sendable, Hashable {
     public let periodicRate: Decimal
     public let disbursement: Disbursement
     public let schedule: [ScheduleRow]
+    /// Where the nominal APR stands against the legal caps on the judged date (``LegalCapTable/verdict(aprPercent:licence:on:)``),
+    /// each fact with its `code`, `params` and `message`; absent when the caller did not judge it.
+    public let legality: [FactDocument]?
 
-    public init(_ quote: Quote, language: Language) {
+    /// - Parameters:
+    ///   - legality: the legality verdict of the quote's rate (absent from the document when nil).
+    public init(_ quote: Quote, language: Language, legality: [Fact]? = nil) {
         let renderer = Renderer(language)
+        self.legality = legality?.map { FactDocument($0, renderer) }
         self.language = language.tag
         currency = quote.terms.amount.currency.code
         amount = quote.terms.amount
@@ -50,7 +56,44 @@ public struct QuoteDocument: Codable, Sendable, Hashable {
     }
 }
 
+/// The JSON answer of `backstop apr --format json` and `POST /v1/apr`: ``APRResultDocument``'s fields and, added, the
+/// legality verdict of the nominal APR.
+public struct APRDocument: Codable, Sendable, Hashable {
+    public let convention: APRConvention
+    public let unitPeriodsPerYear: Decimal
+    /// Percent, unrounded (10 decimals): 15.8643 means 15.8643%.
+    public let nominalAPR: Decimal
+    /// Percent, unrounded (10 decimals).
+    public let effectiveAPR: Decimal
+    /// The IRR per unit period as a fraction.
+    public let periodicRate: Decimal
+    /// Where the nominal APR stands against the legal caps on the judged date.
+    public let legality: [FactDocument]
+
+    public init(_ result: APRResultDocument, legality: [Fact], language: Language) {
+        convention = result.convention
+        unitPeriodsPerYear = result.unitPeriodsPerYear
+        nominalAPR = result.nominalAPR
+        effectiveAPR = result.effectiveAPR
+        periodicRate = result.periodicRate
+        let renderer = Renderer(language)
+        self.legality = legality.map { FactDocument($0, renderer) }
+    }
+}
+
 extension Renderer {
+    /// The legality verdict as lines for people: a heading naming the date, then one line per fact.
+    public func legality(_ facts: [Fact], on date: CalendarDate, licence: LicenceKind?) -> String {
+        let who =
+            licence.map {
+                $0 == .none
+                    ? t(" (no lending licence)", "（无放贷牌照）")
+                    : t(" (licence: \(self.licence($0)))", "（牌照：\(self.licence($0))）")
+            } ?? ""
+        let heading = t("Legal caps on \(self.date(date))\(who):", "\(self.date(date))的法定利率上限\(who)：")
+        return ([heading] + facts.map { "  - " + render($0) }).joined(separator: "\n")
+    }
+
     /// Everything a price list charges, in one line: `0.05% a day (actual/360) + …` / `日利率0.05%（…）+ …`.
     public func pricing(_ pricing: Pricing) -> String {
         var parts: [String] = []

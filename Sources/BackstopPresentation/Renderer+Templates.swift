@@ -190,9 +190,17 @@ extension Renderer {
         case .highCost:
             return "\(p.text("provider")): \(over(p, "level")) APR is above the high-cost level of \(p.text("level"))."
         case .aboveCourtCeiling:
-            return
-                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")). That ceiling binds private lending, not licensed "
-                + "lenders, but it is the benchmark courts use: this is expensive credit."
+            guard p.has("lpr") else {
+                return
+                    "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
+                    + "\(p.text("since")), \(p.text("source")))."
+            }
+            return "\(p.text("provider")): \(over(p, "cap")) APR is above the courts' ceiling for private lending, "
+                + "\(capFigure(p)) (since \(p.text("since")), \(p.text("source"))): interest above it is not upheld in court."
+        case .aboveFinancialCourtLevel:
+            return "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
+                + "\(p.text("since")), \(p.text("source"))): a borrower can ask a court to reduce the interest, compound "
+                + "interest, penalties and fees above it."
         case .debtService:
             return
                 "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
@@ -325,6 +333,29 @@ extension Renderer {
         case .planNothingToApply:
             return
                 "Do not apply anywhere for this request now: no channel can serve it (see why not); each application would only add a hard inquiry."
+
+        // Legality
+        case .legalityWithinCap:
+            return "\(over(p, "cap")) a year is within \(p.text("title")) (\(capFigure(p)) since \(p.text("since")), "
+                + "\(p.text("source")))."
+        case .legalityAboveCap:
+            return "\(over(p, "cap")) a year is above \(p.text("title")) (\(capFigure(p)) since \(p.text("since")), "
+                + "\(p.text("source"))): a lender it binds (\(p.text("licences"))) may not lend at this rate."
+        case .legalityAboveCourtLevel:
+            // A ceiling tied to the LPR is the private-lending one: interest above it is not upheld at all.
+            let consequence =
+                p.has("lpr")
+                ? "interest above it is not upheld in court" : "a court can cut the interest and fees charged above it"
+            return "\(over(p, "cap")) a year is above \(p.text("title")) (\(capFigure(p)) since \(p.text("since")), "
+                + "\(p.text("source"))): \(consequence)."
+        case .legalityNoCap:
+            let who = p.has("licence") ? "a \(p.text("licence"))" : "a licensed lender"
+            return "No legal cap in the data binds \(who) on \(p.text("date")): \(p.text("apr")) a year is not checked "
+                + "against one."
+        case .legalityCapsUnknown:
+            return
+                "The legal caps could not be read: \(p.text("apr")) a year is not checked against the legal limits on "
+                + "the cost of credit."
         }
     }
 
@@ -494,8 +525,15 @@ extension Renderer {
         case .highCost:
             return "\(p.text("provider"))：年化利率\(over(p, "level"))高于高成本警戒线\(p.text("level"))。"
         case .aboveCourtCeiling:
-            return "\(p.text("provider"))：年化利率\(over(p, "cap"))高于\(p.text("title"))。该上限约束的是民间借贷而非持牌机构，"
-                + "但法院以它为参照：这是昂贵的借款。"
+            guard p.has("lpr") else {
+                return "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
+                    + "\(p.text("cap"))，来源：\(p.text("source"))）。"
+            }
+            return "\(p.text("provider"))：年化利率\(over(p, "cap"))超过法院对民间借贷的保护上限，即\(capFigure(p))"
+                + "（自\(p.text("since"))起，来源：\(p.text("source"))）：超出部分的利息法院不予支持。"
+        case .aboveFinancialCourtLevel:
+            return "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
+                + "\(p.text("cap"))，来源：\(p.text("source"))）：借款人可请求法院调减超出部分的利息、复利、罚息、违约金和其他费用。"
         case .debtService:
             return "\(p.text("provider"))：每月还款\(p.text("payment"))将使还债支出占收入的\(p.text("share"))，超过\(p.text("limit"))。"
         case .unlicensedRefused:
@@ -596,17 +634,49 @@ extension Renderer {
         case .planInquiriesUnknown:
             return "资料没有说明征信报告上有几次硬查询，本计划按0次计算。申请前请先查询本人征信报告（中国人民银行征信中心可免费查询）。"
         case .planNothingToApply: return "本次借款目前不要向任何渠道申请：没有渠道能够满足（原因见下），每次申请只会增加一次征信硬查询。"
+
+        // Legality
+        case .legalityWithinCap:
+            return "年化利率\(over(p, "cap"))未超过\(p.text("title"))（自\(p.text("since"))起为\(capFigure(p))，"
+                + "来源：\(p.text("source"))）。"
+        case .legalityAboveCap:
+            return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(capFigure(p))，"
+                + "来源：\(p.text("source"))）：受其约束的机构（\(p.text("licences"))）不得以此利率放贷。"
+        case .legalityAboveCourtLevel:
+            let consequence = p.has("lpr") ? "超出部分的利息法院不予支持" : "超出部分的利息和费用可被法院调减或不予支持"
+            return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(capFigure(p))，"
+                + "来源：\(p.text("source"))）：\(consequence)。"
+        case .legalityNoCap:
+            let who = p.has("licence") ? p.text("licence") : "持牌机构"
+            return "数据中没有在\(p.text("date"))约束\(who)的法定利率上限：年化利率\(p.text("apr"))未经上限核查。"
+        case .legalityCapsUnknown:
+            return "无法读取法定利率上限：年化利率\(p.text("apr"))没有按法定的借款成本上限核查。"
         }
     }
 
-    /// A rate above a limit, with the decimals it takes to differ from it: `24.0040%` above `24.00%`, never
-    /// `24.00%` above `24.00%`.
+    /// The rate `apr` beside a limit, with the decimals it takes to show on which side it lies: `24.0040%` above
+    /// `24.00%` and `23.9960%` within it, never `24.00%` above (or within) `24.00%`. A rate equal to the limit keeps
+    /// two decimals.
     fileprivate func over(_ p: Params, _ limit: String) -> String {
         guard let rate = p.decimal("apr") else { return p.text("apr") }
         guard let bound = p.decimal(limit) else { return percent(rate) }
+        func side(_ a: Decimal, _ b: Decimal) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
         var scale = 2
-        while scale < 8 && rate.roundedHalfUp(scale: scale) <= bound.roundedHalfUp(scale: scale) { scale += 1 }
+        while scale < 8
+            && side(rate.roundedHalfUp(scale: scale), bound.roundedHalfUp(scale: scale)) != side(rate, bound)
+        {
+            scale += 1
+        }
         return rate.fixed(scale) + "%"
+    }
+
+    /// A cap's rate, with the LPR it is 4 times when it has one: `4 × the 1-year LPR of 3.00% published 2025-05-20
+    /// = 12.00%` / `2025年5月20日发布的一年期LPR 3.00%的4倍，即12.00%`.
+    fileprivate func capFigure(_ p: Params) -> String {
+        guard p.has("lpr") && p.has("lprDate") else { return p.text("cap") }
+        return language == .zh
+            ? "\(p.text("lprDate"))发布的一年期LPR \(p.text("lpr"))的4倍，即\(p.text("cap"))"
+            : "4 × the 1-year LPR of \(p.text("lpr")) published \(p.text("lprDate")) = \(p.text("cap"))"
     }
 
     fileprivate func instalments(_ count: Int) -> String { count == 1 ? "instalment" : "instalments" }

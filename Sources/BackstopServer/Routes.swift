@@ -242,8 +242,15 @@ public struct BackstopRoutes: Sendable {
             let body = try await decode(QuoteBody.self, request)
             do {
                 let language = try answerLanguage(request)
+                let licence = try licence(request.uri.queryParameters.get("licence"))
                 let quote = try CostEngine.quote(try body.terms(today: CalendarDate.utcToday))
-                var response = try json(QuoteDocument(quote, language: language))
+                // Judged on the disbursement date with the solver's exact rate, against the caps being served.
+                let verdict = (store.snapshot?.catalog.caps ?? .none).verdict(
+                    aprPercent: quote.apr.nominal(scale: 10),
+                    licence: licence,
+                    on: quote.terms.startDate
+                )
+                var response = try json(QuoteDocument(quote, language: language, legality: verdict))
                 response.headers[.contentLanguage] = language.tag
                 return response
             } catch let error as CostError {
@@ -252,16 +259,25 @@ public struct BackstopRoutes: Sendable {
         }
         router.post("/v1/apr") { request, _ in
             let body = try await decode(APRRequestDocument.self, request)
+            let language = try answerLanguage(request)
+            let licence = try licence(request.uri.queryParameters.get("licence"))
+            let day = try date(request.uri.queryParameters.get("date"))
             do {
                 let apr = try APRCalculator(convention: body.convention, unitPeriodsPerYear: body.unitPeriodsPerYear)
                     .apr(of: body.flows)
-                return try json(
-                    APRResultDocument(
-                        convention: body.convention,
-                        unitPeriodsPerYear: body.unitPeriodsPerYear,
-                        apr: apr
-                    )
+                let result = APRResultDocument(
+                    convention: body.convention,
+                    unitPeriodsPerYear: body.unitPeriodsPerYear,
+                    apr: apr
                 )
+                let verdict = (store.snapshot?.catalog.caps ?? .none).verdict(
+                    aprPercent: result.nominalAPR,
+                    licence: licence,
+                    on: day
+                )
+                var response = try json(APRDocument(result, legality: verdict, language: language))
+                response.headers[.contentLanguage] = language.tag
+                return response
             } catch let error as APRError {
                 throw APIError(.unprocessableContent, error.description, path: "flows")
             }
@@ -385,6 +401,19 @@ public struct BackstopRoutes: Sendable {
                 : "\(error.path): \(error.message)"
             throw APIError(.badRequest, message, path: error.path)
         }
+    }
+
+    /// `?licence=KIND`: nil when absent; an unknown kind is a 400 naming the kinds.
+    func licence(_ text: String?) throws -> LicenceKind? {
+        guard let text else { return nil }
+        guard let kind = LicenceKind(rawValue: text) else {
+            throw APIError(
+                .badRequest,
+                "licence: must be one of \(LicenceKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text.prefix(40))\"",
+                path: "licence"
+            )
+        }
+        return kind
     }
 
     func date(_ text: String?) throws -> CalendarDate {

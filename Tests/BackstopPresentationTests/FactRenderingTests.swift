@@ -15,6 +15,15 @@ struct FactRenderingTests {
         "since": .date(CalendarDate(year: 2025, month: 10, day: 1)!), "source": .text("https://example.org/cap"),
     ]
 
+    /// A ceiling of 4 × the one-year LPR, with the LPR and the day it was published.
+    static let lprCap: [String: FactValue] = [
+        "provider": .name(LocalizedName(en: "Generic quick-loan app", zh: "某快速贷款App")),
+        "apr": .percent(Decimal(string: "127.69")!), "cap": .percent(12), "capID": .text("courts-4x-lpr-2025-05-20"),
+        "title": .name(LocalizedName(en: "Courts' private-lending ceiling", zh: "法院民间借贷利率上限")),
+        "since": .date(CalendarDate(year: 2025, month: 5, day: 20)!), "source": .text("https://example.org/lpr"),
+        "lpr": .percent(3), "lprDate": .date(CalendarDate(year: 2025, month: 5, day: 20)!),
+    ]
+
     /// Representative parameters for each code: the switch is exhaustive, so a new code must be added here.
     static func samples(_ code: FactCode) -> [[String: FactValue]] {
         let reasons = FactValue.list([.reason(.lateRepayment), .reason(.cashOut)])
@@ -91,7 +100,19 @@ struct FactRenderingTests {
         case .ruleSignalUnknown:
             return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
         case .ruleUnlicensed: return [["provider": weilidai]]
-        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap, .aboveCourtCeiling: return [cap]
+        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap, .aboveFinancialCourtLevel: return [cap]
+        case .aboveCourtCeiling: return [cap, lprCap]
+        case .legalityWithinCap, .legalityAboveCap, .legalityAboveCourtLevel:
+            let verdict: [String: FactValue] = [
+                "licences": .list([.licence(.bank), .licence(.consumerFinance)]), "date": .date(day),
+            ]
+            return [cap.merging(verdict) { a, _ in a }, lprCap.merging(verdict) { a, _ in a }]
+        case .legalityNoCap:
+            return [
+                ["apr": .percent(18), "date": .date(day)],
+                ["apr": .percent(18), "date": .date(day), "licence": .licence(.cardIssuer)],
+            ]
+        case .legalityCapsUnknown: return [["apr": .percent(18), "date": .date(day)]]
         case .ruleServiceState:
             return ServiceState.allCases.map { ["service": .service(.jiebei), "state": .serviceState($0)] }
         case .fixReopensOn: return [["date": .date(day)]]

@@ -57,6 +57,10 @@ struct OpenAPICodesTests {
         try Self.expectSame("WarningCode", FactCode.codes(in: .warning).map(\.rawValue))
     }
 
+    @Test func everyLegalityCodeIsDocumented() throws {
+        try Self.expectSame("LegalityCode", FactCode.codes(in: .legality).map(\.rawValue))
+    }
+
     @Test func everyRuleAndProfileFieldIsDocumented() throws {
         try Self.expectSame("RuleName", RuleID.allCases.map(\.rawValue))
         try Self.expectSame("ProfileField", ProfileField.allCases.map(\.rawValue))

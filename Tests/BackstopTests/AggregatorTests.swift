@@ -502,13 +502,17 @@ struct OnePassTests {
 struct ExactCapTests {
     let day = CalendarDate(year: 2026, month: 11, day: 25)!
 
-    func answer(annualPercent: String) async throws -> Recommendation {
+    func answer(
+        annualPercent: String,
+        effect: CapEffect = .exclude,
+        method: RepaymentMethod = .equalInstallment
+    ) async throws -> Recommendation {
         var details = try #require(
             try CatalogLoader().load(directory: AggregatorTests.providers).provider("icbc-rongejie")
         )
         let rate = AnnualRate(percent: try #require(Decimal(string: annualPercent)))
         details.pricing = [PricingRule(interest: .annual(RateRange(min: rate, max: rate)))]
-        details.methods = [.equalInstallment]
+        details.methods = [method]
         details.eligibility = EligibilityRules()
         details.maxAmount = Money(minorUnits: 200_000_000)
         details.terms = [12]
@@ -518,7 +522,7 @@ struct ExactCapTests {
             titleZH: "综合成本24%上限",
             appliesTo: [.bank],
             maxAPRPercent: 24,
-            effect: .exclude,
+            effect: effect,
             from: CalendarDate(year: 2025, month: 10, day: 1)!,
             sourceTitle: "test",
             sourceURL: "https://example.org/cap"
@@ -544,5 +548,42 @@ struct ExactCapTests {
         let below = try await answer(annualPercent: "23.996")
         #expect(below.alternatives.count == 1)
         #expect(!below.warnings.contains { $0.code == .aboveLegalCap })
+        // Exactly at the cap is within it: interest first at 2% a month is 24.0000000000%, and the solver's noise
+        // never tips it over. (Equal instalments at 24% cost a little more: each payment is rounded up to the fen.)
+        let at = try await answer(annualPercent: "24", method: .interestFirst)
+        #expect(at.alternatives.count == 1)
+        #expect(!at.warnings.contains { $0.code == .aboveLegalCap })
+    }
+
+    /// A flag compares the same exact rate: 24.004% is above the courts' 24% level, 24% is not.
+    @Test func aFlagComparesTheExactRateToo() async throws {
+        let above = try await answer(annualPercent: "24.004", effect: .flag)
+        #expect(above.alternatives.count == 1)
+        let flag = try #require(above.warnings.first { $0.code == .aboveFinancialCourtLevel })
+        #expect(Renderer(.en).render(flag.fact).contains("24.004%"))
+        let at = try await answer(annualPercent: "24", effect: .flag, method: .interestFirst)
+        #expect(!at.warnings.contains { $0.code == .aboveFinancialCourtLevel })
+    }
+
+    /// The verdict `quote` and `apr` print: the exact 24.004% is above a 24% cap and says so with the digits that
+    /// show it; 23.996% is within and never reads "24.00% within 24.00%".
+    @Test func theVerdictComparesTheExactRate() throws {
+        let cap = LegalCap(
+            id: "test-24",
+            title: "24% all-in cap",
+            appliesTo: [.bank],
+            maxAPRPercent: 24,
+            effect: .exclude,
+            from: day,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+        let table = LegalCapTable(caps: [cap])
+        let above = table.verdict(aprPercent: Decimal(string: "24.004")!, licence: .bank, on: day)
+        #expect(above.map(\.code) == [.legalityAboveCap])
+        #expect(Renderer(.en).render(above[0]).hasPrefix("24.004% a year is above 24% all-in cap"))
+        #expect(table.verdict(aprPercent: 24, licence: .bank, on: day).map(\.code) == [.legalityWithinCap])
+        let below = table.verdict(aprPercent: Decimal(string: "23.996")!, licence: .bank, on: day)
+        #expect(Renderer(.zh).render(below[0]).hasPrefix("年化利率23.996%未超过"))
     }
 }

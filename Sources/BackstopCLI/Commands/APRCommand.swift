@@ -24,6 +24,10 @@ struct APRCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
+    @OptionGroup var date: DateOption
+
+    @OptionGroup var legality: LegalityOptions
+
     @OptionGroup var lang: LanguageOption
 
     func run() throws {
@@ -47,9 +51,13 @@ struct APRCommand: ParsableCommand {
             unitPeriodsPerYear: document.unitPeriodsPerYear,
             apr: apr
         )
+        let day = try date.value()
+        let licence = legality.licence?.value
+        // The exact nominal rate (10 decimals), as the caps compare it.
+        let verdict = legality.caps().verdict(aprPercent: result.nominalAPR, licence: licence, on: day)
         switch format {
         case .json:
-            print(try encodeJSON(result))
+            print(try encodeJSON(APRDocument(result, legality: verdict, language: lang.value)))
         case .table:
             let r = lang.renderer
             let periodic = Decimal.fromSolver(apr.periodicRate * 100, scale: 6)
@@ -66,6 +74,8 @@ struct APRCommand: ParsableCommand {
                         + r.t("   (periodic rate × periods per year)", "   （期利率 × 每年期数）"),
                     r.t("Effective APR  ", "实际年化利率  ") + "\(result.effectiveAPR.fixed(4))%"
                         + r.t("   ((1 + periodic rate)^periods per year − 1)", "   （(1 + 期利率)^每年期数 − 1）"),
+                    "",
+                    r.legality(verdict, on: day, licence: licence),
                 ].joined(separator: "\n")
             )
         }

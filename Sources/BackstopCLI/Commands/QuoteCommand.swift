@@ -72,6 +72,8 @@ struct QuoteCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
+    @OptionGroup var legality: LegalityOptions
+
     @OptionGroup var lang: LanguageOption
 
     func validate() throws {
@@ -80,9 +82,18 @@ struct QuoteCommand: ParsableCommand {
 
     func run() throws {
         let quote = try makeQuote()
+        // The rate is judged on the disbursement date, with the exact rate the solver found.
+        let licence = legality.licence?.value
+        let verdict = legality.caps().verdict(
+            aprPercent: quote.apr.nominal(scale: 10),
+            licence: licence,
+            on: quote.terms.startDate
+        )
         switch format {
-        case .json: print(try encodeJSON(QuoteDocument(quote, language: lang.value)))
-        case .table: print(render(quote, lang.renderer))
+        case .json: print(try encodeJSON(QuoteDocument(quote, language: lang.value, legality: verdict)))
+        case .table:
+            let r = lang.renderer
+            print(render(quote, r) + "\n\n" + r.legality(verdict, on: quote.terms.startDate, licence: licence))
         }
     }
 

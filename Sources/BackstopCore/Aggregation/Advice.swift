@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Who may apply, when the profile does not say whether the user qualifies: the offer stands "only if invited" or
 /// "only for customers" of the institutions named.

@@ -351,6 +351,20 @@ public struct Aggregator: Sendable {
                     params["totalCost"] = .money(offer.quote.totalCost)
                 }
                 warnings.append(Warning(.unlicensedRefused, provider: details.id, params))
+                // Lending without a licence is private lending: the courts' private-lending ceilings (4 × LPR, the
+                // 36% line) are the ones that bind it, and the borrower is told where this price stands.
+                if let offer = evaluation.offer {
+                    let apr = offer.quote.apr.nominal(scale: 10)
+                    for cap in caps.caps(for: .none, on: date) where cap.effect == .flag && apr > cap.maxAPRPercent {
+                        warnings.append(
+                            Warning(
+                                .aboveCourtCeiling,
+                                provider: details.id,
+                                Self.capParams(cap, apr: apr, details.name)
+                            )
+                        )
+                    }
+                }
                 continue
             }
             // Gate 2: a student is never offered credit by a lender kind barred from lending to students on the date.
@@ -416,9 +430,15 @@ public struct Aggregator: Sendable {
                 warnings.append(Warning(.aboveLegalCap, provider: details.id, params))
                 continue
             }
+            // A licensed lender's flags are the levels courts apply to financial institutions' loans (24% a year),
+            // never the private-lending ceiling; only reached when no exclude cap refused the offer above.
             for cap in binding where cap.effect == .flag && apr > cap.maxAPRPercent {
                 warnings.append(
-                    Warning(.aboveCourtCeiling, provider: details.id, Self.capParams(cap, apr: apr, details.name))
+                    Warning(
+                        .aboveFinancialCourtLevel,
+                        provider: details.id,
+                        Self.capParams(cap, apr: apr, details.name)
+                    )
                 )
             }
             if apr > policy.highCostAPRPercent {
@@ -596,12 +616,9 @@ public struct Aggregator: Sendable {
     }
 
     static func capParams(_ cap: LegalCap, apr: Decimal, _ provider: LocalizedName) -> [String: FactValue] {
-        [
-            "provider": .name(provider),
-            "apr": .percent(apr), "cap": .percent(cap.maxAPRPercent), "capID": .text(cap.id),
-            "title": .name(LocalizedName(en: cap.title, zh: cap.titleZH ?? cap.title)), "since": .date(cap.from),
-            "source": .text(cap.sourceURL),
-        ]
+        var params = cap.factParams(apr: apr)
+        params["provider"] = .name(provider)
+        return params
     }
 
     /// Evaluates `providers` (all of them by default; side by side unless the policy says otherwise); results come

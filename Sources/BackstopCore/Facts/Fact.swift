@@ -173,6 +173,8 @@ public enum FactCategory: String, Sendable, CaseIterable {
     case why
     /// The application plan: which channel to try, in what order, and when.
     case plan
+    /// Where a rate stands against the legal caps (`quote`, `apr`).
+    case legality
 }
 
 /// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
@@ -266,6 +268,7 @@ public enum FactCode: String, WireEnum, Hashable {
     // Warnings.
     case highCost = "high-cost"
     case aboveCourtCeiling = "above-court-ceiling"
+    case aboveFinancialCourtLevel = "above-financial-court-level"
     case debtService = "debt-service"
     case unlicensedRefused = "unlicensed-refused"
     case aboveLegalCap = "above-legal-cap"
@@ -329,6 +332,13 @@ public enum FactCode: String, WireEnum, Hashable {
     case planInquiriesUnknown = "plan-inquiries-unknown"
     case planNothingToApply = "plan-nothing-to-apply"
 
+    // Where a rate stands against the legal caps.
+    case legalityWithinCap = "legality-within-cap"
+    case legalityAboveCap = "legality-above-cap"
+    case legalityAboveCourtLevel = "legality-above-court-level"
+    case legalityNoCap = "legality-no-cap"
+    case legalityCapsUnknown = "legality-caps-unknown"
+
     public var category: FactCategory {
         let raw = rawValue
         if raw.hasPrefix("evidence-") { return .evidence }
@@ -340,6 +350,7 @@ public enum FactCode: String, WireEnum, Hashable {
         if raw.hasPrefix("note-") { return .note }
         if raw.hasPrefix("why-") { return .why }
         if raw.hasPrefix("plan-") { return .plan }
+        if raw.hasPrefix("legality-") { return .legality }
         return .warning
     }
 

@@ -21,6 +21,11 @@ public struct LegalCap: Hashable, Sendable, Codable {
     /// The licence kinds it binds; empty means every kind.
     public var appliesTo: [LicenceKind]
     public var maxAPRPercent: Decimal
+    /// For a ceiling of 4 × the one-year loan prime rate (the courts' private-lending ceiling): the LPR it is
+    /// computed from, in percent (3.00 is 3.00%). ``maxAPRPercent`` is then exactly 4 × this rate.
+    public var lprPercent: Decimal?
+    /// The date that LPR was published and took effect (with ``lprPercent``; never after ``from``).
+    public var lprDate: CalendarDate?
     public var effect: CapEffect
     public var from: CalendarDate
     public var until: CalendarDate?
@@ -29,12 +34,17 @@ public struct LegalCap: Hashable, Sendable, Codable {
     /// Whether the figure is reported (guidance, news) rather than a published rule text.
     public var reported: Bool
 
+    /// How many times the one-year LPR a ceiling tied to the LPR is (SPC private-lending provisions, 2020).
+    public static let lprMultiple: Decimal = 4
+
     public init(
         id: String,
         title: String,
         titleZH: String? = nil,
         appliesTo: [LicenceKind],
         maxAPRPercent: Decimal,
+        lprPercent: Decimal? = nil,
+        lprDate: CalendarDate? = nil,
         effect: CapEffect,
         from: CalendarDate,
         until: CalendarDate? = nil,
@@ -47,6 +57,8 @@ public struct LegalCap: Hashable, Sendable, Codable {
         self.titleZH = titleZH
         self.appliesTo = appliesTo
         self.maxAPRPercent = maxAPRPercent
+        self.lprPercent = lprPercent
+        self.lprDate = lprDate
         self.effect = effect
         self.from = from
         self.until = until
@@ -55,9 +67,72 @@ public struct LegalCap: Hashable, Sendable, Codable {
         self.reported = reported
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, title, titleZH, appliesTo, maxAPRPercent, lprPercent, lprDate, effect, from, until, sourceTitle
+        case sourceURL, reported
+    }
+
+    /// Reads a cap; an LPR, when given, must come with its date, lie between 0 and 100 exclusive, be published no
+    /// later than the cap starts and be exactly a quarter of the ceiling. Every error names its field.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        title = try c.decode(String.self, forKey: .title)
+        titleZH = try c.decodeIfPresent(String.self, forKey: .titleZH)
+        appliesTo = try c.decode([LicenceKind].self, forKey: .appliesTo)
+        maxAPRPercent = try c.decode(Decimal.self, forKey: .maxAPRPercent)
+        lprPercent = try c.decodeIfPresent(Decimal.self, forKey: .lprPercent)
+        lprDate = try c.decodeIfPresent(CalendarDate.self, forKey: .lprDate)
+        effect = try c.decode(CapEffect.self, forKey: .effect)
+        from = try c.decode(CalendarDate.self, forKey: .from)
+        until = try c.decodeIfPresent(CalendarDate.self, forKey: .until)
+        sourceTitle = try c.decode(String.self, forKey: .sourceTitle)
+        sourceURL = try c.decode(String.self, forKey: .sourceURL)
+        reported = try c.decode(Bool.self, forKey: .reported)
+        func invalid(_ key: CodingKeys, _ message: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)
+        }
+        switch (lprPercent, lprDate) {
+        case (nil, nil):
+            break
+        case (nil, let date?):
+            throw invalid(.lprPercent, "is required with lprDate (\(date)): the LPR that was published that day")
+        case (let rate?, nil):
+            throw invalid(.lprDate, "is required with lprPercent (\(rate)): the day that LPR was published")
+        case (let rate?, let date?):
+            guard rate > 0 && rate < 100 else {
+                throw invalid(.lprPercent, "must be a percentage above 0 and below 100, got \(rate)")
+            }
+            guard date <= from else {
+                throw invalid(.lprDate, "must be on or before from (\(from)): the LPR is published first, got \(date)")
+            }
+            guard rate * Self.lprMultiple == maxAPRPercent else {
+                throw invalid(
+                    .lprPercent,
+                    "must be a quarter of maxAPRPercent (\(maxAPRPercent)): the ceiling is 4 × the 1-year LPR, got \(rate)"
+                )
+            }
+        }
+    }
+
     /// Whether the cap binds a licence kind on a date.
     public func applies(to kind: LicenceKind, on date: CalendarDate) -> Bool {
         (appliesTo.isEmpty || appliesTo.contains(kind)) && from <= date && (until.map { date <= $0 } ?? true)
+    }
+
+    /// The parameters of a fact about a rate beside this cap: `apr` (exact), `cap`, `capID`, `title`, `since`,
+    /// `source`, and `lpr` with `lprDate` for a ceiling tied to the LPR.
+    func factParams(apr: Decimal) -> [String: FactValue] {
+        var params: [String: FactValue] = [
+            "apr": .percent(apr), "cap": .percent(maxAPRPercent), "capID": .text(id),
+            "title": .name(LocalizedName(en: title, zh: titleZH ?? title)), "since": .date(from),
+            "source": .text(sourceURL),
+        ]
+        if let lprPercent, let lprDate {
+            params["lpr"] = .percent(lprPercent)
+            params["lprDate"] = .date(lprDate)
+        }
+        return params
     }
 }
 
@@ -138,5 +213,53 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
     /// The binding caps for a licence kind on a date, lowest first.
     public func caps(for kind: LicenceKind, on date: CalendarDate) -> [LegalCap] {
         caps.filter { $0.applies(to: kind, on: date) }.sorted { ($0.maxAPRPercent, $0.id) < ($1.maxAPRPercent, $1.id) }
+    }
+}
+
+extension LegalCapTable {
+    /// The legality of an annual rate on a date, for `quote`, `apr` and `POST /v1/quote`: one fact per cap level in
+    /// force for the licence kind (every licensed kind when `licence` is nil), lowest level first.
+    ///
+    /// At each level the rate is either within it (one `legality-within-cap` fact, naming a binding rule before a
+    /// court's level) or above it: `legality-above-cap` for a rule that bars lending at the rate (`effect: exclude`)
+    /// and `legality-above-court-level` for a level above which courts cut what is charged (`effect: flag`). Where
+    /// several caps share a level, the one binding most of the kinds asked about speaks for them, then the first by
+    /// id; its `licences` parameter lists the kinds it binds. Without caps the one fact is `legality-caps-unknown`;
+    /// when none binds, `legality-no-cap`.
+    /// - Parameters:
+    ///   - apr: the exact nominal APR in percent (the solver's rate to 10 decimals, never the 2-decimal figure shown):
+    ///     24.004 is above a 24% cap.
+    ///   - licence: the lender's licence kind, when known.
+    ///   - date: the day the caps are judged on.
+    public func verdict(aprPercent apr: Decimal, licence: LicenceKind?, on date: CalendarDate) -> [Fact] {
+        guard !caps.isEmpty else { return [Fact(.legalityCapsUnknown, ["apr": .percent(apr), "date": .date(date)])] }
+        let kinds = licence.map { [$0] } ?? LicenceKind.allCases.filter { $0 != .none }
+        func bound(_ cap: LegalCap) -> [LicenceKind] { kinds.filter { cap.applies(to: $0, on: date) } }
+        let binding = caps.filter { !bound($0).isEmpty }
+        guard !binding.isEmpty else {
+            var params: [String: FactValue] = ["apr": .percent(apr), "date": .date(date)]
+            if let licence { params["licence"] = .licence(licence) }
+            return [Fact(.legalityNoCap, params)]
+        }
+        func fact(_ code: FactCode, _ cap: LegalCap) -> Fact {
+            var params = cap.factParams(apr: apr)
+            params["licences"] = .list(bound(cap).map(FactValue.licence))
+            params["date"] = .date(date)
+            return Fact(code, params)
+        }
+        var facts: [Fact] = []
+        for level in Set(binding.map(\.maxAPRPercent)).sorted() {
+            let here = binding.filter { $0.maxAPRPercent == level }
+            func speaker(_ effect: CapEffect) -> LegalCap? {
+                here.filter { $0.effect == effect }.min { (-bound($0).count, $0.id) < (-bound($1).count, $1.id) }
+            }
+            if apr > level {
+                if let cap = speaker(.exclude) { facts.append(fact(.legalityAboveCap, cap)) }
+                if let cap = speaker(.flag) { facts.append(fact(.legalityAboveCourtLevel, cap)) }
+            } else if let cap = speaker(.exclude) ?? speaker(.flag) {
+                facts.append(fact(.legalityWithinCap, cap))
+            }
+        }
+        return facts
     }
 }
