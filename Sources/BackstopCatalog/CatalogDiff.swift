@@ -62,7 +62,8 @@ public struct CatalogDiff: Hashable, Sendable, Codable {
             ("sources", p.sources.map(\.url).joined(separator: " ")),
         ]
         for rule in p.pricing {
-            let scope = rule.terms.map { "pricing[\($0.map(String.init).joined(separator: " ")) months]" } ?? "pricing"
+            var scope = rule.terms.map { "pricing[\($0.map(String.init).joined(separator: " ")) months]" } ?? "pricing"
+            if rule.from != nil || rule.until != nil { scope += "@" + ProviderXMLReader.span(rule.from, rule.until) }
             switch rule.interest {
             case .none: fields.append(("\(scope).interest", "none"))
             case .daily(let range, let dayCount):
@@ -121,6 +122,17 @@ public struct CatalogDiff: Hashable, Sendable, Codable {
         }
         if !e.excludedWhen.isEmpty {
             fields.append(("eligibility.excludedWhen", e.excludedWhen.map(\.rawValue).joined(separator: ", ")))
+        }
+        if p.access.invitationOnly { fields.append(("access.invitationOnly", "yes")) }
+        if !p.access.customersOf.isEmpty {
+            fields.append(("access.customersOf", p.access.customersOf.map(\.rawValue).joined(separator: ", ")))
+        }
+        if p.inquiries != .unknown {
+            fields += [
+                ("inquiries.application", p.inquiries.application.rawValue),
+                ("inquiries.limitCheck", p.inquiries.limitCheck.rawValue),
+            ]
+            if let v = p.inquiries.maxHardInquiries3m { fields.append(("inquiries.maxHard3m", "\(v)")) }
         }
         return fields
     }

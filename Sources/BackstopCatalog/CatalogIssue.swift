@@ -10,7 +10,7 @@ public struct CatalogIssue: Error, Hashable, Sendable, Codable, CustomStringConv
         case security
         /// Not valid against providers/schema/provider-1.xsd.
         case schema
-        /// Valid XML but inconsistent (rules L1–L9 of the schema header, e.g. min > max).
+        /// Valid XML but inconsistent (rules L1–L12 of the schema header, e.g. min > max).
         case semantic
         /// The file could not be read.
         case io

@@ -26,10 +26,12 @@ public struct LintFinding: Hashable, Sendable, Codable, CustomStringConvertible 
 
 /// Checks a catalog for what a maintainer must fix or know before publishing it.
 ///
-/// Rules: every file loads (schema and L1–L9, reported as `invalid`); no duplicate ids; offers at the top of each
+/// Rules: every file loads (schema and L1–L12, reported as `invalid`); no duplicate ids; offers at the top of each
 /// published range stay under the legal caps for the licence kind on the lint date; a licence and a source for every
 /// priced figure; status dates that still cover the lint date and announce changes; every offered term (with every
-/// repayment method) can be priced for the smallest and largest amount.
+/// repayment method) can be priced for the smallest and largest amount, by every price list that may price it, and a
+/// price list is in force on the lint date; the credit-inquiry policy is declared; bank customers are named by
+/// institution.
 public struct CatalogLinter: Sendable {
     /// The date rules are judged on (caps in force, status periods).
     public var date: CalendarDate
@@ -170,32 +172,61 @@ public struct CatalogLinter: Sendable {
         for period in provider.status where period.from > date {
             add(.info, "status-change", "becomes \(period.state.rawValue) on \(period.from)")
         }
-        // Every term and method can be priced, and the top of the range stays under the caps.
+        if provider.inquiries.application == .unknown && provider.inquiries.limitCheck == .unknown {
+            add(
+                .info,
+                "no-inquiry-policy",
+                "no published credit-inquiry policy (<inquiries>): applying and checking a limit count as hard inquiries"
+            )
+        }
+        if provider.eligibility.requiredAccounts.contains("bank") {
+            add(
+                .info,
+                "requires-account-bank",
+                "requiresAccount bank does not say which bank: name it with <access customersOf=\"…\"/>"
+            )
+        }
+        // Every term and method can be priced by every list that may price it, a list is in force on the date, and
+        // the top of that list's range stays under the caps.
         let amounts = [provider.minAmount, provider.maxAmount]
+        var notStarted: [(term: Int, first: CalendarDate)] = []
+        var ended: [Int] = []
         for term in provider.terms {
-            guard let rule = provider.pricingRule(forTerm: term) else {
+            let naming = provider.pricing.filter { $0.terms?.contains(term) == true }
+            let candidates = naming.isEmpty ? provider.pricing.filter { $0.terms == nil } : naming
+            guard !candidates.isEmpty else {
                 add(.error, "term-not-servable", "the \(term)-month term has no pricing")
                 continue
             }
-            for method in provider.methods {
-                for amount in amounts {
-                    let terms = LoanTerms(
-                        amount: amount,
-                        termMonths: term,
-                        pricing: rule.pricing(atRisk: 1),
-                        method: method,
-                        startDate: date
-                    )
-                    do {
-                        _ = try CostEngine.quote(terms)
-                    } catch {
-                        add(
-                            .error,
-                            "term-not-servable",
-                            "\(term) month\(term == 1 ? "" : "s"), \(method.rawValue), \(amount.formatted): \(error)"
+            for rule in candidates {
+                for method in provider.methods {
+                    for amount in amounts {
+                        let terms = LoanTerms(
+                            amount: amount,
+                            termMonths: term,
+                            pricing: rule.pricing(atRisk: 1),
+                            method: method,
+                            startDate: date
                         )
+                        do {
+                            _ = try CostEngine.quote(terms)
+                        } catch {
+                            add(
+                                .error,
+                                "term-not-servable",
+                                "\(term) month\(term == 1 ? "" : "s"), \(method.rawValue), \(amount.formatted): \(error)"
+                            )
+                        }
                     }
                 }
+            }
+            guard let rule = provider.pricingRule(forTerm: term, on: date) else {
+                if let first = candidates.compactMap(\.from).filter({ $0 > date }).min() {
+                    notStarted.append((term, first))
+                } else {
+                    ended.append(term)
+                }
+                continue
             }
             let sample = max(provider.minAmount, min(provider.maxAmount, Money(minorUnits: 1_000_000)))
             guard let method = rule.method ?? provider.methods.first,
@@ -221,6 +252,22 @@ public struct CatalogLinter: Sendable {
                         + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
                 )
             }
+        }
+        if let first = notStarted.map(\.first).min() {
+            add(
+                .info,
+                "prices-not-started",
+                "no price list is in force on \(date) for \(notStarted.map { "\($0.term)" }.joined(separator: ", ")) months "
+                    + "(the next one starts on \(first)): prices on that date are unknown and no offer is made"
+            )
+        }
+        if !ended.isEmpty {
+            add(
+                .warning,
+                "prices-ended",
+                "no price list is in force on \(date) for \(ended.map(String.init).joined(separator: ", ")) months "
+                    + "and none follows: state the current prices"
+            )
         }
         return findings
     }

@@ -3,7 +3,7 @@ internal import CLibXML2
 import Foundation
 
 /// Reads one schema-valid provider document into a ``ProviderDescription``, checking the rules the XSD cannot
-/// express (L1–L9 in the schema header). Pointers never leave this type's functions.
+/// express (L1–L12 in the schema header). Pointers never leave this type's functions.
 struct ProviderXMLReader {
     let file: String
     /// The file name without `.xml`, for rule L9 (nil to skip, e.g. for documents not read from a file).
@@ -42,6 +42,8 @@ struct ProviderXMLReader {
         var sources: [SourceReference] = []
         var figureSources: [String: String] = [:]
         var notes = ""
+        var access = ProviderAccess.open
+        var inquiries = InquiryPolicy.unknown
 
         for node in elements(root) {
             switch name(node) {
@@ -82,6 +84,8 @@ struct ProviderXMLReader {
                 }
             case "repayment": methods = elements(node).compactMap { RepaymentMethod(rawValue: text($0)) }
             case "eligibility": eligibility = readEligibility(node, figureSources: &figureSources)
+            case "access": access = readAccess(node, figureSources: &figureSources)
+            case "inquiries": inquiries = readInquiries(node, figureSources: &figureSources)
             case "status": status = readStatus(node, figureSources: &figureSources)
             case "sources":
                 sources = elements(node).map {
@@ -120,7 +124,9 @@ struct ProviderXMLReader {
             sources: sources,
             figureSources: figureSources,
             notes: notes,
-            origin: file
+            origin: file,
+            access: access,
+            inquiries: inquiries
         )
     }
 
@@ -128,8 +134,14 @@ struct ProviderXMLReader {
         let termList = attribute(node, "terms").map {
             $0.split(whereSeparator: { $0.isWhitespace }).compactMap { Int($0) }
         }
-        let suffix = termList.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? ""
-        var rule = PricingRule(terms: termList, interest: .none)
+        let from = date(node, "from")
+        let until = date(node, "until")
+        if let from, let until, until < from {
+            fail(node, "price list ends (\(until)) before it starts (\(from)) (rule L10)")
+        }
+        var suffix = termList.map { "[" + $0.map(String.init).joined(separator: " ") + "]" } ?? ""
+        if from != nil || until != nil { suffix += "@" + Self.span(from, until) }
+        var rule = PricingRule(terms: termList, interest: .none, from: from, until: until)
         for child in elements(node) {
             let source = attribute(child, "source")
             switch name(child) {
@@ -225,6 +237,52 @@ struct ProviderXMLReader {
         return rules
     }
 
+    private mutating func readAccess(_ node: xmlNodePtr, figureSources: inout [String: String]) -> ProviderAccess {
+        if let source = attribute(node, "source") { figureSources["access"] = source }
+        var access = ProviderAccess(invitationOnly: attribute(node, "invitationOnly") == "true")
+        let ids = attribute(node, "customersOf").map { $0.split(whereSeparator: { $0.isWhitespace }).map(String.init) }
+        for id in ids ?? [] {
+            guard InstitutionID.isValid(id) else {
+                fail(
+                    node,
+                    "customersOf names \"\(id)\", not an institution id (lower-case letters, digits, single hyphens)"
+                )
+                continue
+            }
+            let institution = InstitutionID(rawValue: id)
+            if access.customersOf.contains(institution) {
+                fail(node, "customersOf names \"\(id)\" twice (rule L11)")
+            } else {
+                access.customersOf.append(institution)
+            }
+        }
+        return access
+    }
+
+    private mutating func readInquiries(_ node: xmlNodePtr, figureSources: inout [String: String]) -> InquiryPolicy {
+        let source = attribute(node, "source")
+        if let source { figureSources["inquiries"] = source }
+        func kind(_ name: StaticString) -> InquiryKind {
+            attribute(node, name).flatMap(InquiryKind.init(rawValue:)) ?? .unknown
+        }
+        let policy = InquiryPolicy(
+            application: kind("application"),
+            limitCheck: kind("limitCheck"),
+            maxHardInquiries3m: integer(node, "maxHard3m"),
+            source: source
+        )
+        if source == nil {
+            for (name, value) in [("application", policy.application), ("limitCheck", policy.limitCheck)]
+            where value == .soft {
+                fail(node, "\(name)=\"soft\" needs a source: Backstop never assumes an inquiry is soft (rule L12)")
+            }
+            if policy.maxHardInquiries3m != nil {
+                fail(node, "maxHard3m needs a source: it must be the provider's documented tolerance (rule L12)")
+            }
+        }
+        return policy
+    }
+
     private mutating func readStatus(_ node: xmlNodePtr, figureSources: inout [String: String]) -> [StatusPeriod] {
         var periods: [StatusPeriod] = []
         for child in elements(node) {
@@ -258,27 +316,76 @@ struct ProviderXMLReader {
 
     private mutating func checkPricingCoverage(_ root: xmlNodePtr, pricing: [(PricingRule, xmlNodePtr)], terms: [Int]) {
         var listed: Set<Int> = []
-        var defaults = 0
-        for (rule, node) in pricing {
-            guard let list = rule.terms else {
-                defaults += 1
-                continue
-            }
-            for month in list {
-                if !terms.contains(month) {
-                    fail(node, "pricing names a \(month)-month term that <terms> does not offer (rule L6)")
+        var undatedDefaults = 0
+        for (index, (rule, node)) in pricing.enumerated() {
+            let dated = rule.from != nil || rule.until != nil
+            if let list = rule.terms {
+                for month in list {
+                    if !terms.contains(month) {
+                        fail(node, "pricing names a \(month)-month term that <terms> does not offer (rule L6)")
+                    }
+                    listed.insert(month)
                 }
-                if !listed.insert(month).inserted {
-                    fail(node, "the \(month)-month term is priced twice (rule L6)")
+            } else if !dated {
+                undatedDefaults += 1
+            }
+            // Two lists pricing the same month must not both be in force on a date (rule L6 when neither is dated,
+            // L10 otherwise).
+            for (other, _) in pricing[..<index] where Self.overlap(rule, other) {
+                let undated = !dated && other.from == nil && other.until == nil
+                switch (rule.terms, other.terms) {
+                case (let mine?, let theirs?):
+                    for month in mine where theirs.contains(month) {
+                        if undated {
+                            fail(node, "the \(month)-month term is priced twice (rule L6)")
+                        } else {
+                            fail(
+                                node,
+                                "the \(month)-month term has two price lists in force on overlapping dates: "
+                                    + "\(Self.prose(other.from, other.until)) and \(Self.prose(rule.from, rule.until)) (rule L10)"
+                            )
+                        }
+                    }
+                case (nil, nil) where !undated:
+                    fail(
+                        node,
+                        "two price lists without terms=\"…\" are in force on overlapping dates: "
+                            + "\(Self.prose(other.from, other.until)) and \(Self.prose(rule.from, rule.until)) (rule L10)"
+                    )
+                default: break
                 }
             }
         }
-        if defaults > 1 { fail(root, "at most one <pricing> may omit terms=\"…\"; found \(defaults) (rule L6)") }
-        if defaults == 0 {
+        if undatedDefaults > 1 {
+            fail(root, "at most one <pricing> may omit terms=\"…\"; found \(undatedDefaults) (rule L6)")
+        }
+        if !pricing.contains(where: { $0.0.terms == nil }) {
             for month in terms where !listed.contains(month) {
                 fail(root, "the \(month)-month term has no <pricing> (rule L6)")
             }
         }
+    }
+
+    /// Whether two price lists are in force on a common date (a missing bound is open-ended).
+    private static func overlap(_ a: PricingRule, _ b: PricingRule) -> Bool {
+        let startsBeforeBEnds = a.from.flatMap { start in b.until.map { start <= $0 } } ?? true
+        let bStartsBeforeAEnds = b.from.flatMap { start in a.until.map { start <= $0 } } ?? true
+        return startsBeforeBEnds && bStartsBeforeAEnds
+    }
+
+    /// `2025-10-01 to 2026-03-31`, `from 2025-10-01`, `until 2025-09-30` or `on every date`, for messages.
+    static func prose(_ from: CalendarDate?, _ until: CalendarDate?) -> String {
+        switch (from, until) {
+        case (let from?, let until?): "\(from) to \(until)"
+        case (let from?, nil): "from \(from)"
+        case (nil, let until?): "until \(until)"
+        case (nil, nil): "on every date"
+        }
+    }
+
+    /// `2025-10-01–2026-03-31`, `2025-10-01–` or `–2025-09-30`: the compact form of figure keys and diff fields.
+    static func span(_ from: CalendarDate?, _ until: CalendarDate?) -> String {
+        "\(from.map { "\($0)" } ?? "")–\(until.map { "\($0)" } ?? "")"
     }
 
     // MARK: - Tree access (schema-valid documents; no pointer escapes)
@@ -383,6 +490,15 @@ struct ProviderXMLReader {
         guard let text = attribute(node, attributeName) else { return nil }
         guard let value = Decimal.parseStrict(text), value >= 0 else {
             fail(node, "\(attributeName)=\"\(text)\" must be a decimal percentage")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func date(_ node: xmlNodePtr, _ attributeName: StaticString) -> CalendarDate? {
+        guard let text = attribute(node, attributeName) else { return nil }
+        guard let value = CalendarDate(iso: text) else {
+            fail(node, "\(attributeName)=\"\(text)\" must be a real date YYYY-MM-DD")
             return nil
         }
         return value

@@ -66,6 +66,8 @@ extension Renderer {
             return "it lends at least \(p.text("min"))"
         case .ruleNoPriceForTerm:
             return "\(p.text("provider")) publishes no price for \(p.text("term")) months"
+        case .ruleNoPriceOnDate:
+            return "\(p.text("provider")) has no known prices for \(p.text("term")) months on \(p.text("date"))"
         case .rulePaymentWithinCeiling:
             return "the monthly payment \(p.text("payment")) is within your ceiling of \(p.text("ceiling"))"
         case .rulePaymentAboveCeiling:
@@ -144,6 +146,12 @@ extension Renderer {
         case .fixBorrowAtMost: return "borrow at most \(p.text("max"))"
         case .fixBorrowAtLeast: return "borrow at least \(p.text("min"))"
         case .fixChooseTerm: return "choose one of its terms: \(p.text("terms")) months"
+        case .fixPricesUnknownForDate:
+            var known: [String] = []
+            if p.has("until") { known.append("until \(p.text("until"))") }
+            if p.has("from") { known.append("from \(p.text("from"))") }
+            let span = known.isEmpty ? "" : "Backstop knows them only \(known.joined(separator: " and ")); "
+            return span + "ask the lender for its terms on \(p.text("date")) before relying on any figure"
         case .fixBorrowLessOrLonger: return "borrow less or choose a longer term"
         case .fixKeepPaymentUnder:
             return "keep the monthly payment under \(p.text("payment")): borrow less or choose a longer term"
@@ -417,6 +425,8 @@ extension Renderer {
             return "最低借款金额为\(p.text("min"))"
         case .ruleNoPriceForTerm:
             return "\(p.text("provider"))没有公布\(p.text("term"))个月期限的价格"
+        case .ruleNoPriceOnDate:
+            return "\(p.text("provider"))在\(p.text("date"))的\(p.text("term"))个月期限价格未知"
         case .rulePaymentWithinCeiling:
             return "月供\(p.text("payment"))不超过您设定的上限\(p.text("ceiling"))"
         case .rulePaymentAboveCeiling:
@@ -488,6 +498,12 @@ extension Renderer {
         case .fixBorrowAtMost: return "借款金额不超过\(p.text("max"))"
         case .fixBorrowAtLeast: return "借款金额不低于\(p.text("min"))"
         case .fixChooseTerm: return "选择其提供的期限：\(p.text("terms"))个月"
+        case .fixPricesUnknownForDate:
+            var known: [String] = []
+            if p.has("until") { known.append("截至\(p.text("until"))") }
+            if p.has("from") { known.append("自\(p.text("from"))起") }
+            let span = known.isEmpty ? "" : "Backstop只掌握其\(known.joined(separator: "和"))的价格；"
+            return span + "请先向该机构确认\(p.text("date"))的借款条件，再参考任何数字"
         case .fixBorrowLessOrLonger: return "少借一些或选择更长的期限"
         case .fixKeepPaymentUnder: return "把月供控制在\(p.text("payment"))以内：少借一些或选择更长的期限"
         case .fixReduceDebtsBelow: return "先把现有每月还款降到\(p.text("debts"))以下"

@@ -151,6 +151,8 @@ struct ProviderListEntry: Encodable {
     let pricing: [ProviderDocument.PricingDocument]
     let repayment: [RepaymentMethod]
     let eligibility: ProviderDocument.EligibilityDocument
+    let access: ProviderDocument.AccessDocument
+    let inquiries: ProviderDocument.InquiriesDocument
     let status: [StatusPeriod]
     let state: ProviderState
     let stateDate: CalendarDate
@@ -175,6 +177,8 @@ struct ProviderListEntry: Encodable {
         pricing = document.pricing
         repayment = document.repayment
         eligibility = document.eligibility
+        access = document.access
+        inquiries = document.inquiries
         status = document.status
         self.state = state
         stateDate = day
@@ -201,6 +205,8 @@ private struct ProviderListHead: Encodable {
     let pricing: [ProviderDocument.PricingDocument]
     let repayment: [RepaymentMethod]
     let eligibility: ProviderDocument.EligibilityDocument
+    let access: ProviderDocument.AccessDocument
+    let inquiries: ProviderDocument.InquiriesDocument
     let aprMin: Decimal?
     let aprMax: Decimal?
     let aprDate: CalendarDate
@@ -221,6 +227,8 @@ private struct ProviderListHead: Encodable {
         pricing = document.pricing
         repayment = document.repayment
         eligibility = document.eligibility
+        access = document.access
+        inquiries = document.inquiries
         aprMin = document.aprMin
         aprMax = document.aprMax
         self.aprDate = aprDate

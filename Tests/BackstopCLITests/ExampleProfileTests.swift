@@ -57,8 +57,9 @@ struct ExampleProfileTests {
             profile: "cash-out",
             request: "cash-5000-12m",
             diagnosis: ["huabei": ("closed", ["cash-out"]), "jiebei": ("closed", ["cash-out"])],
-            top: "meituan-jieqian",
-            whyNot: ("ccb-kuaidai", "excludedWhen:cash-out"),
+            // Banks do not see Alipay's cash-out flag (issue 14, part 8): only Alipay's own services refuse on it.
+            top: "icbc-rongejie",
+            whyNot: ("jiebei", "excludedWhen:cash-out"),
             steps: ["cash-out"],
             reopens: ["huabei", "jiebei"]
         ),
@@ -88,7 +89,8 @@ struct ExampleProfileTests {
             profile: "thin-file",
             request: "purchase-3000-6m",
             diagnosis: ["huabei": ("open", []), "jiebei": ("restricted", ["credit-score-decline"])],
-            top: "huabei",
+            // ICBC's published standard 6-month fee (3.6% in all) is a single price now, the cheapest purchase.
+            top: "icbc-card-installment",
             whyNot: ("wechat-weilidai", "purpose"),
             steps: ["credit-score-decline"],
             reopens: []
@@ -221,14 +223,14 @@ struct ExampleProfileTests {
         #expect(table.status == 0)
         for text in [
             "Huabei: CLOSED", "late repayment: 2 overdue in 12 months", "Alternatives (licensed, ranked)", "Why not",
-            "Recovery plan", "What if", "needs an account with a bank", "2 overdue instalments in 12 months",
+            "Recovery plan", "What if", "needs an account with Meituan", "2 overdue instalments in 12 months",
         ] {
             #expect(table.stdout.contains(text), "missing \(text)")
         }
         let chinese = try BinaryRunner.run(arguments + ["--lang", "zh"])
         #expect(chinese.status == 0)
         for text in [
-            "花呗：已关闭", "逾期还款：近12个月逾期2次", "备选渠道（持牌，已排序）", "为什么不行", "恢复计划", "假如", "需要银行账户",
+            "花呗：已关闭", "逾期还款：近12个月逾期2次", "备选渠道（持牌，已排序）", "为什么不行", "恢复计划", "假如", "需要美团账户",
             "年化利率",
         ] {
             #expect(chinese.stdout.contains(text), "missing \(text)")

@@ -67,8 +67,56 @@ struct LintAndDiffTests {
         #expect(
             findings.contains { $0.code == "status-ended" && $0.provider == "ccb-kuaidai" && $0.severity == .error }
         )
-        #expect(findings.contains { $0.code == "status-not-open" && $0.provider == "douyin-fangxinjie" })
         #expect(findings.allSatisfy { !$0.message.isEmpty && !$0.file.isEmpty })
+    }
+
+    /// Status scenarios come from the fictional fixtures of providers/testdata/scenarios, never from the shipped
+    /// catalog: closed to new users today, a suspension scheduled, prices not yet known on an early date.
+    @Test func lintReportsTheScenarioFixturesStatusAndPriceDates() throws {
+        let scenarios = Paths.repository.appendingPathComponent("providers/testdata/scenarios").path
+        let linter = CatalogLinter(date: day)
+        let findings = linter.lint(directory: scenarios, schemaPath: Paths.schema)
+        #expect(findings.contains { $0.code == "status-not-open" && $0.provider == "example-closed" })
+        #expect(
+            findings.contains {
+                $0.code == "status-change" && $0.provider == "example-suspended" && $0.message.contains("2027-07-01")
+            }
+        )
+        #expect(!findings.contains { $0.severity == .error })
+        let early = CatalogLinter(date: CalendarDate(year: 2023, month: 6, day: 1)!)
+            .lint(directory: scenarios, schemaPath: Paths.schema)
+        #expect(
+            early.contains {
+                $0.code == "prices-not-started" && $0.provider == "example-dated-prices" && $0.severity == .info
+                    && $0.message.contains("2024-01-01")
+            }
+        )
+    }
+
+    /// The shipped catalog lints with no error on the reference day: every price list in force, no invented status.
+    @Test func theShippedCatalogLintsWithoutErrors() throws {
+        let findings = CatalogLinter(date: day).lint(directory: Paths.providers)
+        #expect(findings.filter { $0.severity == .error }.isEmpty, "\(findings.filter { $0.severity == .error })")
+        #expect(!findings.contains { $0.code == "status-not-open" || $0.code == "status-change" })
+        #expect(!findings.contains { $0.code.hasPrefix("prices-") })
+        #expect(!findings.contains { $0.code == "requires-account-bank" })
+    }
+
+    @Test func lintWarnsWhenTheLastPriceListHasEnded() throws {
+        let directory = try Paths.copyOfShippedCatalog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(
+            directory,
+            "zhaolian-haoqidai.xml",
+            #"<pricing from="2025-12-15">"#,
+            #"<pricing from="2025-12-15" until="2026-06-30">"#
+        )
+        let findings = CatalogLinter(date: day).lint(directory: directory.path)
+        #expect(
+            findings.contains {
+                $0.code == "prices-ended" && $0.provider == "zhaolian-haoqidai" && $0.severity == .warning
+            }
+        )
     }
 
     @Test func lintReportsBrokenFilesAsErrors() throws {
@@ -99,6 +147,15 @@ struct LintAndDiffTests {
         let weilidai = try #require(diff.changed.first { $0.provider == "wechat-weilidai" })
         #expect(weilidai.changes.map(\.description) == ["pricing.daily rate max: 0.05%/day → 0.045%/day"])
         #expect(diff.changed.count == 1)
+        // Access, inquiries and price-list dates are compared too.
+        try edit(directory, "wechat-weilidai.xml", #"<access invitationOnly="true""#, #"<access"#)
+        try edit(directory, "wechat-weilidai.xml", #"limitCheck="hard""#, #"limitCheck="unknown""#)
+        try edit(directory, "jd-baitiao.xml", "<pricing>", #"<pricing from="2026-01-01">"#)
+        let again = CatalogDiff(old: old.providers, new: try CatalogLoader().load(directory: directory.path).providers)
+        let changes = Set(again.changed.flatMap { change in change.changes.map { "\(change.provider) \($0)" } })
+        #expect(changes.contains("wechat-weilidai access.invitationOnly: yes → (none)"))
+        #expect(changes.contains("wechat-weilidai inquiries.limitCheck: hard → unknown"))
+        #expect(changes.contains("jd-baitiao pricing@2026-01-01–.interest: (none) → none"))
         #expect(CatalogDiff(old: old.providers, new: old.providers).isEmpty)
     }
 }

@@ -69,6 +69,14 @@ struct FactRenderingTests {
                 ]
             ]
         case .ruleNoPriceForTerm: return [["provider": weilidai, "term": .int(24)]]
+        case .ruleNoPriceOnDate: return [["provider": weilidai, "term": .int(12), "date": .date(day)]]
+        case .fixPricesUnknownForDate:
+            let earlier = FactValue.date(CalendarDate(year: 2025, month: 1, day: 31)!)
+            let later = FactValue.date(CalendarDate(year: 2025, month: 12, day: 15)!)
+            return [
+                ["date": .date(day)], ["date": .date(day), "from": later], ["date": .date(day), "until": earlier],
+                ["date": .date(day), "from": later, "until": earlier],
+            ]
         case .fixChooseTerm: return [["terms": .list([.int(3), .int(6), .int(12)])]]
         case .rulePaymentWithinCeiling, .rulePaymentAboveCeiling:
             return [["payment": .money(Money(minorUnits: 45_806)), "ceiling": .money(Money(minorUnits: 60_000))]]

@@ -162,6 +162,39 @@ struct RouteTests {
         }
     }
 
+    /// `GET /v1/providers/{id}` and the listing carry who may apply, the inquiry policy and the price-list dates.
+    @Test func providerDocumentsCarryAccessInquiriesAndPriceListDates() async throws {
+        let app = Application(router: try await service().makeRouter())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/providers/wechat-weilidai?date=2026-11-25", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = try object(response.body)
+                let access = try #require(json["access"] as? [String: Any])
+                #expect(access["invitationOnly"] as? Bool == true)
+                #expect(access["customersOf"] as? [String] == [])
+                let inquiries = try #require(json["inquiries"] as? [String: Any])
+                #expect(inquiries["application"] as? String == "hard")
+                #expect(inquiries["limitCheck"] as? String == "hard")
+            }
+            try await client.execute(uri: "/v1/providers/icbc-rongejie?date=2026-11-25", method: .get) { response in
+                let json = try object(response.body)
+                #expect((json["access"] as? [String: Any])?["customersOf"] as? [String] == ["icbc"])
+                #expect((json["pricing"] as? [[String: Any]])?.first?["from"] as? String == "2025-04-01")
+            }
+            // Before its first dated price list a provider has no APR range: its prices then are unknown.
+            try await client.execute(uri: "/v1/providers/zhaolian-haoqidai?date=2025-06-01", method: .get) { response in
+                let json = try object(response.body)
+                #expect(json["aprMin"] == nil && json["aprMax"] == nil)
+            }
+            try await client.execute(uri: "/v1/providers?date=2026-11-25", method: .get) { response in
+                let providers = try #require(try object(response.body)["providers"] as? [[String: Any]])
+                let cmb = try #require(providers.first { $0["id"] as? String == "cmb-card-installment" })
+                #expect((cmb["access"] as? [String: Any])?["customersOf"] as? [String] == ["cmb"])
+                #expect((cmb["inquiries"] as? [String: Any])?["application"] as? String == "unknown")
+            }
+        }
+    }
+
     @Test func reloadNeedsTheTokenAndKeepsTheLastGoodCatalog() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "backstop-reload-\(UUID().uuidString)"

@@ -13,6 +13,15 @@ struct AggregatorTests {
 
     func catalog() throws -> Catalog { try CatalogLoader().load(directory: Self.providers) }
 
+    /// The fictional scenario providers of providers/testdata/scenarios (closed, suspended, dated prices): the shipped
+    /// catalog holds only real, sourced events.
+    func scenarios() throws -> Catalog {
+        try CatalogLoader().load(
+            directory: Self.providers + "/testdata/scenarios",
+            schemaPath: Self.providers + "/schema/provider-1.xsd"
+        )
+    }
+
     static let lateRepayer = UserProfile(
         id: "late",
         age: 29,
@@ -134,30 +143,77 @@ struct AggregatorTests {
     }
 
     @Test func providersClosedToNewUsersOrSuspendedOnTheDateAreRefusedSayingSo() async throws {
-        let catalog = try catalog()
-        let douyin = try #require(catalog.provider("douyin-fangxinjie"))
+        let catalog = try scenarios()
+        let closed = try #require(catalog.provider("example-closed"))
         var profile = ProviderConformanceSuite.profiles[0]
         profile.accounts = PlatformAccount.known
-        let answer = await Aggregator(providers: [DescribedProvider(douyin)]).recommend(profile, request, on: day)
+        let answer = await Aggregator(providers: [DescribedProvider(closed)]).recommend(profile, request, on: day)
         let status = try #require(answer.ineligible.first?.failed.first { $0.rule == .status })
         #expect(status.finding.code == .ruleStatusNotOpen)
         #expect(status.finding["state"] == .providerState(.closedToNewUsers))
         #expect(status.finding["since"] != nil)
         #expect(Renderer(.en).render(status.finding).contains("closed to new users since"))
-        // The unlicensed sample turns suspended on 2027-07-01: open the day before, refused from then.
-        let quick = try #require(catalog.provider("quick-loan-unlicensed"))
-        let before = DescribedProvider(quick).evaluateNow(
+        // The suspended scenario turns suspended on 2027-07-01: open the day before, refused from then.
+        let suspended = try #require(catalog.provider("example-suspended"))
+        let before = DescribedProvider(suspended).evaluateNow(
             profile,
             request,
             on: CalendarDate(year: 2027, month: 6, day: 30)!
         )
-        let after = DescribedProvider(quick).evaluateNow(
+        let after = DescribedProvider(suspended).evaluateNow(
             profile,
             request,
             on: CalendarDate(year: 2027, month: 7, day: 1)!
         )
         #expect(before.checks.first { $0.rule == .status }?.outcome == .passed)
         #expect(after.checks.first { $0.rule == .status }?.outcome == .failed)
+    }
+
+    /// The shipped catalog states no closure or suspension that is not a sourced event: every provider is open on
+    /// the reference day and has no scheduled change.
+    @Test func theShippedCatalogHoldsNoInventedStatusScenario() throws {
+        for provider in try catalog().providers {
+            #expect(provider.state(on: day) == .open, "\(provider.id)")
+            #expect(provider.status.allSatisfy { $0.state == .open && $0.until == nil }, "\(provider.id)")
+        }
+    }
+
+    /// A date with no price list in force gets no offer and says the prices of that date are unknown; a date under
+    /// an older list is priced with that list's terms, not today's.
+    @Test func aDateWithoutPricesIsRefusedAsUnknownAndAnOlderListPricesItsOwnDates() async throws {
+        let provider = DescribedProvider(try #require(try scenarios().provider("example-dated-prices")))
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.accounts = PlatformAccount.known
+        let early = CalendarDate(year: 2023, month: 6, day: 1)!
+        let unknown = provider.evaluateNow(profile, request, on: early)
+        #expect(unknown.offer == nil)
+        let pricing = try #require(unknown.checks.first { $0.rule == .pricing })
+        #expect(pricing.outcome == .failed)
+        #expect(pricing.finding.code == .ruleNoPriceOnDate)
+        #expect(pricing.finding["date"] == .date(early))
+        #expect(pricing.fix?.code == .fixPricesUnknownForDate)
+        #expect(pricing.fix?["from"] == .date(CalendarDate(year: 2024, month: 1, day: 1)!))
+        #expect(Renderer(.en).render(pricing.finding).contains("no known prices for 12 months on 2023-06-01"))
+        let answer = await Aggregator(providers: [provider]).recommend(profile, request, on: early)
+        let refusal = try #require(answer.ineligible.first)
+        #expect(refusal.failed.contains { $0.finding.code == .ruleNoPriceOnDate })
+        #expect(refusal.fixes.contains { $0.code == .fixPricesUnknownForDate })
+        // 2025-09-30 is priced with the old list (0.05%/day), 2025-10-01 with the new one (0.04%/day).
+        let old = try #require(
+            provider.evaluateNow(profile, request, on: CalendarDate(year: 2025, month: 9, day: 30)!).offer
+        )
+        let new = try #require(
+            provider.evaluateNow(profile, request, on: CalendarDate(year: 2025, month: 10, day: 1)!).offer
+        )
+        #expect(
+            old.notes.first?["interest"]
+                == .interest(.daily(Rate(percent: Decimal(string: "0.05")!), dayCount: .actual360))
+        )
+        #expect(
+            new.notes.first?["interest"]
+                == .interest(.daily(Rate(percent: Decimal(string: "0.04")!), dayCount: .actual360))
+        )
+        #expect(old.quote.totalCost > new.quote.totalCost)
     }
 
     struct FailingProvider: CreditProvider {

@@ -125,15 +125,23 @@ struct ProvidersCommand: ParsableCommand {
                 r.t("Pricing", "价格"),
             ]
             for rule in p.pricing {
-                let scope =
+                var scope =
                     rule.terms.map {
                         "  "
                             + r.t(
-                                "\($0.map(String.init).joined(separator: ", ")) months: ",
-                                "\($0.map(String.init).joined(separator: "、"))个月："
+                                "\($0.map(String.init).joined(separator: ", ")) months",
+                                "\($0.map(String.init).joined(separator: "、"))个月"
                             )
                     }
-                    ?? "  " + r.t("every other term: ", "其他期限：")
+                    ?? "  " + r.t("every other term", "其他期限")
+                switch (rule.from, rule.until) {
+                case (let from?, let until?):
+                    scope += r.t(", \(r.date(from)) to \(r.date(until))", "（\(r.date(from))至\(r.date(until))）")
+                case (let from?, nil): scope += r.t(", from \(r.date(from))", "（自\(r.date(from))起）")
+                case (nil, let until?): scope += r.t(", until \(r.date(until))", "（截至\(r.date(until))）")
+                case (nil, nil): break
+                }
+                scope += r.t(": ", "：")
                 var parts = [r.interestQuote(rule.interest)]
                 if let fee = rule.installmentFee { parts.append(r.installmentFeeQuote(fee)) }
                 if rule.interestFreeDays > 0 {
@@ -173,6 +181,40 @@ struct ProvidersCommand: ParsableCommand {
             }
             for flag in e.excludedWhen { rules.append(r.t("not: ", "不能有：") + r.exclusion(flag)) }
             lines += rules.map { "  - " + $0 }
+            var access: [String] = []
+            if p.access.invitationOnly {
+                access.append(r.t("by invitation only (the channel invites users)", "仅限受邀用户（由渠道邀请）"))
+            }
+            if !p.access.customersOf.isEmpty {
+                let ids = p.access.customersOf.map(\.rawValue)
+                access.append(
+                    r.t("only customers of \(ids.joined(separator: ", "))", "仅限\(ids.joined(separator: "、"))的客户")
+                )
+            }
+            lines.append(
+                label("Access", "申请资格")
+                    + (access.isEmpty ? r.t("anyone eligible", "符合条件者均可申请") : access.joined(separator: r.t("; ", "；")))
+                    + (p.figureSources["access"].map { " [\($0)]" } ?? "")
+            )
+            func inquiry(_ kind: InquiryKind) -> String {
+                switch kind {
+                case .hard: r.t("hard inquiry", "硬查询")
+                case .soft: r.t("no hard inquiry", "不产生硬查询")
+                case .unknown: r.t("unknown (counted as a hard inquiry)", "未知（按硬查询计）")
+                }
+            }
+            let q = p.inquiries
+            var inquiries = [
+                r.t("applying: ", "申请：") + inquiry(q.application),
+                r.t("limit check: ", "测额度：") + inquiry(q.limitCheck),
+            ]
+            if let most = q.maxHardInquiries3m {
+                inquiries.append(r.t("accepts at most \(most) in 3 months", "近3个月至多接受\(most)次"))
+            }
+            lines.append(
+                label("Inquiries", "征信查询") + inquiries.joined(separator: r.t("; ", "；"))
+                    + (q.source.map { " [\($0)]" } ?? "")
+            )
             lines.append(r.t("Sources", "来源"))
             lines += p.sources.map {
                 "  [\($0.id)] \($0.title) <\($0.url)>"

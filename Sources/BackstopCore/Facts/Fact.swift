@@ -203,6 +203,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case ruleAmountAboveMax = "rule-amount-above-max"
     case ruleAmountBelowMin = "rule-amount-below-min"
     case ruleNoPriceForTerm = "rule-no-price-for-term"
+    /// The provider prices the term, but no price list is in force on the date: its prices then are unknown.
+    case ruleNoPriceOnDate = "rule-no-price-on-date"
     case rulePaymentWithinCeiling = "rule-payment-within-ceiling"
     case rulePaymentAboveCeiling = "rule-payment-above-ceiling"
     case ruleDebtToIncome = "rule-debt-to-income"
@@ -239,6 +241,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case fixBorrowAtMost = "fix-borrow-at-most"
     case fixBorrowAtLeast = "fix-borrow-at-least"
     case fixChooseTerm = "fix-choose-term"
+    case fixPricesUnknownForDate = "fix-prices-unknown-for-date"
     case fixBorrowLessOrLonger = "fix-borrow-less-or-longer"
     case fixKeepPaymentUnder = "fix-keep-payment-under"
     case fixReduceDebtsBelow = "fix-reduce-debts-below"

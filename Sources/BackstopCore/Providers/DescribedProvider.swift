@@ -83,20 +83,7 @@ public struct DescribedProvider: CreditProvider {
             return Evaluation(provider: id, checks: checks, offer: nil)
         }
         guard let offer = makeOffer(profile, request, on: date) else {
-            checks.append(
-                RuleCheck(
-                    rule: .pricing,
-                    outcome: .failed,
-                    threshold: "\(request.termMonths)",
-                    value: nil,
-                    margin: nil,
-                    finding: Fact(
-                        .ruleNoPriceForTerm,
-                        ["provider": .name(details.name), "term": .int(request.termMonths)]
-                    ),
-                    fix: Fact(.fixChooseTerm, ["terms": .list(details.terms.map(FactValue.int))])
-                )
-            )
+            checks.append(noPriceCheck(request, on: date))
             return Evaluation(provider: id, checks: checks, offer: nil)
         }
         // The largest instalment, so a balloon cannot slip under a ceiling or a debt-to-income limit.
@@ -163,6 +150,42 @@ public struct DescribedProvider: CreditProvider {
             notes.append(Fact(.noteNearestTerm, ["term": .int(term), "asked": .int(request.termMonths)]))
         }
         return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: ranged, notes: notes)
+    }
+
+    /// Why no offer could be priced: no price list for the term at all, or none in force on the date (the prices of
+    /// that date are unknown, which is not the same as the term not being offered).
+    func noPriceCheck(_ request: LoanRequest, on date: CalendarDate) -> RuleCheck {
+        let term = nearestTerm(to: request.termMonths)
+        guard details.pricingRule(forTerm: term) != nil, details.pricingRule(forTerm: term, on: date) == nil else {
+            return RuleCheck(
+                rule: .pricing,
+                outcome: .failed,
+                threshold: "\(request.termMonths)",
+                value: nil,
+                margin: nil,
+                finding: Fact(
+                    .ruleNoPriceForTerm,
+                    ["provider": .name(details.name), "term": .int(request.termMonths)]
+                ),
+                fix: Fact(.fixChooseTerm, ["terms": .list(details.terms.map(FactValue.int))])
+            )
+        }
+        var fix: [String: FactValue] = ["date": .date(date)]
+        let lists = details.pricing.filter { $0.terms?.contains(term) ?? true }
+        if let known = lists.compactMap(\.from).filter({ $0 > date }).min() { fix["from"] = .date(known) }
+        if let ended = lists.compactMap(\.until).filter({ $0 < date }).max() { fix["until"] = .date(ended) }
+        return RuleCheck(
+            rule: .pricing,
+            outcome: .failed,
+            threshold: "\(term)",
+            value: "\(date)",
+            margin: nil,
+            finding: Fact(
+                .ruleNoPriceOnDate,
+                ["provider": .name(details.name), "date": .date(date), "term": .int(term)]
+            ),
+            fix: Fact(.fixPricesUnknownForDate, fix)
+        )
     }
 
     /// The offered term nearest to `months` (the shorter on a tie).

@@ -3,15 +3,17 @@ public import Foundation
 extension ProviderDescription {
     /// The range of nominal APRs (percent, 2 decimals) this provider's published prices give for a sample amount
     /// (¥10,000 clamped to its limits) over the offered terms with its first repayment method: the best profile
-    /// at the low end, the riskiest at the high end. Fees are included; nil when nothing can be priced. Every term
+    /// at the low end, the riskiest at the high end, with the price lists in force on `date`. Fees are included; nil
+    /// when nothing can be priced (no price list in force on the date: the prices of that date are unknown). Every term
     /// of a price list with up to 12 terms is priced, and 12 of a longer one (see ``sampled(_:by:)``).
     public func aprRange(on date: CalendarDate) -> (min: Decimal, max: Decimal)? {
         let sample = max(minAmount, min(maxAmount, Money(minorUnits: 1_000_000, currency: minAmount.currency)))
         guard let firstMethod = methods.first else { return nil }
         var low: Decimal?
         var high: Decimal?
-        for term in Self.sampled(terms, by: pricingRule(forTerm:)) {
-            guard let rule = pricingRule(forTerm: term) else { continue }
+        let rule = { (term: Int) in pricingRule(forTerm: term, on: date) }
+        for term in Self.sampled(terms, by: rule) {
+            guard let rule = rule(term) else { continue }
             let method = rule.method ?? firstMethod
             for position: Decimal in [0, 1] {
                 let terms = LoanTerms(
@@ -81,6 +83,28 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
         public let upfrontFeePercent: Decimal?
         public let upfrontFeeAmount: Money?
         public let monthlyMembershipFee: Money?
+        /// The first day these prices apply (absent: since before any date Backstop prices).
+        public let from: CalendarDate?
+        /// The last day these prices apply, inclusive (absent: still in force).
+        public let until: CalendarDate?
+    }
+
+    /// Who may apply.
+    public struct AccessDocument: Codable, Sendable, Hashable {
+        /// Only users the channel has invited may apply.
+        public let invitationOnly: Bool
+        /// Only existing customers of these institutions may apply (empty: no such restriction).
+        public let customersOf: [InstitutionID]
+    }
+
+    /// What applying does to the user's credit report (`unknown` counts as a hard inquiry).
+    public struct InquiriesDocument: Codable, Sendable, Hashable {
+        public let application: InquiryKind
+        public let limitCheck: InquiryKind
+        /// The most hard inquiries in the last 3 months the provider is documented to accept.
+        public let maxHardInquiries3m: Int?
+        /// The source id backing these figures (one of ``sources``).
+        public let source: String?
     }
 
     public struct EligibilityDocument: Codable, Sendable, Hashable {
@@ -111,6 +135,8 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
     public let pricing: [PricingDocument]
     public let repayment: [RepaymentMethod]
     public let eligibility: EligibilityDocument
+    public let access: AccessDocument
+    public let inquiries: InquiriesDocument
     public let status: [StatusPeriod]
     /// The state on the date the document was made.
     public let state: ProviderState
@@ -191,7 +217,9 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
                 interestFreeDays: rule.interestFreeDays,
                 upfrontFeePercent: percent,
                 upfrontFeeAmount: amount,
-                monthlyMembershipFee: rule.monthlyMembershipFee
+                monthlyMembershipFee: rule.monthlyMembershipFee,
+                from: rule.from,
+                until: rule.until
             )
         }
         repayment = p.methods
@@ -209,6 +237,13 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
             maxDebtToIncomePercent: e.maxDebtToIncomePercent,
             requiresAccount: e.requiredAccounts.map(\.rawValue),
             excludedWhen: e.excludedWhen.map(\.rawValue)
+        )
+        access = AccessDocument(invitationOnly: p.access.invitationOnly, customersOf: p.access.customersOf)
+        inquiries = InquiriesDocument(
+            application: p.inquiries.application,
+            limitCheck: p.inquiries.limitCheck,
+            maxHardInquiries3m: p.inquiries.maxHardInquiries3m,
+            source: p.inquiries.source
         )
         status = p.status
         state = p.state(on: date)
