@@ -318,6 +318,8 @@ extension Renderer {
         case .whyInquiry: return "applying: \(p.text("inquiry"))"
         case .whyEstimate: return "rate estimated at risk position \(p.text("position"))"
         // The application plan
+        case .planUseOpenLine:
+            return "use \(p.text("provider")) first: it is already open to you, so it needs no new application"
         case .planApplySoft:
             return
                 "check \(p.text("provider")) first: applying adds no hard inquiry (likelihood \(p.text("likelihood")))"
@@ -637,6 +639,7 @@ extension Renderer {
         case .whyInquiry: return "申请：\(p.text("inquiry"))"
         case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
         // 申请计划
+        case .planUseOpenLine: return "先使用\(p.text("provider"))：您已开通，无需新的申请"
         case .planApplySoft: return "先查看\(p.text("provider"))：申请不产生征信硬查询（获批可能性\(p.text("likelihood"))）"
         case .planApplyHard: return "申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
         case .planOneAtATime:

@@ -202,7 +202,7 @@ struct FactRenderingTests {
             return [["institutions": banks, "customer": .int(0)], ["institutions": banks, "customer": .int(1)]]
         case .ruleInvitationOnly:
             return [["provider": weilidai, "invited": .int(0)], ["provider": weilidai, "invited": .int(1)]]
-        case .fixWaitForInvitation, .whyOnlyIfInvited: return [["provider": weilidai]]
+        case .fixWaitForInvitation, .whyOnlyIfInvited, .planUseOpenLine: return [["provider": weilidai]]
         case .ruleTermDiffers:
             return [["provider": weilidai, "asked": .int(24), "term": .int(20), "terms": .list([.int(10), .int(20)])]]
         case .fixWaitForInquiries: return [["limit": .int(4)], ["limit": .int(4), "date": .date(day)]]

@@ -172,7 +172,8 @@ public struct ApplicationPlan: Hashable, Sendable {
 
     /// Plans the applications for ranked alternatives.
     ///
-    /// Soft-inquiry channels come first (they cost nothing on the report), in rank order; then hard-inquiry channels
+    /// Credit lines the user already has open (an open Huabei or Jiebei, `openLines`) come first: using them is no
+    /// new application. Soft-inquiry channels come next (they cost nothing on the report), in rank order; then hard-inquiry channels
     /// by likelihood (best first) and rank, as many as the budget has room for after the inquiries already on the
     /// report in the last 3 months. An unknown inquiry kind counts as hard; unknown recent inquiries are assumed to
     /// be none and said so. With no room, the plan says the first day there is.
@@ -180,7 +181,8 @@ public struct ApplicationPlan: Hashable, Sendable {
         for alternatives: [Alternative],
         _ profile: UserProfile,
         on date: CalendarDate,
-        budget: Int
+        budget: Int,
+        openLines: Set<ProviderID> = []
     ) -> ApplicationPlan {
         let recent = profile.hardInquiries?.count(lastMonths: 3, on: date)
         var notes: [Fact] = []
@@ -195,8 +197,10 @@ public struct ApplicationPlan: Hashable, Sendable {
             )
         }
         let ranked = alternatives.enumerated().map { ($0.offset, $0.element) }
-        let soft = ranked.filter { $0.1.details.inquiries.application == .soft }
-        let hard = ranked.filter { $0.1.details.inquiries.application != .soft }.sorted {
+        let open = ranked.filter { openLines.contains($0.1.details.id) }
+        let applications = ranked.filter { !openLines.contains($0.1.details.id) }
+        let soft = applications.filter { $0.1.details.inquiries.application == .soft }
+        let hard = applications.filter { $0.1.details.inquiries.application != .soft }.sorted {
             ($0.1.likelihood.rank, $0.0) < ($1.1.likelihood.rank, $1.0)
         }
         let room = max(0, budget - (recent ?? 0))
@@ -216,7 +220,16 @@ public struct ApplicationPlan: Hashable, Sendable {
                 )
             )
         }
-        var steps = soft.map { step($0.1) }
+        var steps = open.map { item in
+            Step(
+                provider: item.1.details.id,
+                name: item.1.details.name,
+                inquiry: .soft,
+                likelihood: item.1.likelihood,
+                fact: Fact(.planUseOpenLine, ["provider": .name(item.1.details.name)])
+            )
+        }
+        steps += soft.map { step($0.1) }
         steps += hard.prefix(room).map { step($0.1) }
         let later = hard.dropFirst(room).map(\.1.details.id)
         var waitUntil: CalendarDate?

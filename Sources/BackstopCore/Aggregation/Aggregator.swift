@@ -504,7 +504,14 @@ public struct Aggregator: Sendable {
         // reopening when it is open now and was only left out of the shortened list.
         let recommendableNow = Set(alternatives.map(\.details.id))
         if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
-        let plan = ApplicationPlan.make(for: alternatives, profile, on: date, budget: policy.hardInquiryBudget)
+        let openLines = Set(diagnosis.filter { $0.state == .open }.map { ProviderID(rawValue: $0.service.rawValue) })
+        let plan = ApplicationPlan.make(
+            for: alternatives,
+            profile,
+            on: date,
+            budget: policy.hardInquiryBudget,
+            openLines: openLines
+        )
         if let recent = plan.hardInquiries3m, recent >= policy.hardInquiryBudget {
             var params: [String: FactValue] = ["count": .int(recent), "budget": .int(policy.hardInquiryBudget)]
             if let day = profile.hardInquiries?.dayWithAtMost(policy.hardInquiryBudget - 1, on: date) {

@@ -327,6 +327,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case whyInquiry = "why-inquiry"
 
     // The application plan.
+    case planUseOpenLine = "plan-use-open-line"
     case planApplySoft = "plan-apply-soft"
     case planApplyHard = "plan-apply-hard"
     case planOneAtATime = "plan-one-at-a-time"
