@@ -61,8 +61,16 @@ public struct DescribedProvider: CreditProvider {
     public var id: ProviderID { details.id }
     /// Offers already made, by what they depend on (see ``OfferMemo``).
     let offers = OfferMemo()
+    /// Whether offers are remembered (benchmarks turn it off to measure the computation itself).
+    let memoize: Bool
 
-    public init(_ details: ProviderDescription) { self.details = details }
+    /// - Parameters:
+    ///   - details: the description.
+    ///   - memoize: remember offers by what they depend on (default); off, every offer is computed afresh.
+    public init(_ details: ProviderDescription, memoize: Bool = true) {
+        self.details = details
+        self.memoize = memoize
+    }
 
     public func evaluate(
         _ profile: UserProfile,
@@ -115,6 +123,7 @@ public struct DescribedProvider: CreditProvider {
     /// The offer at the profile's risk position for the request (nearest offered term, provider's first method).
     public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
+        guard memoize else { return makeOffer(position: position, request, on: date) }
         let key = OfferMemo.Key(amount: request.amount, termMonths: request.termMonths, position: position, date: date)
         if let known = offers.offer(for: key) { return known }
         let offer = makeOffer(position: position, request, on: date)
