@@ -28,9 +28,9 @@ extension Renderer {
         case .evidenceThinFile:
             var parts = ["score \(p.text("score"))"]
             if p.has("below") { parts.append("below \(p.text("below"))") }
-            var text = parts.joined(separator: ", ") + ", and the profile has no \(p.text("missing"))"
-            if p.has("age") { text += ", at age \(p.text("age"))" }
-            return text + ": too short a history to judge, not a decline"
+            if p.has("age") { parts.append("at age \(p.text("age"))") }
+            return parts.joined(separator: ", ") + "; the profile has nothing for \(p.text("missing")) (too short a "
+                + "history to judge, not a decline)"
 
         // Summaries
         case .summaryReportedNoReason:
@@ -328,8 +328,8 @@ extension Renderer {
                 + "(\(p.text("date")))"
         case .afterProviderReopens: return "when it reopens to new users (\(p.text("date")))"
         case .dependsOnUndatedCounts:
-            return "\(p.text("fields")) \(p.listCount("fields") == 1 ? "has" : "have") no dates: what is counted "
-                + "leaves the \(p.text("months"))-month window by \(p.text("by")) at the latest, possibly sooner"
+            return "\(p.text("fields")): counted without dates, so gone from the \(p.text("months"))-month window by "
+                + "\(p.text("by")) at the latest, possibly sooner"
         case .dependsOnScore:
             let minimum = p.has("min") ? ", minimum \(p.text("min"))" : ""
             return "it depends on the credit score (\(p.text("score"))\(minimum)), which Backstop does not forecast"
@@ -405,8 +405,8 @@ extension Renderer {
         case .evidenceThinFile:
             var parts = ["信用分\(p.text("score"))"]
             if p.has("below") { parts.append("低于\(p.text("below"))分") }
-            parts.append("资料中没有\(p.text("missing"))")
             if p.has("age") { parts.append("年龄\(p.text("age"))岁") }
+            parts.append("资料中没有\(p.text("missing"))")
             return parts.joined(separator: "，") + "：信用记录太少，无从判断，并非信用分下降"
 
         // Summaries
