@@ -277,7 +277,8 @@ extension Renderer {
             return "Have the identity problem (\(p.text("identity"))) resolved through Alipay's official customer "
                 + "service only (in the app, or 95188): its review decides, and it has no published time."
         case .stepContactOfficialService:
-            return "Ask \(p.service)'s official customer service in the Alipay app (or 95188) why it is closed: the "
+            let state = p.has("state") ? p.text("state") : "closed"
+            return "Ask \(p.service)'s official customer service in the Alipay app (or 95188) why it is \(state): the "
                 + "profile shows none of the published reasons, so only the operator's own review can tell."
         case .stepFollowOfficialNotices:
             return "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a "
@@ -614,7 +615,8 @@ extension Renderer {
             return "身份问题（\(p.text("identity"))）只通过支付宝官方客服（App内或95188）处理：由其审核决定，没有公开的"
                 + "处理时限。"
         case .stepContactOfficialService:
-            return "在支付宝App内（或拨打95188）向\(p.service)官方客服询问关闭原因：资料中没有任何公开原因，只有运营方"
+            let state = p.state("state") == .restricted ? "受限" : "关闭"
+            return "在支付宝App内（或拨打95188）向\(p.service)官方客服询问\(state)原因：资料中没有任何公开原因，只有运营方"
                 + "自己的审核能说明。"
         case .stepFollowOfficialNotices:
             return "关注支付宝App内各服务的官方通知；支付宝以外没有人能恢复服务，不要相信付费“解封”。"

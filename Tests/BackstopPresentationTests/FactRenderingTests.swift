@@ -109,7 +109,10 @@ struct FactRenderingTests {
         case .stepResolveIdentityReport: return [["identity": .identity(.mismatch)]]
         case .stepCompliantUse: return [[:], ["until": .date(day)]]
         case .stepRebuildScore: return [[:], ["score": .int(598)]]
-        case .stepContactOfficialService: return [["service": .service(.huabei)]]
+        case .stepContactOfficialService:
+            return [
+                ["service": .service(.huabei)], ["service": .service(.huabei), "state": .serviceState(.restricted)],
+            ]
         case .stepKeepLicensedBackup: return [[:], ["count": .int(1)], ["count": .int(5)]]
         case .assumeNothingOverdue: return [[:], ["date": .date(day)]]
         case .assumeNoCashOut: return [[:], ["from": .date(day)]]

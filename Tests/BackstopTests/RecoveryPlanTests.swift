@@ -228,7 +228,10 @@ struct RecoveryPlanTests {
             on: day
         )
         let plan = answer.recovery
-        #expect(plan.steps.first?.action == Fact(.stepContactOfficialService, ["service": .service(.huabei)]))
+        #expect(
+            plan.steps.first?.action
+                == Fact(.stepContactOfficialService, ["service": .service(.huabei), "state": .serviceState(.closed)])
+        )
         #expect(forecast(plan, "huabei")?.because == [Fact(.dependsOnOperatorReview, ["subject": .service(.huabei)])])
         let huabei = try #require(answer.ineligible.first { $0.details.id == "huabei" })
         #expect(huabei.fixes.first == Fact(.fixContactOfficialService, ["service": .service(.huabei)]))

@@ -148,7 +148,10 @@ public enum Countermeasure: Sendable {
             steps.append(
                 RecoveryPlan.Step(
                     reason: nil,
-                    action: Fact(.stepContactOfficialService, ["service": .service(item.service)]),
+                    action: Fact(
+                        .stepContactOfficialService,
+                        ["service": .service(item.service), "state": .serviceState(item.state)]
+                    ),
                     horizon: .undated
                 )
             )
