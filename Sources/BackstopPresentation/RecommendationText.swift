@@ -34,25 +34,26 @@ extension Renderer {
         return lines
     }
 
-    /// The recovery steps, numbered, and the what-if.
+    /// The recovery steps, numbered, most urgent first, each with its horizon; the what-if (when each closed service
+    /// and refused provider may reopen, and what that assumes); the scam warnings.
     public func recoveryLines(_ plan: RecoveryPlan) -> [String] {
-        var lines = plan.steps.enumerated().map { index, step in "  \(index + 1). \(render(step.action))" }
-        let assumed = render(plan.assumedChanges)
-        let months = Countermeasure.horizonMonths
-        if !plan.reopens.isEmpty {
-            lines.append(
-                t(
-                    "  What if: after \(months) months of this (\(assumed)), these reopen: \(list(plan.reopens.map(reopening))).",
-                    "  假如：照此坚持\(months)个月（\(assumed)），可以重新开放的有：\(list(plan.reopens.map(reopening)))。"
-                )
-            )
-        } else if !plan.assumedChanges.isEmpty {
-            lines.append(
-                t(
-                    "  What if: after \(months) months of this (\(assumed)), nothing more reopens for this request.",
-                    "  假如：照此坚持\(months)个月（\(assumed)），本次申请也没有更多渠道重新开放。"
-                )
-            )
+        var lines = plan.steps.enumerated().map { index, step in
+            let label = horizon(step.horizon).map { language == .zh ? "【\($0)】" : "[\($0)] " } ?? ""
+            return "  \(index + 1). \(label)\(render(step.action))"
+        }
+        if !plan.forecasts.isEmpty {
+            lines.append(t("  What if the plan is followed", "  假如按计划执行"))
+            if !plan.assumedChanges.isEmpty {
+                lines.append("    " + t("Assuming: ", "假设：") + sentence(plan.assumedChanges))
+            }
+            for forecast in plan.forecasts {
+                let because = forecast.because.isEmpty ? "" : t(": ", "：") + render(forecast.because)
+                lines.append("    - " + render(forecast.headline) + because + t(".", "。"))
+            }
+        }
+        if !plan.scams.isEmpty {
+            lines.append(t("  Beware of scams", "  谨防诈骗"))
+            lines += plan.scams.map { "    - " + render($0) }
         }
         return lines
     }
@@ -128,7 +129,7 @@ extension Renderer {
             lines.append(t("Warnings", "提醒"))
             lines += r.warnings.map { "  - " + render($0.fact) }
         }
-        if !r.recovery.steps.isEmpty {
+        if !r.recovery.isEmpty {
             lines.append("")
             lines.append(t("Recovery plan", "恢复计划"))
             lines += recoveryLines(r.recovery)

@@ -65,13 +65,26 @@ public struct ClosureThresholds: Hashable, Sendable {
             if score < restrictBelowScore {
                 params["below"] = .int(score < closeBelowScore ? closeBelowScore : restrictBelowScore)
             }
-            reasons.append(
-                ReasonFinding(
-                    code: .creditScoreDecline,
-                    evidence: Fact(.evidenceScore, params),
-                    severity: scoreSeverity
+            if let missing = Self.thinFile(profile) {
+                // A low score with nothing to read it against is a short history, not a decline.
+                params["missing"] = .list(missing.map(FactValue.field))
+                if let age = profile.age { params["age"] = .int(age) }
+                reasons.append(
+                    ReasonFinding(
+                        code: .thinFile,
+                        evidence: Fact(.evidenceThinFile, params),
+                        severity: scoreSeverity
+                    )
                 )
-            )
+            } else {
+                reasons.append(
+                    ReasonFinding(
+                        code: .creditScoreDecline,
+                        evidence: Fact(.evidenceScore, params),
+                        severity: scoreSeverity
+                    )
+                )
+            }
         }
 
         // 2. Late repayment: now and in the recent past.
@@ -135,6 +148,25 @@ public struct ClosureThresholds: Hashable, Sendable {
             unknowns.append(.identity)
         }
         return (reasons, unknowns)
+    }
+
+    /// Below this age a profile with no record counts as a short history (Backstop's choice, documented in
+    /// docs/primary-services.md).
+    public static let thinFileAge = 25
+
+    /// The signals a thin file lacks, or nil when the profile is not one: no repayment record (neither `repayment`
+    /// nor `overdueEvents`), no score history (`creditScore90DaysAgo`), and a short history besides (younger than
+    /// ``thinFileAge``, a student, or no accounts listed).
+    public static func thinFile(_ profile: UserProfile) -> [ProfileField]? {
+        guard profile.repayment == nil, profile.overdueEvents == nil, profile.creditScore90DaysAgo == nil else {
+            return nil
+        }
+        let noAccounts = profile.accounts?.isEmpty ?? true
+        let young = profile.age.map { $0 < thinFileAge } ?? false
+        guard noAccounts || young || profile.student == true else { return nil }
+        var missing: [ProfileField] = [.repayment, .creditScore90DaysAgo]
+        if noAccounts { missing.append(.accounts) }
+        return missing
     }
 
     /// Diagnoses a service: the assessed state is the worst of the reasons; where the profile reports a state, that

@@ -230,7 +230,7 @@ public struct BackstopRoutes: Sendable {
             let profile = body.profile.resolved(on: day)
             let aggregator = Aggregator(providers: BuiltInProviders.all())
             let diagnosis = aggregator.diagnose(profile)
-            let plan = aggregator.recovery(profile, diagnosis: diagnosis)
+            let plan = aggregator.recovery(profile, diagnosis: diagnosis, on: day)
             var response = try json(
                 DiagnosisDocument(profile: profile, diagnosis: diagnosis, recovery: plan, language: language)
             )

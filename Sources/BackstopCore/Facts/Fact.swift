@@ -27,6 +27,8 @@ public enum FactValue: Hashable, Sendable {
     /// A plain decimal number (a risk position, a ratio).
     case decimal(Decimal)
     case date(CalendarDate)
+    /// A month of the calendar (the month a late instalment fell due).
+    case month(YearMonth)
     /// Text shown as it is (an error message from a plugin, an id).
     case text(String)
     case provider(ProviderID)
@@ -175,6 +177,12 @@ public enum FactCategory: String, Sendable, CaseIterable {
     case plan
     /// Where a rate stands against the legal caps (`quote`, `apr`).
     case legality
+    /// When a closed service or a refused provider may reopen (the what-if's headline per service or provider).
+    case reopening
+    /// What a reopening date waits for, or why no date can be given.
+    case basis
+    /// A scam warning of the recovery plan.
+    case scam
 }
 
 /// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
@@ -184,6 +192,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case evidenceLateRepayment = "evidence-late-repayment"
     case evidenceCashOut = "evidence-cash-out"
     case evidenceIdentity = "evidence-identity"
+    case evidenceThinFile = "evidence-thin-file"
 
     // Diagnosis summaries.
     case summaryReportedNoReason = "summary-reported-no-reason"
@@ -292,6 +301,13 @@ public enum FactCode: String, WireEnum, Hashable {
     case stepFixIdentity = "step-fix-identity"
     case stepFollowOfficialNotices = "step-follow-official-notices"
     case stepKeepLicensedBackup = "step-keep-licensed-backup"
+    case stepResolveIdentityReport = "step-resolve-identity-report"
+    case stepOverdueRecordDates = "step-overdue-record-dates"
+    case stepOverdueCountsUndated = "step-overdue-counts-undated"
+    case stepBuildRecord = "step-build-record"
+    case stepContactOfficialService = "step-contact-official-service"
+    case stepVerifyIdentityBeforeBorrowing = "step-verify-identity-before-borrowing"
+    case stepNoLicensedChannelNow = "step-no-licensed-channel-now"
 
     // What-if assumptions.
     case assumeNothingOverdue = "assume-nothing-overdue"
@@ -299,6 +315,28 @@ public enum FactCode: String, WireEnum, Hashable {
     case assumeScore = "assume-score"
     case assumeNoCashOut = "assume-no-cash-out"
     case assumeIdentityVerified = "assume-identity-verified"
+    case assumeOperatorsDecide = "assume-operators-decide"
+
+    // When a closed service or a refused provider may reopen.
+    case reopenFrom = "reopen-from"
+    case reopenNotPredictable = "reopen-not-predictable"
+
+    // What a reopening date waits for, or why there is none.
+    case afterOverdueRepaid = "after-overdue-repaid"
+    case afterIdentityReverified = "after-identity-reverified"
+    case afterRecordLeavesWindow = "after-record-leaves-window"
+    case afterProviderReopens = "after-provider-reopens"
+    case dependsOnUndatedCounts = "depends-on-undated-counts"
+    case dependsOnScore = "depends-on-score"
+    case dependsOnRecordBuilding = "depends-on-record-building"
+    case dependsOnOperatorReview = "depends-on-operator-review"
+
+    // Scam warnings.
+    case scamCreditRepair = "scam-credit-repair"
+    case scamCampusLoanCancellation = "scam-campus-loan-cancellation"
+    case scamUpfrontFees = "scam-upfront-fees"
+    case scamFakeCustomerService = "scam-fake-customer-service"
+    case scamPaidUnblocking = "scam-paid-unblocking"
 
     // Pricing notes.
     case notePublishedPrice = "note-published-price"
@@ -355,6 +393,9 @@ public enum FactCode: String, WireEnum, Hashable {
         if raw.hasPrefix("why-") { return .why }
         if raw.hasPrefix("plan-") { return .plan }
         if raw.hasPrefix("legality-") { return .legality }
+        if raw.hasPrefix("reopen-") { return .reopening }
+        if raw.hasPrefix("after-") || raw.hasPrefix("depends-on-") { return .basis }
+        if raw.hasPrefix("scam-") { return .scam }
         return .warning
     }
 
@@ -373,6 +414,7 @@ extension FactValue {
         case .money(let money): .number(money.decimalValue)
         case .percent(let value), .decimal(let value): .number(value)
         case .date(let date): .string(date.description)
+        case .month(let month): .string(month.description)
         case .text(let text): .string(text)
         case .provider(let id): .string(id.rawValue)
         case .name(let name): .string(name.en)
