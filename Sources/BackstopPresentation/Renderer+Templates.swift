@@ -25,6 +25,10 @@ extension Renderer {
                 "\(p.text("count")) cash-out or illegal-operation flag\(p.count("count") == 1 ? "" : "s") in 12 months"
         case .evidenceIdentity:
             return p.text("identity")
+        case .evidenceAge:
+            let range =
+                p.has("max") ? "\(p.text("min"))–\(p.text("max"))" : "\(p.text("min")) and over"
+            return "age \(p.text("age")), outside the ages served (\(range))"
         case .evidenceThinFile:
             var parts = ["score \(p.text("score"))"]
             if p.has("below") { parts.append("below \(p.text("below"))") }
@@ -300,6 +304,11 @@ extension Renderer {
             return "The profile counts \(what) without dates: they leave " + windows.joined(separator: " and ")
                 + " at the latest, and each stays on the credit report for 5 years after it was settled. Give their "
                 + "dates (overdueEvents) for exact dates."
+        case .stepAgeLimit:
+            let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
+            return young
+                ? "\(p.service) serves users from age \(p.text("min")): it cannot open before then, and nobody can open it for you earlier; do not borrow from channels that lend to minors."
+                : "\(p.service) serves users up to age \(p.text("max")): it will not reopen by waiting; use a licensed channel without that limit, or your bank."
         case .stepBuildRecord:
             return
                 "Build a credit record: use one licensed credit card, or small instalments on genuine purchases, and "
@@ -517,6 +526,9 @@ extension Renderer {
             return "近12个月有\(p.text("count"))次套现或违规操作标记"
         case .evidenceIdentity:
             return p.text("identity")
+        case .evidenceAge:
+            let range = p.has("max") ? "\(p.text("min"))至\(p.text("max"))岁" : "\(p.text("min"))岁及以上"
+            return "年龄\(p.text("age"))岁，不在服务年龄范围内（\(range)）"
         case .evidenceThinFile:
             var parts = ["信用分\(p.text("score"))"]
             if p.has("below") { parts.append("低于\(p.text("below"))分") }
@@ -750,6 +762,11 @@ extension Renderer {
             windows.append("最晚于\(p.text("by24m"))移出近24个月窗口")
             return "资料只给出\(what)，没有日期：" + windows.joined(separator: "，")
                 + "；每笔逾期自还清之日起5年内仍保留在征信报告中。补充逾期明细可得到准确日期。"
+        case .stepAgeLimit:
+            let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
+            return young
+                ? "\(p.service)只向\(p.text("min"))岁及以上用户开放：在此之前无法开通，任何人都不能提前为您开通；不要向面向未成年人放贷的渠道借款。"
+                : "\(p.service)只向\(p.text("max"))岁及以下用户开放：等待不会重新开通；请使用没有此年龄限制的持牌渠道或您的开户银行。"
         case .stepBuildRecord:
             return "积累信用记录：使用一张持牌机构的信用卡，或把小额分期用于真实消费，每期按时足额还款；不要向多家机构"
                 + "申请（每次申请都会在征信报告上留下一条硬查询记录）。信用记录需要数月积累，无法给出日期。"

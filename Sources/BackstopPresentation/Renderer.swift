@@ -158,6 +158,8 @@ public struct Renderer: Sendable, Hashable {
         case (.identityAbnormal, .en): "abnormal identity information"
         case (.thinFile, .zh): "信用记录不足"
         case (.thinFile, .en): "thin credit file"
+        case (.ageLimit, .zh): "年龄不在服务范围内"
+        case (.ageLimit, .en): "age outside the ages served"
         }
     }
 

@@ -17,6 +17,10 @@ public struct ClosureThresholds: Hashable, Sendable {
     public var closeOnDaysPastDue: Int
     /// Cash-out flags in 12 months that close the service (fewer restrict it).
     public var closeOnCashOutFlags: Int
+    /// The youngest age served (nil: no limit).
+    public var minAge: Int?
+    /// The oldest age served (nil: no limit).
+    public var maxAge: Int?
 
     public init(
         closeBelowScore: Int,
@@ -25,8 +29,12 @@ public struct ClosureThresholds: Hashable, Sendable {
         closeOnDrop: Int,
         closeOnOverdue12m: Int,
         closeOnDaysPastDue: Int,
-        closeOnCashOutFlags: Int
+        closeOnCashOutFlags: Int,
+        minAge: Int? = nil,
+        maxAge: Int? = nil
     ) {
+        self.minAge = minAge
+        self.maxAge = maxAge
         self.closeBelowScore = closeBelowScore
         self.restrictBelowScore = restrictBelowScore
         self.restrictOnDrop = restrictOnDrop
@@ -146,6 +154,14 @@ public struct ClosureThresholds: Hashable, Sendable {
             )
         } else if profile.identity == nil {
             unknowns.append(.identity)
+        }
+
+        // 5. The ages the service serves.
+        if let age = profile.age, minAge.map({ age < $0 }) == true || maxAge.map({ age > $0 }) == true {
+            var params: [String: FactValue] = ["age": .int(age)]
+            if let minAge { params["min"] = .int(minAge) }
+            if let maxAge { params["max"] = .int(maxAge) }
+            reasons.append(ReasonFinding(code: .ageLimit, evidence: Fact(.evidenceAge, params), severity: .closed))
         }
         return (reasons, unknowns)
     }

@@ -44,6 +44,11 @@ struct FactRenderingTests {
                     "worstDays": .int(45),
                 ],
             ]
+        case .evidenceAge, .stepAgeLimit:
+            return [
+                ["age": .int(16), "min": .int(18), "service": .service(.huabei)],
+                ["age": .int(62), "min": .int(18), "max": .int(60), "service": .service(.jiebei)],
+            ]
         case .evidenceCashOut: return [["count": .int(1)], ["count": .int(3)]]
         case .evidenceIdentity: return IdentityStatus.allCases.map { ["identity": .identity($0)] }
         case .evidenceThinFile:

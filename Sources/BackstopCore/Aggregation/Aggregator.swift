@@ -435,7 +435,7 @@ public struct Aggregator: Sendable {
                 var params: [String: FactValue] = ["subject": .service(item.service)]
                 if let identity = profile.identity { params["identity"] = .identity(identity) }
                 facts.append(Fact(.dependsOnOperatorReview, params))
-            case .lateRepayment, .cashOut: facts.append(finding.evidence)
+            case .lateRepayment, .cashOut, .ageLimit: facts.append(finding.evidence)
             }
         }
         if facts.isEmpty && observedClosed {

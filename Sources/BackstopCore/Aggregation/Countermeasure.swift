@@ -73,6 +73,22 @@ public enum Countermeasure: Sendable {
             }
         }
 
+        // 2b. An age the service does not serve: nothing to do but wait (under its minimum) or use another channel.
+        for item in diagnosis {
+            for finding in item.reasons where finding.code == .ageLimit {
+                steps.append(
+                    RecoveryPlan.Step(
+                        reason: .ageLimit,
+                        action: Fact(
+                            .stepAgeLimit,
+                            finding.evidence.params.merging(["service": .service(item.service)]) { a, _ in a }
+                        ),
+                        horizon: .undated
+                    )
+                )
+            }
+        }
+
         // 3. Cash-out.
         if reasons.contains(.cashOut) {
             let clear = date.adding(months: 12)
@@ -219,7 +235,7 @@ public enum Countermeasure: Sendable {
                 result.cashOutFlags12m = 0
             case .identityAbnormal:
                 if let identity = result.identity, selfFixable(identity) { result.identity = .verified }
-            case .creditScoreDecline, .thinFile:
+            case .creditScoreDecline, .thinFile, .ageLimit:
                 break
             }
         }

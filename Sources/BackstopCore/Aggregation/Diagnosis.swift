@@ -17,6 +17,8 @@ public enum ClosureReason: String, WireEnum, Hashable {
     case identityAbnormal = "identity-abnormal"
     /// Few signals: no repayment record and no score history, and a short history (young, a student, no accounts).
     case thinFile = "thin-file"
+    /// The age is outside the ages the service serves (Huabei from 18; Jiebei 18 to 60: docs/primary-services.md).
+    case ageLimit = "age-limit"
 }
 
 /// One reason found, with the evidence from the profile.

@@ -193,6 +193,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case evidenceCashOut = "evidence-cash-out"
     case evidenceIdentity = "evidence-identity"
     case evidenceThinFile = "evidence-thin-file"
+    case evidenceAge = "evidence-age"
 
     // Diagnosis summaries.
     case summaryReportedNoReason = "summary-reported-no-reason"
@@ -305,6 +306,7 @@ public enum FactCode: String, WireEnum, Hashable {
     case stepOverdueRecordDates = "step-overdue-record-dates"
     case stepOverdueCountsUndated = "step-overdue-counts-undated"
     case stepBuildRecord = "step-build-record"
+    case stepAgeLimit = "step-age-limit"
     case stepContactOfficialService = "step-contact-official-service"
     case stepVerifyIdentityBeforeBorrowing = "step-verify-identity-before-borrowing"
     case stepNoLicensedChannelNow = "step-no-licensed-channel-now"
