@@ -66,8 +66,7 @@ package enum CommandLineRun {
     }
 
     /// `root.asyncParseAsRoot()` for an async root, else `root.parseAsRoot()`.
-    private static func asyncParseAsRoot<Root: ParsableCommand>(_ root: Root.Type) async throws -> any ParsableCommand
-    {
+    private static func asyncParseAsRoot<Root: ParsableCommand>(_ root: Root.Type) async throws -> any ParsableCommand {
         if let asyncRoot = root as? any AsyncParsableCommand.Type { return try await asyncRoot.asyncParseAsRoot() }
         return try root.parseAsRoot()
     }

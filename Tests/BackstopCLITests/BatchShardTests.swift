@@ -35,7 +35,12 @@ struct BatchShardTests {
     }
 
     /// The common arguments of every run.
-    static func batchArguments(input: String, output: String, date: String = date, catalog: String = catalog)
+    static func batchArguments(
+        input: String,
+        output: String,
+        date: String = date,
+        catalog: String = catalog
+    )
         -> [String]
     {
         [
@@ -120,9 +125,10 @@ struct BatchShardTests {
         #expect(results[0].stderr.contains("batch: 23 in = 21 ok + 2 failed"), "\(results[0].stderr)")
         #expect(!(try String(contentsOf: whole, encoding: .utf8)).contains(#"{"shard""#))
         let digest = try Self.sha256(input)
-        let catalogHash = try #require(
-            (try Self.records(whole).first?["summary"] as? [String: Any])?["catalog"] as? [String: Any]
-        )["hash"] as? String
+        let catalogHash =
+            try #require(
+                (try Self.records(whole).first?["summary"] as? [String: Any])?["catalog"] as? [String: Any]
+            )["hash"] as? String
         for index in 0..<count {
             let result = results[index + 1]
             // Lines 5 and 12 fail: shard 0 holds 5, shard 3 holds 12; --allow-bad-lines makes both exit 0.
@@ -209,14 +215,16 @@ struct BatchShardTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test(arguments: [
-        (["--shard-from-env", "2"], nil, "--shard-from-env: JOB_COMPLETION_INDEX is not set"),
-        (["--shard-from-env", "2"], "", "--shard-from-env: JOB_COMPLETION_INDEX is not set"),
-        (["--shard-from-env", "2"], "one", "JOB_COMPLETION_INDEX must be a whole number, got one"),
-        (["--shard-from-env", "2"], "2", "K must be below N (the shards of 2 are 0 to 1), got 2/2"),
-        (["--shard-from-env", "0"], "0", "N must be from 1 to 1000000, got 0"),
-        (["--shard-from-env", "2", "--shard", "0/2"], "0", "give --shard or --shard-from-env, not both"),
-    ] as [([String], String?, String)])
+    @Test(
+        arguments: [
+            (["--shard-from-env", "2"], nil, "--shard-from-env: JOB_COMPLETION_INDEX is not set"),
+            (["--shard-from-env", "2"], "", "--shard-from-env: JOB_COMPLETION_INDEX is not set"),
+            (["--shard-from-env", "2"], "one", "JOB_COMPLETION_INDEX must be a whole number, got one"),
+            (["--shard-from-env", "2"], "2", "K must be below N (the shards of 2 are 0 to 1), got 2/2"),
+            (["--shard-from-env", "0"], "0", "N must be from 1 to 1000000, got 0"),
+            (["--shard-from-env", "2", "--shard", "0/2"], "0", "give --shard or --shard-from-env, not both"),
+        ] as [([String], String?, String)]
+    )
     func aBadShardFromTheEnvironmentIsAUsageError(arguments: [String], index: String?, message: String) throws {
         var environment = BinaryRunner.englishEnvironment
         environment["JOB_COMPLETION_INDEX"] = index
@@ -249,7 +257,13 @@ struct BatchShardTests {
         try? FileManager.default.removeItem(at: smaller.appendingPathComponent("testdata"))
         try FileManager.default.removeItem(at: smaller.appendingPathComponent("jd-jintiao.xml"))
         let shards = (0..<3).map { directory.appendingPathComponent("shard-\($0).jsonl") }
-        func shard(_ index: Int, of count: Int, input: URL = input, date: String = Self.date, catalog: String = Self.catalog)
+        func shard(
+            _ index: Int,
+            of count: Int,
+            input: URL = input,
+            date: String = Self.date,
+            catalog: String = Self.catalog
+        )
             -> [String]
         {
             Self.batchArguments(input: input.path, output: "", date: date, catalog: catalog)
@@ -309,7 +323,10 @@ struct BatchShardTests {
         try merge(shards + [shards[2]], ["duplicated lines 3-9 every 3rd: shard 2/3 is in"])
         // Another input, another catalog, other settings, another split.
         let other = setup.file("other-input-1.jsonl").path
-        try merge([shards[0], other, shards[2]], ["\(shards[0]) and \(other) are shards of different inputs: 10 lines"])
+        try merge(
+            [shards[0], other, shards[2]],
+            ["\(shards[0]) and \(other) are shards of different inputs: 10 lines"]
+        )
         let catalog = setup.file("other-catalog-1.jsonl").path
         try merge(
             [shards[0], catalog, shards[2]],
@@ -348,6 +365,21 @@ struct BatchShardTests {
         try merge(
             [shards[0], edited.path, shards[2]],
             ["duplicated lines 8: twice in \(edited.path) (shard 1/3)"]
+        )
+        // Shard 0's record of line 4 in shard 1's file; then shard 1's records out of order.
+        let shardZero = try String(contentsOfFile: shards[0], encoding: .utf8).split(separator: "\n")
+        let ownLines = text.split(separator: "\n")
+        try ([ownLines[0], shardZero[1], ownLines[1], ownLines[2], ownLines[3]].joined(separator: "\n") + "\n")
+            .write(to: edited, atomically: true, encoding: .utf8)
+        try merge(
+            [shards[0], edited.path, shards[2]],
+            ["\(edited.path) (shard 1/3) holds lines that are not its own: 4"]
+        )
+        try ([ownLines[1], ownLines[0], ownLines[2], ownLines[3]].joined(separator: "\n") + "\n")
+            .write(to: edited, atomically: true, encoding: .utf8)
+        try merge(
+            [shards[0], edited.path, shards[2]],
+            ["\(edited.path) (shard 1/3): line 2 comes after line 5: not in input order"]
         )
         // A file that cannot be read, an output that cannot be created.
         try merge([shards[0], setup.file("missing.jsonl").path], status: 66, ["cannot read"])

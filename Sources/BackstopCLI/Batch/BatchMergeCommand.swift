@@ -38,7 +38,9 @@ struct BatchMergeCommand: ParsableCommand {
     func validate() throws {
         if shards.isEmpty { throw ValidationError("give the shard files to merge") }
         guard let output = out.output else { throw ValidationError("Missing expected argument '--out <out>'") }
-        if output != "-" && shards.contains(output) { throw ValidationError("--out must not be one of the shard files") }
+        if output != "-" && shards.contains(output) {
+            throw ValidationError("--out must not be one of the shard files")
+        }
         if batch.input != nil || batch.shard != nil || batch.shardFromEnv != nil {
             throw ValidationError("batch merge takes the shard files and --out only (--in and --shard are for batch)")
         }
@@ -66,13 +68,11 @@ struct BatchMergeCommand: ParsableCommand {
         try Self.write(ordered, to: out.output ?? "-")
         let ok = files.reduce(0) { $0 + $1.trailer.records.ok }
         let failed = files.reduce(0) { $0 + $1.trailer.records.failed }
-        let lines = files[0].trailer.input.lines
-        FileHandle.standardError.write(
-            Data(
-                "batch merge: \(files.count) shards, \(lines) lines = \(ok) ok + \(failed) failed; input sha256 \(files[0].trailer.input.sha256), catalog \(files[0].trailer.catalog)\n"
-                    .utf8
-            )
-        )
+        let trailer = files[0].trailer
+        let summary =
+            "batch merge: \(files.count) shards, \(trailer.input.lines) lines = \(ok) ok + \(failed) failed; "
+            + "input sha256 \(trailer.input.sha256), catalog \(trailer.catalog)\n"
+        FileHandle.standardError.write(Data(summary.utf8))
     }
 
     /// Why shards cannot belong together: a different input, catalog, shard count or settings than the first file.
@@ -320,9 +320,8 @@ struct ShardFile {
         if !duplicated.isEmpty { problems.append("duplicated lines \(duplicated.description()): twice in \(name)") }
         if !foreign.isEmpty {
             let shown = foreign.prefix(8).map(String.init).joined(separator: ", ")
-            problems.append(
-                "\(name) holds lines that are not its own: \(shown)\(foreign.count > 8 ? " and \(foreign.count - 8) more" : "")"
-            )
+            let more = foreign.count > 8 ? " and \(foreign.count - 8) more" : ""
+            problems.append("\(name) holds lines that are not its own: \(shown)\(more)")
         }
         return problems
     }

@@ -79,6 +79,9 @@ enum ServerHandOff {
         }
         // Nothing was written yet; flushing anyway keeps a buffered byte from being lost with the old image.
         fflush(nil)
+        // An ignored signal stays ignored across exec: a hang-up from here until the server's reload handler is
+        // installed is ignored, as the server itself does while it loads the catalog.
+        signal(SIGHUP, SIG_IGN)
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) }
         argv.append(nil)
         execv(path, argv)
