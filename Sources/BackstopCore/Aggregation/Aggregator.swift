@@ -261,6 +261,8 @@ public struct Aggregator: Sendable {
 
     /// Ids registered more than once; only the first provider with an id is compared.
     public let duplicateIDs: [ProviderID]
+    /// Where each provider is in ``providers``, by id.
+    let positions: [ProviderID: Int]
 
     /// - Parameters:
     ///   - providers: every provider to compare; when several share an id, the first wins and the answer warns.
@@ -284,6 +286,7 @@ public struct Aggregator: Sendable {
             }
         }
         self.providers = unique
+        self.positions = Dictionary(unique.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.duplicateIDs = duplicates.sorted()
         self.caps = caps
         self.policy = policy
@@ -933,7 +936,7 @@ public struct Aggregator: Sendable {
                     return changing.isDisjoint(with: check.rule.fields) && !(pricesMove && priced.contains(check.rule))
                 }
             }
-            guard stuck.isEmpty, let provider = providers.first(where: { $0.id == refusal.details.id }) else {
+            guard stuck.isEmpty, let position = positions[refusal.details.id] else {
                 forecasts.append(
                     ReopeningForecast(
                         subject: subject,
@@ -943,7 +946,7 @@ public struct Aggregator: Sendable {
                 )
                 continue
             }
-            searched.append((subject, provider, reopensOn))
+            searched.append((subject, providers[position], reopensOn))
         }
         guard !searched.isEmpty else { return forecasts.sorted { $0.subject < $1.subject } }
 
@@ -972,11 +975,11 @@ public struct Aggregator: Sendable {
                 diagnosis: [],
                 only: members.map { searched[$0].provider }
             )
+            // By id once: a lookup per member, not a scan of every evaluation (quadratic with a large catalog).
+            let byID = Dictionary(evaluations.map { ($0.0.id, $0.1) }, uniquingKeysWith: { first, _ in first })
             var found: [Int: (Evaluation, UserProfile)] = [:]
             for member in members {
-                if let evaluation = evaluations.first(where: { $0.0.id == searched[member].provider.id })?.1 {
-                    found[member] = (evaluation, profile)
-                }
+                if let evaluation = byID[searched[member].provider.id] { found[member] = (evaluation, profile) }
             }
             return found
         }
