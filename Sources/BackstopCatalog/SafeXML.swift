@@ -75,6 +75,7 @@ final class ErrorCollector {
         var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error \(e.code)"
         message = message.trimmingCharacters(in: .whitespacesAndNewlines)
             .replacingOccurrences(of: "{urn:backstop:provider:1}", with: "")
+            .replacingOccurrences(of: "{urn:backstop:provider:2}", with: "")
         if message.count > Self.maximumMessageCharacters {
             message = message.prefix(Self.maximumMessageCharacters) + "… (cut: \(message.count) characters in all)"
         }
@@ -467,6 +468,8 @@ enum SafeXML {
         file: String,
         limits: XMLLimits,
         schema: CompiledSchema? = nil,
+        alternatives: [String: CompiledSchema] = [:],
+        precheck: ((xmlDocPtr) -> CatalogIssue?)? = nil,
         body: (xmlDocPtr) -> Bool
     ) -> [CatalogIssue] {
         _ = libxml2Ready
@@ -559,7 +562,11 @@ enum SafeXML {
                 CatalogIssue(file: file, line: problem.line, column: nil, rule: .security, message: problem.message)
             ]
         }
-        if let schema {
+        if let precheck, let issue = precheck(document) { return [issue] }
+        // The schema of the root element's namespace (provider-2.xsd for urn:backstop:provider:2), else the main one,
+        // which then names the namespace it does not know.
+        let rootNamespace = xmlDocGetRootElement(document)?.pointee.ns?.pointee.href.map { String(cString: $0) }
+        if let schema = rootNamespace.flatMap({ alternatives[$0] }) ?? schema {
             let validation = ErrorCollector(file: file, rule: .schema)
             guard let vctxt = xmlSchemaNewValidCtxt(schema.schema) else {
                 return [
