@@ -50,6 +50,15 @@ public struct Quote: Hashable, Sendable {
     public var nominalAPR: Decimal { apr.nominal(scale: 2) }
     /// Effective APR in percent, rounded half-up to 2 decimals, as disclosed.
     public var effectiveAPR: Decimal { apr.effective(scale: 2) }
+
+    /// The nominal APR of the interest alone, the same loan without any fee, in percent rounded half-up to 2
+    /// decimals: the headline rate a channel shows next to the all-in ``nominalAPR``. Nil when it cannot be priced.
+    public var interestOnlyAPR: Decimal? {
+        var bare = terms
+        bare.pricing = Pricing(interest: terms.pricing.interest, interestFreeDays: terms.pricing.interestFreeDays)
+        bare.pricing.interestWaivedDays = terms.pricing.interestWaivedDays
+        return (try? CostEngine.quote(bare))?.nominalAPR
+    }
 }
 
 /// Why terms could not be priced: the field and the rule broken.
