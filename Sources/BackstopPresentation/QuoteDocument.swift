@@ -133,7 +133,8 @@ extension Renderer {
         case .term: period = t(" for the term", "（整个期限）")
         }
         let optional = fee.mandatory ? "" : t(", optional", "，可选")
-        return t("a \(name) of \(figure)\(period)\(optional)", "\(name)\(figure)\(period)\(optional)")
+        let article = name.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        return t("\(article) \(name) of \(figure)\(period)\(optional)", "\(name)\(figure)\(period)\(optional)")
     }
 
     /// Everything a price list charges, in one line: `0.05% a day (actual/360) + …` / `日利率0.05%（…）+ …`.

@@ -205,16 +205,10 @@ extension Renderer {
         }
     }
 
-    /// Whether an offer says more about its costs than version 1 of the provider XML could: fees beyond version 1's,
-    /// or published late or early-repayment terms. Only then does `backstop alternatives` print the costs table.
-    static func hasCostDetail(_ a: Alternative) -> Bool {
-        !a.offer.quote.terms.pricing.fees.isEmpty || a.details.lateRepayment != nil || a.details.earlyRepayment != nil
-    }
-
     /// The costs table of `backstop alternatives`: one column per kind of fee counted (interest first), then the
     /// stress costs: one instalment 30 days late, everything repaid after month 3, and the worst case.
     public func costLines(_ alternatives: [Alternative]) -> [String] {
-        guard alternatives.contains(where: Self.hasCostDetail) else { return [] }
+        guard !alternatives.isEmpty else { return [] }
         var kinds: [FeeKind] = []
         for a in alternatives {
             for item in a.offer.quote.schedule.feeTotals where !kinds.contains(item.kind) { kinds.append(item.kind) }
@@ -225,6 +219,7 @@ extension Renderer {
         )
         table.leftAligned = [1]
         var footnote = false
+        var unpublishedFee = false
         for (index, a) in alternatives.enumerated() {
             let schedule = a.offer.quote.schedule
             let totals = schedule.feeTotals
@@ -235,7 +230,7 @@ extension Renderer {
             }
             if a.offer.isCostIncomplete, let last = row.indices.last {
                 row[last] += "+?"
-                footnote = true
+                unpublishedFee = true
             }
             guard let stress = a.offer.stress else {
                 row += ["-", "-", "-"]
@@ -249,7 +244,9 @@ extension Renderer {
                 if !stress.late.complete { footnote = true }
             }
             if let early = stress.early {
-                if early.allowed == .false {
+                if a.details.earlyRepayment == nil {
+                    row.append(t("unknown", "未公布"))
+                } else if early.allowed == .false {
                     row.append(t("not allowed", "不允许"))
                 } else if let cost = early.totalCost, let delta = early.versusSchedule {
                     let sign = delta.minorUnits < 0 ? "−" : "+"
@@ -275,12 +272,15 @@ extension Renderer {
                     + "“第3期后提前还清”：第3期后一次还清时的总借款成本（与按期还款相比），含不退还的费用。"
             )
         )
+        if unpublishedFee {
+            lines.append(t("+? a mandatory fee is not published.", "+? 有必付费用未公布金额。"))
+        }
         if footnote {
             lines.append(
                 t(
-                    "+? a mandatory fee is not published. * a figure or a refund rule is not published: Backstop "
-                        + "counts what is published and assumes nothing is refunded.",
-                    "+? 有必付费用未公布金额。* 有金额或退费规则未公布：只计已公布部分，并按不退费计算。"
+                    "* a figure or a refund rule is not published: Backstop counts what is published and assumes "
+                        + "nothing is refunded.",
+                    "* 有金额或退费规则未公布：只计已公布部分，并按不退费计算。"
                 )
             )
         }

@@ -153,16 +153,33 @@ extension Renderer {
                     early.complete
                     ? "" : t(" (refund rules not published: assumed not refunded)", "（退费规则未公布：按不退还计）")
                 let change =
-                    delta.minorUnits <= 0
-                    ? t("\(money(-delta)) less than the schedule", "比按期还款少\(money(-delta))")
-                    : t("\(money(delta)) more than the schedule", "比按期还款多\(money(delta))")
+                    delta.minorUnits == 0
+                    ? t("the same as the schedule", "与按期还款相同")
+                    : delta.minorUnits < 0
+                        ? t("\(money(-delta)) less than the schedule", "比按期还款少\(money(-delta))")
+                        : t("\(money(delta)) more than the schedule", "比按期还款多\(money(delta))")
+                var parts = [change]
+                if early.feesNotRefunded.minorUnits > 0 {
+                    parts.append(
+                        t("fees not refunded \(money(early.feesNotRefunded))", "不退还的费用\(money(early.feesNotRefunded))")
+                    )
+                }
+                if early.interestNotRefunded.minorUnits > 0 {
+                    parts.append(
+                        t(
+                            "interest still charged \(money(early.interestNotRefunded))",
+                            "仍收的利息\(money(early.interestNotRefunded))"
+                        )
+                    )
+                }
+                if early.fees.minorUnits > 0 {
+                    parts.append(t("early-repayment fees \(money(early.fees))", "提前还款费\(money(early.fees))"))
+                }
                 lines.append(
                     t(
-                        "Repaying everything after month \(early.afterMonth) costs \(money(cost)) in all (\(change); fees "
-                            + "not refunded \(money(early.feesNotRefunded)), interest still charged "
-                            + "\(money(early.interestNotRefunded)), early-repayment fees \(money(early.fees)))\(assumed).",
-                        "第\(early.afterMonth)期后提前还清，总成本\(money(cost))（\(change)；不退还的费用\(money(early.feesNotRefunded))，"
-                            + "仍收的利息\(money(early.interestNotRefunded))，提前还款费\(money(early.fees))）\(assumed)。"
+                        "Repaying everything after month \(early.afterMonth) costs \(money(cost)) in all "
+                            + "(\(parts.joined(separator: "; ")))\(assumed).",
+                        "第\(early.afterMonth)期后提前还清，总成本\(money(cost))（\(parts.joined(separator: "；"))）\(assumed)。"
                     )
                 )
             }

@@ -241,7 +241,9 @@ struct ProviderV2Tests {
             #expect(outcome.changed, "\(file)")
             let text = String(decoding: outcome.data, as: UTF8.self)
             #expect(text.contains("xmlns=\"urn:backstop:provider:2\"") && text.contains("schemaVersion=\"2\""))
-            #expect(!text.contains("<installmentFee") && !text.contains("<upfrontFee") && !text.contains("<membershipFee"))
+            #expect(
+                !text.contains("<installmentFee") && !text.contains("<upfrontFee") && !text.contains("<membershipFee")
+            )
             var migrated = try #require(
                 CatalogLoader().check(data: outcome.data, file: file, schema: schema).provider,
                 "\(file) does not load after migration"

@@ -152,7 +152,14 @@ struct FeeEngineTests {
                 allowed: .true,
                 refundsInterest: .true,
                 refundsFees: .true,
-                fees: [FeeRule(kind: .earlyRepayment, basis: .prepaidPrincipal, per: .once, figure: .percent(min: 1, max: 1))]
+                fees: [
+                    FeeRule(
+                        kind: .earlyRepayment,
+                        basis: .prepaidPrincipal,
+                        per: .once,
+                        figure: .percent(min: 1, max: 1)
+                    )
+                ]
             )
         )
         #expect(charged.early?.fees == Money(minorUnits: 9_000))
@@ -161,7 +168,10 @@ struct FeeEngineTests {
 
     /// A daily-interest loan whose interest stops on repayment: repaying early saves the later interest.
     @Test func earlyRepaymentOfADailyInterestLoanSavesInterest() throws {
-        let quote = try Self.quote([], interest: .daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .actual360))
+        let quote = try Self.quote(
+            [],
+            interest: .daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .actual360)
+        )
         let stress = CostEngine.stress(
             of: quote,
             late: nil,
@@ -224,7 +234,13 @@ struct FeeEngineTests {
         )
         func schedule(_ pricing: Pricing) throws -> Schedule {
             try CostEngine.schedule(
-                for: LoanTerms(amount: Self.tenThousand, termMonths: 13, pricing: pricing, method: method, startDate: Self.start)
+                for: LoanTerms(
+                    amount: Self.tenThousand,
+                    termMonths: 13,
+                    pricing: pricing,
+                    method: method,
+                    startDate: Self.start
+                )
             )
         }
         #expect(try schedule(legacy) == schedule(typed))
@@ -275,7 +291,9 @@ struct FeeEngineTests {
             for row in schedule.rows {
                 #expect(row.feeItems.reduce(Money.zero()) { $0 + $1.amount } == row.fees)
             }
-            #expect(schedule.disbursement.feeItems.reduce(Money.zero()) { $0 + $1.amount } == schedule.disbursement.fees)
+            #expect(
+                schedule.disbursement.feeItems.reduce(Money.zero()) { $0 + $1.amount } == schedule.disbursement.fees
+            )
             #expect(schedule.feeTotals.reduce(Money.zero()) { $0 + $1.amount } == schedule.totalFees, "\(terms)")
             #expect(schedule.totalPrincipal == terms.amount)
             let added = schedule.totalFees - contract.schedule.totalFees

@@ -126,7 +126,9 @@ struct ProviderCostsTests {
         #expect(promoted.quote.schedule.rows[0].interest < plain.quote.schedule.rows[0].interest)
         #expect(promoted.quote.schedule.rows[0].dueDate == plain.quote.schedule.rows[0].dueDate)
         // Outside its dates it is not applied.
-        let later = try #require(described.makeOffer(newCustomer, request, on: CalendarDate(year: 2027, month: 1, day: 5)!))
+        let later = try #require(
+            described.makeOffer(newCustomer, request, on: CalendarDate(year: 2027, month: 1, day: 5)!)
+        )
         #expect(!later.notes.contains { $0.code == .notePromotion })
     }
 
@@ -157,7 +159,10 @@ struct ProviderCostsTests {
         punishing.id = "cheap-harsh-on-late"
         punishing.pricing[0].fees = []
         punishing.lateRepayment = LateRepaymentTerms(
-            penalty: PenaltyInterest(rate: .absolute(.daily(DailyRate(percent: 1), dayCount: .actual360)), status: .published),
+            penalty: PenaltyInterest(
+                rate: .absolute(.daily(DailyRate(percent: 1), dayCount: .actual360)),
+                status: .published
+            ),
             fees: [FeeRule(kind: .late, basis: .fixed, per: .once, figure: .amount(Money(minorUnits: 50_000)))]
         )
         var gentle = try fixture("referral-over-cap.xml")

@@ -8,7 +8,7 @@ import Foundation
 struct ProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers",
-        abstract: "List, show, validate, lint and diff the provider catalog.",
+        abstract: "List, show, validate, lint, diff and migrate the provider catalog.",
         discussion: """
             The catalog is a directory of provider XML files (one per provider, <id>.xml) with its schema in
             schema/provider-1.xsd and legal caps in caps/legal-caps.json. See docs/provider-xml.md.

@@ -299,28 +299,40 @@ struct QuoteCommand: ParsableCommand {
 
     func render(_ quote: Quote, _ r: Renderer) -> String {
         let terms = quote.terms
-        var table = TextTable(headers: [
-            "#", r.t("due date", "还款日"), r.t("principal", "本金"), r.t("interest", "利息"), r.t("fees", "费用"),
-            r.t("payment", "还款额"), r.t("balance", "剩余本金"),
-        ])
-        table.leftAligned = [1]
         let schedule = quote.schedule
+        // With typed fees, a column per kind of fee before the total of the row's fees.
+        var kinds: [FeeKind] = []
+        if !terms.pricing.fees.isEmpty {
+            for item in schedule.feeTotals where !kinds.contains(item.kind) { kinds.append(item.kind) }
+        }
+        func byKind(_ items: [FeeCharge]) -> [String] {
+            kinds.map { kind in items.filter { $0.kind == kind }.reduce(Money.zero()) { $0 + $1.amount }.plainString }
+        }
+        var table = TextTable(
+            headers: ["#", r.t("due date", "还款日"), r.t("principal", "本金"), r.t("interest", "利息")]
+                + kinds.map(r.fee) + [r.t("fees", "费用"), r.t("payment", "还款额"), r.t("balance", "剩余本金")]
+        )
+        table.leftAligned = [1]
         if schedule.disbursement.fees.minorUnits > 0 {
             let d = schedule.disbursement
-            table.rows.append([
-                "0", d.date.description, "", "", d.fees.plainString, d.fees.plainString, d.amount.plainString,
-            ])
+            table.rows.append(
+                ["0", d.date.description, "", ""] + byKind(d.feeItems) + [
+                    d.fees.plainString, d.fees.plainString, d.amount.plainString,
+                ]
+            )
         }
         for row in schedule.rows {
-            table.rows.append([
-                "\(row.number)", row.dueDate.description, row.principal.plainString, row.interest.plainString,
-                row.fees.plainString, row.payment.plainString, row.balance.plainString,
-            ])
+            table.rows.append(
+                ["\(row.number)", row.dueDate.description, row.principal.plainString, row.interest.plainString]
+                    + byKind(row.feeItems) + [row.fees.plainString, row.payment.plainString, row.balance.plainString]
+            )
         }
-        table.rows.append([
-            "", r.t("total", "合计"), schedule.totalPrincipal.plainString, schedule.totalInterest.plainString,
-            schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
-        ])
+        table.rows.append(
+            ["", r.t("total", "合计"), schedule.totalPrincipal.plainString, schedule.totalInterest.plainString]
+                + byKind(schedule.disbursement.feeItems + schedule.rows.flatMap(\.feeItems)) + [
+                    schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
+                ]
+        )
         let periodic = Decimal.fromSolver(quote.apr.periodicRate * 100, scale: 4)
         let ruleWidth = r.language == .zh ? 14 : 23
         func line(_ en: String, _ zh: String, _ value: String, _ note: String = "") -> String {
