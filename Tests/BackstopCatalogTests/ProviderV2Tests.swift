@@ -332,3 +332,22 @@ struct HostileXMLVersion2Tests {
         #expect(issue.message.contains(expectation.message), "\(issue)")
     }
 }
+
+/// `providers diff` sees a change in a version-2 figure (a fee, a tier, late terms), field by field.
+struct CatalogDiffVersion2Tests {
+    @Test func aChangedFeeIsAChangedField() throws {
+        let schema = try ProviderSchema.shipped()
+        let path = ProviderV2Tests.v2File("valid/referral-over-cap.xml")
+        let before = try #require(CatalogLoader().check(files: [path], schema: schema)[0].provider)
+        var after = before
+        after.pricing[0].fees[0].figure = .percent(min: 1.5, max: 1.5)
+        after.lateRepayment?.graceDays = 0
+        let diff = CatalogDiff(old: [before], new: [after])
+        let fields = diff.changed.first?.changes.map(\.field) ?? []
+        #expect(fields == ["lateRepayment", "pricing@2025-10-01–.fee[1]"], "\(fields)")
+        let fee = try #require(diff.changed.first?.changes.first { $0.field.hasSuffix("fee[1]") })
+        #expect(fee.old == "guarantee 1.2% of original-principal per month, mandatory, to guarantor")
+        #expect(fee.new == "guarantee 1.5% of original-principal per month, mandatory, to guarantor")
+        #expect(CatalogDiff(old: [before], new: [before]).isEmpty)
+    }
+}

@@ -46,7 +46,9 @@ struct ProviderCostsRouteTests {
                 uri: "/v1/quote",
                 method: .post,
                 headers: jsonHeaders,
-                body: routes.body(#"{"amount": 10000, "termMonths": 12, "insuranceFee": "0.3%/month:prepaid-principal"}"#)
+                body: routes.body(
+                    #"{"amount": 10000, "termMonths": 12, "insuranceFee": "0.3%/month:prepaid-principal"}"#
+                )
             ) { response in
                 #expect(response.status == .badRequest)
                 let error = try #require(try routes.object(response.body)["error"] as? [String: Any])
@@ -64,8 +66,12 @@ struct ProviderCostsRouteTests {
         ])
         let app = Application(router: try await routes.service().makeRouter())
         try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/quote", method: .post, headers: jsonHeaders, body: routes.body(Self.quote))
-            { response in
+            try await client.execute(
+                uri: "/v1/quote",
+                method: .post,
+                headers: jsonHeaders,
+                body: routes.body(Self.quote)
+            ) { response in
                 let served = try routes.object(response.body)
                 let binary = try #require(try JSONSerialization.jsonObject(with: binaryOutput) as? [String: Any])
                 for key in ["nominalAPR", "effectiveAPR", "totalCost", "totalFees", "interestOnlyAPR"] {
@@ -90,9 +96,10 @@ struct ProviderCostsRouteTests {
             directory = directory.deletingLastPathComponent()
         }
         let path = try #require(
-            executable ?? [".build/debug/backstop"].map { RouteTests.repository.appendingPathComponent($0) }.first {
-                FileManager.default.isExecutableFile(atPath: $0.path)
-            }
+            executable
+                ?? [".build/debug/backstop"].map { RouteTests.repository.appendingPathComponent($0) }.first {
+                    FileManager.default.isExecutableFile(atPath: $0.path)
+                }
         )
         let process = Process()
         process.executableURL = path
@@ -145,7 +152,9 @@ struct ProviderCostsRouteTests {
                 #expect(alternatives.allSatisfy { $0["stress"] is [String: Any] && $0["fees"] is [Any] })
                 let warnings = try #require(json["warnings"] as? [[String: Any]])
                 let cap = try #require(
-                    warnings.first { $0["code"] as? String == "above-legal-cap" && $0["provider"] as? String == "referral-over-cap" }
+                    warnings.first {
+                        $0["code"] as? String == "above-legal-cap" && $0["provider"] as? String == "referral-over-cap"
+                    }
                 )
                 #expect((cap["params"] as? [String: Any])?["fees"] as? [String] == ["guarantee", "insurance"])
                 #expect((cap["message"] as? String)?.contains("含担保费和保险费") == true, "\(cap)")
