@@ -340,13 +340,14 @@ public struct CatalogLoader: Sendable {
             limits: limits,
             schema: schema.compiled,
             alternatives: schema.alternatives,
-            precheck: { mixedNamespaceIssue($0, data: data, file: file) }
-        ) { document in
-            var reader = ProviderXMLReader(file: file, expectedID: expectedID, data: data)
-            provider = reader.read(document)
-            readerIssues = reader.issues
-            return true
-        }
+            precheck: { mixedNamespaceIssue($0, data: data, file: file) },
+            body: { document in
+                var reader = ProviderXMLReader(file: file, expectedID: expectedID, data: data)
+                provider = reader.read(document)
+                readerIssues = reader.issues
+                return true
+            }
+        )
         return FileCheck(file: file, provider: provider, issues: issues + readerIssues)
     }
 

@@ -1,5 +1,5 @@
 public import BackstopCore
-public import Foundation
+import Foundation
 
 /// The wire form of an offer's stress costs (`stress`, an added field of wire format v1): one instalment paid 30
 /// days late, everything repaid after month 3, and the worst case of those and the schedule.

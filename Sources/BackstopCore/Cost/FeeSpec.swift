@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Why a fee, a penalty rate or a yes/no written by a person was refused.
 public struct FeeSpecError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -24,7 +24,7 @@ public struct FeeSpecError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// `1.2%/month`, `1.5%/month:original-principal`, `0.3%/month:outstanding-balance`, `8%/year:outstanding-balance`,
 /// `2%/once`, `29.9/month`.
-public enum FeeSpec {
+public enum FeeSpec: Sendable {
     /// Parses a mandatory fee of `kind`.
     /// - Throws: ``FeeSpecError`` saying what is wrong.
     public static func fee(_ kind: FeeKind, _ text: String) throws(FeeSpecError) -> Fee {
