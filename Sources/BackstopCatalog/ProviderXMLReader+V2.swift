@@ -643,32 +643,42 @@ extension ProviderXMLReader {
 /// Rule V12: every element of a version-2 document is in the version-2 namespace. Run before schema validation,
 /// so the element at fault is named with its line and column (a schema error knows only the line).
 func mixedNamespaceIssue(_ document: xmlDocPtr, data: Data, file: String) -> CatalogIssue? {
-    guard let root = xmlDocGetRootElement(document), ProviderXMLReader.namespace(of: root) == ProviderNamespace.v2
-    else { return nil }
-    var stack: [xmlNodePtr] = [root]
-    while let node = stack.popLast() {
-        if node.pointee.type == XML_ELEMENT_NODE {
-            let namespace = ProviderXMLReader.namespace(of: node)
-            if namespace != ProviderNamespace.v2 {
-                var reader = ProviderXMLReader(file: file, expectedID: nil, data: data)
-                reader.version = 2
-                let local = reader.name(node)
-                reader.fail(
-                    node,
-                    "element <\(local)> is in "
-                        + (namespace.map { "namespace \($0)" } ?? "no namespace")
-                        + ", not \(ProviderNamespace.v2): a file uses one format version (rule V12)"
-                )
-                return reader.issues.first
+    guard let root = xmlDocGetRootElement(document), isVersion2(root) else { return nil }
+    // A walk over first-child / next-sibling / parent links: no allocation per element (it runs on every file).
+    var node: xmlNodePtr? = root
+    while let current = node {
+        if current.pointee.type == XML_ELEMENT_NODE && !isVersion2(current) {
+            var reader = ProviderXMLReader(file: file, expectedID: nil, data: data)
+            reader.version = 2
+            let namespace = ProviderXMLReader.namespace(of: current)
+            reader.fail(
+                current,
+                "element <\(reader.name(current))> is in "
+                    + (namespace.map { "namespace \($0)" } ?? "no namespace")
+                    + ", not \(ProviderNamespace.v2): a file uses one format version (rule V12)"
+            )
+            return reader.issues.first
+        }
+        if current.pointee.type == XML_ELEMENT_NODE, let child = current.pointee.children {
+            node = child
+            continue
+        }
+        var climb: xmlNodePtr? = current
+        node = nil
+        while let up = climb, up != root {
+            if let next = up.pointee.next {
+                node = next
+                break
             }
+            climb = up.pointee.parent
         }
-        var children: [xmlNodePtr] = []
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE { children.append(current) }
-            child = current.pointee.next
-        }
-        stack += children.reversed()
     }
     return nil
+}
+
+/// Whether an element is in the version-2 namespace, compared byte for byte (no string is made).
+private func isVersion2(_ node: xmlNodePtr) -> Bool {
+    guard let href = node.pointee.ns?.pointee.href else { return false }
+    let expected: StaticString = "urn:backstop:provider:2"
+    return xmlStrEqual(href, expected.utf8Start) != 0
 }

@@ -13,14 +13,16 @@ struct ProviderXMLReader {
     var version = 1
     /// The `<tier>` elements read so far, in document order (for the places of rule V6).
     var tierNodes: [xmlNodePtr] = []
-    /// Finds where an element or attribute starts in the document's text, for the line and column of a version-2
-    /// semantic issue (version 1's issues keep the line only, as they always had).
-    let locator: SourceLocator?
+    /// The document's bytes, from which a ``SourceLocator`` finds where an element or attribute starts, for the line
+    /// and column of a version-2 semantic issue (version 1's issues keep the line only, as they always had). The
+    /// locator is made only when an issue is reported: a valid file never pays for it.
+    let data: Data?
+    var locator: SourceLocator?
 
     init(file: String, expectedID: String?, data: Data? = nil) {
         self.file = file
         self.expectedID = expectedID
-        self.locator = data.map(SourceLocator.init)
+        self.data = data
     }
 
     mutating func read(_ document: xmlDocPtr) -> ProviderDescription? {
@@ -467,6 +469,7 @@ struct ProviderXMLReader {
         var line = node.map { Int(xmlGetLineNo($0)) }.flatMap { $0 > 0 ? $0 : nil }
         var column: Int?
         // Version 2 names the column too: where the element's start tag, or the attribute at fault, begins.
+        if version == 2, locator == nil, let data { locator = SourceLocator(data) }
         if version == 2, let node, let reported = line, let locator,
             let place = locator.place(element: qualifiedName(node), line: reported, attribute: attribute)
         {

@@ -7,7 +7,8 @@ public struct XMLLimits: Hashable, Sendable {
     public var maxBytes: Int
     /// Deepest element nesting accepted (default 16; the provider schema needs 4).
     public var maxDepth: Int
-    /// Most attributes (namespace declarations included) on one element (default 64; the schema allows at most 8).
+    /// Most attributes (namespace declarations included) on one element (default 64; version 1 of the schema allows at
+    /// most 8, version 2 at most 15, on a `fee`).
     /// libxml2 compares each attribute of a start tag with every earlier one and appends each to a list it walks
     /// from the start, so a tag with 50,000 attributes costs seconds: such a tag is refused before libxml2 reads it.
     public var maxAttributes: Int

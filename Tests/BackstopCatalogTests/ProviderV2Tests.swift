@@ -351,3 +351,35 @@ struct CatalogDiffVersion2Tests {
         #expect(CatalogDiff(old: [before], new: [before]).isEmpty)
     }
 }
+
+/// The provider wire document (`providers show --format json`, `GET /v1/providers/{id}`) carries the version-2
+/// figures, and leaves them out for a version-1 provider (an added field is absent, never null).
+struct ProviderDocumentVersion2Tests {
+    @Test func theVersion2FiguresReachTheWireDocument() throws {
+        let path = ProviderV2Tests.testdata.appendingPathComponent("annotated-example-2.xml").path
+        let provider = try #require(CatalogLoader().check(files: [path], schema: try .shipped())[0].provider)
+        let document = ProviderDocument(provider, on: CalendarDate(year: 2026, month: 11, day: 25)!)
+        let pricing = try #require(document.pricing.first)
+        #expect(pricing.fees?.map(\.kind) == [.guarantee, .insurance, .other, .membership, .upfront])
+        #expect(pricing.fees?.first?.minPercent == Decimal(string: "1.2"))
+        #expect(pricing.fees?.first { $0.kind == .other }?.status == .unknown)
+        #expect(pricing.tiers?.count == 3 && pricing.promotions?.first?.days == 30)
+        #expect(document.fundedBy?.map(\.kind) == [.bank, .trust])
+        #expect(document.repaymentTerms?.latePenalty == "+50%")
+        #expect(document.repaymentTerms?.earlyRefundsFees == .false)
+        #expect(document.disclosure?.reportsToCreditReference == .yes)
+        #expect(document.representativeExamples?.first?.totalRepayable == Money(minorUnits: 1_203_141))
+        let data = try WireJSON.encode(document, layout: .compact)
+        #expect(try JSONDecoder().decode(ProviderDocument.self, from: data) == document)
+
+        let v1 = try #require(try CatalogLoader().load(directory: Paths.providers).provider("jd-jintiao"))
+        let old = try WireJSON.encode(
+            ProviderDocument(v1, on: CalendarDate(year: 2026, month: 11, day: 25)!),
+            layout: .compact
+        )
+        let text = String(decoding: old, as: UTF8.self)
+        for key in ["\"fees\"", "\"tiers\"", "\"fundedBy\"", "\"repaymentTerms\"", "\"disclosure\"", "null"] {
+            #expect(!text.contains(key), "\(key)")
+        }
+    }
+}

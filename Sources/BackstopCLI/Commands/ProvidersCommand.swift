@@ -157,6 +157,32 @@ struct ProvidersCommand: ParsableCommand {
                 if let fee = rule.monthlyMembershipFee {
                     parts.append(r.t("membership \(r.money(fee))/month", "会员费每月\(r.money(fee))"))
                 }
+                // Version 2: typed fees (ranges at their top), tiers and promotions.
+                for fee in rule.fees {
+                    let shown = fee.fee(atRisk: 1)
+                    let text =
+                        fee.status == .none ? r.t("no \(r.fee(fee.kind))", "无\(r.fee(fee.kind))") : r.feeTerms(shown)
+                    parts.append(text + (fee.pushed ? r.t(" (pushed)", "（常被推销）") : ""))
+                }
+                for tier in rule.tiers {
+                    let band = [
+                        tier.terms.map {
+                            r.t(
+                                "\($0.map(String.init).joined(separator: ", ")) months",
+                                "\($0.map(String.init).joined(separator: "、"))个月"
+                            )
+                        },
+                        (tier.minAmount != nil || tier.maxAmount != nil)
+                            ? "\(tier.minAmount.map(r.money) ?? "")–\(tier.maxAmount.map(r.money) ?? "")" : nil,
+                        (tier.minScore != nil || tier.maxScore != nil)
+                            ? r.t("score ", "信用分") + "\(tier.minScore ?? 350)–\(tier.maxScore ?? 950)" : nil,
+                    ].compactMap { $0 }.joined(separator: r.t(", ", "，"))
+                    parts.append(
+                        r.t("tier", "档位") + (tier.grade.map { " \($0)" } ?? "") + " (\(band)) "
+                            + r.interestQuote(rule.interest.withRange(min: tier.minPercent, max: tier.maxPercent))
+                    )
+                }
+                for promotion in rule.promotions { parts.append(r.t("promotion: ", "优惠：") + r.name(promotion.name)) }
                 lines.append(scope + parts.joined(separator: r.t("; ", "；")))
             }
             lines.append(r.t("Eligibility", "申请条件"))
