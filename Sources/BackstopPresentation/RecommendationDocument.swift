@@ -150,6 +150,16 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let inquiry: InquiryDocument
         /// What capped the likelihood (the odds model, docs/advice.md).
         public let oddsFactors: [FactDocument]
+        /// The mandatory fees over the term by kind and receiver (counted in the APR).
+        public let fees: [FeeTotalDocument]
+        /// Optional fees: shown, not counted.
+        public let optionalFees: [OtherFeeDocument]
+        /// Mandatory fees whose figure is not published.
+        public let unpricedFees: [OtherFeeDocument]
+        /// A mandatory fee is not published: the totals and APRs leave it out (ranked after complete offers).
+        public let costIncomplete: Bool
+        /// One instalment 30 days late and everything repaid after month 3 (absent for a plugin's offer).
+        public let stress: StressDocument?
 
         public init(_ a: Alternative, _ renderer: Renderer) {
             let quote = a.offer.quote
@@ -183,6 +193,11 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
                 message: renderer.inquiry(a.details.inquiries.application)
             )
             oddsFactors = a.oddsFactors.map { FactDocument($0, renderer) }
+            fees = quote.schedule.feeTotals.map { FeeTotalDocument($0, renderer) }
+            optionalFees = quote.schedule.optionalFees.map { OtherFeeDocument($0, renderer) }
+            unpricedFees = quote.schedule.unpricedFees.map { OtherFeeDocument($0, renderer) }
+            costIncomplete = a.offer.isCostIncomplete
+            stress = a.offer.stress.map { StressDocument($0, lateKnown: a.details.lateRepayment != nil, renderer) }
         }
     }
 

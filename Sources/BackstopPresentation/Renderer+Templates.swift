@@ -127,7 +127,7 @@ extension Renderer {
             return "\(p.text("provider")) holds no lending licence"
         case .ruleAboveLegalCap:
             return "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source")))"
+                + "\(p.text("source")))" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service) is \(p.text("state"))"
         case .ruleStudentBarred:
@@ -189,6 +189,7 @@ extension Renderer {
             return "none: Backstop never recommends unlicensed lenders; use a licensed alternative"
         case .fixNoneAboveCap:
             return "none at this price: the offer is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
+                + feesCounted(p)
         case .fixFollowRecoveryPlan: return "follow the recovery plan for \(p.text("reasons"))"
         case .fixContactOfficialService:
             return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
@@ -230,7 +231,16 @@ extension Renderer {
         case .aboveLegalCap:
             return
                 "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source"))); excluded."
+                + "\(p.text("source")))\(feesCounted(p)); excluded."
+        case .costIncomplete:
+            return
+                "\(p.text("provider")): its \(p.text("fees")) \(p.listCount("fees") == 1 ? "is" : "are") mandatory but "
+                + "not published, so the total cost and APR shown leave \(p.listCount("fees") == 1 ? "it" : "them") out: "
+                + "the real cost is higher. Ranked after offers whose cost is complete."
+        case .optionalFeePushed:
+            let amount = p.has("amount") ? " (\(p.text("amount")) over the term)" : ""
+            return "\(p.text("provider")) is known to push an optional \(p.text("fee"))\(amount): you may decline it; "
+                + "it is not counted in the price shown."
         case .unknownSignals:
             return "Unknown in the profile and needed by some rule (treated as unknown, never as good): "
                 + "\(p.text("fields"))."
@@ -428,6 +438,18 @@ extension Renderer {
             return "\(p.text("term")) months is its nearest term to the \(p.text("asked")) asked for"
         case .noteServiceRestricted:
             return "\(p.service) is restricted, so the limit may be lower than asked"
+        case .notePromotion:
+            return "promotion applied: \(p.text("promotion"))"
+        case .notePromotionCustomerUnknown:
+            return "not applied: \(p.text("promotion")) (the profile does not say whether you are already a customer)"
+        case .noteFees:
+            var parts: [String] = []
+            if p.has("fees") {
+                parts.append("the price counts its \(p.text("fees")) (\(p.text("amount")) in all fees)")
+            }
+            if p.has("optional") { parts.append("optional, not counted: \(p.text("optional"))") }
+            if p.has("unknown") { parts.append("mandatory but not published: \(p.text("unknown"))") }
+            return parts.joined(separator: "; ")
 
         // Why
         case .whyLicence: return "licensed: \(p.text("licence"))"
@@ -622,7 +644,7 @@ extension Renderer {
             return "\(p.text("provider"))没有放贷牌照"
         case .ruleAboveLegalCap:
             return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))）"
+                + "来源：\(p.text("source"))）" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service)\(p.text("state"))"
         case .ruleStudentBarred:
@@ -672,7 +694,8 @@ extension Renderer {
         case .fixCompliantUse: return "连续12个月合规使用，没有套现或涉赌资金往来"
         case .fixReverifyIdentity: return "向该机构更新身份证件并重新认证"
         case .fixUseLicensedChannel: return "无法改变：Backstop从不推荐无牌照放贷机构，请选择持牌渠道"
-        case .fixNoneAboveCap: return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除"
+        case .fixNoneAboveCap:
+            return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除" + feesCounted(p)
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
@@ -707,7 +730,13 @@ extension Renderer {
         case .aboveLegalCap:
             return
                 "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))），已排除。"
+                + "来源：\(p.text("source"))）\(feesCounted(p))，已排除。"
+        case .costIncomplete:
+            return "\(p.text("provider"))：其\(p.text("fees"))为必付费用但未公布金额，所示总成本和年化利率未计入，"
+                + "实际成本更高；排在成本完整的报价之后。"
+        case .optionalFeePushed:
+            let amount = p.has("amount") ? "（整个期限共\(p.text("amount"))）" : ""
+            return "\(p.text("provider"))常推销可选的\(p.text("fee"))\(amount)：可以拒绝，所示价格未计入。"
         case .unknownSignals:
             return "资料中缺少、但有规则需要的信息（按未知处理，绝不当作良好）：\(p.text("fields"))。"
         case .providerFailed:
@@ -865,6 +894,16 @@ extension Renderer {
             return "其最接近所需\(p.text("asked"))个月的期限是\(p.text("term"))个月"
         case .noteServiceRestricted:
             return "\(p.service)受限，额度可能低于所需金额"
+        case .notePromotion:
+            return "已按优惠计价：\(p.text("promotion"))"
+        case .notePromotionCustomerUnknown:
+            return "未计入优惠：\(p.text("promotion"))（资料未说明您是否已是其客户）"
+        case .noteFees:
+            var parts: [String] = []
+            if p.has("fees") { parts.append("价格已计入\(p.text("fees"))（各项费用共\(p.text("amount"))）") }
+            if p.has("optional") { parts.append("可选、未计入：\(p.text("optional"))") }
+            if p.has("unknown") { parts.append("必付但未公布：\(p.text("unknown"))") }
+            return parts.joined(separator: "；")
 
         // Why
         case .whyLicence: return "持牌：\(p.text("licence"))"
@@ -923,6 +962,15 @@ extension Renderer {
     /// The rate `apr` beside a limit, with the decimals it takes to show on which side it lies: `24.0040%` above
     /// `24.00%` and `23.9960%` within it, never `24.00%` above (or within) `24.00%`. A rate equal to the limit keeps
     /// two decimals.
+    /// `, counting its guarantee fee and insurance premium (¥1,855.00)` / `（含担保费和保险费共1,855.00元）`: the
+    /// fees a capped price counts, when the fact names them.
+    fileprivate func feesCounted(_ p: Params) -> String {
+        guard p.has("fees") else { return "" }
+        let total = p.has("feeTotal") ? " (\(p.text("feeTotal")))" : ""
+        let totalZH = p.has("feeTotal") ? "共\(p.text("feeTotal"))" : ""
+        return t(", counting its \(p.text("fees"))\(total)", "（含\(p.text("fees"))\(totalZH)）")
+    }
+
     fileprivate func over(_ p: Params, _ limit: String) -> String {
         guard let rate = p.decimal("apr") else { return p.text("apr") }
         guard let bound = p.decimal(limit) else { return percent(rate) }

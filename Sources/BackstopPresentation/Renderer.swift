@@ -107,6 +107,7 @@ public struct Renderer: Sendable, Hashable {
         case .inquiry(let kind): inquiry(kind)
         case .interest(let interest): self.interest(interest)
         case .installmentFee(let fee): installmentFee(fee)
+        case .fee(let kind): fee(kind)
         case .list(let values): list(values.map(self.value))
         }
     }
@@ -358,6 +359,30 @@ public struct Renderer: Sendable, Hashable {
     }
 
     /// What applying adds to the credit report.
+    /// `guarantee fee` / `担保费`: the name of a kind of fee.
+    public func fee(_ kind: FeeKind) -> String {
+        switch (kind, language) {
+        case (.guarantee, .zh): "担保费"
+        case (.guarantee, .en): "guarantee fee"
+        case (.insurance, .zh): "保险费"
+        case (.insurance, .en): "insurance premium"
+        case (.service, .zh): "服务费"
+        case (.service, .en): "service fee"
+        case (.membership, .zh): "会员费"
+        case (.membership, .en): "membership fee"
+        case (.upfront, .zh): "放款手续费"
+        case (.upfront, .en): "upfront fee"
+        case (.installment, .zh): "分期手续费"
+        case (.installment, .en): "instalment fee"
+        case (.late, .zh): "逾期费"
+        case (.late, .en): "late fee"
+        case (.earlyRepayment, .zh): "提前还款费"
+        case (.earlyRepayment, .en): "early-repayment fee"
+        case (.other, .zh): "其他费用"
+        case (.other, .en): "other fee"
+        }
+    }
+
     public func inquiry(_ kind: InquiryKind) -> String {
         switch (kind, language) {
         case (.hard, .zh): "征信硬查询"

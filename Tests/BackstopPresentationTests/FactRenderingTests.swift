@@ -16,6 +16,11 @@ struct FactRenderingTests {
         "since": .date(CalendarDate(year: 2025, month: 10, day: 1)!), "source": .text("https://example.org/cap"),
     ]
 
+    /// The fees counted in a price over a cap (provider XML v2).
+    static let feesOverCap: [String: FactValue] = [
+        "fees": .list([.fee(.guarantee), .fee(.insurance)]), "feeTotal": .money(Money(minorUnits: 185_500)),
+    ]
+
     /// A ceiling of 4 × the one-year LPR, with the LPR and the day it was published.
     static let lprCap: [String: FactValue] = [
         "provider": .name(LocalizedName(en: "Generic quick-loan app", zh: "某快速贷款App")),
@@ -176,7 +181,29 @@ struct FactRenderingTests {
         case .ruleSignalUnknown:
             return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
         case .ruleUnlicensed: return [["provider": weilidai]]
-        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap, .aboveFinancialCourtLevel: return [cap]
+        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap:
+            // With the fees that push the price over the cap named (provider XML v2), and without.
+            return [cap, cap.merging(feesOverCap) { a, _ in a }]
+        case .aboveFinancialCourtLevel: return [cap]
+        case .costIncomplete:
+            return [
+                ["provider": weilidai, "fees": .list([.fee(.service)])],
+                ["provider": weilidai, "fees": .list([.fee(.service), .fee(.insurance)])],
+            ]
+        case .optionalFeePushed:
+            return [
+                ["provider": weilidai, "fee": .fee(.membership)],
+                ["provider": weilidai, "fee": .fee(.membership), "amount": .money(Money(minorUnits: 35_880))],
+            ]
+        case .notePromotion, .notePromotionCustomerUnknown:
+            return [["promotion": .name(LocalizedName(en: "30 days interest-free", zh: "新客30天免息"))]]
+        case .noteFees:
+            return FeeKind.allCases.map { kind in
+                [
+                    "fees": .list([.fee(kind), .fee(.insurance)]), "amount": .money(Money(minorUnits: 185_500)),
+                    "optional": .list([.fee(.membership)]), "unknown": .list([.fee(.service)]),
+                ]
+            } + [["optional": .list([.fee(.membership)])]]
         case .aboveCourtCeiling: return [cap, lprCap]
         case .legalityWithinCap, .legalityAboveCap, .legalityAboveCourtLevel:
             let verdict: [String: FactValue] = [

@@ -93,6 +93,12 @@ struct AggregatorTests {
             case .cost: #expect(a.offer.quote.totalCost <= b.offer.quote.totalCost)
             case .payment: #expect(a.offer.quote.largestPayment <= b.offer.quote.largestPayment)
             case .likelihood: #expect(a.likelihood >= b.likelihood)
+            case .worstCase:
+                let (wa, wb) = (try #require(a.offer.stress), try #require(b.offer.stress))
+                #expect(
+                    (wa.complete ? 0 : 1, wa.worstCaseCost) <= (wb.complete ? 0 : 1, wb.worstCaseCost),
+                    "\(a.details.id) before \(b.details.id)"
+                )
             }
         }
     }

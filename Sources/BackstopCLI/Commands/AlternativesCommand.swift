@@ -41,7 +41,7 @@ struct RequestInput: ParsableArguments {
     @Option(name: .customLong("max-monthly-payment"), help: "A ceiling on the monthly payment, in yuan.")
     var maxMonthlyPayment: String?
 
-    @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment or likelihood (default apr).")
+    @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment, likelihood or worst-case (default apr).")
     var rankBy: Choice<RankingPreference>?
 
     func load() throws -> LoanRequest {

@@ -582,7 +582,7 @@ public struct Aggregator: Sendable {
             let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && apr > $0.maxAPRPercent }) {
-                let params = Self.capParams(cap, apr: apr, details.name)
+                let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
                 let check = RuleCheck(
                     rule: .legalCap,
                     outcome: .failed,
@@ -648,6 +648,7 @@ public struct Aggregator: Sendable {
                 refusals.append(Refusal(details: details, failed: [check], fixes: [fix], gated: true))
                 continue
             }
+            warnings += Self.costWarnings(offer, details)
             let odds = OddsModel.assess(evaluation, details, profile, on: date)
             var why = Self.why(details, offer, odds.likelihood, evaluation)
             if offered != asked {
@@ -1062,6 +1063,9 @@ public struct Aggregator: Sendable {
     static func ranks(_ a: Alternative, before b: Alternative, by preference: RankingPreference) -> Bool {
         let qa = a.offer.quote
         let qb = b.offer.quote
+        // A cost-incomplete offer (a mandatory fee not published) comes after every complete one.
+        let incomplete = (a.offer.isCostIncomplete ? 1 : 0, b.offer.isCostIncomplete ? 1 : 0)
+        if incomplete.0 != incomplete.1 { return incomplete.0 < incomplete.1 }
         // Offers the user may not be able to take (only if invited, only for customers) come after those they can.
         let groupA = (
             a.termDiffers ? 1 : 0, abs(qa.terms.termMonths - a.requestedTerm), qa.terms.termMonths,
@@ -1083,6 +1087,9 @@ public struct Aggregator: Sendable {
         case .likelihood:
             if a.likelihood != b.likelihood { return a.likelihood > b.likelihood }
             if qa.apr.nominalPercent != qb.apr.nominalPercent { return qa.apr.nominalPercent < qb.apr.nominalPercent }
+        case .worstCase:
+            let (wa, wb) = (a.worstCaseKey, b.worstCaseKey)
+            if wa != wb { return wa < wb }
         }
         return tieBreak
     }

@@ -50,6 +50,8 @@ public enum FactValue: Hashable, Sendable {
     case inquiry(InquiryKind)
     case interest(InterestPricing)
     case installmentFee(InstallmentFee)
+    /// A kind of fee (guarantee, insurance…).
+    case fee(FeeKind)
     case list([FactValue])
 }
 
@@ -293,6 +295,10 @@ public enum FactCode: String, WireEnum, Hashable {
     case studentProtected = "student-protected"
     case unrecognizedProfileFields = "unrecognized-profile-fields"
     case manyRecentInquiries = "many-recent-inquiries"
+    /// A mandatory fee of the offer is not published: its total cost and APR leave it out.
+    case costIncomplete = "cost-incomplete"
+    /// An optional fee the channel is known to push (pre-ticked, "faster approval").
+    case optionalFeePushed = "optional-fee-pushed"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"
@@ -345,6 +351,12 @@ public enum FactCode: String, WireEnum, Hashable {
     case noteEstimatedPrice = "note-estimated-price"
     case noteNearestTerm = "note-nearest-term"
     case noteServiceRestricted = "note-service-restricted"
+    /// A promotion the profile qualifies for is applied to the price.
+    case notePromotion = "note-promotion"
+    /// A new-customer promotion exists, but the profile does not say whether the user is a customer: not applied.
+    case notePromotionCustomerUnknown = "note-promotion-customer-unknown"
+    /// The mandatory fees the price counts besides interest, and optional fees shown but not counted.
+    case noteFees = "note-fees"
 
     // Why an alternative is listed.
     case whyLicence = "why-licence"
@@ -436,6 +448,7 @@ extension FactValue {
         case .inquiry(let value): .string(value.rawValue)
         case .interest(let pricing): .string(pricing.wireText)
         case .installmentFee(let fee): .string(fee.wireText)
+        case .fee(let kind): .string(kind.rawValue)
         case .list(let values): .array(values.map(\.wireValue))
         }
     }
