@@ -84,6 +84,15 @@ struct AdviceEndToEndTests {
             #expect(!Self.refusedFor(json, rule: "debtService").isEmpty)
             #expect(alternatives.allSatisfy { $0["likelihood"] as? String != "high" }, "gig income caps the odds")
         },
+        // Cash-out flags (Alipay's own) cap every other lender's odds at medium; nobody is "high".
+        Case(name: "cash-out-odds", profile: "cash-out", request: "cash-5000-12m") { json in
+            let alternatives = Self.alternatives(json)
+            #expect(!alternatives.isEmpty)
+            for alternative in alternatives {
+                #expect(alternative["likelihood"] as? String != "high", "\(alternative["provider"] ?? "")")
+                #expect(Self.factCodes(alternative, "oddsFactors").contains("why-odds-cash-out"))
+            }
+        },
         Case(
             name: "exact-term",
             profile: "healthy",
