@@ -765,12 +765,7 @@ public struct Aggregator: Sendable {
         let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
         let limit = policy.maxDebtServicePercent
         guard share > limit else { return nil }
-        let ceiling = income.multiplied(by: limit / 100)
-        let affordable = ceiling - debts
-        let fix =
-            affordable.minorUnits > 0
-            ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
-            : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
+        let fix = DescribedProvider.debtFix(income: income, limitPercent: limit, debts: debts)
         let check = RuleCheck(
             rule: .debtService,
             outcome: .failed,

@@ -385,8 +385,6 @@ public struct DescribedProvider: CreditProvider {
         }
         let ratio = Decimal.ratio((debts + newPayment).minorUnits * 100, income.minorUnits, scale: 1)
         let passes = ratio <= limit
-        let ceiling = income.multiplied(by: limit / 100)
-        let affordable = ceiling - debts
         return RuleCheck(
             rule: .maxDebtToIncome,
             outcome: passes ? .passed : .failed,
@@ -394,12 +392,19 @@ public struct DescribedProvider: CreditProvider {
             value: "\(ratio)",
             margin: (limit - ratio) / limit,
             finding: Fact(.ruleDebtToIncome, ["share": .percent(ratio), "limit": .percent(limit)]),
-            fix: passes
-                ? nil
-                : affordable.minorUnits > 0
-                    ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
-                    : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
+            fix: passes ? nil : Self.debtFix(income: income, limitPercent: limit, debts: debts)
         )
+    }
+
+    /// What brings debt payments within `limitPercent` of income: the largest payment that fits next to the
+    /// existing debts, or, when the debts alone exceed it, the level they must fall below. Shared by a provider's
+    /// debt-to-income rule and the aggregator's debt-service gate.
+    static func debtFix(income: Money, limitPercent: Decimal, debts: Money) -> Fact {
+        let ceiling = income.multiplied(by: limitPercent / 100)
+        let affordable = ceiling - debts
+        return affordable.minorUnits > 0
+            ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
+            : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
     }
 }
 
