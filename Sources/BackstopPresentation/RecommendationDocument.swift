@@ -141,7 +141,9 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let notes: [FactDocument]
         public let upfrontFees: Money
         public let rules: [Rule]
-        public let schedule: [ScheduleRow]
+        /// The schedule, row by row: always in the default (`full`) answer, absent in a `standard` one
+        /// (``AnswerDetail``).
+        public let schedule: [ScheduleRow]?
         /// The offer is priced at another term than the one asked for (ranked after the exact matches).
         public let termDiffers: Bool
         /// `only-if-invited` / `only-for-customers` when the profile does not say whether the user qualifies.
@@ -161,7 +163,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         /// One instalment 30 days late and everything repaid after month 3 (absent for a plugin's offer).
         public let stress: StressDocument?
 
-        public init(_ a: Alternative, _ renderer: Renderer) {
+        public init(_ a: Alternative, _ renderer: Renderer, detail: AnswerDetail = .full) {
             let quote = a.offer.quote
             provider = a.details.id.rawValue
             name = a.details.nameEN
@@ -183,8 +185,9 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             note = renderer.render(a.offer.notes)
             notes = a.offer.notes.map { FactDocument($0, renderer) }
             upfrontFees = quote.schedule.disbursement.fees
-            rules = a.checks.map { Rule($0, renderer) }
-            schedule = quote.schedule.rows
+            // A standard answer keeps the rules that did not pass (unknown ones): the passed ones are the bulk.
+            rules = a.checks.filter { detail == .full || $0.outcome != .passed }.map { Rule($0, renderer) }
+            schedule = detail == .full ? quote.schedule.rows : nil
             termDiffers = a.termDiffers
             condition = a.condition?.code
             inquiry = InquiryDocument(
@@ -489,9 +492,15 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
     public let catalog: CatalogInfo?
     public let unknowns: [String]
     public let plan: PlanDocument
+    /// The detail asked for, when it is not the default `full` (``AnswerDetail``); absent in a default answer.
+    public let detail: AnswerDetail?
 
-    public init(_ r: Recommendation, language: Language) {
+    /// The answer at a detail: `full` (the default) is wire format v1 as it always was; `standard` leaves out each
+    /// alternative's `schedule` and its passed `rules` (unknown ones stay) and says `"detail": "standard"`. (`summary` is ``RecommendationSummary``; asked for
+    /// here it gives `standard`.)
+    public init(_ r: Recommendation, language: Language, detail: AnswerDetail = .full) {
         let renderer = Renderer(language)
+        self.detail = detail == .full ? nil : .standard
         self.language = language.tag
         profile = r.profileID
         date = r.date
@@ -503,7 +512,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             rankBy: r.request.rankBy
         )
         diagnosis = r.diagnosis.map { Diagnosis($0, renderer) }
-        alternatives = r.alternatives.map { AlternativeDocument($0, renderer) }
+        alternatives = r.alternatives.map { AlternativeDocument($0, renderer, detail: detail) }
         ineligible = r.ineligible.map { IneligibleDocument($0, renderer) }
         warnings = r.warnings.map { WarningDocument($0, renderer) }
         recovery = Recovery(r.recovery, renderer)

@@ -18,6 +18,9 @@ struct AlternativesBody: Decodable, Sendable {
     let exactTerm: Bool?
     /// Hard inquiries the application plan allows in 3 months (default 2).
     let inquiryBudget: Int?
+    /// How much of the answer to write: `full` (the default, wire format v1), `standard` (no schedules) or
+    /// `summary` (headline figures).
+    let detail: AnswerDetail?
 }
 
 /// `POST /v1/diagnose` body.
@@ -259,11 +262,14 @@ public struct BackstopRoutes: Sendable {
             }
             try checkConsistent(body.profile, on: day)
             let answer = await aggregator.recommend(body.profile, body.request, on: day)
+            let detail = body.detail ?? .full
             let encoded = ByteBuffer(
-                bytes: try WireJSON.encode(
-                    RecommendationDocument(answer, language: language),
-                    layout: settings.jsonLayout
-                )
+                bytes: detail == .summary
+                    ? try WireJSON.encode(RecommendationSummary(answer, Renderer(language)), layout: settings.jsonLayout)
+                    : try WireJSON.encode(
+                        RecommendationDocument(answer, language: language, detail: detail),
+                        layout: settings.jsonLayout
+                    )
             )
             let computed = AnswerCache.Answer(identity: encoded, gzip: gzip ? ContentCoding.gzip(encoded) : nil)
             snapshot.answers.store(computed, for: key)

@@ -199,7 +199,7 @@ struct ProviderCostsTests {
         #expect(stress.late.known && stress.late.complete && stress.late.daysLate == 30)
         #expect(stress.earlyRepayment?.afterMonth == 3)
         #expect(stress.message.contains("One instalment 30 days late"))
-        #expect(alternative.schedule[0].feeItems.map(\.kind) == [.insurance])
+        #expect(try #require(alternative.schedule)[0].feeItems.map(\.kind) == [.insurance])
         let table = Renderer(.en).table(answer)
         #expect(table.contains("Costs (total over the term) and stress costs"))
         #expect(table.contains("insurance premium") && table.contains("30 days late"))

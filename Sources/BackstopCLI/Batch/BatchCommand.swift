@@ -19,13 +19,19 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
     case never
 }
 
-/// What each result line carries.
+/// What each result line carries (``AnswerDetail``, as HTTP's `detail`).
 enum BatchDetail: String, ExpressibleByArgument, CaseIterable {
-    /// The whole recommendation, as `alternatives --format json` and the HTTP API give it.
     case full
-    /// The decision a notification needs: the diagnosis, each alternative's headline figures, the refusals' codes,
-    /// the warnings and the recovery steps; no schedules and no rule-by-rule checks.
+    case standard
     case summary
+
+    var answer: AnswerDetail {
+        switch self {
+        case .full: .full
+        case .standard: .standard
+        case .summary: .summary
+        }
+    }
 }
 
 /// `backstop batch`: re-evaluate a cohort, one JSON profile per line.
@@ -72,7 +78,12 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: "Profiles evaluated at once (default: the number of cores).")
     var jobs: Int?
 
-    @Option(help: "full (the whole recommendation) or summary (headline figures only).")
+    @Option(
+        help: """
+            full (the whole recommendation), standard (the same without schedules) or summary (headline figures \
+            only).
+            """
+    )
     var detail: BatchDetail = .full
 
     @OptionGroup var lang: LanguageOption
@@ -180,7 +191,7 @@ struct BatchCommand: AsyncParsableCommand {
                 policy: AggregatorPolicy(top: top, concurrentProviders: false)
             ),
             defaults: defaults,
-            detail: detail,
+            detail: detail.answer,
             language: lang.value,
             jobs: jobs,
             sourceName: input == "-" ? "<stdin>" : input,
@@ -286,66 +297,6 @@ struct BatchRecord: Encodable {
     let recommendation: RecommendationDocument?
     let summary: RecommendationSummary?
     let error: Failure?
-}
-
-/// The headline of a recommendation (`--detail summary`): what a notification to the user needs.
-struct RecommendationSummary: Encodable {
-    struct Service: Encodable {
-        let service: String
-        let state: String
-        let reasons: [String]
-    }
-
-    struct Option: Encodable {
-        let provider: String
-        let name: String
-        let nominalAPR: Decimal
-        let monthlyPayment: Money
-        let totalCost: Money
-        let likelihood: String
-        let isEstimate: Bool
-        let why: String
-    }
-
-    struct Refusal: Encodable {
-        let provider: String
-        let failed: [String]
-    }
-
-    let profile: String
-    let date: CalendarDate
-    let catalog: CatalogInfo?
-    let diagnosis: [Service]
-    let alternatives: [Option]
-    let ineligible: [Refusal]
-    let warnings: [String]
-    let recovery: [String]
-
-    init(_ r: Recommendation, _ renderer: Renderer) {
-        profile = r.profileID
-        date = r.date
-        catalog = r.catalog
-        diagnosis = r.diagnosis.map {
-            Service(service: $0.service.rawValue, state: $0.state.rawValue, reasons: $0.reasons.map(\.code.rawValue))
-        }
-        alternatives = r.alternatives.map {
-            Option(
-                provider: $0.details.id.rawValue,
-                name: $0.details.nameEN,
-                nominalAPR: $0.offer.quote.nominalAPR,
-                monthlyPayment: $0.offer.quote.monthlyPayment,
-                totalCost: $0.offer.quote.totalCost,
-                likelihood: $0.likelihood.rawValue,
-                isEstimate: $0.offer.isEstimate,
-                why: renderer.render($0.why)
-            )
-        }
-        ineligible = r.ineligible.map {
-            Refusal(provider: $0.details.id.rawValue, failed: $0.failed.map(\.rule.rawValue))
-        }
-        warnings = r.warnings.map { ($0.provider.map { "\($0): " } ?? "") + $0.code.rawValue }
-        recovery = r.recovery.steps.map { renderer.render($0.action) }
-    }
 }
 
 /// Counts of a batch run.

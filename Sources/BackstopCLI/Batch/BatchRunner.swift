@@ -66,7 +66,7 @@ final class BatchSink {
 struct BatchRunner: Sendable {
     let aggregator: Aggregator
     let defaults: BatchDefaults
-    let detail: BatchDetail
+    let detail: AnswerDetail
     /// The language of every message in the records.
     let language: Language
     let jobs: Int
@@ -186,7 +186,8 @@ struct BatchRunner: Sendable {
         let record = BatchRecord(
             line: line.number,
             status: "ok",
-            recommendation: detail == .full ? RecommendationDocument(recommendation, language: language) : nil,
+            recommendation: detail == .summary
+                ? nil : RecommendationDocument(recommendation, language: language, detail: detail),
             summary: detail == .summary ? RecommendationSummary(recommendation, Renderer(language)) : nil,
             error: nil
         )

@@ -125,6 +125,14 @@ struct AlternativesCommand: AsyncParsableCommand {
     var format: AlternativesFormat = .table
 
     @Option(
+        help: """
+            With --format json: full (the default, wire format v1), standard (no schedules) or summary (headline \
+            figures), as HTTP's "detail".
+            """
+    )
+    var detail: BatchDetail?
+
+    @Option(
         help:
             "Also write an SVG chart comparing the alternatives (total cost and APR per provider, cumulative repayment over time)."
     )
@@ -132,6 +140,7 @@ struct AlternativesCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top: must be at least 1, got \(top)") }
+        if detail != nil && format != .json { throw ValidationError("--detail: only with --format json") }
         if let inquiryBudget, !Bounds.inquiryBudget.contains(inquiryBudget) {
             throw ValidationError(
                 "--inquiry-budget: must be \(Bounds.text(Bounds.inquiryBudget)), got \(inquiryBudget)"
@@ -156,7 +165,12 @@ struct AlternativesCommand: AsyncParsableCommand {
             )
         }
         switch format {
-        case .json: print(try encodeJSON(RecommendationDocument(recommendation, language: renderer.language)))
+        case .json:
+            switch detail?.answer ?? .full {
+            case .summary: print(try encodeJSON(RecommendationSummary(recommendation, renderer)))
+            case let chosen:
+                print(try encodeJSON(RecommendationDocument(recommendation, language: renderer.language, detail: chosen)))
+            }
         case .csv: print(renderer.csv(recommendation))
         case .table: print(renderer.table(recommendation))
         }
