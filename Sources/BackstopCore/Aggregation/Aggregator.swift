@@ -493,7 +493,7 @@ public struct Aggregator: Sendable {
 
         for (provider, evaluation) in evaluations {
             let details = provider.details
-            for check in evaluation.unknowns { unknowns.formUnion(check.rule.fields) }
+            for check in evaluation.checks where check.outcome == .unknown { unknowns.formUnion(check.rule.fields) }
             // Gate 1: unlicensed channels are never recommended.
             if !details.licence.isLicensed {
                 let check = RuleCheck(

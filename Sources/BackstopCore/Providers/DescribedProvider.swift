@@ -87,8 +87,8 @@ public struct DescribedProvider: CreditProvider {
     /// The synchronous evaluation (rules, then the quote): no I/O, never throws.
     public func evaluateNow(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Evaluation {
         let evaluator = RuleEvaluator(profile: profile)
-        var checks = evaluator.checks(details.eligibility)
-        checks.insert(contentsOf: requestChecks(request, on: date), at: 0)
+        var checks = requestChecks(request, on: date)
+        checks += evaluator.checks(details.eligibility)
         checks += evaluator.accessChecks(details.access, provider: details)
         if let inquiries = evaluator.inquiryCheck(details.inquiries, on: date) { checks.append(inquiries) }
         guard !checks.contains(where: { $0.outcome == .failed }) else {
