@@ -25,7 +25,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -46,7 +45,9 @@ let package = Package(
         // Provider XML: safe parsing, XSD validation, catalog snapshots with a content hash.
         .target(
             name: "BackstopCatalog",
-            dependencies: ["BackstopCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+            // SHA-256 of the catalog hash is BackstopCore's own (SHA256Hasher), not swift-crypto's: building BoringSSL
+            // was most of the time of a fresh clone's first answer (issue 16).
+            dependencies: ["BackstopCore", "CLibXML2"]
         ),
         // Words at the edge: renders the core's typed facts in Simplified Chinese and English, and the wire documents.
         .target(name: "BackstopPresentation", dependencies: ["BackstopCore"]),
@@ -79,8 +80,6 @@ let package = Package(
                 "BackstopCatalog",
                 "BackstopProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // SHA-256 of a sharded batch's input (BackstopCatalog already builds it for the catalog hash).
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -1,5 +1,4 @@
 public import BackstopCore
-import Crypto
 import Dispatch
 public import Foundation
 
@@ -34,12 +33,13 @@ public struct ProviderSchema: Sendable {
             let second = try Self.read(sibling)
             alternatives = ["urn:backstop:provider:2": try CompiledSchema(data: second, file: sibling, limits: limits)]
             digest =
-                SHA256.hash(data: Data((SHA256.hash(data: data).hexString + SHA256.hash(data: second).hexString).utf8))
-                .hexString
+                SHA256Hasher.hash(
+                    Array((SHA256Hasher.hash(data).lowercaseHex + SHA256Hasher.hash(second).lowercaseHex).utf8)
+                ).lowercaseHex
             version2Path = sibling
         } else {
             alternatives = [:]
-            digest = SHA256.hash(data: data).hexString
+            digest = SHA256Hasher.hash(data).lowercaseHex
             version2Path = nil
         }
     }
@@ -272,7 +272,7 @@ public struct CatalogLoader: Sendable {
                 let file = sorted[index]
                 switch self.read(file) {
                 case .success(let data):
-                    let digest = Array(SHA256.hash(data: data))
+                    let digest = SHA256Hasher.hash(data)
                     slots[index] = FileOutcome(check: check(data: data, file: file, schema: schema), digest: digest)
                 case .failure(let issue):
                     slots[index] = FileOutcome(check: FileCheck(file: file, provider: nil, issues: [issue]), digest: [])
@@ -281,18 +281,18 @@ public struct CatalogLoader: Sendable {
             }
         }
         let outcomes = Array(slots)
-        var hasher = SHA256()
-        hasher.update(data: Data(schema.digest.utf8))
+        var hasher = SHA256Hasher()
+        hasher.update(Array(schema.digest.utf8))
         let (caps, capsData, capsIssues) = loadCaps(directory: directory)
-        if let capsData { hasher.update(data: Data(SHA256.hash(data: capsData))) }
+        if let capsData { hasher.update(SHA256Hasher.hash(capsData)) }
         var issues: [CatalogIssue] = capsIssues
         var providers: [ProviderDescription] = []
         var seen: [ProviderID: String] = [:]
         for (file, outcome) in zip(sorted, outcomes) {
             guard let outcome else { continue }
-            hasher.update(data: Data((file as NSString).lastPathComponent.utf8))
-            hasher.update(data: Data([0]))
-            hasher.update(data: Data(outcome.digest))
+            hasher.update(Array((file as NSString).lastPathComponent.utf8))
+            hasher.update([0])
+            hasher.update(outcome.digest)
             issues += outcome.check.issues
             guard let provider = outcome.check.provider else { continue }
             if let other = seen[provider.id] {
@@ -313,7 +313,7 @@ public struct CatalogLoader: Sendable {
         guard issues.isEmpty else { throw CatalogError(issues: issues, reportingAtMost: maxReportedIssues) }
         return Catalog(
             providers: providers,
-            hash: "sha256:" + hasher.finalize().hexString,
+            hash: "sha256:" + hasher.finalize().lowercaseHex,
             directory: directory,
             caps: caps
         )
@@ -407,17 +407,5 @@ public struct CatalogLoader: Sendable {
             ])
         }
         return files
-    }
-}
-
-extension Sequence<UInt8> {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

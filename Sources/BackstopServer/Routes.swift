@@ -265,7 +265,10 @@ public struct BackstopRoutes: Sendable {
             let detail = body.detail ?? .full
             let encoded = ByteBuffer(
                 bytes: detail == .summary
-                    ? try WireJSON.encode(RecommendationSummary(answer, Renderer(language)), layout: settings.jsonLayout)
+                    ? try WireJSON.encode(
+                        RecommendationSummary(answer, Renderer(language)),
+                        layout: settings.jsonLayout
+                    )
                     : try WireJSON.encode(
                         RecommendationDocument(answer, language: language, detail: detail),
                         layout: settings.jsonLayout

@@ -5,8 +5,10 @@ import Testing
 /// HTTP's `"detail"`; the default is the full answer.
 struct AnswerDetailCLITests {
     static let catalog = ProvidersCommandTests.catalog
-    static let profile = ProvidersCommandTests.repository.appendingPathComponent("examples/profiles/late-repayment.json")
-        .path
+    static let profile = ProvidersCommandTests.repository.appendingPathComponent(
+        "examples/profiles/late-repayment.json"
+    )
+    .path
 
     /// An alternative as `--detail standard` writes it: no schedule, only the rules that did not pass (sorted JSON).
     static func standardForm(_ alternative: [String: Any]) -> String {
@@ -41,7 +43,9 @@ struct AnswerDetailCLITests {
         #expect(!fullAlternatives.isEmpty && fullAlternatives.allSatisfy { $0["schedule"] != nil })
         #expect(standardAlternatives.count == fullAlternatives.count)
         #expect(standardAlternatives.allSatisfy { $0["schedule"] == nil && $0["rules"] != nil })
-        for (a, b) in zip(fullAlternatives, standardAlternatives) { #expect(Self.standardForm(a) == Self.standardForm(b)) }
+        for (a, b) in zip(fullAlternatives, standardAlternatives) {
+            #expect(Self.standardForm(a) == Self.standardForm(b))
+        }
         #expect(standardJSON["detail"] as? String == "standard" && fullJSON["detail"] == nil)
         let options = try #require(summaryJSON["alternatives"] as? [[String: Any]])
         #expect(options.map { $0["provider"] as? String } == fullAlternatives.map { $0["provider"] as? String })

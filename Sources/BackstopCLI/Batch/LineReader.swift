@@ -1,4 +1,4 @@
-import Crypto
+import BackstopCore
 import Foundation
 
 #if canImport(Glibc)
@@ -29,7 +29,7 @@ struct LineReader {
     /// Bytes asked of one read(2).
     let chunkBytes: Int
     /// SHA-256 of every byte read so far, when asked for (``init(handle:maximumLineBytes:chunkBytes:hashing:)``).
-    private var hasher: SHA256?
+    private var hasher: SHA256Hasher?
     /// Unread bytes are `buffer[start...]`; the consumed prefix is dropped once per chunk read.
     private var buffer: [UInt8] = []
     private var start = 0
@@ -45,7 +45,7 @@ struct LineReader {
         self.handle = handle
         self.maximumLineBytes = maximumLineBytes
         self.chunkBytes = chunkBytes
-        hasher = hashing ? SHA256() : nil
+        hasher = hashing ? SHA256Hasher() : nil
     }
 
     /// Lines returned so far: after the last, the input's line count.
@@ -54,7 +54,7 @@ struct LineReader {
     /// The SHA-256 of the bytes read so far, in lowercase hex: once ``next()`` has returned nil, of the whole
     /// input. Nil unless hashing was asked for.
     var inputDigest: String? {
-        hasher.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
+        hasher.map { $0.finalize().lowercaseHex }
     }
 
     /// The next line, or nil at the end of the input.
@@ -121,7 +121,7 @@ struct LineReader {
         }
         buffer.removeSubrange((old + count)...)
         if var digest = hasher {
-            buffer[old...].withUnsafeBytes { digest.update(bufferPointer: $0) }
+            digest.update(buffer[old...])
             hasher = digest
         }
         return count

@@ -169,7 +169,9 @@ struct AlternativesCommand: AsyncParsableCommand {
             switch detail?.answer ?? .full {
             case .summary: print(try encodeJSON(RecommendationSummary(recommendation, renderer)))
             case let chosen:
-                print(try encodeJSON(RecommendationDocument(recommendation, language: renderer.language, detail: chosen)))
+                print(
+                    try encodeJSON(RecommendationDocument(recommendation, language: renderer.language, detail: chosen))
+                )
             }
         case .csv: print(renderer.csv(recommendation))
         case .table: print(renderer.table(recommendation))
