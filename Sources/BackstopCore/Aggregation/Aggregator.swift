@@ -807,6 +807,10 @@ public struct Aggregator: Sendable {
             if let primary = provider as? any PrimaryServiceProvider, let known = diagnoses[primary.service] {
                 return try await primary.evaluate(profile, request, on: date, diagnosis: known)
             }
+            // A refusal shows only the rules that failed: a described provider builds no passed check it would drop.
+            if let described = provider as? DescribedProvider {
+                return described.evaluate(profile, request, on: date, keepPassed: false)
+            }
             return try await provider.evaluate(profile, request, on: date)
         }
         let outcomes: [(Int, Result<Evaluation, any Error>)]

@@ -86,14 +86,28 @@ public struct DescribedProvider: CreditProvider {
 
     /// The synchronous evaluation (rules, then the quote): no I/O, never throws.
     public func evaluateNow(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Evaluation {
-        let evaluator = RuleEvaluator(profile: profile)
-        var checks = requestChecks(request, on: date)
+        evaluate(profile, request, on: date, keepPassed: true)
+    }
+
+    /// ``evaluateNow(_:_:on:)``; with `keepPassed` false, a refused evaluation lists only the checks that failed or
+    /// are unknown (what a refusal shows) and builds no passed one; an evaluation that passes every rule is the same
+    /// either way. The aggregator asks for that: most of a catalog refuses a given profile.
+    public func evaluate(
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        keepPassed: Bool
+    ) -> Evaluation {
+        let evaluator = RuleEvaluator(profile: profile, keepPassed: keepPassed)
+        var checks = requestChecks(request, on: date, keepPassed: keepPassed)
         checks += evaluator.checks(details.eligibility)
         checks += evaluator.accessChecks(details.access, provider: details)
         if let inquiries = evaluator.inquiryCheck(details.inquiries, on: date) { checks.append(inquiries) }
         guard !checks.contains(where: { $0.outcome == .failed }) else {
             return Evaluation(provider: id, checks: checks, offer: nil)
         }
+        // Nothing failed: every check, passed ones included, for the offer's reasons and odds.
+        if !keepPassed { return evaluate(profile, request, on: date, keepPassed: true) }
         guard let offer = makeOffer(profile, request, on: date) else {
             checks.append(noPriceCheck(request, on: date))
             return Evaluation(provider: id, checks: checks, offer: nil)
@@ -290,16 +304,17 @@ public struct DescribedProvider: CreditProvider {
         details.terms.min { (abs($0 - months), $0) < (abs($1 - months), $1) } ?? months
     }
 
-    func requestChecks(_ request: LoanRequest, on date: CalendarDate) -> [RuleCheck] {
-        var checks: [RuleCheck] = []
+    func requestChecks(_ request: LoanRequest, on date: CalendarDate, keepPassed: Bool = true) -> [RuleCheck] {
+        var checks = CheckList(keepPassed: keepPassed)
         let state = details.state(on: date)
-        let period = details.status.last { $0.covers(date) }
-        var statusParams: [String: FactValue] = [
-            "provider": .name(details.name), "state": .providerState(state), "date": .date(date),
-        ]
-        if let since = period?.from { statusParams["since"] = .date(since) }
-        checks.append(
-            RuleCheck(
+        checks.add(passes: state == .open) {
+            var statusParams: [String: FactValue] = [
+                "provider": .name(details.name), "state": .providerState(state), "date": .date(date),
+            ]
+            if let since = details.status.last(where: { $0.covers(date) })?.from {
+                statusParams["since"] = .date(since)
+            }
+            return RuleCheck(
                 rule: .status,
                 outcome: state == .open ? .passed : .failed,
                 threshold: ProviderState.open.rawValue,
@@ -311,11 +326,11 @@ public struct DescribedProvider: CreditProvider {
                     : nextOpening(after: date).map { Fact(.fixReopensOn, ["date": .date($0)]) }
                         ?? Fact(.fixNoReopeningAnnounced)
             )
-        )
+        }
         let purposeOK = details.purposes.contains(request.purpose)
-        let served = FactValue.list(details.purposes.map(FactValue.purpose))
-        checks.append(
-            RuleCheck(
+        checks.add(passes: purposeOK) {
+            let served = FactValue.list(details.purposes.map(FactValue.purpose))
+            return RuleCheck(
                 rule: .purpose,
                 outcome: purposeOK ? .passed : .failed,
                 threshold: details.purposes.map(\.rawValue).joined(separator: "|"),
@@ -327,10 +342,10 @@ public struct DescribedProvider: CreditProvider {
                 ),
                 fix: purposeOK ? nil : Fact(.fixUseForPurpose, ["purposes": served])
             )
-        )
+        }
         let amount = request.amount
         if amount > details.maxAmount {
-            checks.append(
+            checks.add(passes: false) {
                 RuleCheck(
                     rule: .maxAmount,
                     outcome: .failed,
@@ -340,9 +355,9 @@ public struct DescribedProvider: CreditProvider {
                     finding: Fact(.ruleAmountAboveMax, ["amount": .money(amount), "max": .money(details.maxAmount)]),
                     fix: Fact(.fixBorrowAtMost, ["max": .money(details.maxAmount)])
                 )
-            )
+            }
         } else if amount < details.minAmount {
-            checks.append(
+            checks.add(passes: false) {
                 RuleCheck(
                     rule: .minAmount,
                     outcome: .failed,
@@ -352,11 +367,11 @@ public struct DescribedProvider: CreditProvider {
                     finding: Fact(.ruleAmountBelowMin, ["amount": .money(amount), "min": .money(details.minAmount)]),
                     fix: Fact(.fixBorrowAtLeast, ["min": .money(details.minAmount)])
                 )
-            )
+            }
         } else {
-            let room = Decimal.ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits)
-            checks.append(
-                RuleCheck(
+            checks.add(passes: true) {
+                let room = Decimal.ratio(details.maxAmount.minorUnits - amount.minorUnits, details.maxAmount.minorUnits)
+                return RuleCheck(
                     rule: .amountLimits,
                     outcome: .passed,
                     threshold: "\(details.minAmount.plainString)-\(details.maxAmount.plainString)",
@@ -367,9 +382,9 @@ public struct DescribedProvider: CreditProvider {
                         ["amount": .money(amount), "min": .money(details.minAmount), "max": .money(details.maxAmount)]
                     )
                 )
-            )
+            }
         }
-        return checks
+        return checks.items
     }
 
     func nextOpening(after date: CalendarDate) -> CalendarDate? {
@@ -409,17 +424,40 @@ public struct DescribedProvider: CreditProvider {
 }
 
 /// Checks a profile against declarative eligibility rules. Missing signals give `unknown`, never a pass.
+/// The checks of one evaluation as they are gathered: every one, or, when passed checks are not kept, only those
+/// that failed or are unknown, a passed one then never built (its facts and texts are most of an evaluation's cost).
+struct CheckList {
+    let keepPassed: Bool
+    private(set) var items: [RuleCheck] = []
+
+    /// A check whose outcome is known before it is built.
+    mutating func add(passes: Bool, _ make: () -> RuleCheck) {
+        if keepPassed || !passes { items.append(make()) }
+    }
+
+    /// A check already built or left out (nil).
+    mutating func append(_ check: RuleCheck?) {
+        if let check { items.append(check) }
+    }
+}
+
 public struct RuleEvaluator: Sendable {
     public let profile: UserProfile
+    /// Whether passed checks are built and returned (the default); off, only the checks that failed or are unknown
+    /// are, and a passed one is never built (``DescribedProvider/evaluate(_:_:on:keepPassed:)``).
+    public let keepPassed: Bool
 
-    public init(profile: UserProfile) { self.profile = profile }
+    public init(profile: UserProfile, keepPassed: Bool = true) {
+        self.profile = profile
+        self.keepPassed = keepPassed
+    }
 
     public func checks(_ rules: EligibilityRules) -> [RuleCheck] {
-        var checks: [RuleCheck] = []
+        var checks = CheckList(keepPassed: keepPassed)
         if let minimum = rules.minCreditScore {
             let score = profile.creditScore
             let passes = score >= minimum
-            checks.append(
+            checks.add(passes: passes) {
                 RuleCheck(
                     rule: .minCreditScore,
                     outcome: passes ? .passed : .failed,
@@ -429,7 +467,7 @@ public struct RuleEvaluator: Sendable {
                     finding: Fact(.ruleCreditScore, ["score": .int(score), "min": .int(minimum)]),
                     fix: passes ? nil : Fact(.fixRaiseScore, ["points": .int(minimum - score), "min": .int(minimum)])
                 )
-            )
+            }
         }
         if let limit = rules.maxOverdueCount12m {
             checks.append(
@@ -476,7 +514,7 @@ public struct RuleEvaluator: Sendable {
         if let minimum = rules.minMonthlyIncome {
             if let income = profile.monthlyIncome {
                 let passes = income >= minimum
-                checks.append(
+                checks.add(passes: passes) {
                     RuleCheck(
                         rule: .minMonthlyIncome,
                         outcome: passes ? .passed : .failed,
@@ -487,7 +525,7 @@ public struct RuleEvaluator: Sendable {
                         finding: Fact(.ruleIncome, ["income": .money(income), "min": .money(minimum)]),
                         fix: passes ? nil : Fact(.fixIncomeAtLeast, ["min": .money(minimum)])
                     )
-                )
+                }
             } else {
                 checks.append(.unknown(.minMonthlyIncome, minimum.plainString, field: .monthlyIncome))
             }
@@ -495,7 +533,7 @@ public struct RuleEvaluator: Sendable {
         for account in rules.requiredAccounts {
             if let accounts = profile.accounts {
                 let has = accounts.contains(account)
-                checks.append(
+                checks.add(passes: has) {
                     RuleCheck(
                         rule: .requiresAccount,
                         outcome: has ? .passed : .failed,
@@ -505,7 +543,7 @@ public struct RuleEvaluator: Sendable {
                         finding: Fact(has ? .ruleAccountHeld : .ruleAccountMissing, ["account": .account(account)]),
                         fix: has ? nil : Fact(.fixOpenAccount, ["account": .account(account)])
                     )
-                )
+                }
             } else {
                 checks.append(.unknown(.requiresAccount, account.rawValue, field: .accounts))
             }
@@ -514,7 +552,7 @@ public struct RuleEvaluator: Sendable {
             switch flag {
             case .cashOut:
                 if let flags = profile.cashOutFlags12m {
-                    checks.append(
+                    checks.add(passes: flags == 0) {
                         RuleCheck(
                             rule: .excludedWhenCashOut,
                             outcome: flags == 0 ? .passed : .failed,
@@ -525,13 +563,13 @@ public struct RuleEvaluator: Sendable {
                                 ? Fact(.ruleNoCashOut) : Fact(.ruleCashOutFlags, ["count": .int(flags)]),
                             fix: flags == 0 ? nil : Fact(.fixCompliantUse)
                         )
-                    )
+                    }
                 } else {
                     checks.append(.unknown(.excludedWhenCashOut, "0", field: .cashOutFlags12m))
                 }
             case .identityAbnormal:
                 if let status = profile.identity {
-                    checks.append(
+                    checks.add(passes: !status.isAbnormal) {
                         RuleCheck(
                             rule: .excludedWhenIdentityAbnormal,
                             outcome: status.isAbnormal ? .failed : .passed,
@@ -543,7 +581,7 @@ public struct RuleEvaluator: Sendable {
                                 : Fact(.ruleIdentityNotFlagged),
                             fix: status.isAbnormal ? Fact(.fixReverifyIdentity) : nil
                         )
-                    )
+                    }
                 } else {
                     checks.append(.unknown(.excludedWhenIdentityAbnormal, "not abnormal", field: .identity))
                 }
@@ -551,19 +589,19 @@ public struct RuleEvaluator: Sendable {
                 break  // checked above with noCurrentOverdue
             }
         }
-        return checks
+        return checks.items
     }
 
     /// Who may apply: existing customers of the named institutions, users the channel invited. An unknown
     /// `customerOf` / `invitedBy` leaves the rule unknown (the offer is then "only for customers" / "only if invited").
     public func accessChecks(_ access: ProviderAccess, provider: ProviderDescription) -> [RuleCheck] {
-        var checks: [RuleCheck] = []
+        var checks = CheckList(keepPassed: keepPassed)
         if !access.customersOf.isEmpty {
             let named = FactValue.list(access.customersOf.map(FactValue.institution))
             let threshold = access.customersOf.map(\.rawValue).joined(separator: "|")
             if let institutions = profile.customerOf {
                 let passes = access.customersOf.contains { institutions.contains($0) }
-                checks.append(
+                checks.add(passes: passes) {
                     RuleCheck(
                         rule: .customersOnly,
                         outcome: passes ? .passed : .failed,
@@ -573,7 +611,7 @@ public struct RuleEvaluator: Sendable {
                         finding: Fact(.ruleCustomersOnly, ["institutions": named, "customer": .int(passes ? 1 : 0)]),
                         fix: passes ? nil : Fact(.fixBecomeCustomer, ["institutions": named])
                     )
-                )
+                }
             } else {
                 checks.append(.unknown(.customersOnly, threshold, field: .customerOf))
             }
@@ -581,7 +619,7 @@ public struct RuleEvaluator: Sendable {
         if access.invitationOnly {
             if let invited = profile.invitedBy {
                 let passes = invited.contains(provider.id)
-                checks.append(
+                checks.add(passes: passes) {
                     RuleCheck(
                         rule: .invitationOnly,
                         outcome: passes ? .passed : .failed,
@@ -594,12 +632,12 @@ public struct RuleEvaluator: Sendable {
                         ),
                         fix: passes ? nil : Fact(.fixWaitForInvitation, ["provider": .name(provider.name)])
                     )
-                )
+                }
             } else {
                 checks.append(.unknown(.invitationOnly, provider.id.rawValue, field: .invitedBy))
             }
         }
-        return checks
+        return checks.items
     }
 
     /// The provider's documented tolerance of hard inquiries in the last 3 months, when it has one.
@@ -609,6 +647,7 @@ public struct RuleEvaluator: Sendable {
             return .unknown(.maxHardInquiries3m, "\(limit)", field: .hardInquiries)
         }
         let passes = count <= limit
+        guard keepPassed || !passes else { return nil }
         var fixParams: [String: FactValue] = ["limit": .int(limit)]
         if let day = inquiries.dayWithAtMost(limit, on: date) { fixParams["date"] = .date(day) }
         return RuleCheck(
@@ -622,9 +661,10 @@ public struct RuleEvaluator: Sendable {
         )
     }
 
-    func count(_ rule: RuleID, _ limit: Int, _ value: Int?, _ finding: FactCode, _ remedy: FactCode) -> RuleCheck {
+    func count(_ rule: RuleID, _ limit: Int, _ value: Int?, _ finding: FactCode, _ remedy: FactCode) -> RuleCheck? {
         guard let value else { return .unknown(rule, "\(limit)", field: rule.fields[0]) }
         let passes = value <= limit
+        guard keepPassed || !passes else { return nil }
         let params: [String: FactValue] = ["count": .int(value), "limit": .int(limit)]
         return RuleCheck(
             rule: rule,
@@ -638,11 +678,12 @@ public struct RuleEvaluator: Sendable {
         )
     }
 
-    func currentOverdue() -> RuleCheck {
+    func currentOverdue() -> RuleCheck? {
         guard let amount = profile.repayment?.currentOverdueAmount else {
             return .unknown(.noCurrentOverdue, "0", field: .currentOverdueAmount)
         }
         let passes = amount.minorUnits == 0
+        guard keepPassed || !passes else { return nil }
         return RuleCheck(
             rule: .noCurrentOverdue,
             outcome: passes ? .passed : .failed,
@@ -654,9 +695,10 @@ public struct RuleEvaluator: Sendable {
         )
     }
 
-    func identity() -> RuleCheck {
+    func identity() -> RuleCheck? {
         guard let status = profile.identity else { return .unknown(.identityVerified, "verified", field: .identity) }
         let passes = status == .verified
+        guard keepPassed || !passes else { return nil }
         return RuleCheck(
             rule: .identityVerified,
             outcome: passes ? .passed : .failed,
@@ -669,12 +711,15 @@ public struct RuleEvaluator: Sendable {
         )
     }
 
-    func age(_ minimum: Int?, _ maximum: Int?) -> RuleCheck {
-        let range = "\(minimum.map(String.init) ?? "")-\(maximum.map(String.init) ?? "")"
-        guard let age = profile.age else { return .unknown(.age, range, field: .age) }
+    func age(_ minimum: Int?, _ maximum: Int?) -> RuleCheck? {
+        guard let age = profile.age else {
+            return .unknown(.age, "\(minimum.map(String.init) ?? "")-\(maximum.map(String.init) ?? "")", field: .age)
+        }
         let tooYoung = minimum.map { age < $0 } ?? false
         let tooOld = maximum.map { age > $0 } ?? false
         let passes = !tooYoung && !tooOld
+        guard keepPassed || !passes else { return nil }
+        let range = "\(minimum.map(String.init) ?? "")-\(maximum.map(String.init) ?? "")"
         let distances = [minimum.map { age - $0 }, maximum.map { $0 - age }].compactMap { $0 }
         var params: [String: FactValue] = ["age": .int(age)]
         if let minimum { params["min"] = .int(minimum) }
