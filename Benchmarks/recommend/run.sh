@@ -10,7 +10,9 @@
 #
 # Targets (issue 16, one core): 1,000 providers median <= 1 ms and p99 <= 3 ms; 50 providers median <= 0.1 ms.
 # Environment: N (profiles, default 10000), SEED (default 20240607), PYTHON (default python3), BACKSTOP_BIN (use
-# this binary instead of building the release one), KEEP_DIR (keep the catalogs and profiles there).
+# this binary instead of building the release one), KEEP_DIR (keep the catalogs and profiles there), BEFORE_BIN (a
+# `backstop` built from an earlier commit: every row is then also run with it, alternately in this one script, and
+# printed as "before" above this build's "after"; the targets judge this build).
 # Exit status: 0 when every target is met, 1 when one is missed, 2 when a run fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -48,44 +50,53 @@ catalog() { # count -> directory
 
 echo "machine: $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 declare -A results
+builds=(after)
+[[ -n ${BEFORE_BIN:-} ]] && builds=(before after)
 for providers in 50 1000; do
     dir=$(catalog "$providers")
     for memo in memo no-memo; do
         flag=()
         [[ $memo == no-memo ]] && flag=(--no-memo)
-        echo "bench recommend: $providers providers, $memo, $N profiles ..." >&2
-        # taskset keeps the process on one core (the aggregator already evaluates providers in sequence here).
-        if ! results[$providers-$memo]=$(taskset -c 0 "$BIN" bench recommend --catalog "$dir" --schema "$SCHEMA" \
-            --profiles "$profiles" "${flag[@]}"); then
-            echo "RUN FAILED: $providers providers, $memo" >&2
-            exit 2
-        fi
+        for build in "${builds[@]}"; do
+            binary=$BIN
+            [[ $build == before ]] && binary=$BEFORE_BIN
+            echo "bench recommend ($build): $providers providers, $memo, $N profiles ..." >&2
+            # taskset keeps the process on one core (the aggregator already evaluates providers in sequence here).
+            if ! results[$providers-$memo-$build]=$(taskset -c 0 "$binary" bench recommend --catalog "$dir" \
+                --schema "$SCHEMA" --profiles "$profiles" "${flag[@]}"); then
+                echo "RUN FAILED: $providers providers, $memo, $build" >&2
+                exit 2
+            fi
+        done
     done
 done
 
 echo
 echo "P3: Aggregator.recommend, one process, one core, $N profiles (generate.py seed $SEED), request from each line or ¥5,000 over 12 months"
 echo
-printf '| %9s | %7s | %11s | %10s | %9s | %15s | %12s | %9s |\n' providers memo "median µs" "p99 µs" "APR µs" "median (solves)" "p99 (solves)" "alts/prof"
-printf '| %9s | %7s | %11s | %10s | %9s | %15s | %12s | %9s |\n' --------: ------: ----------: ---------: --------: --------------: -----------: --------:
+printf '| %9s | %7s | %6s | %11s | %10s | %9s | %15s | %12s | %9s |\n' providers memo build "median µs" "p99 µs" "APR µs" "median (solves)" "p99 (solves)" "alts/prof"
+printf '| %9s | %7s | %6s | %11s | %10s | %9s | %15s | %12s | %9s |\n' --------: ------: ----- ----------: ---------: --------: --------------: -----------: --------:
 status=0
 for providers in 50 1000; do
     for memo in memo no-memo; do
-        json=${results[$providers-$memo]}
-        row=$("$PYTHON" -c '
+        for build in "${builds[@]}"; do
+            json=${results[$providers-$memo-$build]}
+            row=$("$PYTHON" -c '
 import json, sys
 r = json.loads(sys.argv[1])
 print(r["providers"], r["medianMicros"], r["p99Micros"], r["aprSolveMicros"], r["medianInAPRSolves"], r["p99InAPRSolves"], r["alternativesPerProfile"])
 ' "$json")
-        read -r total median p99 solve msolves psolves alts <<<"$row"
-        printf '| %9s | %7s | %11s | %10s | %9s | %15s | %12s | %9s |\n' "$total" "$memo" "$median" "$p99" "$solve" "$msolves" "$psolves" "$alts"
-        if [[ $providers == 1000 ]]; then
-            verdict=$(awk -v m="$median" -v p="$p99" 'BEGIN { print (m <= 1000 && p <= 3000) ? "met" : "missed" }')
-        else
-            verdict=$(awk -v m="$median" 'BEGIN { print (m <= 100) ? "met" : "missed" }')
-        fi
-        results[$providers-$memo-verdict]=$verdict
-        [[ $verdict == met ]] || status=1
+            read -r total median p99 solve msolves psolves alts <<<"$row"
+            printf '| %9s | %7s | %6s | %11s | %10s | %9s | %15s | %12s | %9s |\n' "$total" "$memo" "$build" "$median" "$p99" "$solve" "$msolves" "$psolves" "$alts"
+            [[ $build == after ]] || continue
+            if [[ $providers == 1000 ]]; then
+                verdict=$(awk -v m="$median" -v p="$p99" 'BEGIN { print (m <= 1000 && p <= 3000) ? "met" : "missed" }')
+            else
+                verdict=$(awk -v m="$median" 'BEGIN { print (m <= 100) ? "met" : "missed" }')
+            fi
+            results[$providers-$memo-verdict]=$verdict
+            [[ $verdict == met ]] || status=1
+        done
     done
 done
 echo
