@@ -5,7 +5,7 @@ let package = Package(
     name: "Backstop",
     platforms: [.macOS(.v15)],
     // What other packages may depend on. BackstopServer and BackstopCLI are deliberately not products: they are the
-    // front ends behind `backstop serve` and the `backstop` binary, their Swift API is no contract, and no package
+    // front ends behind the `backstop-server` and `backstop` binaries, their Swift API is no contract, and no package
     // outside this one uses them (examples/library and Fuzz depend on the products below; tests use targets).
     products: [
         // One import for embedders: the chosen surface listed in Sources/Backstop/Backstop.swift.
@@ -17,7 +17,10 @@ let package = Package(
         .library(name: "BackstopProviders", targets: ["BackstopProviders"]),
         // Test kit for provider authors: ProviderConformanceSuite.
         .library(name: "BackstopTesting", targets: ["BackstopTesting"]),
+        // The CLI. It does not link the HTTP stack, so `swift run backstop …` on a fresh clone builds no web server.
         .executable(name: "backstop", targets: ["backstop"]),
+        // The HTTP service (`backstop serve` runs this binary when it sits next to `backstop`).
+        .executable(name: "backstop-server", targets: ["backstop-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
@@ -53,7 +56,7 @@ let package = Package(
             dependencies: ["BackstopCore", "BackstopCatalog", "BackstopProviders", "BackstopPresentation"]
         ),
         .target(name: "BackstopTesting", dependencies: ["BackstopCore"]),
-        // The HTTP service (Hummingbird 2): only this module and the CLI that serves it pull the web stack in.
+        // The HTTP service (Hummingbird 2): only this module and the `backstop-server` binary pull the web stack in.
         .target(
             name: "BackstopServer",
             dependencies: [
@@ -66,7 +69,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // The commands of `backstop`, in a library so tests can drive them with parseAsRoot.
+        // The commands of `backstop`, in a library so tests can drive them with parseAsRoot. No web stack here: `serve`
+        // hands over to the `backstop-server` binary (Sources/backstop-server).
         .target(
             name: "BackstopCLI",
             dependencies: [
@@ -74,14 +78,26 @@ let package = Package(
                 "BackstopCore",
                 "BackstopCatalog",
                 "BackstopProviders",
-                "BackstopServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of a sharded batch's input (BackstopCatalog already builds it for the catalog hash).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "backstop",
             dependencies: ["BackstopCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The HTTP service's command line: `backstop-server [options]`, the same options as `backstop serve`.
+        .executableTarget(
+            name: "backstop-server",
+            dependencies: [
+                "Backstop",
+                "BackstopCLI",
+                "BackstopServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The bad-input matrix (every field of the profile and the request, and the bad values tried for each), shared by
         // the CLI and the HTTP tests so the two front ends are held to one table.
@@ -116,8 +132,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BackstopCLITests",
-            // `backstop` is a dependency so that the real binary is built next to the tests, which run it.
-            dependencies: ["BackstopCLI", "BackstopCore", "BadInputMatrix", "backstop"],
+            // `backstop` and `backstop-server` are dependencies so that the real binaries are built next to the tests,
+            // which run them.
+            dependencies: ["BackstopCLI", "BackstopCore", "BadInputMatrix", "backstop", "backstop-server"],
             resources: [.copy("Fixtures")]
         ),
     ]

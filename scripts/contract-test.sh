@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Contract test of the HTTP service: starts `backstop serve` on a free loopback port and runs schemathesis
+# Contract test of the HTTP service: starts `backstop-server` (what `backstop serve` runs) on a free loopback port and runs schemathesis
 # (property-based tests generated from docs/openapi.yaml) against every operation. It fails when the server answers
 # 5xx or dies, answers a status the spec does not document, answers a body that does not match its schema or a
 # content type the spec does not list, or takes longer than the per-request timeout.
 #
 # Usage: scripts/contract-test.sh            (from anywhere; runs from the repository root)
 # Environment:
-#   BACKSTOP_BIN            a built backstop binary (default: `swift build --product backstop`)
+#   BACKSTOP_SERVER_BIN     a built backstop-server binary (default: the one beside BACKSTOP_BIN when that is set,
+#                           else `swift build --product backstop-server`)
+#   BACKSTOP_BIN            a built backstop binary with backstop-server beside it
 #   CONTRACT_MAX_EXAMPLES   test cases per operation (default 100)
 #   CONTRACT_SEED           schemathesis seed, to replay a run (default: random, printed)
 #   CONTRACT_SPEC           the OpenAPI document (default docs/openapi.yaml)
@@ -36,12 +38,16 @@ fi
 echo "== schemathesis $("$PYTHON" -c 'import importlib.metadata as m; print(m.version("schemathesis"))')"
 
 # --- the server --------------------------------------------------------------------------------------------------
-if [[ -z "${BACKSTOP_BIN:-}" ]]; then
-    echo "== swift build --product backstop"
-    swift build --product backstop
-    BACKSTOP_BIN="$(swift build --product backstop --show-bin-path)/backstop"
+if [[ -z "${BACKSTOP_SERVER_BIN:-}" ]]; then
+    if [[ -n "${BACKSTOP_BIN:-}" ]]; then
+        BACKSTOP_SERVER_BIN="$(dirname "$BACKSTOP_BIN")/backstop-server"
+    else
+        echo "== swift build --product backstop-server"
+        swift build --product backstop-server
+        BACKSTOP_SERVER_BIN="$(swift build --product backstop-server --show-bin-path)/backstop-server"
+    fi
 fi
-[[ -x "$BACKSTOP_BIN" ]] || { echo "contract-test: no executable at $BACKSTOP_BIN" >&2; exit 1; }
+[[ -x "$BACKSTOP_SERVER_BIN" ]] || { echo "contract-test: no executable at $BACKSTOP_SERVER_BIN" >&2; exit 1; }
 
 TOKEN="$("$PYTHON" -c 'import secrets; print(secrets.token_hex(24))')"
 SERVER_OUT="$REPORT_DIR/server.stdout"
@@ -54,8 +60,8 @@ trap stop_backstop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "== starting $BACKSTOP_BIN serve --port 0 --catalog providers"
-if ! BACKSTOP_ADMIN_TOKEN="$TOKEN" start_backstop_server "$SERVER_OUT" "$SERVER_ERR" "$BACKSTOP_BIN" \
+echo "== starting $BACKSTOP_SERVER_BIN --port 0 --catalog providers"
+if ! BACKSTOP_ADMIN_TOKEN="$TOKEN" start_backstop_server "$SERVER_OUT" "$SERVER_ERR" "$BACKSTOP_SERVER_BIN" \
     --host 127.0.0.1 --port 0 --catalog providers; then
     echo "contract-test: the server did not start" >&2
     tail -n 40 "$SERVER_ERR" >&2

@@ -1,4 +1,4 @@
-# Shell functions shared by the scripts and benchmarks that install Debian tools, build the release binary or start
+# Shell functions shared by the scripts and benchmarks that install Debian tools, build the release binaries or start
 # the real server: `source scripts/lib.sh` (from the repository root). Defines functions only; nothing runs on load.
 
 # apt_install_missing COMMAND:PACKAGE... — installs, with apt-get, the package of every command that is not on PATH
@@ -27,18 +27,42 @@ release_backstop() {
     echo "$(swift build -c release --show-bin-path)/backstop"
 }
 
-# start_backstop_server STDOUT STDERR BINARY SERVE-ARGUMENTS... — starts `BINARY serve SERVE-ARGUMENTS...` in the
-# background (STDOUT and STDERR may be the same file) and waits up to 30 s for its "listening on" line. Sets
-# server_pid and server_url (http://127.0.0.1:PORT). Returns 1, with server_url empty, when the server exits or does
-# not listen in time; the caller reports it (the server's output is in the files). Environment variables set for the
-# call (BACKSTOP_ADMIN_TOKEN=… start_backstop_server …) reach the server.
+# release_backstop_server — prints the path of the release `backstop-server` (the HTTP service, which `backstop serve`
+# runs): $BACKSTOP_SERVER_BIN when set, else the `backstop-server` beside $BACKSTOP_BIN when that is set, else after
+# building it. Exits 2 when the build fails or the binary is not there.
+release_backstop_server() {
+    local binary
+    if [[ -n ${BACKSTOP_SERVER_BIN:-} ]]; then
+        binary=$BACKSTOP_SERVER_BIN
+    elif [[ -n ${BACKSTOP_BIN:-} ]]; then
+        binary=$(dirname "$BACKSTOP_BIN")/backstop-server
+    else
+        swift build -c release --product backstop-server >&2 || exit 2
+        binary="$(swift build -c release --show-bin-path)/backstop-server"
+    fi
+    if [[ ! -x $binary ]]; then
+        echo "no backstop-server at $binary: build it with swift build -c release --product backstop-server," \
+            "or set BACKSTOP_SERVER_BIN" >&2
+        exit 2
+    fi
+    echo "$binary"
+}
+
+# start_backstop_server STDOUT STDERR BINARY SERVER-ARGUMENTS... — starts `BINARY SERVER-ARGUMENTS...` in the
+# background, BINARY being `backstop-server` (or `backstop`, which is then run as `backstop serve`, the same server
+# under the same process id); STDOUT and STDERR may be the same file. Waits up to 30 s for its "listening on" line.
+# Sets server_pid and server_url (http://127.0.0.1:PORT). Returns 1, with server_url empty, when the server exits or
+# does not listen in time; the caller reports it (the server's output is in the files). Environment variables set
+# for the call (BACKSTOP_ADMIN_TOKEN=… start_backstop_server …) reach the server.
 start_backstop_server() {
     local out=$1 err=$2 binary=$3
     shift 3
+    local command=("$binary")
+    [[ $(basename "$binary") == backstop ]] && command+=(serve)
     if [[ $out == "$err" ]]; then
-        "$binary" serve "$@" >"$out" 2>&1 &
+        "${command[@]}" "$@" >"$out" 2>&1 &
     else
-        "$binary" serve "$@" >"$out" 2>"$err" &
+        "${command[@]}" "$@" >"$out" 2>"$err" &
     fi
     server_pid=$!
     server_url=

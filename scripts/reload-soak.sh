@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reload under load (issue "Hardening", item 4): the release `backstop serve` under 64 concurrent connections on
+# Reload under load (issue "Hardening", item 4): the release `backstop-server` under 64 concurrent connections on
 # loopback for at least DURATION seconds (default 30) while RELOADS catalog reloads (default 1,000) alternate valid
 # and invalid catalogs. It stops by itself once both are done (bounded by TIMEOUT) and exits 0 only if every check
 # passed.
@@ -12,7 +12,7 @@
 #         valid, a different hash, 13 providers instead of 14;
 #   bad1  A with one provider file cut in half (not well-formed XML): must be refused;
 #   bad2  A with one provider's id changed so that it no longer matches its file name (rule L9): must be refused.
-# The server runs `backstop serve --port 0 --catalog WORK/current --json-layout compact` with
+# The server runs `backstop-server --port 0 --catalog WORK/current --json-layout compact` with
 # BACKSTOP_ADMIN_TOKEN set, where `current` is a symlink to one of the four. A swap points a new symlink at the
 # next directory and renames it over `current` (rename(2): atomic). The server reads the directory only while it
 # reloads, and the reloader swaps only between reloads (it waits for each reload's answer before the next swap),
@@ -50,8 +50,8 @@
 # AUDIT_CONNECTIONS (default 4), THREADS (wrk -t, default 2), DISTINCT_EVERY (default 4), REMOVED (default
 # zhaolian-haoqidai), TIMEOUT (seconds for the whole run, build included, default 900; the load + reload phase
 # stops 30 s before it and fails if RELOADS were not all done by then),
-# LOG_LEVEL (the server's, default warning), PYTHON (default python3), BACKSTOP_BIN (use this binary instead of
-# building the release one), KEEP_DIR (keep the catalogs, the server log, wrk's output and tallies there).
+# LOG_LEVEL (the server's, default warning), PYTHON (default python3), BACKSTOP_SERVER_BIN (use this backstop-server
+# instead of building the release one; or BACKSTOP_BIN, a backstop with backstop-server beside it), KEEP_DIR (keep the catalogs, the server log, wrk's output and tallies there).
 # Exit status: 0 every check passed, 1 a check failed, 2 setup failed (build, server start, tools), 124 TIMEOUT.
 #
 # Time: the load lasts until both DURATION has passed and all RELOADS are done. A reload takes 10-40 ms on an idle
@@ -92,7 +92,7 @@ wrk_connections=$((CONNECTIONS - AUDIT_CONNECTIONS))
 
 source scripts/lib.sh
 apt_install_missing wrk:wrk curl:curl
-BIN=$(release_backstop)
+BIN=$(release_backstop_server)
 
 use_work_directory A B bad1 bad2 current
 
@@ -199,7 +199,7 @@ if ! BACKSTOP_ADMIN_TOKEN=$token start_backstop_server "$log" "$log" "$BIN" --po
     exit 2
 fi
 base=$server_url
-echo "server: $BIN serve at $base (pid $server_pid), catalog $work/current -> A" >&2
+echo "server: $BIN at $base (pid $server_pid), catalog $work/current -> A" >&2
 
 # Load, reloads and checks (Python, standard library). Its last line is the verdict; exit 0 only if all passed.
 # It must be done 30 s before the global deadline, to leave time for the checks and the graceful stop.

@@ -42,7 +42,9 @@ fi
 rm -rf "$consumer_origin" examples/library/.build
 
 echo "== release build smoke test (Swift 6.3.1 once miscompiled the aggregator at -O only)"
+# Both binaries: the CLI, and the HTTP service the contract test and the soak below start (`backstop serve` runs it).
 swift build -c release --product backstop
+swift build -c release --product backstop-server
 .build/release/backstop alternatives --profile examples/profiles/late-repayment.json \
     --request examples/requests/cash-5000-12m.json --date 2026-11-25 --format csv | tee /tmp/backstop-release.csv
 test "$(cut -d, -f2 /tmp/backstop-release.csv | sed 1d | sort | uniq -d | wc -l)" -eq 0
@@ -52,10 +54,11 @@ echo "== tests"
 swift test --skip-build
 
 echo "== HTTP contract (schemathesis against the release server, fixed seed so a failure can be replayed)"
-CONTRACT_SEED="${CONTRACT_SEED:-20261125}" BACKSTOP_BIN=.build/release/backstop bash scripts/contract-test.sh
+CONTRACT_SEED="${CONTRACT_SEED:-20261125}" BACKSTOP_SERVER_BIN=.build/release/backstop-server \
+    bash scripts/contract-test.sh
 
 echo "== fuzzing (every target ${FUZZ_SECONDS:-60} s, two at a time, after replaying its regressions; docs/fuzzing.md)"
 FUZZ_JOBS=2 bash scripts/fuzz.sh all "${FUZZ_SECONDS:-60}"
 
 echo "== reload under load (release server, 64 connections, >= 30 s, 1,000 reloads valid/invalid; scripts/reload-soak.sh)"
-BACKSTOP_BIN=.build/release/backstop bash scripts/reload-soak.sh
+BACKSTOP_SERVER_BIN=.build/release/backstop-server bash scripts/reload-soak.sh

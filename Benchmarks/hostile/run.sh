@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark H1: hostile inputs against the release server. Starts `backstop serve` once (answer cache off, admin
+# Benchmark H1: hostile inputs against the release server. Starts `backstop-server` once (answer cache off, admin
 # token set), then measures, in one run, the server's CPU time and memory for a normal request and four hostile
 # cases: (a) nested-number, 8,000 `[` + 8,000 numbers + 8,000 `]` (32 KB) to POST /v1/apr; (b) long-key, a 232 KB body
 # to POST /v1/quote with a 32,000-character key over 50,000 fractional numbers and "termMonths": 12.5; (c)
@@ -12,7 +12,8 @@
 #
 # Environment: LIMIT_MS (default 50), RATIO (default 10), REPEATS (repetitions of (a) and (b), default 3),
 # NORMAL_REPEATS (of the normal request, default 50), COUNT (providers of (d), default 500), PYTHON (default python3),
-# BACKSTOP_BIN (use this binary instead of building), KEEP_DIR (keep the inputs, catalogs and server log there).
+# BACKSTOP_BIN (use this backstop instead of building; backstop-server is taken from beside it, or from
+# BACKSTOP_SERVER_BIN), KEEP_DIR (keep the inputs, catalogs and server log there).
 # Exit status: 0 when every case passes, 1 when one fails, 2 when a setup step fails (build, server start).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -26,6 +27,7 @@ PYTHON=${PYTHON:-python3}
 
 source scripts/lib.sh
 BIN=$(release_backstop)
+SERVER_BIN=$(release_backstop_server)
 use_work_directory catalog inputs server.log
 
 echo "making the inputs ..." >&2
@@ -41,7 +43,7 @@ ls -l "$work/inputs" | sed 's/^/  /' >&2
 cp -R providers "$work/catalog"
 rm -rf "$work/catalog/testdata"
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-BACKSTOP_ADMIN_TOKEN=$token start_backstop_server "$work/server.log" "$work/server.log" "$BIN" \
+BACKSTOP_ADMIN_TOKEN=$token start_backstop_server "$work/server.log" "$work/server.log" "$SERVER_BIN" \
     --port 0 --catalog "$work/catalog" --answer-cache-bytes 0 --log-level warning || {
     echo "the server did not start:" >&2
     cat "$work/server.log" >&2

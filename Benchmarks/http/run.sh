@@ -2,7 +2,8 @@
 # Benchmark P5: HTTP throughput of POST /v1/alternatives against a 50-provider catalog, compared with the trivial
 # route GET /healthz of the same server. Rows: healthz; alternatives with one body repeated and gzip accepted (the
 # judged row: answered from the snapshot's answer cache after the first request); the same without compression;
-# and every body distinct (nothing cached: the cost of the computation itself, reported, not judged). Starts the release `backstop serve` on 127.0.0.1 (a free port), checks
+# and every body distinct (nothing cached: the cost of the computation itself, reported, not judged). Starts the
+# release `backstop-server` (what `backstop serve` runs) on 127.0.0.1 (a free port), checks
 # both routes answer 200, then runs wrk with identical settings on each and prints req/s, p99 latency, the ratio
 # alternatives ÷ healthz and PASS/FAIL against >= 50 %.
 #
@@ -12,8 +13,9 @@
 # CONNECTIONS (wrk -c, default 64), DURATION (wrk -d, default 10s), WARMUP (an untimed wrk run of this length
 # on each route first, default 2s; 0 skips it), PROFILE (default examples/profiles/healthy.json), REQUEST
 # (default examples/requests/cash-5000-12m.json), DATE (the body's "date", default 2026-11-25), LOG_LEVEL (the
-# server's --log-level, default warning), TARGET (percent, default 50), PYTHON (default python3), BACKSTOP_BIN
-# (use this binary instead of building), KEEP_DIR (keep the catalog, body, server log and wrk outputs there).
+# server's --log-level, default warning), TARGET (percent, default 50), PYTHON (default python3),
+# BACKSTOP_SERVER_BIN (use this backstop-server instead of building; or BACKSTOP_BIN, a backstop with backstop-server
+# beside it), KEEP_DIR (keep the catalog, body, server log and wrk outputs there).
 # Exit status: 0 PASS, 1 FAIL (ratio below TARGET), 2 when a sanity check fails (the server does not start or
 # dies, a route does not answer 200, the alternatives answer names one provider twice, wrk saw non-2xx answers
 # or socket errors).
@@ -36,7 +38,7 @@ SCHEMA=providers/schema/provider-1.xsd
 
 source scripts/lib.sh
 apt_install_missing wrk:wrk curl:curl
-BIN=$(release_backstop)
+BIN=$(release_backstop_server)
 
 use_work_directory catalog
 
@@ -59,7 +61,7 @@ if ! start_backstop_server "$log" "$log" "$BIN" --port 0 --catalog "$catalog" --
     exit 2
 fi
 base=$server_url
-echo "server: $BIN serve --log-level $LOG_LEVEL at $base (pid $server_pid), $N providers + caps" >&2
+echo "server: $BIN --log-level $LOG_LEVEL at $base (pid $server_pid), $N providers + caps" >&2
 
 server_died() {
     echo "SANITY CHECK FAILED: the server died; from its output:" >&2

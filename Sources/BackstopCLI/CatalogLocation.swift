@@ -1,11 +1,11 @@
-import ArgumentParser
-import BackstopCatalog
+package import ArgumentParser
+package import BackstopCatalog
 import BackstopCore
 import BackstopPresentation
 import Foundation
 
 /// `--catalog` and `--schema`, shared by every command that reads the provider catalog.
-struct CatalogOptions: ParsableArguments {
+package struct CatalogOptions: ParsableArguments {
     @Option(
         name: .customLong("catalog"),
         help: ArgumentHelp(
@@ -14,13 +14,15 @@ struct CatalogOptions: ParsableArguments {
                 + "binary's prefix, else the nearest providers/ above the binary (a source checkout)."
         )
     )
-    var catalog: String?
+    package var catalog: String?
 
     @Option(name: .customLong("schema"), help: "The provider XSD (default: <catalog>/schema/provider-1.xsd).")
-    var schema: String?
+    package var schema: String?
+
+    package init() {}
 
     /// The catalog directory to use.
-    func directory() throws -> String {
+    package func directory() throws -> String {
         if let catalog { return catalog }
         if let found = CatalogLocator.locate() { return found }
         throw failure(
@@ -30,7 +32,7 @@ struct CatalogOptions: ParsableArguments {
     }
 
     /// Loads the catalog, or exits 65 listing every issue.
-    func load() throws -> Catalog {
+    package func load() throws -> Catalog {
         let directory = try directory()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

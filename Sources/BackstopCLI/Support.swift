@@ -1,4 +1,4 @@
-import ArgumentParser
+package import ArgumentParser
 import BackstopCore
 import Foundation
 
@@ -9,34 +9,47 @@ import Darwin
 #endif
 
 /// Exit codes (see ``BackstopCommand``).
-enum Exit {
-    static let usage: Int32 = 64
-    static let dataError: Int32 = 65
-    static let noInput: Int32 = 66
+package enum Exit {
+    package static let usage: Int32 = 64
+    package static let dataError: Int32 = 65
+    package static let noInput: Int32 = 66
     /// EX_CANTCREAT: an output file cannot be created or written.
-    static let cantCreate: Int32 = 73
+    package static let cantCreate: Int32 = 73
 }
 
 extension BackstopCommand {
-    /// Runs `backstop`: parses the arguments, runs the command, then makes sure standard output was written whole.
-    ///
-    /// The one place the command line ends, so every command keeps the same promises:
-    /// - output: whatever a command printed is flushed here; a write that failed (a full disk, `> /dev/full`) is
-    ///   reported on standard error and the exit code is 74 (EX_IOERR) instead of 0;
-    /// - errors: every message printed here and by ``failure(_:code:)`` has its control characters escaped and its
-    ///   lines cut (``printableMessage(_:)``), since messages quote arguments and input.
+    /// Runs `backstop` (``CommandLineRun/main(_:)``). `backstop serve …` hands over to the `backstop-server` binary
+    /// before anything is parsed, so that binary sees the arguments exactly as given (`--help` included).
     public static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == ServeCommand.configuration.commandName {
+            ServerHandOff.exec(arguments: Array(arguments.dropFirst()))
+        }
+        await CommandLineRun.main(Self.self)
+    }
+}
+
+/// The one place a command line of this package ends (`backstop`, `backstop-server`), so every command keeps the
+/// same promises:
+/// - output: whatever a command printed is flushed here; a write that failed (a full disk, `> /dev/full`) is
+///   reported on standard error and the exit code is 74 (EX_IOERR) instead of 0;
+/// - errors: every message printed here and by ``failure(_:code:)`` has its control characters escaped and its
+///   lines cut (``printableMessage(_:)``), since messages quote arguments and input.
+package enum CommandLineRun {
+    /// Parses the process's arguments with `root`, runs the command, then makes sure standard output was written
+    /// whole, and exits.
+    package static func main<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
         var code: Int32 = 0
         do {
-            var command = try await asyncParseAsRoot()
+            var command = try await asyncParseAsRoot(root)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            code = exitCode(for: error).rawValue
-            let message = fullMessage(for: error)
+            code = root.exitCode(for: error).rawValue
+            let message = root.fullMessage(for: error)
             if code == 0 {
                 // --help and --version: a clean exit, its text on standard output.
                 if !message.isEmpty { print(message) }
@@ -50,6 +63,12 @@ extension BackstopCommand {
             if code == 0 { code = Exit.ioError }
         }
         terminate(code)
+    }
+
+    /// `root.asyncParseAsRoot()` for an async root, else `root.parseAsRoot()`.
+    private static func asyncParseAsRoot<Root: ParsableCommand>(_ root: Root.Type) async throws -> any ParsableCommand {
+        if let asyncRoot = root as? any AsyncParsableCommand.Type { return try await asyncRoot.asyncParseAsRoot() }
+        return try root.parseAsRoot()
     }
 }
 
@@ -74,7 +93,7 @@ private func terminate(_ code: Int32) -> Never {
 
 /// Prints `error: message` to standard error and returns the exit code to throw. The message is made printable
 /// (``printableMessage(_:)``): it may quote arguments and input.
-func failure(_ message: String, code: Int32) -> ExitCode {
+package func failure(_ message: String, code: Int32) -> ExitCode {
     FileHandle.standardError.write(Data(printableMessage("error: \(message)").utf8 + [UInt8(ascii: "\n")]))
     return ExitCode(code)
 }
@@ -86,7 +105,7 @@ let maximumMessageLineCharacters = 400
 /// `text` made safe for a terminal or a log: every control and format character but the line breaks is escaped
 /// (`\u{1B}`), so an argument or a document cannot send escape sequences; a line over
 /// ``maximumMessageLineCharacters`` is cut, saying how long it was.
-func printableMessage(_ text: String) -> String {
+package func printableMessage(_ text: String) -> String {
     text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
         var escaped = ""
         var count = 0

@@ -4,23 +4,53 @@ import Dispatch
 public import Foundation
 
 /// The provider schema, compiled once and shareable between threads and loads.
+///
+/// A document is validated against the schema of its root element's namespace: `provider-2.xsd` (format version
+/// 2, `urn:backstop:provider:2`) when the schema directory holds it next to the version-1 schema, else the schema
+/// given, which then refuses a namespace it does not know.
 public struct ProviderSchema: Sendable {
     let compiled: CompiledSchema
-    /// SHA-256 of the XSD's bytes, part of every catalog hash.
+    /// Schemas of other format versions, by namespace (version 2 when found next to the given schema).
+    let alternatives: [String: CompiledSchema]
+    /// SHA-256 of the XSD's bytes (of both versions' when version 2 is loaded too), part of every catalog hash.
     public let digest: String
     public let path: String
+    /// The version-2 schema's path, when loaded.
+    public let version2Path: String?
 
-    /// Reads and compiles an XSD file with the same hostile-input-safe parser as the catalog.
-    /// - Throws: ``CatalogError`` when the file cannot be read, parsed or compiled.
+    /// Reads and compiles an XSD file with the same hostile-input-safe parser as the catalog, and the version-2
+    /// schema `provider-2.xsd` in the same directory when there is one (and `path` is not it).
+    /// - Throws: ``CatalogError`` when a file cannot be read, parsed or compiled.
     public init(contentsOf path: String, limits: XMLLimits = XMLLimits()) throws(CatalogError) {
+        let data = try Self.read(path)
+        compiled = try CompiledSchema(data: data, file: path, limits: limits)
+        self.path = path
+        let sibling = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "provider-2.xsd"
+        )
+        if (path as NSString).lastPathComponent != "provider-2.xsd",
+            FileManager.default.fileExists(atPath: sibling)
+        {
+            let second = try Self.read(sibling)
+            alternatives = ["urn:backstop:provider:2": try CompiledSchema(data: second, file: sibling, limits: limits)]
+            digest =
+                SHA256.hash(data: Data((SHA256.hash(data: data).hexString + SHA256.hash(data: second).hexString).utf8))
+                .hexString
+            version2Path = sibling
+        } else {
+            alternatives = [:]
+            digest = SHA256.hash(data: data).hexString
+            version2Path = nil
+        }
+    }
+
+    private static func read(_ path: String) throws(CatalogError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CatalogError(issues: [
                 CatalogIssue(file: path, line: nil, column: nil, rule: .io, message: "cannot read the provider schema")
             ])
         }
-        compiled = try CompiledSchema(data: data, file: path, limits: limits)
-        digest = SHA256.hash(data: data).hexString
-        self.path = path
+        return data
     }
 }
 
@@ -304,12 +334,20 @@ public struct CatalogLoader: Sendable {
         let base = (file as NSString).lastPathComponent
         let expectedID = base.hasSuffix(".xml") ? String(base.dropLast(4)) : nil
         var readerIssues: [CatalogIssue] = []
-        let issues = SafeXML.parse(data, file: file, limits: limits, schema: schema.compiled) { document in
-            var reader = ProviderXMLReader(file: file, expectedID: expectedID)
-            provider = reader.read(document)
-            readerIssues = reader.issues
-            return true
-        }
+        let issues = SafeXML.parse(
+            data,
+            file: file,
+            limits: limits,
+            schema: schema.compiled,
+            alternatives: schema.alternatives,
+            precheck: { mixedNamespaceIssue($0, data: data, file: file) },
+            body: { document in
+                var reader = ProviderXMLReader(file: file, expectedID: expectedID, data: data)
+                provider = reader.read(document)
+                readerIssues = reader.issues
+                return true
+            }
+        )
         return FileCheck(file: file, provider: provider, issues: issues + readerIssues)
     }
 

@@ -40,6 +40,19 @@ public struct CatalogDiff: Hashable, Sendable, Codable {
         }
     }
 
+    /// `guarantee 1.2% of original-principal per month, mandatory, to guarantor`.
+    static func describe(_ fee: FeeRule) -> String {
+        let figure: String
+        switch fee.figure {
+        case .percent(let low, let high)?:
+            figure = (low == high ? "\(low)%" : "\(low)–\(high)%") + " of \(fee.basis.rawValue)"
+        case .amount(let money)?: figure = money.formatted
+        case nil: figure = fee.status.rawValue
+        }
+        return "\(fee.kind.rawValue) \(figure) per \(fee.per.rawValue), "
+            + (fee.mandatory ? "mandatory" : "optional") + (fee.receiver.map { ", to \($0.rawValue)" } ?? "")
+    }
+
     /// A provider as flat `field → value` pairs, with rates written with their period.
     static func fields(of p: ProviderDescription) -> [(String, String)] {
         var fields: [(String, String)] = [
@@ -105,6 +118,75 @@ public struct CatalogDiff: Hashable, Sendable, Codable {
             if let fee = rule.monthlyMembershipFee {
                 fields.append(("\(scope).membership fee", fee.formatted + "/month"))
             }
+            // Version 2: typed fees, tiers and promotions, one field each.
+            for (index, fee) in rule.fees.enumerated() {
+                fields.append(("\(scope).fee[\(index + 1)]", Self.describe(fee)))
+            }
+            for (index, tier) in rule.tiers.enumerated() {
+                let band = [
+                    tier.terms.map { $0.map(String.init).joined(separator: " ") + " months" },
+                    (tier.minAmount != nil || tier.maxAmount != nil)
+                        ? "\(tier.minAmount?.formatted ?? "")–\(tier.maxAmount?.formatted ?? "")" : nil,
+                    (tier.minScore != nil || tier.maxScore != nil)
+                        ? "score \(tier.minScore ?? 350)–\(tier.maxScore ?? 950)" : nil,
+                ].compactMap { $0 }.joined(separator: ", ")
+                fields.append(
+                    (
+                        "\(scope).tier[\(index + 1)]",
+                        "\(band.isEmpty ? "all" : band): \(tier.minPercent)–\(tier.maxPercent)%"
+                    )
+                )
+            }
+            for (index, promotion) in rule.promotions.enumerated() {
+                let benefit: String
+                switch promotion.benefit {
+                case .interestFreeDays(let days): benefit = "\(days) interest-free days"
+                case .interestDiscount(let percent): benefit = "\(percent)% off interest"
+                }
+                fields.append(
+                    (
+                        "\(scope).promotion[\(index + 1)]",
+                        "\(benefit) for \(promotion.audience.rawValue) "
+                            + ProviderXMLReader.span(promotion.from, promotion.until)
+                    )
+                )
+            }
+        }
+        if !p.fundedBy.isEmpty {
+            fields.append(("fundedBy", p.fundedBy.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: "; ")))
+        }
+        if let late = p.lateRepayment {
+            var text = "grace \(late.graceDays) days"
+            switch late.penalty?.rate {
+            case .markup(let percent)?: text += ", penalty contract rate +\(percent)%"
+            case .absolute(let rate)?: text += ", penalty \(rate.wireText)"
+            case nil: text += ", penalty \(late.penalty?.status.rawValue ?? "unknown")"
+            }
+            text += late.fees.map { "; " + Self.describe($0) }.joined()
+            fields.append(("lateRepayment", text))
+        }
+        if let early = p.earlyRepayment {
+            fields.append(
+                (
+                    "earlyRepayment",
+                    "allowed \(early.allowed.rawValue)\(early.fromMonth.map { " from month \($0)" } ?? ""), refunds "
+                        + "interest \(early.refundsInterest.rawValue), fees \(early.refundsFees.rawValue)"
+                        + early.fees.map { "; " + Self.describe($0) }.joined()
+                )
+            )
+        }
+        if let disclosure = p.disclosure {
+            fields.append(("disclosure.lastUpdated", "\(disclosure.lastUpdated)"))
+            fields.append(("disclosure.reportsToCreditReference", disclosure.reportsToCreditReference.rawValue))
+        }
+        for (index, example) in p.representativeExamples.enumerated() {
+            fields.append(
+                (
+                    "representativeExample[\(index + 1)]",
+                    "\(example.amount.formatted) over \(example.termMonths) months on \(example.date): "
+                        + "\(example.totalRepayable.formatted), \(example.aprPercent)%"
+                )
+            )
         }
         let e = p.eligibility
         if let v = e.minCreditScore { fields.append(("eligibility.minCreditScore", "\(v)")) }

@@ -1,5 +1,5 @@
 public import BackstopCore
-import Foundation
+public import Foundation
 
 /// A lint finding about a catalog: a rule of good practice, a legal limit, or a date.
 public struct LintFinding: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -261,6 +261,16 @@ public struct CatalogLinter: Sendable {
                     + "(the next one starts on \(first)): prices on that date are unknown and no offer is made"
             )
         }
+        findings += examples(provider, file: file)
+        let unknown = Set(provider.pricing.flatMap(\.fees).filter { $0.mandatory && $0.status == .unknown }.map(\.kind))
+        if !unknown.isEmpty {
+            add(
+                .info,
+                "cost-incomplete",
+                "mandatory fees not published (\(unknown.map(\.rawValue).sorted().joined(separator: ", "))): every offer is "
+                    + "cost incomplete, ranked after complete offers and never called cheapest"
+            )
+        }
         if !ended.isEmpty {
             add(
                 .warning,
@@ -268,6 +278,83 @@ public struct CatalogLinter: Sendable {
                 "no price list is in force on \(date) for \(ended.map(String.init).joined(separator: ", ")) months "
                     + "and none follows: state the current prices"
             )
+        }
+        return findings
+    }
+
+    /// The largest differences a provider's own example may show against Backstop's pricing of it: ¥0.01 and 0.01
+    /// percentage points.
+    public static let exampleMoneyTolerance = Money(minorUnits: 1)
+    public static let examplePercentTolerance = Decimal(sign: .plus, exponent: -2, significand: 1)
+
+    /// Reprices each representative example with the cost engine and reports every stated figure that differs by
+    /// more than ``exampleMoneyTolerance`` or ``examplePercentTolerance`` (`example-mismatch`): an example that leaves a fee out is caught.
+    public func examples(_ provider: ProviderDescription, file: String) -> [LintFinding] {
+        var findings: [LintFinding] = []
+        for example in provider.representativeExamples {
+            let what =
+                "representative example \(example.amount.formatted) over \(example.termMonths) months on \(example.date)"
+            let quote: Quote
+            do {
+                quote = try provider.price(example)
+            } catch {
+                findings.append(
+                    LintFinding(
+                        severity: .error,
+                        code: "example-unpriceable",
+                        provider: provider.id.rawValue,
+                        file: file,
+                        message: "\(what) cannot be priced: \(error.message)"
+                    )
+                )
+                continue
+            }
+            var differences: [String] = []
+            func compare(_ name: String, _ stated: Money, _ priced: Money) {
+                if abs(stated.minorUnits - priced.minorUnits) > Self.exampleMoneyTolerance.minorUnits {
+                    differences.append(
+                        "\(name) stated \(stated.formatted), Backstop \(priced.formatted) (\((priced - stated).formatted))"
+                    )
+                }
+            }
+            compare("total repayable", example.totalRepayable, quote.totalRepayment)
+            if let first = example.firstInstallment { compare("first instalment", first, quote.monthlyPayment) }
+            let apr = quote.apr.nominal(scale: 10)
+            if abs(apr - example.aprPercent) > Self.examplePercentTolerance {
+                differences.append(
+                    "APR stated \(example.aprPercent)%, Backstop \(apr.roundedHalfUp(scale: 4))% "
+                        + "(\((apr - example.aprPercent).roundedHalfUp(scale: 4)) pp)"
+                )
+            }
+            if !differences.isEmpty {
+                let fees = quote.schedule.feeTotals.filter { $0.amount.minorUnits > 0 }
+                let counted =
+                    fees.isEmpty
+                    ? ""
+                    : "; Backstop counts "
+                        + fees.map { "\($0.kind.rawValue) \($0.amount.formatted)" }.joined(separator: ", ")
+                findings.append(
+                    LintFinding(
+                        severity: .warning,
+                        code: "example-mismatch",
+                        provider: provider.id.rawValue,
+                        file: file,
+                        message: "\(what): " + differences.joined(separator: "; ") + counted
+                            + " (a difference over ¥0.01 or 0.01 pp: a fee the example leaves out, or a wrong figure)"
+                    )
+                )
+            } else {
+                findings.append(
+                    LintFinding(
+                        severity: .info,
+                        code: "example-agrees",
+                        provider: provider.id.rawValue,
+                        file: file,
+                        message:
+                            "\(what): Backstop's pricing agrees (\(quote.totalRepayment.formatted), \(quote.nominalAPR)%)"
+                    )
+                )
+            }
         }
         return findings
     }

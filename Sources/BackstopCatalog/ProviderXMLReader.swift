@@ -9,10 +9,20 @@ struct ProviderXMLReader {
     /// The file name without `.xml`, for rule L9 (nil to skip, e.g. for documents not read from a file).
     let expectedID: String?
     var issues: [CatalogIssue] = []
+    /// The format version of the document: 1 or 2, by the root element's namespace.
+    var version = 1
+    /// The `<tier>` elements read so far, in document order (for the places of rule V6).
+    var tierNodes: [xmlNodePtr] = []
+    /// The document's bytes, from which a ``SourceLocator`` finds where an element or attribute starts, for the line
+    /// and column of a version-2 semantic issue (version 1's issues keep the line only, as they always had). The
+    /// locator is made only when an issue is reported: a valid file never pays for it.
+    let data: Data?
+    var locator: SourceLocator?
 
-    init(file: String, expectedID: String?) {
+    init(file: String, expectedID: String?, data: Data? = nil) {
         self.file = file
         self.expectedID = expectedID
+        self.data = data
     }
 
     mutating func read(_ document: xmlDocPtr) -> ProviderDescription? {
@@ -20,6 +30,7 @@ struct ProviderXMLReader {
             fail(nil, "the document has no root element")
             return nil
         }
+        version = Self.namespace(of: root) == ProviderNamespace.v2 ? 2 : 1
         let id = attribute(root, "id") ?? ""
         if let expectedID, id != expectedID {
             fail(root, "provider id \"\(id)\" must equal the file name \"\(expectedID).xml\" (rule L9)")
@@ -44,6 +55,7 @@ struct ProviderXMLReader {
         var notes = ""
         var access = ProviderAccess.open
         var inquiries = InquiryPolicy.unknown
+        var extras = V2Extras()
 
         for node in elements(root) {
             switch name(node) {
@@ -97,6 +109,18 @@ struct ProviderXMLReader {
                     )
                 }
             case "notes": notes = text(node)
+            case "fundedBy" where version == 2: readFunder(node, into: &extras, figureSources: &figureSources)
+            case "lateRepayment" where version == 2:
+                extras.lateRepayment = readLateRepayment(node, figureSources: &figureSources)
+            case "earlyRepayment" where version == 2:
+                extras.earlyRepaymentNode = node
+                extras.earlyRepayment = readEarlyRepayment(node, figureSources: &figureSources)
+            case "disclosure" where version == 2:
+                extras.disclosure = readDisclosure(node, figureSources: &figureSources)
+            case "representativeExample" where version == 2:
+                if let example = readExample(node, figureSources: &figureSources) {
+                    extras.examples.append((example, node))
+                }
             default: fail(node, "unexpected element <\(name(node))>")
             }
         }
@@ -104,8 +128,25 @@ struct ProviderXMLReader {
             fail(firstName ?? root, "names must be given as <name lang=\"en\"> then <name lang=\"zh\"> (rule L1)")
         }
         checkPricingCoverage(root, pricing: Array(zip(pricing, pricingNodes)), terms: terms)
+        if version == 2 {
+            checkTiers(
+                pricing: Array(zip(pricing, pricingNodes)),
+                terms: terms,
+                minAmount: minAmount,
+                maxAmount: maxAmount
+            )
+            if let node = extras.earlyRepaymentNode, let from = extras.earlyRepayment?.fromMonth,
+                let longest = terms.max(), from > longest
+            {
+                fail(
+                    node,
+                    attribute: "fromMonth",
+                    "fromMonth \(from) is beyond the longest term (\(longest) months) (rule V9)"
+                )
+            }
+        }
         guard issues.isEmpty else { return nil }
-        return ProviderDescription(
+        let description = ProviderDescription(
             id: ProviderID(rawValue: id),
             nameEN: names.first?.1 ?? "",
             nameZH: names.last?.1 ?? "",
@@ -126,8 +167,23 @@ struct ProviderXMLReader {
             notes: notes,
             origin: file,
             access: access,
-            inquiries: inquiries
+            inquiries: inquiries,
+            fundedBy: extras.fundedBy,
+            lateRepayment: extras.lateRepayment,
+            earlyRepayment: extras.earlyRepayment,
+            disclosure: extras.disclosure,
+            representativeExamples: extras.examples.map(\.0)
         )
+        // Rule V11: every representative example can be priced.
+        for (example, node) in extras.examples {
+            do {
+                _ = try description.price(example)
+            } catch {
+                fail(node, "representative example cannot be priced: \(error.message) (rule V11)")
+            }
+        }
+        guard issues.isEmpty else { return nil }
+        return description
     }
 
     private mutating func readPricing(_ node: xmlNodePtr, figureSources: inout [String: String]) -> PricingRule? {
@@ -154,14 +210,25 @@ struct ProviderXMLReader {
                 if (kind == "daily") != (dayCount != nil) {
                     fail(child, "dayCount is required for daily interest and only for it (rule L4)")
                 }
-                if (kind == "none") == (low != nil || high != nil) || (low == nil) != (high == nil) {
+                let tierNodes = version == 2 ? elements(child).filter { name($0) == "tier" } : []
+                if !tierNodes.isEmpty {
+                    if kind == "none" || low != nil || high != nil {
+                        fail(
+                            child,
+                            "an interest gives either minPercent and maxPercent or <tier> elements, and neither with "
+                                + "kind=\"none\" (rule L4)"
+                        )
+                    }
+                    rule.tiers = tierNodes.compactMap { readTier($0, figureSources: &figureSources, suffix: suffix) }
+                } else if (kind == "none") == (low != nil || high != nil) || (low == nil) != (high == nil) {
                     fail(child, "minPercent and maxPercent are required unless kind=\"none\", and only then (rule L4)")
                 }
                 if let low, let high, low > high {
                     fail(child, "interest minPercent \(low) is above maxPercent \(high) (rule L4)")
                 }
-                let l = low ?? 0
-                let h = high ?? 0
+                // With tiers, the interest's own range spans them (for `providers list`); each loan takes its tier's.
+                let l = low ?? rule.tiers.map(\.minPercent).min() ?? 0
+                let h = high ?? rule.tiers.map(\.maxPercent).max() ?? 0
                 switch kind {
                 case "daily":
                     rule.interest = .daily(
@@ -194,6 +261,14 @@ struct ProviderXMLReader {
             case "membershipFee":
                 figureSources["membershipFee" + suffix] = source
                 rule.monthlyMembershipFee = money(child, "monthly")
+            case "tier" where version == 2: break
+            case "fee" where version == 2:
+                guard let fee = readFee(child, place: .pricing) else { break }
+                placeFee(fee, in: &rule, suffix: suffix, figureSources: &figureSources)
+            case "promotion" where version == 2:
+                if let promotion = readPromotion(child, pricing: rule, figureSources: &figureSources, suffix: suffix) {
+                    rule.promotions.append(promotion)
+                }
             default: fail(child, "unexpected element <\(name(child))> in <pricing>")
             }
         }
@@ -390,12 +465,33 @@ struct ProviderXMLReader {
 
     // MARK: - Tree access (schema-valid documents; no pointer escapes)
 
-    private mutating func fail(_ node: xmlNodePtr?, _ message: String) {
-        let line = node.map { Int(xmlGetLineNo($0)) }.flatMap { $0 > 0 ? $0 : nil }
-        issues.append(CatalogIssue(file: file, line: line, column: nil, rule: .semantic, message: message))
+    mutating func fail(_ node: xmlNodePtr?, attribute: String? = nil, _ message: String) {
+        var line = node.map { Int(xmlGetLineNo($0)) }.flatMap { $0 > 0 ? $0 : nil }
+        var column: Int?
+        // Version 2 names the column too: where the element's start tag, or the attribute at fault, begins.
+        if version == 2, locator == nil, let data { locator = SourceLocator(data) }
+        if version == 2, let node, let reported = line, let locator,
+            let place = locator.place(element: qualifiedName(node), line: reported, attribute: attribute)
+        {
+            line = place.line
+            column = place.column
+        }
+        issues.append(CatalogIssue(file: file, line: line, column: column, rule: .semantic, message: message))
     }
 
-    private func elements(_ node: xmlNodePtr) -> [xmlNodePtr] {
+    /// `prefix:name` or `name`, as written in the start tag.
+    func qualifiedName(_ node: xmlNodePtr) -> String {
+        let local = name(node)
+        guard let ns = node.pointee.ns, let prefix = ns.pointee.prefix else { return local }
+        return String(cString: prefix) + ":" + local
+    }
+
+    /// The namespace URI of an element, or nil.
+    static func namespace(of node: xmlNodePtr) -> String? {
+        node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }
+    }
+
+    func elements(_ node: xmlNodePtr) -> [xmlNodePtr] {
         var result: [xmlNodePtr] = []
         var child = node.pointee.children
         while let current = child {
@@ -405,14 +501,14 @@ struct ProviderXMLReader {
         return result
     }
 
-    private func name(_ node: xmlNodePtr) -> String {
+    func name(_ node: xmlNodePtr) -> String {
         guard let raw = node.pointee.name else { return "" }
         return String(decoding: UnsafeBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
     }
 
     /// An attribute's value read straight from the tree (no copy to free), trimmed of XML whitespace, or nil.
     /// `attributeName` is a `StaticString`, compared byte for byte with no allocation.
-    private func attribute(_ node: xmlNodePtr, _ attributeName: StaticString) -> String? {
+    func attribute(_ node: xmlNodePtr, _ attributeName: StaticString) -> String? {
         var property = node.pointee.properties
         while let current = property {
             if let propertyName = current.pointee.name, xmlStrEqual(propertyName, attributeName.utf8Start) != 0 {
@@ -434,12 +530,12 @@ struct ProviderXMLReader {
         return nil
     }
 
-    private static func isXMLSpace(_ byte: UInt8) -> Bool {
+    static func isXMLSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// The C string with leading and trailing XML whitespace removed, decoded as UTF-8.
-    private static func trimmed(_ content: UnsafePointer<xmlChar>) -> String {
+    static func trimmed(_ content: UnsafePointer<xmlChar>) -> String {
         let count = strlen(content)
         var start = 0
         var end = count
@@ -449,7 +545,7 @@ struct ProviderXMLReader {
     }
 
     /// The element's text with XML whitespace collapsed (text and CDATA children only), as the schema's `collapse`.
-    private func text(_ node: xmlNodePtr) -> String {
+    func text(_ node: xmlNodePtr) -> String {
         var bytes: [UInt8] = []
         var pendingSpace = false
         var child = node.pointee.children
@@ -477,7 +573,7 @@ struct ProviderXMLReader {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private mutating func integer(_ node: xmlNodePtr, _ attributeName: StaticString) -> Int? {
+    mutating func integer(_ node: xmlNodePtr, _ attributeName: StaticString) -> Int? {
         guard let text = attribute(node, attributeName) else { return nil }
         guard let value = Int(text) else {
             fail(node, "\(attributeName)=\"\(text)\" must be a whole number")
@@ -486,7 +582,7 @@ struct ProviderXMLReader {
         return value
     }
 
-    private mutating func percent(_ node: xmlNodePtr, _ attributeName: StaticString) -> Decimal? {
+    mutating func percent(_ node: xmlNodePtr, _ attributeName: StaticString) -> Decimal? {
         guard let text = attribute(node, attributeName) else { return nil }
         guard let value = Decimal.parseStrict(text), value >= 0 else {
             fail(node, "\(attributeName)=\"\(text)\" must be a decimal percentage")
@@ -495,7 +591,7 @@ struct ProviderXMLReader {
         return value
     }
 
-    private mutating func date(_ node: xmlNodePtr, _ attributeName: StaticString) -> CalendarDate? {
+    mutating func date(_ node: xmlNodePtr, _ attributeName: StaticString) -> CalendarDate? {
         guard let text = attribute(node, attributeName) else { return nil }
         guard let value = CalendarDate(iso: text) else {
             fail(node, "\(attributeName)=\"\(text)\" must be a real date YYYY-MM-DD")
@@ -504,7 +600,7 @@ struct ProviderXMLReader {
         return value
     }
 
-    private mutating func money(_ node: xmlNodePtr, _ attributeName: StaticString) -> Money {
+    mutating func money(_ node: xmlNodePtr, _ attributeName: StaticString) -> Money {
         let text = attribute(node, attributeName) ?? ""
         do {
             return try Money(parsing: text)

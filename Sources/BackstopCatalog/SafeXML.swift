@@ -7,7 +7,8 @@ public struct XMLLimits: Hashable, Sendable {
     public var maxBytes: Int
     /// Deepest element nesting accepted (default 16; the provider schema needs 4).
     public var maxDepth: Int
-    /// Most attributes (namespace declarations included) on one element (default 64; the schema allows at most 8).
+    /// Most attributes (namespace declarations included) on one element (default 64; version 1 of the schema allows at
+    /// most 8, version 2 at most 15, on a `fee`).
     /// libxml2 compares each attribute of a start tag with every earlier one and appends each to a list it walks
     /// from the start, so a tag with 50,000 attributes costs seconds: such a tag is refused before libxml2 reads it.
     public var maxAttributes: Int
@@ -75,6 +76,7 @@ final class ErrorCollector {
         var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error \(e.code)"
         message = message.trimmingCharacters(in: .whitespacesAndNewlines)
             .replacingOccurrences(of: "{urn:backstop:provider:1}", with: "")
+            .replacingOccurrences(of: "{urn:backstop:provider:2}", with: "")
         if message.count > Self.maximumMessageCharacters {
             message = message.prefix(Self.maximumMessageCharacters) + "… (cut: \(message.count) characters in all)"
         }
@@ -467,6 +469,8 @@ enum SafeXML {
         file: String,
         limits: XMLLimits,
         schema: CompiledSchema? = nil,
+        alternatives: [String: CompiledSchema] = [:],
+        precheck: ((xmlDocPtr) -> CatalogIssue?)? = nil,
         body: (xmlDocPtr) -> Bool
     ) -> [CatalogIssue] {
         _ = libxml2Ready
@@ -559,7 +563,11 @@ enum SafeXML {
                 CatalogIssue(file: file, line: problem.line, column: nil, rule: .security, message: problem.message)
             ]
         }
-        if let schema {
+        if let precheck, let issue = precheck(document) { return [issue] }
+        // The schema of the root element's namespace (provider-2.xsd for urn:backstop:provider:2), else the main one,
+        // which then names the namespace it does not know.
+        let rootNamespace = xmlDocGetRootElement(document)?.pointee.ns?.pointee.href.map { String(cString: $0) }
+        if let schema = rootNamespace.flatMap({ alternatives[$0] }) ?? schema {
             let validation = ErrorCollector(file: file, rule: .schema)
             guard let vctxt = xmlSchemaNewValidCtxt(schema.schema) else {
                 return [

@@ -30,11 +30,28 @@ public struct QuoteDocument: Codable, Sendable, Hashable {
     /// Where the nominal APR stands against the legal caps on the judged date (``LegalCapTable/verdict(aprPercent:licence:on:)``),
     /// each fact with its `code`, `params` and `message`; absent when the caller did not judge it.
     public let legality: [FactDocument]?
+    /// The mandatory fees over the term by kind (the nominal APR counts them all: it is the all-in rate); absent
+    /// when there are none.
+    public let fees: [FeeTotalDocument]?
+    /// The nominal APR of the interest alone, without any fee, percent to 2 decimals; absent when there are no fees.
+    public let interestOnlyAPR: Decimal?
+    /// One instalment 30 days late and everything repaid after month 3; absent when not computed.
+    public let stress: StressDocument?
 
     /// - Parameters:
     ///   - legality: the legality verdict of the quote's rate (absent from the document when nil).
-    public init(_ quote: Quote, language: Language, legality: [Fact]? = nil) {
+    ///   - stress: the stress costs, and whether late terms were given.
+    public init(
+        _ quote: Quote,
+        language: Language,
+        legality: [Fact]? = nil,
+        stress: (StressCosts, lateKnown: Bool)? = nil
+    ) {
         let renderer = Renderer(language)
+        let totals = quote.schedule.feeTotals
+        fees = totals.isEmpty ? nil : totals.map { FeeTotalDocument($0, renderer) }
+        interestOnlyAPR = totals.isEmpty ? nil : quote.interestOnlyAPR
+        self.stress = stress.map { StressDocument($0.0, lateKnown: $0.lateKnown, renderer) }
         self.legality = legality?.map { FactDocument($0, renderer) }
         self.language = language.tag
         currency = quote.terms.amount.currency.code
@@ -94,6 +111,32 @@ extension Renderer {
         return ([heading] + facts.map { "  - " + render($0) }).joined(separator: "\n")
     }
 
+    /// A typed fee in a few words: `a guarantee fee of 1.50% of the principal a month` / `每月按本金1.50%收取担保费`.
+    public func feeTerms(_ fee: Fee) -> String {
+        let name = fee.label ?? self.fee(fee.kind)
+        let figure: String
+        switch fee.figure {
+        case .percent(let value)?:
+            let base =
+                fee.basis == .outstandingBalance ? t(" of the balance", "剩余本金的") : t(" of the principal", "本金的")
+            figure = language == .zh ? base + percentText(value) : percentText(value) + base
+        case .amount(let money)?: figure = self.money(money)
+        case nil: figure = t("not published", "金额未公布")
+        }
+        let period: String
+        switch fee.per {
+        case .once: period = t(" at disbursement", "（放款时）")
+        case .month: period = t(" a month", "（每月）")
+        case .period: period = t(" an instalment", "（每期）")
+        case .day: period = t(" a day", "（每日）")
+        case .year: period = t(" a year, charged monthly", "（年化，按月收取）")
+        case .term: period = t(" for the term", "（整个期限）")
+        }
+        let optional = fee.mandatory ? "" : t(", optional", "，可选")
+        let article = name.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        return t("\(article) \(name) of \(figure)\(period)\(optional)", "\(name)\(figure)\(period)\(optional)")
+    }
+
     /// Everything a price list charges, in one line: `0.05% a day (actual/360) + …` / `日利率0.05%（…）+ …`.
     public func pricing(_ pricing: Pricing) -> String {
         var parts: [String] = []
@@ -111,6 +154,7 @@ extension Renderer {
         if let fee = pricing.monthlyMembershipFee {
             parts.append(t("a membership fee of \(money(fee)) a month", "每月会员费\(money(fee))"))
         }
+        parts += pricing.fees.filter { $0.status != .none }.map(feeTerms)
         return parts.isEmpty ? t("interest-free", "免息") : parts.joined(separator: " + ")
     }
 }

@@ -150,6 +150,16 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let inquiry: InquiryDocument
         /// What capped the likelihood (the odds model, docs/advice.md).
         public let oddsFactors: [FactDocument]
+        /// The mandatory fees over the term by kind and receiver (counted in the APR).
+        public let fees: [FeeTotalDocument]
+        /// Optional fees: shown, not counted.
+        public let optionalFees: [OtherFeeDocument]
+        /// Mandatory fees whose figure is not published.
+        public let unpricedFees: [OtherFeeDocument]
+        /// A mandatory fee is not published: the totals and APRs leave it out (ranked after complete offers).
+        public let costIncomplete: Bool
+        /// One instalment 30 days late and everything repaid after month 3 (absent for a plugin's offer).
+        public let stress: StressDocument?
 
         public init(_ a: Alternative, _ renderer: Renderer) {
             let quote = a.offer.quote
@@ -183,6 +193,11 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
                 message: renderer.inquiry(a.details.inquiries.application)
             )
             oddsFactors = a.oddsFactors.map { FactDocument($0, renderer) }
+            fees = quote.schedule.feeTotals.map { FeeTotalDocument($0, renderer) }
+            optionalFees = quote.schedule.optionalFees.map { OtherFeeDocument($0, renderer) }
+            unpricedFees = quote.schedule.unpricedFees.map { OtherFeeDocument($0, renderer) }
+            costIncomplete = a.offer.isCostIncomplete
+            stress = a.offer.stress.map { StressDocument($0, lateKnown: a.details.lateRepayment != nil, renderer) }
         }
     }
 
@@ -295,6 +310,78 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         }
     }
 
+    /// When a recovery step is done (`kind`: `now`, `days`, `ongoing`, `record`, `undated`), with its dates and the
+    /// label in the answer's language. Absent on general advice.
+    public struct Horizon: Codable, Sendable, Hashable {
+        public let kind: String
+        /// `now`: the plan's date.
+        public let date: CalendarDate?
+        /// `days`: the range of days, the start and the last day; `ongoing`: the start and, when it has one, the end.
+        public let minDays: Int?
+        public let maxDays: Int?
+        public let from: CalendarDate?
+        public let by: CalendarDate?
+        public let until: CalendarDate?
+        /// `record`: the late instalment and the dates it leaves the 12- and 24-month windows and the credit report
+        /// (absent while unpaid: then the date it would leave if settled on the plan's date).
+        public let month: String?
+        public let daysPastDue: Int?
+        public let settled: CalendarDate?
+        public let leaves12MonthWindow: CalendarDate?
+        public let leaves24MonthWindow: CalendarDate?
+        public let leavesCreditReport: CalendarDate?
+        public let leavesCreditReportIfSettledOnPlanDate: CalendarDate?
+        /// The horizon in a few words, in the answer's language (absent for `record`: the step's message says it).
+        public let message: String?
+
+        public init?(_ horizon: StepHorizon, _ renderer: Renderer) {
+            var kind = ""
+            var date: CalendarDate?
+            var minDays: Int?
+            var maxDays: Int?
+            var from: CalendarDate?
+            var by: CalendarDate?
+            var until: CalendarDate?
+            var record: OverdueRecordDates?
+            switch horizon {
+            case .none: return nil
+            case .now(let day):
+                kind = "now"
+                date = day
+            case .days(let days, let start):
+                kind = "days"
+                minDays = days.lowerBound
+                maxDays = days.upperBound
+                from = start
+                by = start.adding(days: days.upperBound)
+            case .ongoing(let start, let end):
+                kind = "ongoing"
+                from = start
+                until = end
+            case .record(let dates):
+                kind = "record"
+                record = dates
+            case .undated:
+                kind = "undated"
+            }
+            self.kind = kind
+            self.date = date
+            self.minDays = minDays
+            self.maxDays = maxDays
+            self.from = from
+            self.by = by
+            self.until = until
+            month = record?.month.description
+            daysPastDue = record?.daysPastDue
+            settled = record?.settled
+            leaves12MonthWindow = record?.leaves12MonthWindow
+            leaves24MonthWindow = record?.leaves24MonthWindow
+            leavesCreditReport = record?.leavesCreditReport
+            leavesCreditReportIfSettledOnPlanDate = record?.leavesCreditReportIfSettledOnPlanDate
+            message = renderer.horizon(horizon)
+        }
+    }
+
     public struct Step: Codable, Sendable, Hashable {
         /// The closure reason the step answers, or `general`.
         public let reason: String
@@ -302,6 +389,8 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let code: FactCode
         public let params: [String: WireValue]
         public let message: String
+        /// When it is done (absent on general advice).
+        public let horizon: Horizon?
 
         public init(_ step: RecoveryPlan.Step, _ renderer: Renderer) {
             reason = step.reason?.rawValue ?? "general"
@@ -309,21 +398,61 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             code = step.action.code
             params = step.action.params.mapValues(\.wireValue)
             message = action
+            horizon = Horizon(step.horizon, renderer)
+        }
+    }
+
+    /// When a closed service or a refused provider may reopen: `earliest`, or `predictable` false with `latest` when
+    /// only counts without dates stand in the way; `because` says what the date waits for or why there is none.
+    public struct ReopeningDocument: Codable, Sendable, Hashable {
+        /// `huabei`, `wechat-weilidai`.
+        public let id: String
+        /// `service` or `provider`.
+        public let kind: String
+        public let predictable: Bool
+        public let earliest: CalendarDate?
+        public let latest: CalendarDate?
+        public let code: FactCode
+        public let params: [String: WireValue]
+        public let message: String
+        public let because: [FactDocument]
+
+        public init(_ forecast: ReopeningForecast, _ renderer: Renderer) {
+            id = forecast.subject.id
+            switch forecast.subject {
+            case .service: kind = "service"
+            case .provider: kind = "provider"
+            }
+            predictable = forecast.isPredictable
+            earliest = forecast.earliest
+            latest = forecast.latest
+            let headline = forecast.headline
+            code = headline.code
+            params = headline.params.mapValues(\.wireValue)
+            message = renderer.render(headline)
+            because = forecast.because.map { FactDocument($0, renderer) }
         }
     }
 
     public struct WhatIf: Codable, Sendable, Hashable {
+        /// What reopens by a date (earliest or latest) on the plan's assumptions.
         public let reopens: [String]
         public let assumes: [String]
         /// `assumes` as facts.
         public let assumptions: [FactDocument]
-        /// How long the what-if assumes the steps are followed.
+        /// v1: the longest window the forecasts look through (24 months).
         public let horizonMonths: Int
+        /// The date the plan starts from.
+        public let date: CalendarDate?
+        /// Per closed service, then per refused provider: when it may reopen, or why no date can be given.
+        public let reopenings: [ReopeningDocument]?
     }
 
     public struct Recovery: Codable, Sendable, Hashable {
         public let steps: [Step]
         public let whatIf: WhatIf
+        /// Scam warnings, each with its public source.
+        public let scams: [FactDocument]?
 
         public init(_ plan: RecoveryPlan, _ renderer: Renderer) {
             steps = plan.steps.map { Step($0, renderer) }
@@ -331,8 +460,11 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
                 reopens: plan.reopens.map(\.id),
                 assumes: plan.assumedChanges.map(renderer.render),
                 assumptions: plan.assumedChanges.map { FactDocument($0, renderer) },
-                horizonMonths: Countermeasure.horizonMonths
+                horizonMonths: Countermeasure.horizonMonths,
+                date: plan.date,
+                reopenings: plan.forecasts.map { ReopeningDocument($0, renderer) }
             )
+            scams = plan.scams.map { FactDocument($0, renderer) }
         }
     }
 
@@ -390,6 +522,8 @@ public struct DiagnosisDocument: Codable, Sendable, Hashable {
     public let recovery: [RecommendationDocument.Step]
     /// The services the what-if reopens, and what it assumes.
     public let whatIf: RecommendationDocument.WhatIf
+    /// Scam warnings, each with its public source.
+    public let scams: [FactDocument]?
 
     public init(profile: UserProfile, diagnosis: [ServiceDiagnosis], recovery plan: RecoveryPlan, language: Language) {
         let renderer = Renderer(language)
@@ -399,6 +533,7 @@ public struct DiagnosisDocument: Codable, Sendable, Hashable {
         let recovery = RecommendationDocument.Recovery(plan, renderer)
         self.recovery = recovery.steps
         self.whatIf = recovery.whatIf
+        self.scams = recovery.scams
     }
 }
 

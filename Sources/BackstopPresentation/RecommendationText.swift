@@ -34,25 +34,26 @@ extension Renderer {
         return lines
     }
 
-    /// The recovery steps, numbered, and the what-if.
+    /// The recovery steps, numbered, most urgent first, each with its horizon; the what-if (when each closed service
+    /// and refused provider may reopen, and what that assumes); the scam warnings.
     public func recoveryLines(_ plan: RecoveryPlan) -> [String] {
-        var lines = plan.steps.enumerated().map { index, step in "  \(index + 1). \(render(step.action))" }
-        let assumed = render(plan.assumedChanges)
-        let months = Countermeasure.horizonMonths
-        if !plan.reopens.isEmpty {
-            lines.append(
-                t(
-                    "  What if: after \(months) months of this (\(assumed)), these reopen: \(list(plan.reopens.map(reopening))).",
-                    "  假如：照此坚持\(months)个月（\(assumed)），可以重新开放的有：\(list(plan.reopens.map(reopening)))。"
-                )
-            )
-        } else if !plan.assumedChanges.isEmpty {
-            lines.append(
-                t(
-                    "  What if: after \(months) months of this (\(assumed)), nothing more reopens for this request.",
-                    "  假如：照此坚持\(months)个月（\(assumed)），本次申请也没有更多渠道重新开放。"
-                )
-            )
+        var lines = plan.steps.enumerated().map { index, step in
+            let label = horizon(step.horizon).map { language == .zh ? "【\($0)】" : "[\($0)] " } ?? ""
+            return "  \(index + 1). \(label)\(render(step.action))"
+        }
+        if !plan.forecasts.isEmpty {
+            lines.append(t("  What if the plan is followed", "  假如按计划执行"))
+            if !plan.assumedChanges.isEmpty {
+                lines.append("    " + t("Assuming: ", "假设：") + sentence(plan.assumedChanges))
+            }
+            for forecast in plan.forecasts {
+                let because = forecast.because.isEmpty ? "" : t(": ", "：") + render(forecast.because)
+                lines.append("    - " + render(forecast.headline) + because + t(".", "。"))
+            }
+        }
+        if !plan.scams.isEmpty {
+            lines.append(t("  Beware of scams", "  谨防诈骗"))
+            lines += plan.scams.map { "    - " + render($0) }
         }
         return lines
     }
@@ -99,10 +100,12 @@ extension Renderer {
                     likelihood(a.likelihood) + condition,
                     t("\(q.terms.termMonths) months, ", "\(q.terms.termMonths)个月，") + method(q.terms.method)
                         + (a.offer.isEstimate ? t(", estimate", "，估算") : "")
-                        + (a.termDiffers ? t(", not the term asked", "，非所选期限") : ""),
+                        + (a.termDiffers ? t(", not the term asked", "，非所选期限") : "")
+                        + (a.offer.isCostIncomplete ? t(", cost incomplete", "，成本不完整") : ""),
                 ])
             }
             lines.append(table.render())
+            lines += costLines(r.alternatives)
             if r.alternatives.contains(where: \.termDiffers) {
                 lines.append(
                     t(
@@ -128,7 +131,7 @@ extension Renderer {
             lines.append(t("Warnings", "提醒"))
             lines += r.warnings.map { "  - " + render($0.fact) }
         }
-        if !r.recovery.steps.isEmpty {
+        if !r.recovery.isEmpty {
             lines.append("")
             lines.append(t("Recovery plan", "恢复计划"))
             lines += recoveryLines(r.recovery)
@@ -198,6 +201,90 @@ extension Renderer {
         case (.payment, .en): "monthly payment"
         case (.likelihood, .zh): "获批可能性"
         case (.likelihood, .en): "approval likelihood"
+        case (.worstCase, .zh): "最坏情况成本"
+        case (.worstCase, .en): "worst-case cost"
         }
+    }
+
+    /// The costs table of `backstop alternatives`: one column per kind of fee counted (interest first), then the
+    /// stress costs: one instalment 30 days late, everything repaid after month 3, and the worst case.
+    public func costLines(_ alternatives: [Alternative]) -> [String] {
+        guard !alternatives.isEmpty else { return [] }
+        var kinds: [FeeKind] = []
+        for a in alternatives {
+            for item in a.offer.quote.schedule.feeTotals where !kinds.contains(item.kind) { kinds.append(item.kind) }
+        }
+        var table = TextTable(
+            headers: ["#", t("provider", "渠道"), t("interest", "利息")] + kinds.map(fee)
+                + [t("30 days late", "逾期30天"), t("repaid after month 3", "第3期后提前还清"), t("worst case", "最坏情况")]
+        )
+        table.leftAligned = [1]
+        var footnote = false
+        var unpublishedFee = false
+        for (index, a) in alternatives.enumerated() {
+            let schedule = a.offer.quote.schedule
+            let totals = schedule.feeTotals
+            var row = ["\(index + 1)", name(a.details.name), money(schedule.totalInterest)]
+            for kind in kinds {
+                let amount = totals.filter { $0.kind == kind }.reduce(Money.zero()) { $0 + $1.amount }
+                row.append(amount.minorUnits == 0 ? "-" : money(amount))
+            }
+            if a.offer.isCostIncomplete, let last = row.indices.last {
+                row[last] += "+?"
+                unpublishedFee = true
+            }
+            guard let stress = a.offer.stress else {
+                row += ["-", "-", "-"]
+                table.rows.append(row)
+                continue
+            }
+            if a.details.lateRepayment == nil {
+                row.append(t("unknown", "未公布"))
+            } else {
+                row.append("+" + money(stress.late.extraCost) + (stress.late.complete ? "" : "*"))
+                if !stress.late.complete { footnote = true }
+            }
+            if let early = stress.early {
+                if a.details.earlyRepayment == nil {
+                    row.append(t("unknown", "未公布"))
+                } else if early.allowed == .false {
+                    row.append(t("not allowed", "不允许"))
+                } else if let cost = early.totalCost, let delta = early.versusSchedule {
+                    let sign = delta.minorUnits < 0 ? "−" : "+"
+                    let change = money(Money(minorUnits: abs(delta.minorUnits), currency: delta.currency))
+                    row.append("\(money(cost)) (\(sign)\(change))" + (early.complete ? "" : "*"))
+                    if !early.complete { footnote = true }
+                }
+            } else {
+                row.append("-")
+            }
+            row.append(money(stress.worstCaseCost) + (stress.complete ? "" : "*"))
+            if !stress.complete { footnote = true }
+            table.rows.append(row)
+        }
+        var lines = ["", t("Costs (total over the term) and stress costs", "费用（整个期限合计）与压力测试成本"), table.render()]
+        lines.append(
+            t(
+                "Fees are mandatory fees counted in the APR; optional fees are not counted. \"30 days late\": what one "
+                    + "instalment paid 30 days late adds (penalty interest and late fees). \"Repaid after month 3\": the "
+                    + "total cost of credit when everything is repaid after the third instalment (versus the schedule), "
+                    + "counting fees not refunded.",
+                "费用为计入年化利率的必付费用，可选费用不计入。“逾期30天”：一期还款逾期30天增加的成本（罚息和逾期费）。"
+                    + "“第3期后提前还清”：第3期后一次还清时的总借款成本（与按期还款相比），含不退还的费用。"
+            )
+        )
+        if unpublishedFee {
+            lines.append(t("+? a mandatory fee is not published.", "+? 有必付费用未公布金额。"))
+        }
+        if footnote {
+            lines.append(
+                t(
+                    "* a figure or a refund rule is not published: Backstop counts what is published and assumes "
+                        + "nothing is refunded.",
+                    "* 有金额或退费规则未公布：只计已公布部分，并按不退费计算。"
+                )
+            )
+        }
+        return lines
     }
 }

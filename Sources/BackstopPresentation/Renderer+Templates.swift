@@ -25,6 +25,16 @@ extension Renderer {
                 "\(p.text("count")) cash-out or illegal-operation flag\(p.count("count") == 1 ? "" : "s") in 12 months"
         case .evidenceIdentity:
             return p.text("identity")
+        case .evidenceAge:
+            let range =
+                p.has("max") ? "\(p.text("min"))–\(p.text("max"))" : "\(p.text("min")) and over"
+            return "age \(p.text("age")), outside the ages served (\(range))"
+        case .evidenceThinFile:
+            var parts = ["score \(p.text("score"))"]
+            if p.has("below") { parts.append("below \(p.text("below"))") }
+            if p.has("age") { parts.append("at age \(p.text("age"))") }
+            return parts.joined(separator: ", ") + "; the profile has nothing for \(p.text("missing")) (too short a "
+                + "history to judge, not a decline)"
 
         // Summaries
         case .summaryReportedNoReason:
@@ -117,7 +127,7 @@ extension Renderer {
             return "\(p.text("provider")) holds no lending licence"
         case .ruleAboveLegalCap:
             return "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source")))"
+                + "\(p.text("source")))" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service) is \(p.text("state"))"
         case .ruleStudentBarred:
@@ -179,6 +189,7 @@ extension Renderer {
             return "none: Backstop never recommends unlicensed lenders; use a licensed alternative"
         case .fixNoneAboveCap:
             return "none at this price: the offer is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
+                + feesCounted(p)
         case .fixFollowRecoveryPlan: return "follow the recovery plan for \(p.text("reasons"))"
         case .fixContactOfficialService:
             return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
@@ -220,7 +231,16 @@ extension Renderer {
         case .aboveLegalCap:
             return
                 "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source"))); excluded."
+                + "\(p.text("source")))\(feesCounted(p)); excluded."
+        case .costIncomplete:
+            return
+                "\(p.text("provider")): its \(p.text("fees")) \(p.listCount("fees") == 1 ? "is" : "are") mandatory but "
+                + "not published, so the total cost and APR shown leave \(p.listCount("fees") == 1 ? "it" : "them") out: "
+                + "the real cost is higher. Ranked after offers whose cost is complete."
+        case .optionalFeePushed:
+            let amount = p.has("amount") ? " (\(p.text("amount")) over the term)" : ""
+            return "\(p.text("provider")) is known to push an optional \(p.text("fee"))\(amount): you may decline it; "
+                + "it is not counted in the price shown."
         case .unknownSignals:
             return "Unknown in the profile and needed by some rule (treated as unknown, never as good): "
                 + "\(p.text("fields"))."
@@ -248,37 +268,165 @@ extension Renderer {
 
         // Recovery steps
         case .stepRepayOverdueNow:
-            return
-                "Repay the \(p.text("amount")) overdue now: money overdue today is the first thing every lender checks."
+            let what: String
+            switch (p.has("amount"), p.has("months")) {
+            case (true, true):
+                what =
+                    "the \(p.text("amount")) overdue (the \(instalments(p.listCount("months"))) of \(p.text("months")))"
+            case (true, false): what = "the \(p.text("amount")) overdue"
+            default: what = "the unpaid \(instalments(p.listCount("months"))) of \(p.text("months"))"
+            }
+            return "Repay \(what) now: money overdue today is the first thing every lender checks, and a late record "
+                + "only starts its 5 years on the credit report once it is settled."
         case .stepKeepRepaymentRecord:
-            return "Keep a good repayment record: pay every instalment on time (turn on automatic repayment); "
-                + "late records weigh less once they are 12 months old."
+            return "Keep a good repayment record from now on: pay every instalment on time (turn on automatic "
+                + "repayment). Late records weigh less once they leave the 12- and 24-month windows lenders read, but "
+                + "stay on the credit report for 5 years after they are settled."
+        case .stepOverdueRecordDates:
+            var windows: [String] = []
+            windows.append(
+                p.has("leaves12m")
+                    ? "leaves lenders' 12-month window on \(p.text("leaves12m"))"
+                    : "is already outside lenders' 12-month window"
+            )
+            windows.append(
+                p.has("leaves24m")
+                    ? "leaves the 24-month window on \(p.text("leaves24m"))" : "is already outside the 24-month window"
+            )
+            let report =
+                p.has("leavesReport")
+                ? "it leaves the credit report on \(p.text("leavesReport")), 5 years after it was settled on "
+                    + "\(p.text("settled"))"
+                : "it stays on the credit report until 5 years after you settle it (\(p.text("leavesReportIfSettled")) "
+                    + "if settled on \(p.text("ifSettledOn")))"
+            return "The late instalment of \(p.text("month")) (\(p.text("days")) days past due): it "
+                + windows.joined(separator: " and ") + "; " + report + "."
+        case .stepOverdueCountsUndated:
+            var counted: [String] = []
+            if p.has("count12m") {
+                counted.append("\(p.text("count12m")) late \(instalments(p.count("count12m"))) in 12 months")
+            }
+            if p.has("count24m") { counted.append("\(p.text("count24m")) in 24 months") }
+            let what = counted.isEmpty ? "late payments" : counted.joined(separator: " and ")
+            var windows: [String] = []
+            if p.has("count12m") { windows.append("the 12-month window by \(p.text("by12m"))") }
+            windows.append("the 24-month window by \(p.text("by24m"))")
+            return "The profile counts \(what) without dates: they leave " + windows.joined(separator: " and ")
+                + " at the latest, and each stays on the credit report for 5 years after it was settled. Give their "
+                + "dates (overdueEvents) for exact dates."
+        case .stepAgeLimit:
+            let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
+            return young
+                ? "\(p.service) serves users from age \(p.text("min")): it cannot open before then, and nobody can open it for you earlier; do not borrow from channels that lend to minors."
+                : "\(p.service) serves users up to age \(p.text("max")): it will not reopen by waiting; use a licensed channel without that limit, or your bank."
+        case .stepBuildRecord:
+            return
+                "Build a credit record: use one licensed credit card, or small instalments on genuine purchases, and "
+                + "repay every bill on time and in full; do not apply to many lenders (each application leaves a hard "
+                + "inquiry on the credit report). A record takes months to build, so no date can be given."
         case .stepRebuildScore:
+            let assumed = p.has("score") ? " and assumes it stays at \(p.text("score"))" : ""
             return "Rebuild the credit score: repay on time, keep credit use low against limits, keep identity, "
-                + "contact and income information current, and avoid many credit applications in a short time."
+                + "contact and income information current, and avoid many credit applications in a short time. How "
+                + "fast a score recovers is not published, so Backstop gives no date\(assumed): an assumption, not a "
+                + "promise."
         case .stepCompliantUse:
+            let by = p.has("until") ? " (by \(p.text("until")))" : ""
             return "Use credit services compliantly: stop cash-out (套现), fake transactions and gambling-linked "
-                + "transfers; use Huabei only for genuine purchases. Twelve months of compliant use clears the flags."
+                + "transfers; use Huabei only for genuine purchases. Twelve months of compliant use clears the "
+                + "flags\(by)."
         case .stepFixIdentity:
-            return "Fix the identity information: renew an expired ID document and re-verify it (real-name "
-                + "verification) in the Alipay app; resolve a mismatch or impersonation report through official "
-                + "customer service only."
+            let what = p.has("identity") ? " (\(p.text("identity")))" : ""
+            return "Fix the identity information\(what): renew an expired ID document and re-verify it (real-name "
+                + "verification) in the Alipay app, usually done within 1 to 7 days."
+        case .stepResolveIdentityReport:
+            return "Have the identity problem (\(p.text("identity"))) resolved through Alipay's official customer "
+                + "service only (in the app, or 95188): its review decides, and it has no published time."
+        case .stepContactOfficialService:
+            let state = p.has("state") ? p.text("state") : "closed"
+            return "Ask \(p.service)'s official customer service in the Alipay app (or 95188) why it is \(state): the "
+                + "profile shows none of the published reasons, so only the operator's own review can tell."
         case .stepFollowOfficialNotices:
             return "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a "
                 + "service, so ignore paid \"unblocking\" offers."
         case .stepKeepLicensedBackup:
-            return "Keep a licensed backup channel ready (see the alternatives); avoid unlicensed \"quick loan\" apps "
-                + "pushed in comment sections."
+            let see =
+                p.has("count")
+                ? " (see the \(p.text("count")) licensed \(p.count("count") == 1 ? "alternative" : "alternatives") above)"
+                : ""
+            return "Keep a licensed backup channel ready\(see); avoid unlicensed \"quick loan\" apps pushed in comment "
+                + "sections."
+        case .stepVerifyIdentityBeforeBorrowing:
+            return "Do not borrow elsewhere before the identity is fixed: licensed lenders must verify who they lend "
+                + "to, so one that lends without it is not licensed."
+        case .stepNoLicensedChannelNow:
+            return "No licensed channel can serve this request now: wait for the dates below rather than turn to "
+                + "unlicensed \"quick loan\" apps pushed in comment sections."
 
         // What-if assumptions
-        case .assumeNothingOverdue: return "nothing overdue now"
+        case .assumeNothingOverdue:
+            return p.has("date") ? "the amount overdue is repaid on \(p.text("date"))" : "nothing overdue now"
         case .assumeNoLatePayments:
-            let was = p.has("was") ? " (was \(p.text("was")) overdue)" : ""
-            return "no late payment in the last \(p.text("months")) months\(was)"
-        case .assumeScore: return "credit score \(p.text("score")) (was \(p.text("was")))"
-        case .assumeNoCashOut: return "no cash-out flags"
+            return "no new late payment from \(p.text("from")) on"
+        case .assumeScore:
+            return "the credit score stays at \(p.text("score")): Backstop does not forecast it (it is computed from "
+                + "data Backstop cannot see, and no recovery rate is published)"
+        case .assumeNoCashOut:
+            return p.has("from") ? "no new cash-out flags from \(p.text("from")) on" : "no cash-out flags"
         case .assumeIdentityVerified:
-            return p.has("was") ? "identity verified (was: \(p.text("was")))" : "identity verified"
+            let by = p.has("by") ? " by \(p.text("by"))" : ""
+            return p.has("was") ? "identity re-verified\(by) (was: \(p.text("was")))" : "identity re-verified\(by)"
+        case .assumeOperatorsDecide:
+            return "the dates are the earliest Backstop's illustrative rules allow; each operator decides on its own "
+                + "review"
+
+        // Reopening
+        case .reopenFrom:
+            return "\(p.text("subject")) may reopen from \(p.text("date")) at the earliest"
+        case .reopenNotPredictable:
+            let latest = p.has("latest") ? " (by \(p.text("latest")) at the latest on these rules)" : ""
+            return "\(p.text("subject")): no date can be predicted from the profile\(latest)"
+
+        // What a reopening waits for
+        case .afterOverdueRepaid: return "once the amount overdue is repaid (\(p.text("date")))"
+        case .afterIdentityReverified: return "once the identity is re-verified (allowing until \(p.text("by")))"
+        case .afterRecordLeavesWindow:
+            return "when the late instalment of \(p.text("month")) leaves the \(p.text("months"))-month window "
+                + "(\(p.text("date")))"
+        case .afterProviderReopens: return "when it reopens to new users (\(p.text("date")))"
+        case .dependsOnUndatedCounts:
+            return "\(p.text("fields")): counted without dates, so gone from the \(p.text("months"))-month window by "
+                + "\(p.text("by")) at the latest, possibly sooner"
+        case .dependsOnScore:
+            let minimum = p.has("min") ? ", minimum \(p.text("min"))" : ""
+            return "it depends on the credit score (\(p.text("score"))\(minimum)), which Backstop does not forecast"
+        case .dependsOnRecordBuilding:
+            return "it depends on building a repayment record, which takes months Backstop cannot date"
+        case .dependsOnOperatorReview:
+            return p.has("identity")
+                ? "it waits for the operator's review of the identity problem (\(p.text("identity"))), which has no "
+                    + "published time"
+                : "the profile shows no published reason, so the operator's own review decides"
+
+        // Scams
+        case .scamCreditRepair:
+            return "Paid \"credit repair\" (征信修复) is a scam: nobody can delete accurate records for a fee. Only an "
+                + "error can be corrected: dispute it yourself with the PBoC Credit Reference Center or the lender that "
+                + "reported it, which must answer within 20 days (\(p.text("source")))."
+        case .scamCampusLoanCancellation:
+            return "Calls offering to \"cancel your campus loan account\" (注销校园贷) are a scam: there is no such "
+                + "procedure, and nobody needs you to borrow and transfer money to \"clear\" a record "
+                + "(\(p.text("source")))."
+        case .scamUpfrontFees:
+            return "Anyone asking for a transfer before a loan is paid out (a deposit, a \"verification\" or "
+                + "\"unfreezing\" fee, insurance) is a fraudster, whatever the reason given (\(p.text("source")))."
+        case .scamFakeCustomerService:
+            return "\"Customer service\" that calls you and asks you to add it on QQ or WeChat, or to move money to an "
+                + "account it names, is a fraudster: reach a lender's service only through its own app "
+                + "(\(p.text("source")))."
+        case .scamPaidUnblocking:
+            return "Paid \"unblocking\" or \"limit raising\" (解冻, 提额) is a scam: nobody outside the lender can "
+                + "reopen a service, raise a limit or unfreeze a loan, whatever the fee (\(p.text("source")))."
 
         // Pricing notes
         case .notePublishedPrice:
@@ -290,6 +438,18 @@ extension Renderer {
             return "\(p.text("term")) months is its nearest term to the \(p.text("asked")) asked for"
         case .noteServiceRestricted:
             return "\(p.service) is restricted, so the limit may be lower than asked"
+        case .notePromotion:
+            return "promotion applied: \(p.text("promotion"))"
+        case .notePromotionCustomerUnknown:
+            return "not applied: \(p.text("promotion")) (the profile does not say whether you are already a customer)"
+        case .noteFees:
+            var parts: [String] = []
+            if p.has("fees") {
+                parts.append("the price counts its \(p.text("fees")) (\(p.text("amount")) in all fees)")
+            }
+            if p.has("optional") { parts.append("optional, not counted: \(p.text("optional"))") }
+            if p.has("unknown") { parts.append("mandatory but not published: \(p.text("unknown"))") }
+            return parts.joined(separator: "; ")
 
         // Why
         case .whyLicence: return "licensed: \(p.text("licence"))"
@@ -388,6 +548,15 @@ extension Renderer {
             return "近12个月有\(p.text("count"))次套现或违规操作标记"
         case .evidenceIdentity:
             return p.text("identity")
+        case .evidenceAge:
+            let range = p.has("max") ? "\(p.text("min"))至\(p.text("max"))岁" : "\(p.text("min"))岁及以上"
+            return "年龄\(p.text("age"))岁，不在服务年龄范围内（\(range)）"
+        case .evidenceThinFile:
+            var parts = ["信用分\(p.text("score"))"]
+            if p.has("below") { parts.append("低于\(p.text("below"))分") }
+            if p.has("age") { parts.append("年龄\(p.text("age"))岁") }
+            parts.append("资料中没有\(p.text("missing"))")
+            return parts.joined(separator: "，") + "：信用记录太少，无从判断，并非信用分下降"
 
         // Summaries
         case .summaryReportedNoReason:
@@ -475,7 +644,7 @@ extension Renderer {
             return "\(p.text("provider"))没有放贷牌照"
         case .ruleAboveLegalCap:
             return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))）"
+                + "来源：\(p.text("source"))）" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service)\(p.text("state"))"
         case .ruleStudentBarred:
@@ -525,7 +694,8 @@ extension Renderer {
         case .fixCompliantUse: return "连续12个月合规使用，没有套现或涉赌资金往来"
         case .fixReverifyIdentity: return "向该机构更新身份证件并重新认证"
         case .fixUseLicensedChannel: return "无法改变：Backstop从不推荐无牌照放贷机构，请选择持牌渠道"
-        case .fixNoneAboveCap: return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除"
+        case .fixNoneAboveCap:
+            return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除" + feesCounted(p)
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
@@ -560,7 +730,13 @@ extension Renderer {
         case .aboveLegalCap:
             return
                 "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))），已排除。"
+                + "来源：\(p.text("source"))）\(feesCounted(p))，已排除。"
+        case .costIncomplete:
+            return "\(p.text("provider"))：其\(p.text("fees"))为必付费用但未公布金额，所示总成本和年化利率未计入，"
+                + "实际成本更高；排在成本完整的报价之后。"
+        case .optionalFeePushed:
+            let amount = p.has("amount") ? "（整个期限共\(p.text("amount"))）" : ""
+            return "\(p.text("provider"))常推销可选的\(p.text("fee"))\(amount)：可以拒绝，所示价格未计入。"
         case .unknownSignals:
             return "资料中缺少、但有规则需要的信息（按未知处理，绝不当作良好）：\(p.text("fields"))。"
         case .providerFailed:
@@ -584,29 +760,129 @@ extension Renderer {
 
         // Recovery steps
         case .stepRepayOverdueNow:
-            return "立即还清逾期的\(p.text("amount"))：当前逾期是每家机构首先核查的。"
+            let what: String
+            switch (p.has("amount"), p.has("months")) {
+            case (true, true): what = "逾期的\(p.text("amount"))（\(p.text("months"))的分期）"
+            case (true, false): what = "逾期的\(p.text("amount"))"
+            default: what = "\(p.text("months"))未还的分期"
+            }
+            return "立即还清\(what)：当前逾期是每家机构首先核查的，逾期记录还清后才开始计算在征信报告中保留的5年。"
         case .stepKeepRepaymentRecord:
-            return "保持良好的还款记录：每期按时还款（开通自动还款）；逾期记录满12个月后影响会减小。"
+            return "从现在起保持良好的还款记录：每期按时还款（开通自动还款）。逾期记录移出机构查看的近12个月和近24个月"
+                + "窗口后影响会减小，但自还清之日起5年内仍保留在征信报告中。"
+        case .stepOverdueRecordDates:
+            var windows: [String] = []
+            windows.append(p.has("leaves12m") ? "于\(p.text("leaves12m"))移出近12个月窗口" : "已在近12个月窗口之外")
+            windows.append(p.has("leaves24m") ? "于\(p.text("leaves24m"))移出近24个月窗口" : "已在近24个月窗口之外")
+            let report =
+                p.has("leavesReport")
+                ? "已于\(p.text("settled"))还清，满5年后于\(p.text("leavesReport"))从征信报告中删除"
+                : "还清之日起满5年才会从征信报告中删除（若于\(p.text("ifSettledOn"))还清，则为"
+                    + "\(p.text("leavesReportIfSettled"))）"
+            return "\(p.text("month"))的逾期（逾期\(p.text("days"))天）：" + windows.joined(separator: "，") + "；" + report
+                + "。"
+        case .stepOverdueCountsUndated:
+            var counted: [String] = []
+            if p.has("count12m") { counted.append("近12个月逾期\(p.text("count12m"))次") }
+            if p.has("count24m") { counted.append("近24个月\(p.text("count24m"))次") }
+            let what = counted.isEmpty ? "逾期" : counted.joined(separator: "、")
+            var windows: [String] = []
+            if p.has("count12m") { windows.append("最晚于\(p.text("by12m"))移出近12个月窗口") }
+            windows.append("最晚于\(p.text("by24m"))移出近24个月窗口")
+            return "资料只给出\(what)，没有日期：" + windows.joined(separator: "，")
+                + "；每笔逾期自还清之日起5年内仍保留在征信报告中。补充逾期明细可得到准确日期。"
+        case .stepAgeLimit:
+            let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
+            return young
+                ? "\(p.service)只向\(p.text("min"))岁及以上用户开放：在此之前无法开通，任何人都不能提前为您开通；不要向面向未成年人放贷的渠道借款。"
+                : "\(p.service)只向\(p.text("max"))岁及以下用户开放：等待不会重新开通；请使用没有此年龄限制的持牌渠道或您的开户银行。"
+        case .stepBuildRecord:
+            return "积累信用记录：使用一张持牌机构的信用卡，或把小额分期用于真实消费，每期按时足额还款；不要向多家机构"
+                + "申请（每次申请都会在征信报告上留下一条硬查询记录）。信用记录需要数月积累，无法给出日期。"
         case .stepRebuildScore:
+            let assumed = p.has("score") ? "，并假设信用分保持\(p.text("score"))分不变" : ""
             return "修复信用分：按时还款，控制额度使用率，及时更新身份、联系方式和收入信息，避免短期内频繁申请贷款。"
+                + "信用分恢复的速度没有公开，因此Backstop不给出日期\(assumed)：这是假设，不是承诺。"
         case .stepCompliantUse:
-            return "合规使用信用服务：停止套现、虚假交易和涉赌转账；花呗只用于真实消费。连续12个月合规使用后标记会消除。"
+            let by = p.has("until") ? "（\(p.text("until"))前）" : ""
+            return "合规使用信用服务：停止套现、虚假交易和涉赌转账；花呗只用于真实消费。连续12个月合规使用后标记会"
+                + "消除\(by)。"
         case .stepFixIdentity:
-            return "修正身份信息：更换过期的身份证件，并在支付宝App内重新实名认证；身份不一致或被冒用只通过官方客服处理。"
+            let what = p.has("identity") ? "（\(p.text("identity"))）" : ""
+            return "修正身份信息\(what)：更换过期的身份证件，并在支付宝App内重新实名认证，通常1至7天内可完成。"
+        case .stepResolveIdentityReport:
+            return "身份问题（\(p.text("identity"))）只通过支付宝官方客服（App内或95188）处理：由其审核决定，没有公开的"
+                + "处理时限。"
+        case .stepContactOfficialService:
+            let state = p.state("state") == .restricted ? "受限" : "关闭"
+            return "在支付宝App内（或拨打95188）向\(p.service)官方客服询问\(state)原因：资料中没有任何公开原因，只有运营方"
+                + "自己的审核能说明。"
         case .stepFollowOfficialNotices:
             return "关注支付宝App内各服务的官方通知；支付宝以外没有人能恢复服务，不要相信付费“解封”。"
         case .stepKeepLicensedBackup:
-            return "准备一个持牌的备用渠道（见备选渠道）；不要使用评论区推广的无牌照“快速贷款”App。"
+            let see = p.has("count") ? "（见上方\(p.text("count"))个持牌备选渠道）" : ""
+            return "准备一个持牌的备用渠道\(see)；不要使用评论区推广的无牌照“快速贷款”App。"
+        case .stepVerifyIdentityBeforeBorrowing:
+            return "身份问题解决之前不要另找借款：持牌机构必须核实借款人身份，不核实身份就放贷的不是持牌机构。"
+        case .stepNoLicensedChannelNow:
+            return "目前没有持牌渠道能满足本次申请：请等待下方的日期，不要转向评论区推广的无牌照“快速贷款”App。"
 
         // What-if assumptions
-        case .assumeNothingOverdue: return "当前无逾期"
+        case .assumeNothingOverdue:
+            return p.has("date") ? "逾期欠款于\(p.text("date"))还清" : "当前无逾期"
         case .assumeNoLatePayments:
-            let was = p.has("was") ? "（原为\(p.text("was"))次逾期）" : ""
-            return "近\(p.text("months"))个月无逾期\(was)"
-        case .assumeScore: return "信用分\(p.text("score"))（原为\(p.text("was"))）"
-        case .assumeNoCashOut: return "无套现标记"
+            return "自\(p.text("from"))起不再有新的逾期"
+        case .assumeScore:
+            return "信用分保持\(p.text("score"))分不变：Backstop不预测信用分（它依据Backstop看不到的数据计算，也没有公开的"
+                + "恢复速度）"
+        case .assumeNoCashOut:
+            return p.has("from") ? "自\(p.text("from"))起不再有新的套现标记" : "无套现标记"
         case .assumeIdentityVerified:
-            return p.has("was") ? "已完成实名认证（原为：\(p.text("was"))）" : "已完成实名认证"
+            let by = p.has("by") ? "于\(p.text("by"))前" : ""
+            return p.has("was") ? "\(by)重新完成实名认证（原为：\(p.text("was"))）" : "\(by)重新完成实名认证"
+        case .assumeOperatorsDecide:
+            return "这些日期是按Backstop示意性规则最早可能的日期；是否恢复由各运营方自行审核决定"
+
+        // Reopening
+        case .reopenFrom:
+            return "\(p.text("subject"))最早可能于\(p.text("date"))起恢复"
+        case .reopenNotPredictable:
+            let latest = p.has("latest") ? "（按这些规则最晚\(p.text("latest"))）" : ""
+            return "\(p.text("subject"))：无法从资料预计恢复日期\(latest)"
+
+        // What a reopening waits for
+        case .afterOverdueRepaid: return "还清当前逾期后（\(p.text("date"))）"
+        case .afterIdentityReverified: return "重新完成实名认证后（按\(p.text("by"))前完成计）"
+        case .afterRecordLeavesWindow:
+            return "\(p.text("month"))的逾期移出近\(p.text("months"))个月窗口时（\(p.text("date"))）"
+        case .afterProviderReopens: return "重新接受新用户申请时（\(p.text("date"))）"
+        case .dependsOnUndatedCounts:
+            return "\(p.text("fields"))没有日期：最晚于\(p.text("by"))移出近\(p.text("months"))个月窗口，也可能更早"
+        case .dependsOnScore:
+            let minimum = p.has("min") ? "，最低要求\(p.text("min"))分" : ""
+            return "取决于信用分（\(p.text("score"))分\(minimum)），Backstop不预测信用分"
+        case .dependsOnRecordBuilding:
+            return "取决于积累还款记录，所需时间Backstop无法预计"
+        case .dependsOnOperatorReview:
+            return p.has("identity")
+                ? "需等待运营方审核身份问题（\(p.text("identity"))），没有公开的处理时限"
+                : "资料中没有任何公开原因，由运营方自行审核决定"
+
+        // Scams
+        case .scamCreditRepair:
+            return "付费“征信修复”是骗局：真实的不良记录任何人都无法花钱删除。只有错误的信息可以更正：本人向中国人民银行"
+                + "征信中心或报送该信息的机构提出异议，对方须在20日内答复（来源：\(p.text("source"))）。"
+        case .scamCampusLoanCancellation:
+            return "自称要帮您“注销校园贷”账户的来电是骗局：根本没有这种操作，也没有人需要您借款并转账来“清除”记录"
+                + "（来源：\(p.text("source"))）。"
+        case .scamUpfrontFees:
+            return "放款之前以任何理由要求转账（保证金、验证费、“解冻费”、保险费）的都是诈骗（来源：\(p.text("source"))）。"
+        case .scamFakeCustomerService:
+            return "打电话来并要求添加QQ或微信、或要您把钱转到指定账户的“客服”都是骗子：只通过机构自己的App联系客服"
+                + "（来源：\(p.text("source"))）。"
+        case .scamPaidUnblocking:
+            return "付费“解冻”“提额”是骗局：放贷机构以外没有任何人能恢复服务、提高额度或解冻贷款，交多少钱都没用"
+                + "（来源：\(p.text("source"))）。"
 
         // Pricing notes
         case .notePublishedPrice:
@@ -618,6 +894,16 @@ extension Renderer {
             return "其最接近所需\(p.text("asked"))个月的期限是\(p.text("term"))个月"
         case .noteServiceRestricted:
             return "\(p.service)受限，额度可能低于所需金额"
+        case .notePromotion:
+            return "已按优惠计价：\(p.text("promotion"))"
+        case .notePromotionCustomerUnknown:
+            return "未计入优惠：\(p.text("promotion"))（资料未说明您是否已是其客户）"
+        case .noteFees:
+            var parts: [String] = []
+            if p.has("fees") { parts.append("价格已计入\(p.text("fees"))（各项费用共\(p.text("amount"))）") }
+            if p.has("optional") { parts.append("可选、未计入：\(p.text("optional"))") }
+            if p.has("unknown") { parts.append("必付但未公布：\(p.text("unknown"))") }
+            return parts.joined(separator: "；")
 
         // Why
         case .whyLicence: return "持牌：\(p.text("licence"))"
@@ -676,6 +962,15 @@ extension Renderer {
     /// The rate `apr` beside a limit, with the decimals it takes to show on which side it lies: `24.0040%` above
     /// `24.00%` and `23.9960%` within it, never `24.00%` above (or within) `24.00%`. A rate equal to the limit keeps
     /// two decimals.
+    /// `, counting its guarantee fee and insurance premium (¥1,855.00)` / `（含担保费和保险费共1,855.00元）`: the
+    /// fees a capped price counts, when the fact names them.
+    fileprivate func feesCounted(_ p: Params) -> String {
+        guard p.has("fees") else { return "" }
+        let total = p.has("feeTotal") ? " (\(p.text("feeTotal")))" : ""
+        let totalZH = p.has("feeTotal") ? "共\(p.text("feeTotal"))" : ""
+        return t(", counting its \(p.text("fees"))\(total)", "（含\(p.text("fees"))\(totalZH)）")
+    }
+
     fileprivate func over(_ p: Params, _ limit: String) -> String {
         guard let rate = p.decimal("apr") else { return p.text("apr") }
         guard let bound = p.decimal(limit) else { return percent(rate) }

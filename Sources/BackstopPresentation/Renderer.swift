@@ -39,6 +39,30 @@ public struct Renderer: Sendable, Hashable {
         return "\(date.year)年\(date.month)月\(date.day)日"
     }
 
+    /// `2026-03` / `2026年3月`.
+    public func month(_ month: YearMonth) -> String {
+        language == .zh ? "\(month.year)年\(month.month)月" : month.description
+    }
+
+    /// When a recovery step is done, in a few words (`in 1–7 days, by 2026-12-02`); nil for general advice and for a
+    /// late instalment's dates, which the step states itself.
+    public func horizon(_ horizon: StepHorizon) -> String? {
+        switch horizon {
+        case .none, .record: return nil
+        case .now(let day): return t("now, \(date(day))", "立即，\(date(day))")
+        case .days(let days, let from):
+            let by = date(from.adding(days: days.upperBound))
+            return t(
+                "in \(days.lowerBound)–\(days.upperBound) days, by \(by)",
+                "\(days.lowerBound)至\(days.upperBound)天内，\(by)前"
+            )
+        case .ongoing(let from, nil): return t("from \(date(from)) on", "自\(date(from))起")
+        case .ongoing(let from, let until?):
+            return t("from \(date(from)) to \(date(until))", "自\(date(from))至\(date(until))")
+        case .undated: return t("no date can be given", "无法给出日期")
+        }
+    }
+
     /// `a, b and c` / `a、b和c`.
     public func list(_ items: [String]) -> String {
         switch items.count {
@@ -63,6 +87,7 @@ public struct Renderer: Sendable, Hashable {
         case .percent(let number): percent(number)
         case .decimal(let number): "\(number)"
         case .date(let day): date(day)
+        case .month(let value): month(value)
         case .text(let text): text
         case .provider(let id): id.rawValue
         case .name(let localized): name(localized)
@@ -82,6 +107,7 @@ public struct Renderer: Sendable, Hashable {
         case .inquiry(let kind): inquiry(kind)
         case .interest(let interest): self.interest(interest)
         case .installmentFee(let fee): installmentFee(fee)
+        case .fee(let kind): fee(kind)
         case .list(let values): list(values.map(self.value))
         }
     }
@@ -131,6 +157,10 @@ public struct Renderer: Sendable, Hashable {
         case (.cashOut, .en): "cash-out or illegal operations"
         case (.identityAbnormal, .zh): "身份信息异常"
         case (.identityAbnormal, .en): "abnormal identity information"
+        case (.thinFile, .zh): "信用记录不足"
+        case (.thinFile, .en): "thin credit file"
+        case (.ageLimit, .zh): "年龄不在服务范围内"
+        case (.ageLimit, .en): "age outside the ages served"
         }
     }
 
@@ -329,6 +359,30 @@ public struct Renderer: Sendable, Hashable {
     }
 
     /// What applying adds to the credit report.
+    /// `guarantee fee` / `担保费`: the name of a kind of fee.
+    public func fee(_ kind: FeeKind) -> String {
+        switch (kind, language) {
+        case (.guarantee, .zh): "担保费"
+        case (.guarantee, .en): "guarantee fee"
+        case (.insurance, .zh): "保险费"
+        case (.insurance, .en): "insurance premium"
+        case (.service, .zh): "服务费"
+        case (.service, .en): "service fee"
+        case (.membership, .zh): "会员费"
+        case (.membership, .en): "membership fee"
+        case (.upfront, .zh): "放款手续费"
+        case (.upfront, .en): "upfront fee"
+        case (.installment, .zh): "分期手续费"
+        case (.installment, .en): "instalment fee"
+        case (.late, .zh): "逾期费"
+        case (.late, .en): "late fee"
+        case (.earlyRepayment, .zh): "提前还款费"
+        case (.earlyRepayment, .en): "early-repayment fee"
+        case (.other, .zh): "其他费用"
+        case (.other, .en): "other fee"
+        }
+    }
+
     public func inquiry(_ kind: InquiryKind) -> String {
         switch (kind, language) {
         case (.hard, .zh): "征信硬查询"

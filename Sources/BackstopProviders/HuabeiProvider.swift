@@ -30,7 +30,8 @@ public struct HuabeiProvider: PrimaryServiceProvider {
         closeOnDrop: 100,
         closeOnOverdue12m: 2,
         closeOnDaysPastDue: 30,
-        closeOnCashOutFlags: 1
+        closeOnCashOutFlags: 1,
+        minAge: 18
     )
 
     public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {

@@ -27,7 +27,9 @@ public struct JiebeiProvider: PrimaryServiceProvider {
         closeOnDrop: 80,
         closeOnOverdue12m: 1,
         closeOnDaysPastDue: 15,
-        closeOnCashOutFlags: 1
+        closeOnCashOutFlags: 1,
+        minAge: 18,
+        maxAge: 60
     )
 
     public func diagnose(_ profile: UserProfile) -> ServiceDiagnosis {

@@ -17,6 +17,10 @@ public struct ClosureThresholds: Hashable, Sendable {
     public var closeOnDaysPastDue: Int
     /// Cash-out flags in 12 months that close the service (fewer restrict it).
     public var closeOnCashOutFlags: Int
+    /// The youngest age served (nil: no limit).
+    public var minAge: Int?
+    /// The oldest age served (nil: no limit).
+    public var maxAge: Int?
 
     public init(
         closeBelowScore: Int,
@@ -25,8 +29,12 @@ public struct ClosureThresholds: Hashable, Sendable {
         closeOnDrop: Int,
         closeOnOverdue12m: Int,
         closeOnDaysPastDue: Int,
-        closeOnCashOutFlags: Int
+        closeOnCashOutFlags: Int,
+        minAge: Int? = nil,
+        maxAge: Int? = nil
     ) {
+        self.minAge = minAge
+        self.maxAge = maxAge
         self.closeBelowScore = closeBelowScore
         self.restrictBelowScore = restrictBelowScore
         self.restrictOnDrop = restrictOnDrop
@@ -65,13 +73,26 @@ public struct ClosureThresholds: Hashable, Sendable {
             if score < restrictBelowScore {
                 params["below"] = .int(score < closeBelowScore ? closeBelowScore : restrictBelowScore)
             }
-            reasons.append(
-                ReasonFinding(
-                    code: .creditScoreDecline,
-                    evidence: Fact(.evidenceScore, params),
-                    severity: scoreSeverity
+            if let missing = Self.thinFile(profile) {
+                // A low score with nothing to read it against is a short history, not a decline.
+                params["missing"] = .list(missing.map(FactValue.field))
+                if let age = profile.age { params["age"] = .int(age) }
+                reasons.append(
+                    ReasonFinding(
+                        code: .thinFile,
+                        evidence: Fact(.evidenceThinFile, params),
+                        severity: scoreSeverity
+                    )
                 )
-            )
+            } else {
+                reasons.append(
+                    ReasonFinding(
+                        code: .creditScoreDecline,
+                        evidence: Fact(.evidenceScore, params),
+                        severity: scoreSeverity
+                    )
+                )
+            }
         }
 
         // 2. Late repayment: now and in the recent past.
@@ -134,7 +155,34 @@ public struct ClosureThresholds: Hashable, Sendable {
         } else if profile.identity == nil {
             unknowns.append(.identity)
         }
+
+        // 5. The ages the service serves.
+        if let age = profile.age, minAge.map({ age < $0 }) == true || maxAge.map({ age > $0 }) == true {
+            var params: [String: FactValue] = ["age": .int(age)]
+            if let minAge { params["min"] = .int(minAge) }
+            if let maxAge { params["max"] = .int(maxAge) }
+            reasons.append(ReasonFinding(code: .ageLimit, evidence: Fact(.evidenceAge, params), severity: .closed))
+        }
         return (reasons, unknowns)
+    }
+
+    /// Below this age a profile with no record counts as a short history (Backstop's choice, documented in
+    /// docs/primary-services.md).
+    public static let thinFileAge = 25
+
+    /// The signals a thin file lacks, or nil when the profile is not one: no repayment record (neither `repayment`
+    /// nor `overdueEvents`), no score history (`creditScore90DaysAgo`), and a short history besides (younger than
+    /// ``thinFileAge``, a student, or no accounts listed).
+    public static func thinFile(_ profile: UserProfile) -> [ProfileField]? {
+        guard profile.repayment == nil, profile.overdueEvents == nil, profile.creditScore90DaysAgo == nil else {
+            return nil
+        }
+        let noAccounts = profile.accounts?.isEmpty ?? true
+        let young = profile.age.map { $0 < thinFileAge } ?? false
+        guard noAccounts || young || profile.student == true else { return nil }
+        var missing: [ProfileField] = [.repayment, .creditScore90DaysAgo]
+        if noAccounts { missing.append(.accounts) }
+        return missing
     }
 
     /// Diagnoses a service: the assessed state is the worst of the reasons; where the profile reports a state, that

@@ -53,6 +53,48 @@ struct QuoteBody: Decodable, Sendable {
     let monthlyMembershipFee: Money?
     let installmentMultiple: Money?
     let startDate: CalendarDate?
+    /// Typed fees in `backstop quote`'s syntax: `1.2%/month`, `1.5%/month:original-principal`, `2%/once`.
+    let guaranteeFee: String?
+    let insuranceFee: String?
+    let serviceFee: String?
+    /// The late scenario's terms: `+50%` or `0.075%/day`, and a fee in yuan once per late instalment.
+    let penaltyRate: String?
+    let lateFee: String?
+    /// The early scenario's terms: a percentage of the prepaid principal or an amount; whether fees and interest of
+    /// later periods are waived (default false and true).
+    let earlyRepaymentFee: String?
+    let refundsFees: Bool?
+    let refundsInterest: Bool?
+
+    /// The late and early-repayment terms of the stress costs (late: nil when neither is given).
+    func stressTerms() throws -> (LateRepaymentTerms?, EarlyRepaymentTerms) {
+        var late: LateRepaymentTerms?
+        if penaltyRate != nil || lateFee != nil {
+            late = LateRepaymentTerms(
+                penalty: try penaltyRate.map {
+                    PenaltyInterest(
+                        rate: try specified($0, field: "penaltyRate", FeeSpec.penalty),
+                        basis: .overduePrincipal,
+                        status: .published
+                    )
+                } ?? PenaltyInterest(rate: nil, status: .none),
+                fees: try lateFee.map { [try specified($0, field: "lateFee", FeeSpec.lateFee)] } ?? []
+            )
+        }
+        var early = EarlyRepaymentTerms(
+            allowed: .true,
+            refundsInterest: (refundsInterest ?? true) ? .true : .false,
+            refundsFees: (refundsFees ?? false) ? .true : .false
+        )
+        if let earlyRepaymentFee {
+            early.fees = [try specified(earlyRepaymentFee, field: "earlyRepaymentFee", FeeSpec.earlyRepaymentFee)]
+        }
+        return (late, early)
+    }
+
+    func specified<T>(_ text: String, field: String, _ parse: (String) throws(FeeSpecError) -> T) throws -> T {
+        do { return try parse(text) } catch { throw APIError(.badRequest, "\(field): \(error)", path: field) }
+    }
 
     func terms(today: CalendarDate) throws -> LoanTerms {
         var interest = InterestPricing.none
@@ -90,6 +132,16 @@ struct QuoteBody: Decodable, Sendable {
             )
         }
         let upfront: UpfrontFee? = upfrontFeePercent.map { .percent($0) } ?? upfrontFeeAmount.map { .fixed($0) }
+        var fees: [Fee] = []
+        for (field, kind, text) in [
+            ("guaranteeFee", FeeKind.guarantee, guaranteeFee), ("insuranceFee", .insurance, insuranceFee),
+            ("serviceFee", .service, serviceFee),
+        ] {
+            guard let text else { continue }
+            fees.append(
+                try specified(text, field: field) { (text) throws(FeeSpecError) in try FeeSpec.fee(kind, text) }
+            )
+        }
         return LoanTerms(
             amount: amount,
             termMonths: termMonths,
@@ -98,7 +150,8 @@ struct QuoteBody: Decodable, Sendable {
                 installmentFee: fee,
                 interestFreeDays: interestFreeDays ?? 0,
                 upfrontFee: upfront,
-                monthlyMembershipFee: monthlyMembershipFee
+                monthlyMembershipFee: monthlyMembershipFee,
+                fees: fees
             ),
             method: method ?? .equalInstallment,
             startDate: startDate ?? today,
@@ -230,7 +283,7 @@ public struct BackstopRoutes: Sendable {
             let profile = body.profile.resolved(on: day)
             let aggregator = Aggregator(providers: BuiltInProviders.all())
             let diagnosis = aggregator.diagnose(profile)
-            let plan = aggregator.recovery(profile, diagnosis: diagnosis)
+            let plan = aggregator.recovery(profile, diagnosis: diagnosis, on: day)
             var response = try json(
                 DiagnosisDocument(profile: profile, diagnosis: diagnosis, recovery: plan, language: language)
             )
@@ -250,7 +303,11 @@ public struct BackstopRoutes: Sendable {
                     licence: licence,
                     on: quote.terms.startDate
                 )
-                var response = try json(QuoteDocument(quote, language: language, legality: verdict))
+                let (late, early) = try body.stressTerms()
+                let stress = CostEngine.stress(of: quote, late: late, early: early)
+                var response = try json(
+                    QuoteDocument(quote, language: language, legality: verdict, stress: (stress, late != nil))
+                )
                 response.headers[.contentLanguage] = language.tag
                 return response
             } catch let error as CostError {

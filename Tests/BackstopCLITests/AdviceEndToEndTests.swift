@@ -84,6 +84,15 @@ struct AdviceEndToEndTests {
             #expect(!Self.refusedFor(json, rule: "debtService").isEmpty)
             #expect(alternatives.allSatisfy { $0["likelihood"] as? String != "high" }, "gig income caps the odds")
         },
+        // Cash-out flags (Alipay's own) cap every other lender's odds at medium; nobody is "high".
+        Case(name: "cash-out-odds", profile: "cash-out", request: "cash-5000-12m") { json in
+            let alternatives = Self.alternatives(json)
+            #expect(!alternatives.isEmpty)
+            for alternative in alternatives {
+                #expect(alternative["likelihood"] as? String != "high", "\(alternative["provider"] ?? "")")
+                #expect(Self.factCodes(alternative, "oddsFactors").contains("why-odds-cash-out"))
+            }
+        },
         Case(
             name: "exact-term",
             profile: "healthy",
@@ -215,5 +224,47 @@ struct AdviceEndToEndTests {
         )
         #expect(ok == 200)
         #expect(Self.warnings(http).contains("unrecognized-profile-fields"))
+    }
+
+    /// The ages Huabei (18 and over) and Jiebei (18 to 60) serve are part of their diagnosis, through the binary and
+    /// the server: a 62-year-old's closed Jiebei is explained by age, and no date is promised.
+    @Test(.timeLimit(.minutes(2)))
+    func ageLimitsInTheDiagnosis() async throws {
+        let older =
+            #"{"id": "old", "age": 62, "creditScore": 720, "repayment": {"overdueCount12m": 0, "overdueCount24m": 0, "#
+            + #""worstDaysPastDue": 0, "currentOverdueAmount": 0}, "cashOutFlags12m": 0, "identity": "verified", "#
+            + #""services": {"huabei": "open", "jiebei": "closed"}}"#
+        func check(_ json: [String: Any]) throws {
+            let diagnosis = try #require(json["diagnosis"] as? [[String: Any]])
+            let jiebei = try #require(diagnosis.first { $0["service"] as? String == "jiebei" })
+            let reasons = (jiebei["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(reasons == ["age-limit"])
+            let huabei = try #require(diagnosis.first { $0["service"] as? String == "huabei" })
+            #expect((huabei["reasons"] as? [Any])?.isEmpty == true, "Huabei has no upper age limit")
+            let steps = try #require(json["recovery"] as? [[String: Any]])
+            #expect(steps.first?["code"] as? String == "step-age-limit")
+        }
+        let result = try BinaryRunner.run(
+            ["diagnose", "--profile", "-", "--date", Self.date, "--format", "json"],
+            stdin: older
+        )
+        try #require(result.status == 0, "\(result.stderr)")
+        try check(try BinaryRunner.json(result.stdout))
+        let zh = try BinaryRunner.run(
+            ["diagnose", "--profile", "-", "--date", Self.date, "--lang", "zh"],
+            stdin: older
+        )
+        #expect(zh.stdout.contains("年龄62岁，不在服务年龄范围内（18至60岁）"), "\(zh.stdout)")
+
+        let server = try ServeProcessTests().start(catalog: Self.catalog, token: "t0ken-for-advice-tests")
+        defer { server.process.terminate() }
+        let (status, json) = try await ServeProcessTests().call(
+            server.port,
+            "POST",
+            "/v1/diagnose",
+            body: #"{"profile": \#(older), "date": "2026-11-25"}"#
+        )
+        #expect(status == 200)
+        try check(json)
     }
 }

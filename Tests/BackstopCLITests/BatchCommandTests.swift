@@ -285,8 +285,10 @@ struct SpecialOutputTests {
             timeout: 30
         )
         if reader.isRunning {
-            // The command never opened the FIFO: open it once for writing so that cat sees the end and exits.
-            if let handle = FileHandle(forWritingAtPath: fifo) { try? handle.close() }
+            // The command never opened the FIFO: open it once for writing so that cat sees the end and exits. Without
+            // blocking: if cat exited meanwhile there is no reader, and a blocking open would wait forever.
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
         }
         reader.waitUntilExit()
         #expect(result.status == 0, "\(result.stderr)")

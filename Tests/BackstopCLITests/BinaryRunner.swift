@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Runs the real `backstop` binary built next to the test bundle.
+/// Runs the real `backstop` binary (or `backstop-server`) built next to the test bundle.
 struct BinaryRunner {
     struct Result {
         let status: Int32
@@ -10,14 +10,19 @@ struct BinaryRunner {
     }
 
     /// The `backstop` executable in the build products directory.
-    static func executable() throws -> URL {
+    static func executable() throws -> URL { try executable(named: "backstop") }
+
+    /// The `backstop-server` executable (the HTTP service; `backstop serve` runs it) next to `backstop`.
+    static func serverExecutable() throws -> URL { try executable(named: "backstop-server") }
+
+    static func executable(named name: String) throws -> URL {
         var directory = Bundle.module.bundleURL.deletingLastPathComponent()
         for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("backstop")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
-        throw RunnerError(message: "backstop binary not found near \(Bundle.module.bundleURL.path)")
+        throw RunnerError(message: "\(name) binary not found near \(Bundle.module.bundleURL.path)")
     }
 
     static func fixture(_ name: String) throws -> String {
@@ -34,6 +39,7 @@ struct BinaryRunner {
 
     /// Runs `backstop arguments…`, feeding `stdin`, and waits (at most `timeout` seconds) for it to exit.
     /// - Parameters:
+    ///   - executable: the binary (default: `backstop`).
     ///   - currentDirectory: the working directory (default: the test process's).
     ///   - environment: the whole environment (default: the test process's, with the locale variables set to
     ///     `C.UTF-8` so the default language is English whatever the machine's locale; tests of the other language
@@ -43,10 +49,11 @@ struct BinaryRunner {
         stdin: String? = nil,
         timeout: Double = 60,
         currentDirectory: URL? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil,
+        executable: URL? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable ?? Self.executable()
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.environment = environment ?? Self.englishEnvironment

@@ -63,7 +63,7 @@ struct LanguageCLITests {
         let record = try BinaryRunner.json(result.stdout)
         let summary = try #require(record["summary"] as? [String: Any])
         let recovery = try #require(summary["recovery"] as? [String])
-        #expect(recovery.first?.hasPrefix("保持良好的还款记录") == true, "\(recovery)")
+        #expect(recovery.first?.hasPrefix("从现在起保持良好的还款记录") == true, "\(recovery)")
         let why = (summary["alternatives"] as? [[String: Any]])?.first?["why"] as? String
         #expect(why?.contains("年化利率") == true, "\(why ?? "")")
     }

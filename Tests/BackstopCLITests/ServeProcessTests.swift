@@ -187,3 +187,85 @@ struct ServeProcessTests {
         #expect(result.stderr.contains("catalog refused"))
     }
 }
+
+/// `backstop serve` hands over to the `backstop-server` binary beside it: the same process, the same arguments, the
+/// same help and exit codes, and a clear error when the server binary is not there.
+struct ServeHandOffTests {
+    @Test(.timeLimit(.minutes(1)))
+    func serveBecomesTheServerInTheSameProcess() async throws {
+        let process = Process()
+        process.executableURL = try BinaryRunner.executable()
+        process.arguments = [
+            "serve", "--port", "0", "--catalog", ProvidersCommandTests.catalog, "--log-level", "error",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasPrefix("backstop: listening on http://127.0.0.1:"), "\(text)")
+        // The process `backstop serve` started now runs the backstop-server binary: exec, not a child.
+        let running = try FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/\(process.processIdentifier)/exe"
+        )
+        let server = try BinaryRunner.serverExecutable().resolvingSymlinksInPath().path
+        #expect(URL(fileURLWithPath: running).resolvingSymlinksInPath().path == server)
+        let port = try #require(text.split(separator: ":").last.flatMap { Int($0) })
+        let (status, _) = try await ServeProcessTests().call(port, "GET", "/healthz")
+        #expect(status == 200)
+        // SIGTERM to the pid `backstop serve` got stops the server gracefully.
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func serveHelpAndErrorsAreTheServers() throws {
+        let viaServe = try BinaryRunner.run(["serve", "--help"])
+        let direct = try BinaryRunner.run(["--help"], executable: try BinaryRunner.serverExecutable())
+        #expect(viaServe.status == 0)
+        #expect(viaServe.stdout == direct.stdout)
+        #expect(viaServe.stdout.contains("USAGE: backstop-server"))
+        #expect(viaServe.stdout.contains("--max-connections-per-client"))
+        // A bad flag: the server's usage error and exit 64, through serve as directly.
+        let bad = try BinaryRunner.run(["serve", "--port", "70000", "--catalog", ProvidersCommandTests.catalog])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--port (or BACKSTOP_PORT): must be a whole number from 0 to 65535, got 70000"))
+        // `backstop --help` still lists serve.
+        let help = try BinaryRunner.run(["--help"])
+        #expect(help.stdout.contains("\n  serve "), "\(help.stdout)")
+    }
+
+    @Test func aLinkToBackstopFindsTheServerBesideTheRealFileAndACopyAloneSaysHowToBuildIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backstop-handoff-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A symbolic link (as /usr/local/bin/backstop to an installed tree): the server beside the real file.
+        let link = directory.appendingPathComponent("linked-backstop")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: try BinaryRunner.executable())
+        let linked = try BinaryRunner.run(["serve", "--help"], executable: link)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(linked.stdout.contains("USAGE: backstop-server"))
+        // A copy with no backstop-server beside it.
+        let copy = directory.appendingPathComponent("backstop")
+        try FileManager.default.copyItem(at: try BinaryRunner.executable(), to: copy)
+        let alone = try BinaryRunner.run(["serve", "--port", "0"], executable: copy)
+        #expect(alone.status == 1)
+        #expect(
+            alone.stderr.contains(
+                "error: backstop serve runs \(directory.resolvingSymlinksInPath().path)/backstop-server, and there is no backstop-server next to backstop"
+            ),
+            "\(alone.stderr)"
+        )
+        #expect(alone.stderr.contains("swift build -c release --product backstop-server"))
+        // The rest of the CLI does not need the server.
+        let version = try BinaryRunner.run(["--version"], executable: copy)
+        #expect(version.status == 0)
+    }
+}

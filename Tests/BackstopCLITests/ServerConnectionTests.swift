@@ -5,7 +5,7 @@ import Testing
 import Glibc
 #endif
 
-/// The real `backstop serve` process under clients that misbehave at the connection level: bodies over the limit
+/// The real `backstop-server` process under clients that misbehave at the connection level: bodies over the limit
 /// from a client that reads only once it has written everything, HTTP/1.0, malformed chunked bodies, slow and idle
 /// connections, too many connections. Each test starts its own server with small timeouts, talks to it over raw
 /// loopback sockets, and stops it.
@@ -212,13 +212,14 @@ struct ServerConnectionTests {
     }
 }
 
-/// The real `backstop serve` on a free loopback port, its standard output and error in one file.
+/// The real `backstop-server` (what `backstop serve` runs) on a free loopback port, its standard output and error in
+/// one file.
 final class ServerProcess {
     let process: Process
     let port: Int
     let log: URL
 
-    /// Starts `backstop serve --port 0 --catalog <the repository's providers> arguments…` and waits for its port.
+    /// Starts `backstop-server --port 0 --catalog <the repository's providers> arguments…` and waits for its port.
     static func start(
         _ arguments: [String],
         catalog: String = ProvidersCommandTests.catalog,
@@ -233,8 +234,8 @@ final class ServerProcess {
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let process = Process()
-        process.executableURL = try BinaryRunner.executable()
-        process.arguments = ["serve", "--port", "0", "--catalog", catalog] + arguments
+        process.executableURL = try BinaryRunner.serverExecutable()
+        process.arguments = ["--port", "0", "--catalog", catalog] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "BACKSTOP_ADMIN_TOKEN")
         environment.merge(extra) { $1 }

@@ -5,7 +5,7 @@ import Testing
 import Glibc
 #endif
 
-/// What the real `backstop serve` writes to its log, read whole: never the admin token, and a bounded account of a
+/// What the real `backstop-server` writes to its log, read whole: never the admin token, and a bounded account of a
 /// refused reload however broken the catalog is.
 struct ServerLogTests {
     /// A catalog copied from the repository's, with `broken` extra files that are not valid XML.

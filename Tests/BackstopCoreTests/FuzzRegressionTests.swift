@@ -197,4 +197,24 @@ struct FuzzRegressionTests {
         let quote = try CostEngine.quote(terms)
         #expect(quote.schedule.totalPrincipal == terms.amount)
     }
+
+    /// Fuzz/Regressions/FuzzProfileJSON/unknown-key-round-trip.json: a misspelt key (`overdueCountue24m`) is kept in
+    /// `unrecognizedFields` to be reported, and never written back: the re-encoded profile is the wire profile.
+    @Test func unknownKeysAreReportedAndNotReencoded() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(
+                "Fuzz/Regressions/FuzzProfileJSON/unknown-key-round-trip.json"
+            )
+        let profile = try JSONInput.decode(UserProfile.self, from: try Data(contentsOf: url), source: "regression")
+        #expect(profile.unrecognizedFields == ["repayment.overdueCountue24m"])
+        let again = try JSONInput.decode(
+            UserProfile.self,
+            from: try JSONEncoder().encode(profile),
+            source: "re-encoded"
+        )
+        #expect(again.unrecognizedFields.isEmpty)
+        var wire = profile
+        wire.unrecognizedFields = []
+        #expect(again == wire)
+    }
 }

@@ -7,12 +7,18 @@ import Testing
 /// English in the Chinese text but names, ids and units a borrower also sees in English.
 struct FactRenderingTests {
     static let day = CalendarDate(year: 2026, month: 11, day: 25)!
+    static let march = YearMonth(year: 2026, month: 3)!
     static let weilidai = FactValue.name(LocalizedName(en: "WeChat Weilidai", zh: "微信微粒贷"))
     static let cap: [String: FactValue] = [
         "provider": weilidai, "apr": .percent(Decimal(string: "24.004")!), "cap": .percent(24),
         "capID": .text("test-cap"),
         "title": .name(LocalizedName(en: "24% all-in cap for internet loans", zh: "互联网贷款综合成本24%上限")),
         "since": .date(CalendarDate(year: 2025, month: 10, day: 1)!), "source": .text("https://example.org/cap"),
+    ]
+
+    /// The fees counted in a price over a cap (provider XML v2).
+    static let feesOverCap: [String: FactValue] = [
+        "fees": .list([.fee(.guarantee), .fee(.insurance)]), "feeTotal": .money(Money(minorUnits: 185_500)),
     ]
 
     /// A ceiling of 4 × the one-year LPR, with the LPR and the day it was published.
@@ -43,8 +49,21 @@ struct FactRenderingTests {
                     "worstDays": .int(45),
                 ],
             ]
+        case .evidenceAge, .stepAgeLimit:
+            return [
+                ["age": .int(16), "min": .int(18), "service": .service(.huabei)],
+                ["age": .int(62), "min": .int(18), "max": .int(60), "service": .service(.jiebei)],
+            ]
         case .evidenceCashOut: return [["count": .int(1)], ["count": .int(3)]]
         case .evidenceIdentity: return IdentityStatus.allCases.map { ["identity": .identity($0)] }
+        case .evidenceThinFile:
+            return [
+                ["score": .int(640), "missing": .list([.field(.repayment), .field(.creditScore90DaysAgo)])],
+                [
+                    "score": .int(640), "below": .int(650), "age": .int(19),
+                    "missing": .list([.field(.repayment), .field(.creditScore90DaysAgo), .field(.accounts)]),
+                ],
+            ]
         case .summaryReportedNoReason: return [summary, summary.merging(["unknowns": unknowns]) { a, _ in a }]
         case .summaryReportedWithReasons, .summaryReportedOpenAtRisk, .summaryReportedOpen, .summaryLikelyOpen,
             .summaryLikelyNotOpen:
@@ -89,8 +108,62 @@ struct FactRenderingTests {
         case .ruleOverdueCount12m, .ruleOverdueCount24m, .ruleWorstDaysPastDue, .fixWaitOverdue12m,
             .fixWaitOverdue24m, .fixCleanRecordDays:
             return [["count": .int(2), "limit": .int(1)], ["count": .int(1), "limit": .int(0)]]
-        case .ruleOverdueNow, .fixRepayOverdue, .stepRepayOverdueNow:
+        case .ruleOverdueNow, .fixRepayOverdue:
             return [["amount": .money(Money(minorUnits: 120_000))]]
+        case .stepRepayOverdueNow:
+            return [
+                ["amount": .money(Money(minorUnits: 120_000))], ["months": .list([.month(march)])],
+                ["amount": .money(Money(minorUnits: 120_000)), "months": .list([.month(march), .month(march)])],
+            ]
+        case .stepOverdueRecordDates:
+            return [
+                [
+                    "month": .month(march), "days": .int(45), "leaves12m": .date(day), "leaves24m": .date(day),
+                    "settled": .date(day), "leavesReport": .date(day),
+                ],
+                [
+                    "month": .month(march), "days": .int(3), "ifSettledOn": .date(day),
+                    "leavesReportIfSettled": .date(day),
+                ],
+            ]
+        case .stepOverdueCountsUndated:
+            return [
+                ["count12m": .int(2), "count24m": .int(3), "by12m": .date(day), "by24m": .date(day)],
+                ["count24m": .int(1), "by12m": .date(day), "by24m": .date(day)],
+                ["by12m": .date(day), "by24m": .date(day)],
+            ]
+        case .stepFixIdentity: return [[:], ["identity": .identity(.expiredDocument)]]
+        case .stepResolveIdentityReport: return [["identity": .identity(.mismatch)]]
+        case .stepCompliantUse: return [[:], ["until": .date(day)]]
+        case .stepRebuildScore: return [[:], ["score": .int(598)]]
+        case .stepContactOfficialService:
+            return [
+                ["service": .service(.huabei)], ["service": .service(.huabei), "state": .serviceState(.restricted)],
+            ]
+        case .stepKeepLicensedBackup: return [[:], ["count": .int(1)], ["count": .int(5)]]
+        case .assumeNothingOverdue: return [[:], ["date": .date(day)]]
+        case .assumeNoCashOut: return [[:], ["from": .date(day)]]
+        case .reopenFrom:
+            return [["subject": .service(.huabei), "date": .date(day)], ["subject": weilidai, "date": .date(day)]]
+        case .reopenNotPredictable:
+            return [["subject": .service(.jiebei)], ["subject": weilidai, "latest": .date(day)]]
+        case .afterOverdueRepaid, .afterProviderReopens: return [["date": .date(day)]]
+        case .afterIdentityReverified: return [["by": .date(day)]]
+        case .afterRecordLeavesWindow: return [["month": .month(march), "months": .int(12), "date": .date(day)]]
+        case .dependsOnUndatedCounts:
+            return [
+                ["fields": .list([.field(.cashOutFlags12m)]), "months": .int(12), "by": .date(day)],
+                [
+                    "fields": .list([.field(.overdueCount24m), .field(.worstDaysPastDue)]), "months": .int(24),
+                    "by": .date(day),
+                ],
+            ]
+        case .dependsOnScore: return [["score": .int(598)], ["score": .int(580), "min": .int(600)]]
+        case .dependsOnOperatorReview:
+            return [["subject": .service(.huabei)], ["subject": weilidai, "identity": .identity(.mismatch)]]
+        case .scamCreditRepair, .scamCampusLoanCancellation, .scamUpfrontFees, .scamFakeCustomerService,
+            .scamPaidUnblocking:
+            return [["source": .text("https://example.org/warning")]]
         case .ruleIdentityNotVerified, .ruleIdentityFlagged:
             return IdentityStatus.allCases.map { ["identity": .identity($0)] }
         case .ruleAge:
@@ -108,7 +181,29 @@ struct FactRenderingTests {
         case .ruleSignalUnknown:
             return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
         case .ruleUnlicensed: return [["provider": weilidai]]
-        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap, .aboveFinancialCourtLevel: return [cap]
+        case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap:
+            // With the fees that push the price over the cap named (provider XML v2), and without.
+            return [cap, cap.merging(feesOverCap) { a, _ in a }]
+        case .aboveFinancialCourtLevel: return [cap]
+        case .costIncomplete:
+            return [
+                ["provider": weilidai, "fees": .list([.fee(.service)])],
+                ["provider": weilidai, "fees": .list([.fee(.service), .fee(.insurance)])],
+            ]
+        case .optionalFeePushed:
+            return [
+                ["provider": weilidai, "fee": .fee(.membership)],
+                ["provider": weilidai, "fee": .fee(.membership), "amount": .money(Money(minorUnits: 35_880))],
+            ]
+        case .notePromotion, .notePromotionCustomerUnknown:
+            return [["promotion": .name(LocalizedName(en: "30 days interest-free", zh: "新客30天免息"))]]
+        case .noteFees:
+            return FeeKind.allCases.map { kind in
+                [
+                    "fees": .list([.fee(kind), .fee(.insurance)]), "amount": .money(Money(minorUnits: 185_500)),
+                    "optional": .list([.fee(.membership)]), "unknown": .list([.fee(.service)]),
+                ]
+            } + [["optional": .list([.fee(.membership)])]]
         case .aboveCourtCeiling: return [cap, lprCap]
         case .legalityWithinCap, .legalityAboveCap, .legalityAboveCourtLevel:
             let verdict: [String: FactValue] = [
@@ -164,9 +259,10 @@ struct FactRenderingTests {
                 ["service": .service(.jiebei), "assessed": .serviceState(.restricted), "reasons": reasons],
             ]
         case .duplicateProvider: return [["provider": .provider("icbc-rongejie")]]
-        case .assumeNoLatePayments: return [["months": .int(24)], ["months": .int(24), "was": .int(3)]]
-        case .assumeScore: return [["score": .int(650), "was": .int(598)]]
-        case .assumeIdentityVerified: return [[:], ["was": .identity(.expiredDocument)]]
+        case .assumeNoLatePayments: return [["from": .date(day)]]
+        case .assumeScore: return [["score": .int(598)]]
+        case .assumeIdentityVerified:
+            return [[:], ["was": .identity(.expiredDocument)], ["by": .date(day), "was": .identity(.unverified)]]
         case .notePublishedPrice, .noteEstimatedPrice:
             let prices: [FactValue] = [
                 .interest(.none), .interest(.daily(DailyRate(percent: Decimal(string: "0.05")!), dayCount: .actual360)),
@@ -225,16 +321,19 @@ struct FactRenderingTests {
         case .ruleNothingOverdue, .ruleIdentityVerified, .ruleNoCashOut, .ruleIdentityNotFlagged,
             .fixNoReopeningAnnounced, .fixBorrowLessOrLonger, .fixCompleteVerification, .fixCompliantUse,
             .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .fixNoneStudentBarred, .noLegalCaps,
-            .stepKeepRepaymentRecord,
-            .stepRebuildScore, .stepCompliantUse, .stepFixIdentity, .stepFollowOfficialNotices,
-            .stepKeepLicensedBackup, .assumeNothingOverdue, .assumeNoCashOut, .whyOddsUnemployed, .whyOddsGig,
+            .stepKeepRepaymentRecord, .stepFollowOfficialNotices, .stepBuildRecord, .stepVerifyIdentityBeforeBorrowing,
+            .stepNoLicensedChannelNow, .assumeOperatorsDecide, .dependsOnRecordBuilding, .whyOddsUnemployed,
+            .whyOddsGig,
             .planNothingToApply, .fixAskExactTerm:
             return [[:]]
         }
     }
 
     /// Latin words a Chinese sentence may contain: the product's and platforms' own names, units and ids.
-    static let allowedInChinese: Set<String> = ["Backstop", "App", "LPR"]
+    static let allowedInChinese: Set<String> = ["Backstop", "App", "LPR", "QQ"]
+
+    /// Chinese words an English sentence names as borrowers meet them (the scams' and cash-out's own words).
+    static let allowedInEnglish = ["套现", "征信修复", "注销校园贷", "解冻", "提额"]
 
     @Test(arguments: FactCode.allCases)
     func everyCodeRendersInBothLanguages(_ code: FactCode) {
@@ -265,11 +364,10 @@ struct FactRenderingTests {
                     #expect(!text.contains("APR"), "\(code): APR is 年化利率 in Chinese: \(text)")
                 } else {
                     let chinese = text.unicodeScalars.filter { (0x4E00...0x9FFF).contains($0.value) }
-                    // The English text names 套现 (cash-out) once, as borrowers meet the word.
-                    #expect(
-                        String(String.UnicodeScalarView(chinese)).replacingOccurrences(of: "套现", with: "").isEmpty,
-                        "\(code): Chinese in English: \(text)"
-                    )
+                    // The English text names 套现 (cash-out) and the scams' words as borrowers meet them.
+                    var left = String(String.UnicodeScalarView(chinese))
+                    for word in Self.allowedInEnglish { left = left.replacingOccurrences(of: word, with: "") }
+                    #expect(left.isEmpty, "\(code): Chinese in English: \(text)")
                 }
             }
         }

@@ -93,7 +93,7 @@ struct LanguageRouteTests {
         #expect(zh.contentLanguage == "zh-Hans")
         let steps = zh.json["recovery"] as? [[String: Any]] ?? []
         #expect(steps.compactMap { $0["code"] as? String }.contains("step-keep-licensed-backup"))
-        #expect((steps.first?["message"] as? String)?.hasPrefix("保持良好的还款记录") == true)
+        #expect((steps.first?["message"] as? String)?.hasPrefix("从现在起保持良好的还款记录") == true)
         let whatIf = zh.json["whatIf"] as? [String: Any] ?? [:]
         #expect(whatIf["reopens"] as? [String] == ["huabei", "jiebei"])
     }

@@ -23,7 +23,19 @@ enum FuzzProfileJSON {
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     // A document that is not JSON fails every type the same way: decode the others only when this one was JSON.
-    guard roundTrip(UserProfile.self, bytes) else { return 0 }
+    // A profile keeps the keys it did not know (`unrecognizedFields`, reported in answers) but never writes them: the
+    // re-encoded document is the wire profile, so the comparison leaves them out.
+    guard
+        roundTrip(
+            UserProfile.self,
+            bytes,
+            comparing: { profile in
+                var wire = profile
+                wire.unrecognizedFields = []
+                return wire
+            }
+        )
+    else { return 0 }
     _ = roundTrip(LoanRequest.self, bytes)
     _ = roundTrip(LegalCapTable.self, bytes)
     checkAPRRequest(bytes)
@@ -31,7 +43,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 /// Decodes, re-encodes and decodes again. Returns false when the input is not JSON at all (a syntax error).
-func roundTrip<T: Codable & Equatable>(_ type: T.Type, _ bytes: Data) -> Bool {
+func roundTrip<T: Codable & Equatable>(_ type: T.Type, _ bytes: Data, comparing wire: (T) -> T = { $0 }) -> Bool {
     let value: T
     do {
         value = try JSONInput.decode(type, from: bytes, source: "fuzz")
@@ -51,7 +63,7 @@ func roundTrip<T: Codable & Equatable>(_ type: T.Type, _ bytes: Data) -> Bool {
     } catch {
         fail("a decoded \(T.self) re-encodes as JSON it refuses: \(error)\n  re-encoded: \(text(encoded))", bytes)
     }
-    guard again == value else {
+    guard wire(again) == wire(value) else {
         fail("\(T.self) changes through JSON: \(value) became \(again)\n  re-encoded: \(text(encoded))", bytes)
     }
     return true

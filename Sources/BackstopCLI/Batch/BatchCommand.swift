@@ -43,17 +43,28 @@ struct BatchCommand: AsyncParsableCommand {
             Ctrl-C stops reading, finishes and writes the lines in flight, and exits 130 with every line written
             whole. Exit status: 0 when every line was evaluated, 65 when some were not (all are in the output).
 
+            With --shard K/N (K from 0) only input lines i with (i - 1) mod N = K are evaluated, and the output
+            ends with a trailer record {"shard": {…}} naming the input's SHA-256, the catalog hash, the settings and
+            the lines held; `backstop batch merge` puts N such files back in input order, byte for byte the output
+            of one unsharded run (docs/deploy.md runs the shards as a Kubernetes Indexed Job).
+
             Examples:
               backstop batch --in cohort.jsonl --out results.jsonl --amount 5000 --term 12
               zcat cohort.jsonl.gz | backstop batch --in - --out - --detail summary > results.jsonl
-            """
+              backstop batch --in cohort.jsonl --out shard-2.jsonl --shard 2/4 --date 2026-11-25
+              backstop batch merge shard-*.jsonl --out results.jsonl
+            """,
+        subcommands: [BatchMergeCommand.self]
     )
 
-    @Option(name: .customLong("in"), help: "Profiles, one JSON object per line (- for standard input).")
-    var input: String
+    // Required, but declared optional: ArgumentParser decodes a command's own options before it descends into a
+    // subcommand, so required ones would also be required of `batch merge`. `run()` asks for them.
+    @Option(name: .customLong("in"), help: "Profiles, one JSON object per line (- for standard input; required).")
+    var input: String?
 
-    @Option(name: .customLong("out"), help: "Where the results go, one JSON object per line (- for standard output).")
-    var output: String
+    /// `--out`, shared with `batch merge` (the parent decodes it wherever it stands; the child sees the same value).
+    @OptionGroup var out: BatchOutputOption
+    var output: String? { out.output }
 
     @Option(name: .customLong("errors"), help: "Also write the failed lines' error records (JSON Lines) to this file.")
     var errors: String?
@@ -75,6 +86,33 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-line-bytes"), help: "Longest input line accepted (default 1048576).")
     var maxLineBytes: Int = 1 << 20
 
+    @Option(
+        help: ArgumentHelp(
+            "Evaluate only shard K of N (K from 0): input lines i with (i - 1) mod N = K; the output ends with a "
+                + "shard trailer record for `batch merge`.",
+            valueName: "K/N"
+        )
+    )
+    var shard: String?
+
+    @Option(
+        name: .customLong("shard-from-env"),
+        help: ArgumentHelp(
+            "As --shard K/N, with K from $JOB_COMPLETION_INDEX (set in a Kubernetes Indexed Job's pods).",
+            valueName: "N"
+        )
+    )
+    var shardFromEnv: Int?
+
+    @Flag(
+        name: .customLong("allow-bad-lines"),
+        help: ArgumentHelp(
+            "Exit 0 even when some lines could not be evaluated (they are error records in the output): for job "
+                + "schedulers that retry a worker exiting non-zero."
+        )
+    )
+    var allowBadLines = false
+
     @OptionGroup var requestInput: RequestInput
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var date: DateOption
@@ -85,11 +123,32 @@ struct BatchCommand: AsyncParsableCommand {
         if !(1024...(256 << 20)).contains(maxLineBytes) {
             throw ValidationError("--max-line-bytes: must be from 1024 to 268435456, got \(maxLineBytes)")
         }
-        if output != "-" && output == input { throw ValidationError("--out must not be the --in file") }
+        if let output, output != "-" && output == input {
+            throw ValidationError("--out must not be the --in file")
+        }
+        _ = try chosenShard()
+    }
+
+    /// The shard asked for by `--shard` or `--shard-from-env`, or nil.
+    /// - Throws: a `ValidationError` (exit 64) for a malformed value, K ≥ N, N < 1, or both options.
+    func chosenShard() throws -> BatchShard? {
+        switch (shard, shardFromEnv) {
+        case (nil, nil): return nil
+        case (let text?, nil): return try BatchShard.parse(text)
+        case (nil, let count?): return try BatchShard.fromEnvironment(count: count, ProcessInfo.processInfo.environment)
+        case (_?, _?): throw ValidationError("give --shard or --shard-from-env, not both")
+        }
     }
 
     func run() async throws {
+        guard let input, let output else {
+            throw failure(
+                "batch needs --in FILE|- and --out FILE|- (see backstop batch --help)",
+                code: Exit.usage
+            )
+        }
         let defaults = BatchDefaults(request: try requestInput.load(), date: try date.value())
+        let shard = try chosenShard()
         let inputHandle: FileHandle
         var inputSize: Int?
         if input == "-" {
@@ -124,23 +183,55 @@ struct BatchCommand: AsyncParsableCommand {
             detail: detail,
             language: lang.value,
             jobs: jobs,
-            sourceName: input == "-" ? "<stdin>" : input
+            sourceName: input == "-" ? "<stdin>" : input,
+            shard: shard
         )
         let interrupt = Interrupt()
+        let language = lang.value
         let summary = try await runner.run(
-            reader: LineReader(handle: inputHandle, maximumLineBytes: maxLineBytes),
+            reader: LineReader(handle: inputHandle, maximumLineBytes: maxLineBytes, hashing: shard != nil),
             inputSize: inputSize,
             output: outputSink,
             errors: errorSink,
             progress: showProgress ? ProgressBar(total: inputSize) : nil,
             interrupt: interrupt
-        )
+        ) { summary, reader in
+            // A shard's output ends with its trailer, once the whole input has been read.
+            guard let shard, !summary.interrupted, let digest = reader.inputDigest else { return nil }
+            let trailer = ShardTrailer(
+                version: ShardTrailer.currentVersion,
+                index: shard.index,
+                shards: shard.count,
+                input: ShardTrailer.Input(lines: reader.linesRead, bytes: reader.bytesRead, sha256: digest),
+                catalog: loaded.hash,
+                lines: shard.lines(ofInput: reader.linesRead),
+                records: ShardTrailer.Records(ok: summary.ok, failed: summary.failed),
+                settings: ShardTrailer.Settings(
+                    date: defaults.date,
+                    request: defaults.request,
+                    detail: detail.rawValue,
+                    lang: language.rawValue,
+                    top: top
+                )
+            )
+            return try WireJSON.encode(ShardTrailer.Record(shard: trailer), layout: .compact)
+        }
         try outputSink.close()
         try errorSink?.close()
         FileHandle.standardError.write(Data((summary.description + "\n").utf8))
         if summary.interrupted { throw ExitCode(130) }
-        if summary.failed > 0 { throw ExitCode(Exit.dataError) }
+        if summary.failed > 0 && !allowBadLines { throw ExitCode(Exit.dataError) }
     }
+}
+
+/// `--out FILE|-` of `batch` and `batch merge`: one option group, so that the value parsed by `batch` (which reads
+/// its options before the subcommand's) is the one `batch merge` gets.
+struct BatchOutputOption: ParsableArguments {
+    @Option(
+        name: .customLong("out"),
+        help: "Where the results go, one JSON object per line (- for standard output; required)."
+    )
+    var output: String?
 }
 
 /// The request and date a line without its own gets.
@@ -265,10 +356,16 @@ struct BatchSummary: Sendable, CustomStringConvertible {
     var interrupted = false
     var seconds = 0.0
     var jobs = 1
+    /// The shard evaluated (`--shard`), and the input's line count once read whole.
+    var shard: BatchShard?
+    var inputLines: Int?
 
     var description: String {
         let rate = seconds > 0 ? Double(read) / seconds : 0
-        let head = interrupted ? "batch: interrupted; " : "batch: "
+        var head = interrupted ? "batch: interrupted; " : "batch: "
+        if let shard {
+            head += "shard \(shard.description)" + (inputLines.map { " of \($0) input lines" } ?? "") + ": "
+        }
         return head
             + "\(read) in = \(ok) ok + \(failed) failed; "
             + String(format: "%.1f s, %.1f profiles/s, %d jobs", seconds, rate, jobs)

@@ -71,6 +71,8 @@ struct BatchRunner: Sendable {
     let language: Language
     let jobs: Int
     let sourceName: String
+    /// Evaluate only this shard's lines (`--shard`); nil for all.
+    var shard: BatchShard?
 
     /// What one line came to: its output record and, for a failure, the error record and message.
     struct Outcome: Sendable {
@@ -85,14 +87,17 @@ struct BatchRunner: Sendable {
         output: BatchSink,
         errors: BatchSink?,
         progress: ProgressBar?,
-        interrupt: Interrupt
+        interrupt: Interrupt,
+        trailer: (BatchSummary, LineReader) throws -> Data? = { _, _ in nil }
     ) async throws -> BatchSummary {
         var reader = reader
-        var summary = BatchSummary(jobs: jobs)
+        var summary = BatchSummary(jobs: jobs, shard: shard)
         let clock = ContinuousClock()
         let started = clock.now
         var waiting: [Int: Outcome] = [:]
-        var nextToWrite = 1
+        // The lines written, in order: every line, or this shard's (K + 1, K + 1 + N, …).
+        let step = shard?.count ?? 1
+        var nextToWrite = (shard?.index ?? 0) + 1
         var running = 0
         let window = jobs * 4
         var progress = progress
@@ -110,7 +115,7 @@ struct BatchRunner: Sendable {
                 } else {
                     summary.ok += 1
                 }
-                nextToWrite += 1
+                nextToWrite += step
             }
         }
 
@@ -124,6 +129,7 @@ struct BatchRunner: Sendable {
                     progress?.update(done: summary.ok + summary.failed, bytes: reader.bytesRead)
                 }
                 guard let line = try reader.next() else { break }
+                if let shard, !shard.holds(line: line.number) { continue }
                 summary.read += 1
                 let runner = self
                 group.addTask {
@@ -138,9 +144,11 @@ struct BatchRunner: Sendable {
                 progress?.update(done: summary.ok + summary.failed, bytes: reader.bytesRead)
             }
         }
+        summary.interrupted = interrupt.requested
+        if !summary.interrupted, shard != nil { summary.inputLines = reader.linesRead }
+        if let record = try trailer(summary, reader) { try output.write(line: record) }
         try output.flush()
         try errors?.flush()
-        summary.interrupted = interrupt.requested
         let elapsed = clock.now - started
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         progress?.finish(done: summary.ok + summary.failed)

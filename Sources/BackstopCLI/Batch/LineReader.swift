@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -25,6 +26,10 @@ struct LineReader {
     static let chunkBytes = 256 * 1024
     let handle: FileHandle
     let maximumLineBytes: Int
+    /// Bytes asked of one read(2).
+    let chunkBytes: Int
+    /// SHA-256 of every byte read so far, when asked for (``init(handle:maximumLineBytes:chunkBytes:hashing:)``).
+    private var hasher: SHA256?
     /// Unread bytes are `buffer[start...]`; the consumed prefix is dropped once per chunk read.
     private var buffer: [UInt8] = []
     private var start = 0
@@ -33,9 +38,23 @@ struct LineReader {
     /// Bytes consumed so far (for progress).
     private(set) var bytesRead = 0
 
-    init(handle: FileHandle, maximumLineBytes: Int) {
+    /// - Parameters:
+    ///   - chunkBytes: bytes asked of one read (default ``chunkBytes``; less for many readers open at once).
+    ///   - hashing: keep the SHA-256 of the input (``inputDigest``).
+    init(handle: FileHandle, maximumLineBytes: Int, chunkBytes: Int = Self.chunkBytes, hashing: Bool = false) {
         self.handle = handle
         self.maximumLineBytes = maximumLineBytes
+        self.chunkBytes = chunkBytes
+        hasher = hashing ? SHA256() : nil
+    }
+
+    /// Lines returned so far: after the last, the input's line count.
+    var linesRead: Int { lineNumber }
+
+    /// The SHA-256 of the bytes read so far, in lowercase hex: once ``next()`` has returned nil, of the whole
+    /// input. Nil unless hashing was asked for.
+    var inputDigest: String? {
+        hasher.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
     }
 
     /// The next line, or nil at the end of the input.
@@ -83,17 +102,17 @@ struct LineReader {
         }
     }
 
-    /// Appends what one read(2) returns, at most ``chunkBytes``: on a pipe or a terminal the lines written so far,
+    /// Appends what one read(2) returns, at most ``chunkBytes`` (and hashes it when asked): on a pipe or a terminal the lines written so far,
     /// without waiting for a whole chunk (FileHandle's `read(upToCount:)` waits for all of it or the end, so a
     /// producer that writes a line and waits would wait forever). Returns the count, 0 at the end of the input.
     /// - Throws: the read error, as a `POSIXError`.
     private mutating func readAvailable() throws -> Int {
         let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunkBytes))
+        buffer.append(contentsOf: repeatElement(0, count: chunkBytes))
         var count = -1
         while count < 0 {
             count = buffer.withUnsafeMutableBytes { bytes in
-                read(handle.fileDescriptor, bytes.baseAddress! + old, Self.chunkBytes)
+                read(handle.fileDescriptor, bytes.baseAddress! + old, chunkBytes)
             }
             if count < 0 && errno != EINTR {
                 buffer.removeSubrange(old...)
@@ -101,6 +120,10 @@ struct LineReader {
             }
         }
         buffer.removeSubrange((old + count)...)
+        if var digest = hasher {
+            buffer[old...].withUnsafeBytes { digest.update(bufferPointer: $0) }
+            hasher = digest
+        }
         return count
     }
 

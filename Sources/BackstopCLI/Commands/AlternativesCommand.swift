@@ -41,7 +41,7 @@ struct RequestInput: ParsableArguments {
     @Option(name: .customLong("max-monthly-payment"), help: "A ceiling on the monthly payment, in yuan.")
     var maxMonthlyPayment: String?
 
-    @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment or likelihood (default apr).")
+    @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment, likelihood or worst-case (default apr).")
     var rankBy: Choice<RankingPreference>?
 
     func load() throws -> LoanRequest {
@@ -183,7 +183,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let profile = try input.load(on: day).resolved(on: day)
         let aggregator = Aggregator(providers: BuiltInProviders.all())
         let diagnosis = aggregator.diagnose(profile)
-        let plan = aggregator.recovery(profile, diagnosis: diagnosis)
+        let plan = aggregator.recovery(profile, diagnosis: diagnosis, on: day)
         let renderer = lang.renderer
         switch format {
         case .json:
@@ -199,7 +199,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             )
         case .table:
             var lines = renderer.diagnosisLines(diagnosis)
-            if !plan.steps.isEmpty {
+            if !plan.isEmpty {
                 lines.append("")
                 lines.append(renderer.t("Recovery plan", "恢复计划"))
                 lines += renderer.recoveryLines(plan)

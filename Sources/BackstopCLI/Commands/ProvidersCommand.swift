@@ -8,12 +8,12 @@ import Foundation
 struct ProvidersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers",
-        abstract: "List, show, validate, lint and diff the provider catalog.",
+        abstract: "List, show, validate, lint, diff and migrate the provider catalog.",
         discussion: """
             The catalog is a directory of provider XML files (one per provider, <id>.xml) with its schema in
             schema/provider-1.xsd and legal caps in caps/legal-caps.json. See docs/provider-xml.md.
             """,
-        subcommands: [List.self, Show.self, Validate.self, Lint.self, Diff.self]
+        subcommands: [List.self, Show.self, Validate.self, Lint.self, Diff.self, Migrate.self]
     )
 
     struct List: ParsableCommand {
@@ -157,6 +157,32 @@ struct ProvidersCommand: ParsableCommand {
                 if let fee = rule.monthlyMembershipFee {
                     parts.append(r.t("membership \(r.money(fee))/month", "会员费每月\(r.money(fee))"))
                 }
+                // Version 2: typed fees (ranges at their top), tiers and promotions.
+                for fee in rule.fees {
+                    let shown = fee.fee(atRisk: 1)
+                    let text =
+                        fee.status == .none ? r.t("no \(r.fee(fee.kind))", "无\(r.fee(fee.kind))") : r.feeTerms(shown)
+                    parts.append(text + (fee.pushed ? r.t(" (pushed)", "（常被推销）") : ""))
+                }
+                for tier in rule.tiers {
+                    let band = [
+                        tier.terms.map {
+                            r.t(
+                                "\($0.map(String.init).joined(separator: ", ")) months",
+                                "\($0.map(String.init).joined(separator: "、"))个月"
+                            )
+                        },
+                        (tier.minAmount != nil || tier.maxAmount != nil)
+                            ? "\(tier.minAmount.map(r.money) ?? "")–\(tier.maxAmount.map(r.money) ?? "")" : nil,
+                        (tier.minScore != nil || tier.maxScore != nil)
+                            ? r.t("score ", "信用分") + "\(tier.minScore ?? 350)–\(tier.maxScore ?? 950)" : nil,
+                    ].compactMap { $0 }.joined(separator: r.t(", ", "，"))
+                    parts.append(
+                        r.t("tier", "档位") + (tier.grade.map { " \($0)" } ?? "") + " (\(band)) "
+                            + r.interestQuote(rule.interest.withRange(min: tier.minPercent, max: tier.maxPercent))
+                    )
+                }
+                for promotion in rule.promotions { parts.append(r.t("promotion: ", "优惠：") + r.name(promotion.name)) }
                 lines.append(scope + parts.joined(separator: r.t("; ", "；")))
             }
             lines.append(r.t("Eligibility", "申请条件"))
@@ -288,6 +314,93 @@ struct ProvidersCommand: ParsableCommand {
                 print("\n\(checks.count - invalid.count) of \(checks.count) files valid against \(schemaPath)")
             }
             if !invalid.isEmpty { throw ExitCode(Exit.dataError) }
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rewrite version-1 provider files as version 2 (same providers, same text and comments).",
+            discussion: """
+                A FILE is written to standard output, or over itself with --in-place. A DIR's *.xml files are \
+                listed (dry run), or rewritten with --in-place. Version-2 files are left as they are, so running it \
+                twice changes nothing. Every input must be a valid provider and every output must load as the same \
+                provider, or nothing is written (exit 65). The schema is found as for validate; provider-2.xsd must \
+                sit next to it. See docs/provider-xml.md §14.9.
+                """
+        )
+        @OptionGroup var catalog: CatalogOptions
+        @Argument(help: "A provider file or a catalog directory.") var path: String
+        @Flag(help: "Rewrite the files in place (atomically).") var inPlace = false
+
+        func run() throws {
+            let loader = CatalogLoader()
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw failure("cannot read \(path): no such file or directory", code: Exit.noInput)
+            }
+            let files: [String]
+            if isDirectory.boolValue {
+                do { files = try loader.xmlFiles(in: path) } catch {
+                    throw failure(error.description, code: Exit.dataError)
+                }
+            } else {
+                files = [path]
+            }
+            let ownSchema = isDirectory.boolValue ? CatalogLoader.defaultSchemaPath(for: path) : nil
+            let schemaPath =
+                try catalog.schema
+                ?? (catalog.catalog == nil
+                    ? ownSchema.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } : nil)
+                ?? CatalogLoader.defaultSchemaPath(for: catalog.directory())
+            let schema: ProviderSchema
+            do { schema = try ProviderSchema(contentsOf: schemaPath) } catch {
+                throw failure(error.description, code: Exit.dataError)
+            }
+            guard schema.version2Path != nil else {
+                throw failure(
+                    "no provider-2.xsd next to \(schemaPath): cannot check the migrated files",
+                    code: Exit.dataError
+                )
+            }
+            let migration = ProviderMigration(loader: loader, schema: schema)
+            var outcomes: [ProviderMigration.Outcome] = []
+            var problems: [String] = []
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    problems.append("\(file): cannot read the file")
+                    continue
+                }
+                do { outcomes.append(try migration.migrate(data: data, file: file)) } catch {
+                    problems += error.issues.map(\.description)
+                }
+            }
+            guard problems.isEmpty else {
+                throw failure(
+                    "nothing written: \(problems.count) problem(s)\n"
+                        + problems.map { "  " + $0 }.joined(separator: "\n"),
+                    code: Exit.dataError
+                )
+            }
+            if !isDirectory.boolValue && !inPlace, let outcome = outcomes.first {
+                FileHandle.standardOutput.write(outcome.data)
+                return
+            }
+            for outcome in outcomes {
+                if inPlace && outcome.changed {
+                    do { try outcome.data.write(to: URL(fileURLWithPath: outcome.file), options: .atomic) } catch {
+                        throw failure(
+                            "cannot write \(outcome.file): \(error.localizedDescription)",
+                            code: Exit.cantCreate
+                        )
+                    }
+                }
+                let verb = outcome.changed ? (inPlace ? "migrated " : "would migrate ") : "already v2 "
+                print("\(verb)\(outcome.file)")
+            }
+            let changed = outcomes.filter(\.changed).count
+            print(
+                "\n\(changed) of \(outcomes.count) file(s) \(inPlace ? "migrated" : "to migrate (dry run: add --in-place)") to format version 2"
+            )
         }
     }
 

@@ -63,6 +63,48 @@ struct QuoteCommand: ParsableCommand {
     @Option(name: .customLong("membership-fee"), help: "Membership fee charged with every monthly instalment, in yuan.")
     var membershipFee: String?
 
+    @Option(
+        name: .customLong("guarantee-fee"),
+        help: "Guarantee fee: FIGURE/PERIOD[:BASIS], e.g. 1.2%/month, 1.5%/month:original-principal, 2%/once."
+    )
+    var guaranteeFee: String?
+
+    @Option(
+        name: .customLong("insurance-fee"),
+        help: "Insurance premium, same syntax, e.g. 0.3%/month:outstanding-balance."
+    )
+    var insuranceFee: String?
+
+    @Option(name: .customLong("service-fee"), help: "Service fee, same syntax, e.g. 0.5%/month or 200/once.")
+    var serviceFee: String?
+
+    @Option(
+        name: .customLong("penalty-rate"),
+        help: "Penalty interest on a late instalment's principal: +50% (the contract rate plus 50%) or 0.075%/day."
+    )
+    var penaltyRate: String?
+
+    @Option(name: .customLong("late-fee"), help: "Fee charged once per late instalment, in yuan.")
+    var lateFee: String?
+
+    @Option(
+        name: .customLong("early-repayment-fee"),
+        help: "Fee for repaying everything early: a percentage of the prepaid principal (1%) or an amount."
+    )
+    var earlyRepaymentFee: String?
+
+    @Option(
+        name: .customLong("refunds-fees"),
+        help: "Whether later periods' fees are waived on early repayment (default false)."
+    )
+    var refundsFees = Choice(TriState.false)
+
+    @Option(
+        name: .customLong("refunds-interest"),
+        help: "Whether interest stops on early repayment (default true)."
+    )
+    var refundsInterest = Choice(TriState.true)
+
     @Option(name: .customLong("installment-multiple"), help: "Round an equal instalment to a multiple of this amount.")
     var installmentMultiple: String?
 
@@ -78,6 +120,7 @@ struct QuoteCommand: ParsableCommand {
 
     func validate() throws {
         _ = try makeQuote()
+        _ = try stressTerms()
     }
 
     func run() throws {
@@ -89,12 +132,56 @@ struct QuoteCommand: ParsableCommand {
             licence: licence,
             on: quote.terms.startDate
         )
+        let (late, early) = try stressTerms()
+        let stress = CostEngine.stress(of: quote, late: late, early: early)
         switch format {
-        case .json: print(try encodeJSON(QuoteDocument(quote, language: lang.value, legality: verdict)))
+        case .json:
+            print(
+                try encodeJSON(
+                    QuoteDocument(quote, language: lang.value, legality: verdict, stress: (stress, late != nil))
+                )
+            )
         case .table:
             let r = lang.renderer
-            print(render(quote, r) + "\n\n" + r.legality(verdict, on: quote.terms.startDate, licence: licence))
+            var text = render(quote, r)
+            let stressText = r.stressLines(stress, lateKnown: late != nil).map { "  - " + $0 }
+            text += "\n\n" + r.t("Stress costs:", "压力测试成本：") + "\n" + stressText.joined(separator: "\n")
+            if late == nil {
+                text += r.t(
+                    "\n  (give --penalty-rate and --late-fee for the late scenario)",
+                    "\n  （给出 --penalty-rate 和 --late-fee 即可计算逾期情形）"
+                )
+            }
+            print(text + "\n\n" + r.legality(verdict, on: quote.terms.startDate, licence: licence))
         }
+    }
+
+    /// The late and early-repayment terms the flags give (late: nil when neither --penalty-rate nor --late-fee).
+    func stressTerms() throws -> (LateRepaymentTerms?, EarlyRepaymentTerms) {
+        var late: LateRepaymentTerms?
+        do {
+            if penaltyRate != nil || lateFee != nil {
+                late = LateRepaymentTerms(
+                    penalty: try penaltyRate.map {
+                        PenaltyInterest(rate: try FeeSpec.penalty($0), basis: .overduePrincipal, status: .published)
+                    } ?? PenaltyInterest(rate: nil, status: .none),
+                    fees: try lateFee.map { [try FeeSpec.lateFee($0)] } ?? []
+                )
+            }
+        } catch {
+            throw ValidationError("--\(penaltyRate != nil ? "penalty-rate" : "late-fee"): \(error)")
+        }
+        var early = EarlyRepaymentTerms(
+            allowed: .true,
+            refundsInterest: refundsInterest.value,
+            refundsFees: refundsFees.value
+        )
+        if let earlyRepaymentFee {
+            do { early.fees = [try FeeSpec.earlyRepaymentFee(earlyRepaymentFee)] } catch {
+                throw ValidationError("--early-repayment-fee: \(error)")
+            }
+        }
+        return (late, early)
     }
 
     /// Reads the flags and prices them; every problem is a `ValidationError` naming the flag.
@@ -177,6 +264,14 @@ struct QuoteCommand: ParsableCommand {
                 throw ValidationError("--installment-multiple: \(error)")
             }
         }
+        var fees: [Fee] = []
+        for (flag, kind, text) in [
+            ("guarantee-fee", FeeKind.guarantee, guaranteeFee), ("insurance-fee", .insurance, insuranceFee),
+            ("service-fee", .service, serviceFee),
+        ] {
+            guard let text else { continue }
+            do { fees.append(try FeeSpec.fee(kind, text)) } catch { throw ValidationError("--\(flag): \(error)") }
+        }
         let startDate: CalendarDate
         if let start {
             let date: CalendarDate
@@ -193,7 +288,8 @@ struct QuoteCommand: ParsableCommand {
                 installmentFee: fee,
                 interestFreeDays: interestFreeDays,
                 upfrontFee: upfront,
-                monthlyMembershipFee: membership
+                monthlyMembershipFee: membership,
+                fees: fees
             ),
             method: method.value,
             startDate: startDate,
@@ -203,28 +299,40 @@ struct QuoteCommand: ParsableCommand {
 
     func render(_ quote: Quote, _ r: Renderer) -> String {
         let terms = quote.terms
-        var table = TextTable(headers: [
-            "#", r.t("due date", "还款日"), r.t("principal", "本金"), r.t("interest", "利息"), r.t("fees", "费用"),
-            r.t("payment", "还款额"), r.t("balance", "剩余本金"),
-        ])
-        table.leftAligned = [1]
         let schedule = quote.schedule
+        // With typed fees, a column per kind of fee before the total of the row's fees.
+        var kinds: [FeeKind] = []
+        if !terms.pricing.fees.isEmpty {
+            for item in schedule.feeTotals where !kinds.contains(item.kind) { kinds.append(item.kind) }
+        }
+        func byKind(_ items: [FeeCharge]) -> [String] {
+            kinds.map { kind in items.filter { $0.kind == kind }.reduce(Money.zero()) { $0 + $1.amount }.plainString }
+        }
+        var table = TextTable(
+            headers: ["#", r.t("due date", "还款日"), r.t("principal", "本金"), r.t("interest", "利息")]
+                + kinds.map(r.fee) + [r.t("fees", "费用"), r.t("payment", "还款额"), r.t("balance", "剩余本金")]
+        )
+        table.leftAligned = [1]
         if schedule.disbursement.fees.minorUnits > 0 {
             let d = schedule.disbursement
-            table.rows.append([
-                "0", d.date.description, "", "", d.fees.plainString, d.fees.plainString, d.amount.plainString,
-            ])
+            table.rows.append(
+                ["0", d.date.description, "", ""] + byKind(d.feeItems) + [
+                    d.fees.plainString, d.fees.plainString, d.amount.plainString,
+                ]
+            )
         }
         for row in schedule.rows {
-            table.rows.append([
-                "\(row.number)", row.dueDate.description, row.principal.plainString, row.interest.plainString,
-                row.fees.plainString, row.payment.plainString, row.balance.plainString,
-            ])
+            table.rows.append(
+                ["\(row.number)", row.dueDate.description, row.principal.plainString, row.interest.plainString]
+                    + byKind(row.feeItems) + [row.fees.plainString, row.payment.plainString, row.balance.plainString]
+            )
         }
-        table.rows.append([
-            "", r.t("total", "合计"), schedule.totalPrincipal.plainString, schedule.totalInterest.plainString,
-            schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
-        ])
+        table.rows.append(
+            ["", r.t("total", "合计"), schedule.totalPrincipal.plainString, schedule.totalInterest.plainString]
+                + byKind(schedule.disbursement.feeItems + schedule.rows.flatMap(\.feeItems)) + [
+                    schedule.totalFees.plainString, schedule.totalRepayment.plainString, "",
+                ]
+        )
         let periodic = Decimal.fromSolver(quote.apr.periodicRate * 100, scale: 4)
         let ruleWidth = r.language == .zh ? 14 : 23
         func line(_ en: String, _ zh: String, _ value: String, _ note: String = "") -> String {
@@ -257,6 +365,21 @@ struct QuoteCommand: ParsableCommand {
                 r.percent(quote.effectiveAPR),
                 r.t("   ((1 + monthly IRR)^12 − 1)", "   （(1 + 月内部收益率)^12 − 1）")
             ),
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + allIn(quote, r)
+    }
+
+    /// With typed fees: the all-in APR (the nominal APR, every mandatory fee included), the rate without them, and
+    /// each fee's total.
+    func allIn(_ quote: Quote, _ r: Renderer) -> String {
+        guard !quote.terms.pricing.fees.isEmpty else { return "" }
+        let totals = quote.schedule.feeTotals.map { "\($0.label ?? r.fee($0.kind)) \(r.money($0.amount))" }
+        let bare = quote.interestOnlyAPR.map { r.percent($0) } ?? "?"
+        return "\n"
+            + r.t(
+                "All-in APR             \(r.percent(quote.nominalAPR))   (nominal, every mandatory fee included; "
+                    + "\(bare) for the interest alone)",
+                "综合年化利率（含费用） \(r.percent(quote.nominalAPR))   （名义年化，含全部必付费用；仅计利息为\(bare)）"
+            )
+            + "\n" + r.t("Fees over the term     ", "期内费用合计           ") + r.list(totals)
     }
 }

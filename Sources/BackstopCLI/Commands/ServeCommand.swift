@@ -1,9 +1,5 @@
 import ArgumentParser
-import Backstop
-import BackstopServer
 import Foundation
-import Hummingbird
-import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -11,192 +7,95 @@ import Glibc
 import Darwin
 #endif
 
-/// `backstop serve`: the HTTP service.
-struct ServeCommand: AsyncParsableCommand {
+/// `backstop serve`: runs the `backstop-server` binary that sits next to `backstop`, with the same arguments.
+///
+/// The HTTP service is its own executable so that this one links no web stack: building `backstop` builds no
+/// Hummingbird, NIO or Prometheus. `backstop serve` stays the documented way to start the service: the process
+/// replaces itself with `backstop-server` (`execv`, no shell), keeping its id, environment, standard streams and
+/// signals, so a supervisor that started `backstop serve` talks to the server itself.
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP JSON API (see docs/http.md and docs/openapi.yaml).",
+        abstract: "Run the HTTP JSON API (the backstop-server binary; see docs/http.md and docs/openapi.yaml).",
         discussion: """
-            Every option can also come from the environment: BACKSTOP_HOST, BACKSTOP_PORT, BACKSTOP_CATALOG,
-            BACKSTOP_SCHEMA, BACKSTOP_MAX_BODY_BYTES, BACKSTOP_HIGH_COST_APR, BACKSTOP_MAX_DEBT_SERVICE,
-            BACKSTOP_ANSWER_CACHE_BYTES, BACKSTOP_JSON_LAYOUT, BACKSTOP_LOG_LEVEL, BACKSTOP_HEADER_TIMEOUT,
-            BACKSTOP_BODY_TIMEOUT, BACKSTOP_IDLE_TIMEOUT, BACKSTOP_MAX_CONNECTIONS,
-            BACKSTOP_MAX_CONNECTIONS_PER_CLIENT, BACKSTOP_MAX_DISCARD_BYTES. A flag wins over the environment.
-            The admin token for POST /v1/admin/reload comes only from BACKSTOP_ADMIN_TOKEN (never a flag, so it
-            stays out of process listings); without it the endpoint is off. SIGHUP reloads the catalog;
-            SIGTERM and SIGINT stop the server gracefully.
+            Runs the backstop-server binary found next to this one, with the same arguments: \
+            `backstop serve --port 8080` is `backstop-server --port 8080`, and `backstop serve --help` lists its \
+            options. Build it with `swift build -c release --product backstop-server` (a plain `swift build` \
+            builds both binaries).
             """
     )
 
-    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
-    @Option(help: "Port to bind (default 8080; 0 picks a free port, printed at start).") var port: Int?
-    @OptionGroup var catalog: CatalogOptions
-    @Option(name: .customLong("max-body-bytes"), help: "Largest request body in bytes (default 262144).")
-    var maxBodyBytes: Int?
-    @Option(name: .customLong("high-cost-apr"), help: "Flag offers above this nominal APR, percent (default 20).")
-    var highCostAPR: String?
-    @Option(
-        name: .customLong("max-debt-service"),
-        help: "Flag debt service above this share of income, percent (default 50)."
-    )
-    var maxDebtService: String?
-    @Option(
-        name: .customLong("answer-cache-bytes"),
-        help: "Byte budget of the answer cache of each catalog snapshot (default 67108864 = 64 MiB; 0 turns it off)."
-    )
-    var answerCacheBytes: Int?
-    @Option(
-        name: .customLong("json-layout"),
-        help: "compact (default) or pretty: whitespace of JSON answers; the document is the same."
-    )
-    var jsonLayout: String?
-    @Option(
-        name: .customLong("header-timeout"),
-        help: "Seconds to receive a request's whole head, from the first byte or the accept (default 10)."
-    )
-    var headerTimeout: String?
-    @Option(
-        name: .customLong("body-timeout"),
-        help: "Seconds to receive a request's whole body after its head (default 30)."
-    )
-    var bodyTimeout: String?
-    @Option(
-        name: .customLong("idle-timeout"),
-        help: "Seconds a kept-alive connection may wait for its next request (default 30)."
-    )
-    var idleTimeout: String?
-    @Option(name: .customLong("max-connections"), help: "Connections open at once, in all (default 512).")
-    var maxConnections: Int?
-    @Option(
-        name: .customLong("max-connections-per-client"),
-        help: "Connections open at once from one client address (default 128; 0: no per-client cap)."
-    )
-    var maxConnectionsPerClient: Int?
-    @Option(
-        name: .customLong("max-discard-bytes"),
-        help: "Bytes of an unread body read and dropped so the client sees its answer (default 1048576)."
-    )
-    var maxDiscardBytes: Int?
-    @Option(
-        name: .customLong("log-level"),
-        help: "trace, debug, info, notice, warning, error or critical (default info)."
-    )
-    var logLevel: String?
+    @Argument(parsing: .captureForPassthrough, help: "The options of backstop-server (backstop serve --help).")
+    var arguments: [String] = []
 
-    func run() async throws {
-        // A hang-up before the reload handler is installed (it is, once the catalog has loaded) must not stop the
-        // process with the default action; until then it is ignored (the catalog being loaded is read afresh).
-        signal(SIGHUP, SIG_IGN)
-        let environment = ProcessInfo.processInfo.environment
-        func setting(_ flag: String?, _ name: String) -> String? {
-            flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    func run() throws {
+        // `BackstopCommand.main()` hands over before parsing; this runs when the command is parsed another way.
+        ServerHandOff.exec(arguments: arguments)
+    }
+}
+
+/// Replaces this process with the sibling `backstop-server` binary.
+enum ServerHandOff {
+    /// The server binary's file name.
+    static let binaryName = "backstop-server"
+
+    /// The `backstop-server` next to this process's executable (the file itself, symbolic links followed, so a
+    /// `/usr/local/bin/backstop` link to an installed tree finds the server of that tree).
+    static func serverPath() -> String {
+        let executable = URL(fileURLWithPath: currentExecutable()).resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent().appendingPathComponent(binaryName).path
+    }
+
+    /// This process's executable: `/proc/self/exe` on Linux, else the first argument.
+    static func currentExecutable() -> String {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        #endif
+        let first = CommandLine.arguments.first ?? "backstop"
+        if first.contains("/") { return first }
+        // Run by name through PATH: find it the way the shell did.
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/\(first)"
+            if access(candidate, X_OK) == 0 { return candidate }
         }
-        func integer(
-            _ flag: Int?,
-            _ name: String,
-            _ label: String,
-            _ range: ClosedRange<Int>,
-            _ fallback: Int
-        ) throws -> Int {
-            let text = flag.map(String.init) ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
-            guard let text else { return fallback }
-            guard let value = Int(text), range.contains(value) else {
-                throw ValidationError(
-                    "\(label) (or \(name)): must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)"
-                )
-            }
-            return value
-        }
-        func percent(_ flag: String?, _ name: String, _ label: String, _ fallback: Decimal) throws -> Decimal {
-            guard let text = setting(flag, name) else { return fallback }
-            guard let value = Decimal.parseStrict(text), value > 0, value <= 1000 else {
-                throw ValidationError("\(label) (or \(name)): must be a percentage above 0, got \(text)")
-            }
-            return value
-        }
-        func seconds(_ flag: String?, _ name: String, _ label: String, _ fallback: Duration) throws -> Duration {
-            guard let text = setting(flag, name) else { return fallback }
-            guard let value = Decimal.parseStrict(text), value >= Decimal(string: "0.01")!, value <= 86_400 else {
-                throw ValidationError(
-                    "\(label) (or \(name)): must be a number of seconds from 0.01 to 86400, got \(text)"
-                )
-            }
-            return .milliseconds(Int64(truncating: NSDecimalNumber(decimal: value * 1000)))
-        }
-        let levelText = setting(logLevel, "BACKSTOP_LOG_LEVEL") ?? "info"
-        guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("--log-level (or BACKSTOP_LOG_LEVEL): unknown level \(levelText)")
-        }
-        let layoutText = setting(jsonLayout, "BACKSTOP_JSON_LAYOUT") ?? "compact"
-        guard let layout = WireJSON.Layout(rawValue: layoutText) else {
-            throw ValidationError("--json-layout (or BACKSTOP_JSON_LAYOUT): compact or pretty, got \(layoutText)")
-        }
-        let directory =
-            try catalog.catalog ?? environment["BACKSTOP_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? catalog.directory()
-        let settings = ServerSettings(
-            host: setting(host, "BACKSTOP_HOST") ?? "127.0.0.1",
-            port: try integer(port, "BACKSTOP_PORT", "--port", 0...65_535, 8080),
-            catalogDirectory: directory,
-            schemaPath: setting(catalog.schema, "BACKSTOP_SCHEMA"),
-            maxBodyBytes: try integer(
-                maxBodyBytes,
-                "BACKSTOP_MAX_BODY_BYTES",
-                "--max-body-bytes",
-                1024...(64 << 20),
-                256 * 1024
-            ),
-            adminToken: environment["BACKSTOP_ADMIN_TOKEN"].flatMap(AdminToken.init),
-            highCostAPRPercent: try percent(highCostAPR, "BACKSTOP_HIGH_COST_APR", "--high-cost-apr", 20),
-            maxDebtServicePercent: try percent(maxDebtService, "BACKSTOP_MAX_DEBT_SERVICE", "--max-debt-service", 50),
-            answerCacheBytes: try integer(
-                answerCacheBytes,
-                "BACKSTOP_ANSWER_CACHE_BYTES",
-                "--answer-cache-bytes",
-                0...(1 << 40),
-                64 << 20
-            ),
-            jsonLayout: layout,
-            connections: ConnectionLimits(
-                headerTimeout: try seconds(headerTimeout, "BACKSTOP_HEADER_TIMEOUT", "--header-timeout", .seconds(10)),
-                requestBodyTimeout: try seconds(bodyTimeout, "BACKSTOP_BODY_TIMEOUT", "--body-timeout", .seconds(30)),
-                idleTimeout: try seconds(idleTimeout, "BACKSTOP_IDLE_TIMEOUT", "--idle-timeout", .seconds(30)),
-                maxConnections: try integer(
-                    maxConnections,
-                    "BACKSTOP_MAX_CONNECTIONS",
-                    "--max-connections",
-                    1...1_000_000,
-                    512
-                ),
-                maxConnectionsPerClient: try integer(
-                    maxConnectionsPerClient,
-                    "BACKSTOP_MAX_CONNECTIONS_PER_CLIENT",
-                    "--max-connections-per-client",
-                    0...1_000_000,
-                    128
-                ),
-                maxDiscardBytes: try integer(
-                    maxDiscardBytes,
-                    "BACKSTOP_MAX_DISCARD_BYTES",
-                    "--max-discard-bytes",
-                    0...(1 << 30),
-                    1 << 20
-                )
+        return first
+    }
+
+    /// Execs `backstop-server arguments…`; returns only by exiting, 1 after saying why, when it cannot.
+    static func exec(arguments: [String]) -> Never {
+        let path = serverPath()
+        guard access(path, X_OK) == 0 else {
+            let code = errno
+            let problem = code == ENOENT ? "there is no \(binaryName) next to backstop" : "it cannot be run"
+            exit(
+                code: 1,
+                message: """
+                    error: backstop serve runs \(quoted(path)), and \(problem) \
+                    (\(String(cString: strerror(code)))). Build it with \
+                    `swift build -c release --product backstop-server` (or `swift build` for both binaries), \
+                    or run backstop-server directly.
+                    """
             )
-        )
-        var logger = Logger(label: "backstop")
-        logger.logLevel = level
-        logger.info("loading the catalog", metadata: ["catalog.directory": "\(settings.catalogDirectory)"])
-        let service: BackstopService
-        do {
-            service = try await BackstopService(settings: settings, logger: logger)
-        } catch {
-            throw failure(error.description, code: Exit.dataError)
         }
-        let app = service.makeApplication { port in
-            // Unbuffered, so a supervisor or a test reading the pipe sees it at once.
-            FileHandle.standardOutput.write(Data("backstop: listening on http://\(settings.host):\(port)\n".utf8))
-        }
-        try await app.runService()
+        // Nothing was written yet; flushing anyway keeps a buffered byte from being lost with the old image.
+        fflush(nil)
+        // An ignored signal stays ignored across exec: a hang-up from here until the server's reload handler is
+        // installed is ignored, as the server itself does while it loads the catalog.
+        signal(SIGHUP, SIG_IGN)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) }
+        argv.append(nil)
+        execv(path, argv)
+        let reason = String(cString: strerror(errno))
+        for pointer in argv { free(pointer) }
+        exit(code: 1, message: "error: backstop serve cannot run \(quoted(path)): \(reason)")
+    }
+
+    private static func exit(code: Int32, message: String) -> Never {
+        FileHandle.standardError.write(Data((printableMessage(message) + "\n").utf8))
+        #if canImport(Glibc)
+        Glibc.exit(code)
+        #else
+        Darwin.exit(code)
+        #endif
     }
 }

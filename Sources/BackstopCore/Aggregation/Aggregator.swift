@@ -133,29 +133,53 @@ public struct ProviderFailure: Hashable, Sendable {
     }
 }
 
-/// The recovery plan: what to do for each reason found, and what that would reopen.
+/// The recovery plan: what to do for each reason found, most urgent first and each with its horizon, when each closed
+/// service and refused provider may reopen, and the scams to avoid.
 public struct RecoveryPlan: Hashable, Sendable {
     public struct Step: Hashable, Sendable {
         /// The closure reason the step answers; nil for the general advice.
         public var reason: ClosureReason?
         public var action: Fact
+        /// When it is done, or when what it waits for happens.
+        public var horizon: StepHorizon
 
-        public init(reason: ClosureReason?, action: Fact) {
+        public init(reason: ClosureReason?, action: Fact, horizon: StepHorizon = .none) {
             self.reason = reason
             self.action = action
+            self.horizon = horizon
         }
     }
 
     public var steps: [Step]
-    /// The changes assumed by the what-if (after ``Countermeasure/horizonMonths`` months of following the steps).
+    /// What the forecasts assume (nothing overdue from the plan's date, no new late payment, the score unchanged…).
     public var assumedChanges: [Fact]
-    /// Primary services and providers that would be open or eligible then but are not now, sorted by id.
+    /// The primary services and providers that reopen by a date on the plan's assumptions (every forecast with an
+    /// earliest or a latest date), sorted by id: v1's `whatIf.reopens`.
     public var reopens: [Reopening]
+    /// Per closed service, then per refused provider (by id): the earliest date it may reopen, or why none.
+    public var forecasts: [ReopeningForecast]
+    /// Scam warnings, when a service is not open or a provider refused.
+    public var scams: [Fact]
+    /// The date the plan starts from.
+    public var date: CalendarDate?
 
-    public init(steps: [Step], assumedChanges: [Fact], reopens: [Reopening]) {
+    /// Whether there is nothing to show: no step, no forecast, no warning.
+    public var isEmpty: Bool { steps.isEmpty && forecasts.isEmpty && scams.isEmpty }
+
+    public init(
+        steps: [Step],
+        assumedChanges: [Fact],
+        reopens: [Reopening],
+        forecasts: [ReopeningForecast] = [],
+        scams: [Fact] = [],
+        date: CalendarDate? = nil
+    ) {
         self.steps = steps
         self.assumedChanges = assumedChanges
         self.reopens = reopens
+        self.forecasts = forecasts
+        self.scams = scams
+        self.date = date
     }
 }
 
@@ -237,6 +261,8 @@ public struct Aggregator: Sendable {
 
     /// Ids registered more than once; only the first provider with an id is compared.
     public let duplicateIDs: [ProviderID]
+    /// Where each provider is in ``providers``, by id.
+    let positions: [ProviderID: Int]
 
     /// - Parameters:
     ///   - providers: every provider to compare; when several share an id, the first wins and the answer warns.
@@ -260,6 +286,7 @@ public struct Aggregator: Sendable {
             }
         }
         self.providers = unique
+        self.positions = Dictionary(unique.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.duplicateIDs = duplicates.sorted()
         self.caps = caps
         self.policy = policy
@@ -273,32 +300,173 @@ public struct Aggregator: Sendable {
         }
     }
 
-    /// The recovery steps and the services the what-if reopens, without a loan request: what `backstop diagnose`
-    /// shows. The steps come from the same planner as ``recommend(_:_:on:)``'s.
-    public func recovery(_ profile: UserProfile, diagnosis: [ServiceDiagnosis]) -> RecoveryPlan {
-        whatIf(profile, diagnosis: diagnosis).plan
+    /// The recovery plan without a loan request, as `backstop diagnose` shows it: the steps with their horizons, when
+    /// each closed service may reopen, and the scam warnings. The same planner as ``recommend(_:_:on:)``'s; `date` is
+    /// the day the plan starts from (the profile's dated lists are read on it).
+    public func recovery(_ profile: UserProfile, diagnosis: [ServiceDiagnosis], on date: CalendarDate) -> RecoveryPlan {
+        whatIf(profile.resolved(on: date), diagnosis: diagnosis, on: date, alternatives: nil, refused: false).plan
     }
 
-    /// The recovery plan without providers, the improved profile (observed service states dropped, so the rules
-    /// decide) and its diagnosis, made once; nil parts when no reason was found.
+    /// The recovery plan as of today (UTC).
+    @available(*, deprecated, message: "pass the date the plan starts from: recovery(_:diagnosis:on:)")
+    public func recovery(_ profile: UserProfile, diagnosis: [ServiceDiagnosis]) -> RecoveryPlan {
+        recovery(profile, diagnosis: diagnosis, on: .todayUTC())
+    }
+
+    /// The plan without providers: the steps, the scam warnings and the closed services' forecasts, with the
+    /// projection the providers' forecasts reuse. `alternatives`: how many licensed alternatives serve the request
+    /// now (nil without a request); `refused`: whether a provider refused the profile itself.
     func whatIf(
         _ profile: UserProfile,
-        diagnosis: [ServiceDiagnosis]
-    ) -> (plan: RecoveryPlan, improved: UserProfile?, after: [ServiceDiagnosis]) {
-        let steps = Countermeasure.steps(for: diagnosis, profile)
-        let reasons = Self.reasons(in: diagnosis)
-        guard !reasons.isEmpty else { return (RecoveryPlan(steps: steps, assumedChanges: [], reopens: []), nil, []) }
-        var improved = Countermeasure.improved(profile, following: reasons)
-        let changes = Countermeasure.changes(from: profile, to: improved)
-        improved.services = nil
-        let after = diagnose(improved)
-        let states = Dictionary(after.map { ($0.service, $0.state) }, uniquingKeysWith: { a, _ in a })
-        let reopened = diagnosis.filter { $0.state == .closed && (states[$0.service] ?? .closed) != .closed }
-        return (
-            RecoveryPlan(steps: steps, assumedChanges: changes, reopens: reopened.map { .service($0.service) }),
-            improved,
-            after
+        diagnosis: [ServiceDiagnosis],
+        on date: CalendarDate,
+        alternatives: Int?,
+        refused: Bool
+    ) -> (plan: RecoveryPlan, projection: RecoveryProjection) {
+        let steps = Countermeasure.steps(for: diagnosis, profile, on: date, alternatives: alternatives)
+        let projection = RecoveryProjection(profile, on: date)
+        let notOpen = diagnosis.contains { $0.state != .open && $0.state != .unknown }
+        var plan = RecoveryPlan(
+            steps: steps,
+            assumedChanges: [],
+            reopens: [],
+            forecasts: serviceForecasts(diagnosis, projection),
+            scams: notOpen || refused ? ScamWarning.allCases.map(\.fact) : [],
+            date: date
         )
+        Self.finish(&plan, projection)
+        return (plan, projection)
+    }
+
+    /// The assumptions (when anything is forecast) and v1's `reopens`: what reopens by a date, earliest or latest.
+    static func finish(_ plan: inout RecoveryPlan, _ projection: RecoveryProjection) {
+        plan.assumedChanges = plan.forecasts.isEmpty ? [] : projection.assumptions
+        plan.reopens = plan.forecasts.filter { $0.earliest != nil || $0.latest != nil }.map(\.subject).sorted()
+    }
+
+    /// When each closed service may reopen. A closure the profile reports must lose every reason the rules find (the
+    /// profile does not say which one closed it); an assessed one must stop being closed by the rules. A reported
+    /// closure with no reason found waits for the operator's own review.
+    func serviceForecasts(_ diagnosis: [ServiceDiagnosis], _ projection: RecoveryProjection) -> [ReopeningForecast] {
+        let closed = diagnosis.filter { $0.state == .closed }
+        guard !closed.isEmpty else { return [] }
+        let timeline = projection.milestones
+        var memo: [Int: [ServiceDiagnosis]] = [:]
+        func diagnosed(_ index: Int, _ scenario: RecoveryProjection.Scenario) -> [ServiceDiagnosis] {
+            let key = index * 2 + (scenario == .optimistic ? 1 : 0)
+            if let known = memo[key] { return known }
+            let found = diagnose(projection.profile(on: timeline[index].date, scenario))
+            memo[key] = found
+            return found
+        }
+        func passes(_ item: ServiceDiagnosis, _ index: Int, _ scenario: RecoveryProjection.Scenario) -> Bool {
+            guard let state = diagnosed(index, scenario).first(where: { $0.service == item.service })?.assessed else {
+                return false
+            }
+            return item.observed == .closed ? state == .open : state != .closed
+        }
+        let searched = closed.filter { !$0.reasons.isEmpty }
+        let conservative = RecoveryProjection.firstPassing(subjects: searched.count, dates: timeline.count) {
+            passes(searched[$0.subject], $0.date, .conservative)
+        }
+        let optimistic =
+            projection.hasUndated
+            ? RecoveryProjection.firstPassing(subjects: searched.count, dates: timeline.count) {
+                passes(searched[$0.subject], $0.date, .optimistic)
+            } : conservative
+        return closed.map { item in
+            let subject = Reopening.service(item.service)
+            guard let index = searched.firstIndex(of: item) else {
+                return ReopeningForecast(
+                    subject: subject,
+                    earliest: nil,
+                    because: [Fact(.dependsOnOperatorReview, ["subject": .service(item.service)])]
+                )
+            }
+            return Self.forecast(
+                subject,
+                conservative: conservative[index],
+                optimistic: optimistic[index],
+                timeline,
+                projection
+            ) {
+                let last = diagnosed(timeline.count - 1, .optimistic).first { $0.service == item.service }
+                return Self.blockers(of: last, observedClosed: item.observed == .closed, projection.base)
+            }
+        }
+    }
+
+    /// A forecast from the first dates the conservative and optimistic projections pass on: a date when both agree;
+    /// else not predictable, with the latest date when the conservative one has it and why.
+    static func forecast(
+        _ subject: Reopening,
+        conservative: Int?,
+        optimistic: Int?,
+        _ timeline: [RecoveryProjection.Milestone],
+        _ projection: RecoveryProjection,
+        reopensOn: CalendarDate? = nil,
+        blockers: () -> [Fact]
+    ) -> ReopeningForecast {
+        if let index = conservative, optimistic == index {
+            let date = timeline[index].date
+            var because = timeline[index].causes.filter { $0.code != .dependsOnUndatedCounts }
+            if let reopensOn, reopensOn == date { because.append(Fact(.afterProviderReopens, ["date": .date(date)])) }
+            return ReopeningForecast(subject: subject, earliest: date, because: because)
+        }
+        var because: [Fact] = []
+        if optimistic != conservative { because += projection.undatedFacts }
+        if conservative == nil { because += blockers() }
+        var unique: [Fact] = []
+        for fact in because where !unique.contains(fact) { unique.append(fact) }
+        return ReopeningForecast(
+            subject: subject,
+            earliest: nil,
+            latest: conservative.map { timeline[$0].date },
+            because: unique
+        )
+    }
+
+    /// Why a service stays closed at the end of the projection: the reasons left.
+    static func blockers(of item: ServiceDiagnosis?, observedClosed: Bool, _ profile: UserProfile) -> [Fact] {
+        guard let item else { return [] }
+        var facts: [Fact] = []
+        for finding in item.reasons {
+            switch finding.code {
+            case .creditScoreDecline: facts.append(Fact(.dependsOnScore, ["score": .int(profile.creditScore)]))
+            case .thinFile: facts.append(Fact(.dependsOnRecordBuilding))
+            case .identityAbnormal:
+                var params: [String: FactValue] = ["subject": .service(item.service)]
+                if let identity = profile.identity { params["identity"] = .identity(identity) }
+                facts.append(Fact(.dependsOnOperatorReview, params))
+            case .lateRepayment, .cashOut, .ageLimit: facts.append(finding.evidence)
+            }
+        }
+        if facts.isEmpty && observedClosed {
+            facts.append(Fact(.dependsOnOperatorReview, ["subject": .service(item.service)]))
+        }
+        return facts
+    }
+
+    /// Why a provider stays refused: the rules still failing, the score and an identity report in words of their own.
+    static func blockers(_ checks: [RuleCheck], _ subject: Reopening, _ profile: UserProfile) -> [Fact] {
+        var facts: [Fact] = []
+        for fact in checks.map({ blocker($0, subject, profile) }) where !facts.contains(fact) { facts.append(fact) }
+        return facts
+    }
+
+    static func blocker(_ check: RuleCheck, _ subject: Reopening, _ profile: UserProfile) -> Fact {
+        switch check.rule {
+        case .minCreditScore:
+            var params: [String: FactValue] = ["score": .int(profile.creditScore)]
+            if let minimum = check.finding["min"] { params["min"] = minimum }
+            return Fact(.dependsOnScore, params)
+        case .identityVerified, .excludedWhenIdentityAbnormal:
+            var params: [String: FactValue] = ["subject": subject.factValue]
+            if let identity = profile.identity { params["identity"] = .identity(identity) }
+            return Fact(.dependsOnOperatorReview, params)
+        case .status: return check.fix ?? check.finding
+        default: return check.finding
+        }
     }
 
     /// The full recommendation.
@@ -414,7 +582,7 @@ public struct Aggregator: Sendable {
             let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && apr > $0.maxAPRPercent }) {
-                let params = Self.capParams(cap, apr: apr, details.name)
+                let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
                 let check = RuleCheck(
                     rule: .legalCap,
                     outcome: .failed,
@@ -480,6 +648,7 @@ public struct Aggregator: Sendable {
                 refusals.append(Refusal(details: details, failed: [check], fixes: [fix], gated: true))
                 continue
             }
+            warnings += Self.costWarnings(offer, details)
             let odds = OddsModel.assess(evaluation, details, profile, on: date)
             var why = Self.why(details, offer, odds.likelihood, evaluation)
             if offered != asked {
@@ -596,12 +765,7 @@ public struct Aggregator: Sendable {
         let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
         let limit = policy.maxDebtServicePercent
         guard share > limit else { return nil }
-        let ceiling = income.multiplied(by: limit / 100)
-        let affordable = ceiling - debts
-        let fix =
-            affordable.minorUnits > 0
-            ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
-            : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
+        let fix = DescribedProvider.debtFix(income: income, limitPercent: limit, debts: debts)
         let check = RuleCheck(
             rule: .debtService,
             outcome: .failed,
@@ -692,16 +856,9 @@ public struct Aggregator: Sendable {
         return (evaluations, failures)
     }
 
-    static func reasons(in diagnosis: [ServiceDiagnosis]) -> [ClosureReason] {
-        var reasons: [ClosureReason] = []
-        for item in diagnosis {
-            for finding in item.reasons where !reasons.contains(finding.code) { reasons.append(finding.code) }
-        }
-        return reasons.sorted { $0.rawValue < $1.rawValue }
-    }
-
-    /// The recovery steps for the reasons found, and what the improved profile would reopen. Only the refused
-    /// providers whose failed rules read something the improvement changes are evaluated again.
+    /// The recovery plan of a recommendation: ``whatIf(_:diagnosis:on:alternatives:refused:)`` and, per refused
+    /// licensed provider the profile could win back, the earliest date it may serve the request. Only refusals whose
+    /// every failed rule can turn are evaluated again, and only on the dates the projection changes on.
     func recoveryPlan(
         _ profile: UserProfile,
         _ request: LoanRequest,
@@ -710,47 +867,209 @@ public struct Aggregator: Sendable {
         refusals: [Refusal],
         recommendableNow: Set<ProviderID>
     ) async -> RecoveryPlan {
-        var (plan, improvedProfile, after) = whatIf(profile, diagnosis: diagnosis)
-        guard let improved = improvedProfile else { return plan }
-        let changed = Countermeasure.changedFields(from: profile, to: improved)
-        // The risk position (score, overdue count) moves the price, and with it the cap, ceiling and debt checks.
-        let pricesMove = !changed.isDisjoint(with: [.creditScore, .creditScore90DaysAgo, .overdueCount12m])
-        let priced: Set<RuleID> = [.legalCap, .maxMonthlyPayment, .maxDebtToIncome]
-        // A refusal can turn only when every rule it failed can: a rule on the request or the provider (amount,
-        // purpose, status) fails again whatever the profile.
-        let candidates = Set(
-            refusals.filter { refusal in
-                refusal.details.licence.isLicensed
-                    && refusal.failed.allSatisfy { check in
-                        check.rule == .serviceState || !changed.isDisjoint(with: check.rule.fields)
-                            || (pricesMove && priced.contains(check.rule))
-                    }
-            }.map(\.details.id)
-        )
-        var reopened = Set(plan.reopens)
-        if !candidates.isEmpty {
-            let subset = providers.filter { candidates.contains($0.id) && !recommendableNow.contains($0.id) }
-            let (later, _) = await evaluateAll(improved, request, on: date, diagnosis: after, only: subset)
-            for (provider, evaluation) in later where evaluation.isEligible {
-                guard let offer = evaluation.offer else { continue }
-                let excluded = caps.caps(for: provider.details.licence.kind, on: date).contains {
-                    $0.effect == .exclude && offer.quote.apr.nominal(scale: 10) > $0.maxAPRPercent
-                }
-                let isService = reopened.contains { $0.id == provider.id.rawValue }
-                if !excluded && !isService { reopened.insert(.provider(provider.id, provider.details.name)) }
-            }
+        // A licensed lender refusing the profile on its record calls for scam warnings.
+        let refused = refusals.contains { refusal in
+            refusal.details.licence.isLicensed && refusal.failed.contains { Self.recoveryRules.contains($0.rule) }
         }
-        plan.reopens = reopened.sorted()
+        var (plan, projection) = whatIf(
+            profile,
+            diagnosis: diagnosis,
+            on: date,
+            alternatives: recommendableNow.count,
+            refused: refused
+        )
+        let services = Set(diagnosis.map(\.service.rawValue))
+        plan.forecasts += await providerForecasts(
+            refusals.filter { !recommendableNow.contains($0.details.id) && !services.contains($0.details.id.rawValue) },
+            request,
+            projection
+        )
+        Self.finish(&plan, projection)
         return plan
     }
 
+    /// The rules a recovery plan is about: the credit record, the score, identity, cash-out, a service's state.
+    /// A provider refused on none of these (only an account, an age, an income) is not forecast.
+    static let recoveryRules: Set<RuleID> = [
+        .minCreditScore, .maxOverdueCount12m, .maxOverdueCount24m, .maxDaysPastDue, .noCurrentOverdue,
+        .identityVerified, .excludedWhenIdentityAbnormal, .excludedWhenCashOut, .serviceState,
+    ]
+
+    /// Per refused licensed provider (not gated, not refused for the request itself, refused on a rule of
+    /// ``recoveryRules``), sorted by id: the earliest date it may serve the request on the plan's assumptions, or why
+    /// that is not predictable.
+    func providerForecasts(
+        _ refusals: [Refusal],
+        _ request: LoanRequest,
+        _ projection: RecoveryProjection
+    ) async -> [ReopeningForecast] {
+        // Rules on the request or the provider's price list fail again whatever the profile.
+        let requestRules: Set<RuleID> = [.purpose, .amountLimits, .minAmount, .maxAmount, .pricing]
+        // The risk position (with the score fixed, the 12-month count) moves the price, and with it these.
+        let priced: Set<RuleID> = [.legalCap, .maxMonthlyPayment, .maxDebtToIncome]
+        let changing = projection.changing
+        let pricesMove = changing.contains(.overdueCount12m)
+        var forecasts: [ReopeningForecast] = []
+        var searched: [(subject: Reopening, provider: any CreditProvider, reopensOn: CalendarDate?)] = []
+        let candidates = refusals.filter { refusal in
+            refusal.details.licence.isLicensed && !refusal.gated
+                && !refusal.failed.contains { requestRules.contains($0.rule) }
+                && refusal.failed.contains { Self.recoveryRules.contains($0.rule) }
+        }
+        for refusal in candidates.sorted(by: { $0.details.id < $1.details.id }) {
+            let subject = Reopening.provider(refusal.details.id, refusal.details.name)
+            var reopensOn: CalendarDate?
+            if let fix = refusal.failed.first(where: { $0.rule == .status })?.fix, fix.code == .fixReopensOn,
+                case .date(let day)? = fix["date"]
+            {
+                reopensOn = day
+            }
+            let stuck = refusal.failed.filter { check in
+                switch check.rule {
+                case .status: return reopensOn == nil
+                case .serviceState: return true
+                default:
+                    return changing.isDisjoint(with: check.rule.fields) && !(pricesMove && priced.contains(check.rule))
+                }
+            }
+            guard stuck.isEmpty, let position = positions[refusal.details.id] else {
+                forecasts.append(
+                    ReopeningForecast(
+                        subject: subject,
+                        earliest: nil,
+                        because: Self.blockers(stuck, subject, projection.base)
+                    )
+                )
+                continue
+            }
+            searched.append((subject, providers[position], reopensOn))
+        }
+        guard !searched.isEmpty else { return forecasts.sorted { $0.subject < $1.subject } }
+
+        var timeline = projection.milestones
+        for item in searched {
+            if let day = item.reopensOn, !timeline.contains(where: { $0.date == day }) {
+                timeline.append(RecoveryProjection.Milestone(date: day, causes: []))
+            }
+        }
+        timeline.sort { $0.date < $1.date }
+        /// The evaluations of some searched providers on the projected profile of a date.
+        func evaluate(
+            _ members: [Int],
+            _ index: Int,
+            _ scenario: RecoveryProjection.Scenario
+        ) async -> [Int: (
+            Evaluation, UserProfile
+        )] {
+            let day = timeline[index].date
+            let profile = projection.profile(on: day, scenario)
+            // No primary service is searched here (its forecast is the service's), so no diagnosis is needed.
+            let (evaluations, _) = await evaluateAll(
+                profile,
+                request,
+                on: day,
+                diagnosis: [],
+                only: members.map { searched[$0].provider }
+            )
+            // By id once: a lookup per member, not a scan of every evaluation (quadratic with a large catalog).
+            let byID = Dictionary(evaluations.map { ($0.0.id, $0.1) }, uniquingKeysWith: { first, _ in first })
+            var found: [Int: (Evaluation, UserProfile)] = [:]
+            for member in members {
+                if let evaluation = byID[searched[member].provider.id] { found[member] = (evaluation, profile) }
+            }
+            return found
+        }
+        func passes(
+            _ questions: [(subject: Int, date: Int)],
+            _ scenario: RecoveryProjection.Scenario
+        ) async -> [Bool] {
+            var answers = Array(repeating: false, count: questions.count)
+            let byDate = Dictionary(grouping: questions.indices, by: { questions[$0].date })
+            for index in byDate.keys.sorted() {
+                let positions = byDate[index] ?? []
+                let found = await evaluate(positions.map { questions[$0].subject }, index, scenario)
+                for position in positions {
+                    let member = questions[position].subject
+                    if let pair = found[member] {
+                        let (evaluation, profile) = pair
+                        let details = searched[member].provider.details
+                        let day = timeline[index].date
+                        answers[position] =
+                            evaluation.isEligible && blockingCap(evaluation, details, on: day) == nil
+                            && !studentBarred(details, profile, day)
+                    }
+                }
+            }
+            return answers
+        }
+        let conservative = await RecoveryProjection.firstPassing(subjects: searched.count, dates: timeline.count) {
+            await passes($0, .conservative)
+        }
+        let optimistic =
+            projection.hasUndated
+            ? await RecoveryProjection.firstPassing(subjects: searched.count, dates: timeline.count) {
+                await passes($0, .optimistic)
+            } : conservative
+        // Why the ones that never pass stay refused: their evaluation at the end of the projection.
+        let never = searched.indices.filter { conservative[$0] == nil }
+        let last = never.isEmpty ? [:] : await evaluate(never, timeline.count - 1, .optimistic)
+        for (member, item) in searched.enumerated() {
+            forecasts.append(
+                Self.forecast(
+                    item.subject,
+                    conservative: conservative[member],
+                    optimistic: optimistic[member],
+                    timeline,
+                    projection,
+                    reopensOn: item.reopensOn
+                ) {
+                    guard let found = last[member] else { return [] }
+                    let evaluation = found.0
+                    var facts = Self.blockers(evaluation.failed, item.subject, found.1)
+                    let details = item.provider.details
+                    if let cap = blockingCap(evaluation, details, on: timeline[timeline.count - 1].date),
+                        let offer = evaluation.offer
+                    {
+                        let params = Self.capParams(cap, apr: offer.quote.apr.nominal(scale: 10), details.name)
+                        facts.append(Fact(.ruleAboveLegalCap, params))
+                    }
+                    return facts
+                }
+            )
+        }
+        return forecasts.sorted { $0.subject < $1.subject }
+    }
+
+    /// The exclusion cap an eligible offer is above on a date (the gate of ``recommend(_:_:on:)``).
+    func blockingCap(_ evaluation: Evaluation, _ details: ProviderDescription, on date: CalendarDate) -> LegalCap? {
+        guard let offer = evaluation.offer else { return nil }
+        let apr = offer.quote.apr.nominal(scale: 10)
+        return caps.caps(for: details.licence.kind, on: date).first { $0.effect == .exclude && apr > $0.maxAPRPercent }
+    }
+
+    /// Whether a student may not be offered this provider's credit on a date.
+    func studentBarred(_ details: ProviderDescription, _ profile: UserProfile, _ date: CalendarDate) -> Bool {
+        profile.student == true && !caps.bans(for: details.licence.kind, group: .student, on: date).isEmpty
+    }
+
     /// Exact-term offers first; offers at another term after them, nearest term first, so that every comparison
-    /// (cost above all) is between equal terms. Within a group: the preference, then total cost, payment and id.
+    /// (cost above all) is between equal terms; within a term, offers with an access condition (only if invited,
+    /// only for customers) after those without. Within a group: the preference, then total cost, payment and id.
     static func ranks(_ a: Alternative, before b: Alternative, by preference: RankingPreference) -> Bool {
         let qa = a.offer.quote
         let qb = b.offer.quote
-        let groupA = (a.termDiffers ? 1 : 0, abs(qa.terms.termMonths - a.requestedTerm), qa.terms.termMonths)
-        let groupB = (b.termDiffers ? 1 : 0, abs(qb.terms.termMonths - b.requestedTerm), qb.terms.termMonths)
+        // A cost-incomplete offer (a mandatory fee not published) comes after every complete one.
+        let incomplete = (a.offer.isCostIncomplete ? 1 : 0, b.offer.isCostIncomplete ? 1 : 0)
+        if incomplete.0 != incomplete.1 { return incomplete.0 < incomplete.1 }
+        // Offers the user may not be able to take (only if invited, only for customers) come after those they can.
+        let groupA = (
+            a.termDiffers ? 1 : 0, abs(qa.terms.termMonths - a.requestedTerm), qa.terms.termMonths,
+            a.condition == nil ? 0 : 1
+        )
+        let groupB = (
+            b.termDiffers ? 1 : 0, abs(qb.terms.termMonths - b.requestedTerm), qb.terms.termMonths,
+            b.condition == nil ? 0 : 1
+        )
         if groupA != groupB { return groupA < groupB }
         let tieBreak = (qa.totalCost, qa.monthlyPayment, a.details.id) < (qb.totalCost, qb.monthlyPayment, b.details.id)
         switch preference {
@@ -763,6 +1082,9 @@ public struct Aggregator: Sendable {
         case .likelihood:
             if a.likelihood != b.likelihood { return a.likelihood > b.likelihood }
             if qa.apr.nominalPercent != qb.apr.nominalPercent { return qa.apr.nominalPercent < qb.apr.nominalPercent }
+        case .worstCase:
+            let (wa, wb) = (a.worstCaseKey, b.worstCaseKey)
+            if wa != wb { return wa < wb }
         }
         return tieBreak
     }
@@ -789,7 +1111,8 @@ public struct Aggregator: Sendable {
         ]
         let thin = evaluation.checks.filter { $0.outcome == .passed && ($0.margin ?? 1) < thinMargin }.map(\.rule)
         if !thin.isEmpty { facts.append(Fact(.whyJustClears, ["rules": .list(thin.map(FactValue.rule))])) }
-        let unknown = evaluation.unknowns.flatMap(\.rule.fields)
+        var unknown: [ProfileField] = []
+        for field in evaluation.unknowns.flatMap(\.rule.fields) where !unknown.contains(field) { unknown.append(field) }
         if !unknown.isEmpty { facts.append(Fact(.whyUnknown, ["fields": .list(unknown.map(FactValue.field))])) }
         if offer.isEstimate { facts.append(Fact(.whyEstimate, ["position": .decimal(offer.riskPosition)])) }
         return facts

@@ -8,12 +8,17 @@ public enum PrimaryService: String, WireEnum, Hashable {
     case jiebei
 }
 
-/// Why a service was closed or restricted: the four groups users are told about.
+/// Why a service was closed or restricted: the four groups users are told about, and a thin file (a score under a
+/// bar with no record to read it against: too little history, not a decline).
 public enum ClosureReason: String, WireEnum, Hashable {
     case creditScoreDecline = "credit-score-decline"
     case lateRepayment = "late-repayment"
     case cashOut = "cash-out"
     case identityAbnormal = "identity-abnormal"
+    /// Few signals: no repayment record and no score history, and a short history (young, a student, no accounts).
+    case thinFile = "thin-file"
+    /// The age is outside the ages the service serves (Huabei from 18; Jiebei 18 to 60: docs/primary-services.md).
+    case ageLimit = "age-limit"
 }
 
 /// One reason found, with the evidence from the profile.
@@ -78,118 +83,4 @@ public protocol PrimaryServiceProvider: CreditProvider {
         on date: CalendarDate,
         diagnosis: ServiceDiagnosis
     ) async throws -> Evaluation
-}
-
-/// The countermeasures for the closure reasons found, and the profile change that following them for
-/// ``horizonMonths`` months would make (the what-if).
-public enum Countermeasure: Sendable {
-    /// The steps for the reasons found, most urgent first: money overdue now, then identity, cash-out, repayment
-    /// record and score; then the general advice when a service is not open. The one planner behind `diagnose`,
-    /// `alternatives` and the HTTP answers.
-    public static func steps(for diagnosis: [ServiceDiagnosis], _ profile: UserProfile) -> [RecoveryPlan.Step] {
-        var reasons: Set<ClosureReason> = []
-        for item in diagnosis { reasons.formUnion(item.reasons.map(\.code)) }
-        var steps: [RecoveryPlan.Step] = []
-        if reasons.contains(.lateRepayment),
-            let overdue = profile.repayment?.currentOverdueAmount, overdue.minorUnits > 0
-        {
-            steps.append(
-                RecoveryPlan.Step(
-                    reason: .lateRepayment,
-                    action: Fact(.stepRepayOverdueNow, ["amount": .money(overdue)])
-                )
-            )
-        }
-        let ordered: [(ClosureReason, FactCode)] = [
-            (.identityAbnormal, .stepFixIdentity),
-            (.cashOut, .stepCompliantUse),
-            (.lateRepayment, .stepKeepRepaymentRecord),
-            (.creditScoreDecline, .stepRebuildScore),
-        ]
-        for (reason, code) in ordered where reasons.contains(reason) {
-            steps.append(RecoveryPlan.Step(reason: reason, action: Fact(code)))
-        }
-        if diagnosis.contains(where: { $0.state != .open }) {
-            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(.stepFollowOfficialNotices)))
-            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(.stepKeepLicensedBackup)))
-        }
-        return steps
-    }
-
-    /// How long the what-if assumes the countermeasures are followed: long enough for late instalments to age out
-    /// of the 24-month window a repayment record covers.
-    public static let horizonMonths = 24
-
-    /// The profile after following the countermeasures for `reasons` for ``horizonMonths`` months (the what-if).
-    ///
-    /// - late-repayment: nothing overdue now, no overdue instalment in 12 or 24 months, no days past due (the record
-    ///   window is 24 months, so older late payments have aged out).
-    /// - credit-score-decline: the score returns to its level 90 days ago, and at least 650, and stops falling.
-    /// - cash-out: no flags in the last 12 months.
-    /// - identity-abnormal: verified.
-    public static func improved(_ profile: UserProfile, following reasons: [ClosureReason]) -> UserProfile {
-        var result = profile
-        for reason in Set(reasons) {
-            switch reason {
-            case .lateRepayment:
-                var record = result.repayment ?? RepaymentRecord()
-                record.currentOverdueAmount = .zero()
-                record.overdueCount12m = 0
-                record.overdueCount24m = 0
-                record.worstDaysPastDue = 0
-                result.repayment = record
-            case .creditScoreDecline:
-                // Back to its level 90 days ago, and at least 650 (a sound score for the built-in thresholds).
-                let earlier = max(result.creditScore, result.creditScore90DaysAgo ?? result.creditScore, 650)
-                result.creditScore = min(950, earlier)
-                result.creditScore90DaysAgo = result.creditScore
-            case .cashOut:
-                result.cashOutFlags12m = 0
-            case .identityAbnormal:
-                result.identity = .verified
-            }
-        }
-        return result
-    }
-
-    /// The profile fields that differ between two profiles (what the what-if changed).
-    public static func changedFields(from old: UserProfile, to new: UserProfile) -> Set<ProfileField> {
-        var fields: Set<ProfileField> = []
-        if old.creditScore != new.creditScore { fields.insert(.creditScore) }
-        if old.creditScore90DaysAgo != new.creditScore90DaysAgo { fields.insert(.creditScore90DaysAgo) }
-        if old.repayment?.overdueCount12m != new.repayment?.overdueCount12m { fields.insert(.overdueCount12m) }
-        if old.repayment?.overdueCount24m != new.repayment?.overdueCount24m { fields.insert(.overdueCount24m) }
-        if old.repayment?.worstDaysPastDue != new.repayment?.worstDaysPastDue { fields.insert(.worstDaysPastDue) }
-        if old.repayment?.currentOverdueAmount != new.repayment?.currentOverdueAmount {
-            fields.insert(.currentOverdueAmount)
-        }
-        if old.cashOutFlags12m != new.cashOutFlags12m { fields.insert(.cashOutFlags12m) }
-        if old.identity != new.identity { fields.insert(.identity) }
-        return fields
-    }
-
-    /// A fact per change ``improved(_:following:)`` makes, for the what-if.
-    public static func changes(from old: UserProfile, to new: UserProfile) -> [Fact] {
-        var changes: [Fact] = []
-        if old.repayment?.currentOverdueAmount != new.repayment?.currentOverdueAmount {
-            changes.append(Fact(.assumeNothingOverdue))
-        }
-        if old.repayment?.overdueCount24m != new.repayment?.overdueCount24m
-            || old.repayment?.overdueCount12m != new.repayment?.overdueCount12m
-        {
-            var params: [String: FactValue] = ["months": .int(horizonMonths)]
-            if let was = old.repayment?.overdueCount24m ?? old.repayment?.overdueCount12m { params["was"] = .int(was) }
-            changes.append(Fact(.assumeNoLatePayments, params))
-        }
-        if old.creditScore != new.creditScore {
-            changes.append(Fact(.assumeScore, ["score": .int(new.creditScore), "was": .int(old.creditScore)]))
-        }
-        if old.cashOutFlags12m != new.cashOutFlags12m { changes.append(Fact(.assumeNoCashOut)) }
-        if old.identity != new.identity {
-            var params: [String: FactValue] = [:]
-            if let was = old.identity { params["was"] = .identity(was) }
-            changes.append(Fact(.assumeIdentityVerified, params))
-        }
-        return changes
-    }
 }

@@ -50,6 +50,15 @@ public struct Quote: Hashable, Sendable {
     public var nominalAPR: Decimal { apr.nominal(scale: 2) }
     /// Effective APR in percent, rounded half-up to 2 decimals, as disclosed.
     public var effectiveAPR: Decimal { apr.effective(scale: 2) }
+
+    /// The nominal APR of the interest alone, the same loan without any fee, in percent rounded half-up to 2
+    /// decimals: the headline rate a channel shows next to the all-in ``nominalAPR``. Nil when it cannot be priced.
+    public var interestOnlyAPR: Decimal? {
+        var bare = terms
+        bare.pricing = Pricing(interest: terms.pricing.interest, interestFreeDays: terms.pricing.interestFreeDays)
+        bare.pricing.interestWaivedDays = terms.pricing.interestWaivedDays
+        return (try? CostEngine.quote(bare))?.nominalAPR
+    }
 }
 
 /// Why terms could not be priced: the field and the rule broken.
@@ -91,30 +100,6 @@ public enum CostEngine: Sendable {
         let pricing = terms.pricing
         let dueDates = dueDates(for: terms)
 
-        // Fees per row.
-        var installmentFees = Array(repeating: zero, count: n)
-        switch pricing.installmentFee {
-        case .perPeriod(let rate):
-            let fee = amount.multiplied(by: rate.fraction)
-            installmentFees = Array(repeating: fee, count: n)
-        case .total(let rate):
-            let total = amount.multiplied(by: rate.fraction)
-            var each = total.divided(by: n)
-            if each.minorUnits * Int64(n - 1) > total.minorUnits {
-                // Shares rounded up would leave the last one negative (65 shares of ¥8.95 round to ¥0.14, and 64
-                // of those are ¥8.96): round every share down instead; the last then takes at least one share.
-                each = Money(minorUnits: total.minorUnits / Int64(n), currency: currency)
-            }
-            installmentFees = Array(repeating: each, count: n)
-            installmentFees[n - 1] = total - Money(minorUnits: each.minorUnits * Int64(n - 1), currency: currency)
-        case nil: break
-        }
-        let membership = pricing.monthlyMembershipFee ?? zero
-        if terms.method == .bullet {
-            // A single repayment carries every period's fees.
-            let total = installmentFees.reduce(zero, +)
-            installmentFees = [total + Money(minorUnits: membership.minorUnits * Int64(n - 1), currency: currency)]
-        }
         let rowCount = dueDates.count
 
         // The level payment of principal + interest for equal instalments.
@@ -124,11 +109,12 @@ public enum CostEngine: Sendable {
         }
         let equalPrincipalPart = amount.divided(by: n)
 
-        var rows: [ScheduleRow] = []
-        rows.reserveCapacity(n)
+        // Principal and interest first: fees never change them.
+        var lines: [(due: CalendarDate, principal: Money, interest: Money, opening: Money, balance: Money)] = []
+        lines.reserveCapacity(rowCount)
         var balance = amount
         var previous = terms.startDate
-        let interestStarts = terms.startDate.adding(days: pricing.interestFreeDays)
+        let interestStarts = terms.startDate.adding(days: max(pricing.interestFreeDays, pricing.interestWaivedDays))
         for index in 0..<rowCount {
             let due = dueDates[index]
             let isLast = index == rowCount - 1
@@ -139,7 +125,7 @@ public enum CostEngine: Sendable {
                 let free = pricing.interestFreeDays > 0
                 interest = accruedInterest(
                     on: balance,
-                    from: free ? interestStarts : previous,
+                    from: free ? terms.startDate.adding(days: pricing.interestFreeDays) : previous,
                     to: due,
                     periods: free ? n - 1 : n,
                     pricing,
@@ -157,30 +143,138 @@ public enum CostEngine: Sendable {
             case .interestFirst, .bullet: principal = zero
             }
             if isLast || principal > balance { principal = balance }
+            let opening = balance
             balance -= principal
-            let fees = installmentFees[index] + membership
+            lines.append((due, principal, interest, opening, balance))
+            previous = due
+        }
+
+        // Fees, fee by fee, on the balances above.
+        let plan = feePlan(terms, lines.map { ($0.due, $0.opening) })
+        var rows: [ScheduleRow] = []
+        rows.reserveCapacity(rowCount)
+        for (index, line) in lines.enumerated() {
+            let items = plan.rows[index]
             rows.append(
                 ScheduleRow(
                     number: index + 1,
-                    dueDate: due,
-                    principal: principal,
-                    interest: interest,
-                    fees: fees,
-                    balance: balance
+                    dueDate: line.due,
+                    principal: line.principal,
+                    interest: line.interest,
+                    fees: items.reduce(zero) { $0 + $1.amount },
+                    balance: line.balance,
+                    feeItems: items
                 )
             )
-            previous = due
-        }
-        let upfront: Money
-        switch pricing.upfrontFee {
-        case .percent(let percent): upfront = amount.multiplied(by: percent / 100)
-        case .fixed(let money): upfront = money
-        case nil: upfront = zero
         }
         return Schedule(
-            disbursement: Disbursement(date: terms.startDate, amount: amount, fees: upfront),
-            rows: rows
+            disbursement: Disbursement(
+                date: terms.startDate,
+                amount: amount,
+                fees: plan.disbursement.reduce(zero) { $0 + $1.amount },
+                feeItems: plan.disbursement
+            ),
+            rows: rows,
+            optionalFees: plan.optional,
+            unpricedFees: pricing.unpricedFees
         )
+    }
+
+    /// What each fee of ``Pricing/allFees`` charges: at disbursement, on each row (`opening` is the principal owed
+    /// at the start of the row's period), and, for the optional fees, over the term.
+    ///
+    /// - `once`: at disbursement, on the original principal (or the amount).
+    /// - `month`: every row, on the row's base; a bullet loan's single row pays one charge per month of the term.
+    /// - `period`: one charge per row. `year`: one twelfth of the annual percentage per month, like `month`.
+    /// - `day`: the percentage per actual day of the row's period.
+    /// - `term`: one charge for the term, spread evenly over the rows, the last absorbing the rounding (the rule
+    ///   of version 1's total instalment fee).
+    static func feePlan(
+        _ terms: LoanTerms,
+        _ rows: [(due: CalendarDate, opening: Money)]
+    ) -> (disbursement: [FeeCharge], rows: [[FeeCharge]], optional: [OptionalFeeCharge]) {
+        let currency = terms.amount.currency
+        let zero = Money.zero(currency)
+        let n = terms.termMonths
+        let monthsPerRow = terms.method == .bullet ? n : 1
+        var disbursement: [FeeCharge] = []
+        var perRow = Array(repeating: [FeeCharge](), count: rows.count)
+        var optional: [OptionalFeeCharge] = []
+        for fee in terms.pricing.allFees where fee.kind.isRegular && fee.status != .none {
+            guard fee.status == .published, fee.figure != nil else {
+                if !fee.mandatory {
+                    optional.append(
+                        OptionalFeeCharge(
+                            kind: fee.kind,
+                            receiver: fee.receiver,
+                            amount: nil,
+                            label: fee.label,
+                            pushed: fee.pushed
+                        )
+                    )
+                }
+                continue
+            }
+            func base(_ opening: Money) -> Money {
+                fee.basis == .outstandingBalance ? opening : terms.amount
+            }
+            var atStart = zero
+            var charges = Array(repeating: zero, count: rows.count)
+            switch fee.per {
+            case .once:
+                atStart = fee.charge(on: terms.amount)
+            case .month, .year:
+                let twelfth: Decimal = fee.per == .year ? Decimal(1) / 12 : 1
+                for (index, row) in rows.enumerated() {
+                    let one = fee.charge(on: base(row.opening), times: twelfth)
+                    charges[index] = Money(minorUnits: one.minorUnits * Int64(monthsPerRow), currency: currency)
+                }
+            case .period:
+                for (index, row) in rows.enumerated() { charges[index] = fee.charge(on: base(row.opening)) }
+            case .day:
+                var previous = terms.startDate
+                for (index, row) in rows.enumerated() {
+                    charges[index] = fee.charge(on: base(row.opening), times: Decimal(previous.days(to: row.due)))
+                    previous = row.due
+                }
+            case .term:
+                let total = fee.charge(on: terms.amount)
+                let count = rows.count
+                var each = total.divided(by: count)
+                if each.minorUnits * Int64(count - 1) > total.minorUnits {
+                    // Shares rounded up would leave the last one negative (65 shares of ¥8.95 round to ¥0.14, and 64
+                    // of those are ¥8.96): round every share down instead; the last then takes at least one share.
+                    each = Money(minorUnits: total.minorUnits / Int64(count), currency: currency)
+                }
+                charges = Array(repeating: each, count: count)
+                charges[count - 1] =
+                    total - Money(minorUnits: each.minorUnits * Int64(count - 1), currency: currency)
+            }
+            if fee.mandatory {
+                if fee.per == .once {
+                    disbursement.append(
+                        FeeCharge(kind: fee.kind, receiver: fee.receiver, amount: atStart, label: fee.label)
+                    )
+                } else {
+                    for index in charges.indices {
+                        perRow[index].append(
+                            FeeCharge(kind: fee.kind, receiver: fee.receiver, amount: charges[index], label: fee.label)
+                        )
+                    }
+                }
+            } else {
+                optional.append(
+                    OptionalFeeCharge(
+                        kind: fee.kind,
+                        receiver: fee.receiver,
+                        amount: charges.reduce(atStart, +),
+                        label: fee.label,
+                        pushed: fee.pushed
+                    )
+                )
+            }
+        }
+        return (disbursement, perRow, optional)
     }
 
     /// Prices terms: the schedule, its totals and its APR.
@@ -302,6 +396,31 @@ public enum CostEngine: Sendable {
                     field: "upfrontFee",
                     message: "must be from 0 to the amount borrowed, got \(money.plainString)"
                 )
+            }
+        }
+        guard (0...365).contains(terms.pricing.interestWaivedDays) else {
+            throw CostError(
+                field: "interestWaivedDays",
+                message: "must be from 0 to 365, got \(terms.pricing.interestWaivedDays)"
+            )
+        }
+        for fee in terms.pricing.fees {
+            switch fee.figure {
+            case .percent(let percent)?:
+                guard percent >= 0, percent <= 100 else {
+                    throw CostError(
+                        field: "\(fee.kind.rawValue)Fee",
+                        message: "must be a percentage from 0 to 100, got \(percent)"
+                    )
+                }
+            case .amount(let money)?:
+                guard money.minorUnits >= 0, money.minorUnits <= 10_000_000_000 else {
+                    throw CostError(
+                        field: "\(fee.kind.rawValue)Fee",
+                        message: "must be from 0 to 100000000, got \(money.plainString)"
+                    )
+                }
+            case nil: break
             }
         }
         if let fee = terms.pricing.monthlyMembershipFee, fee.minorUnits < 0 || fee.minorUnits > 10_000_000_000 {

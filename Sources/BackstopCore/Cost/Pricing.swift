@@ -85,19 +85,58 @@ public struct Pricing: Hashable, Sendable {
     public var upfrontFee: UpfrontFee?
     /// A membership fee charged with every monthly instalment (会员费).
     public var monthlyMembershipFee: Money?
+    /// Every other cost: guarantee, insurance, service fees… (provider XML v2), mandatory or optional, published or
+    /// unknown. Charged after the fees above, in this order.
+    public var fees: [Fee]
+    /// Days from disbursement during which no interest accrues although the due dates stay where they are (a
+    /// promotion such as "30 days interest-free for new customers"; 0 = none).
+    public var interestWaivedDays: Int
 
     public init(
         interest: InterestPricing = .none,
         installmentFee: InstallmentFee? = nil,
         interestFreeDays: Int = 0,
         upfrontFee: UpfrontFee? = nil,
-        monthlyMembershipFee: Money? = nil
+        monthlyMembershipFee: Money? = nil,
+        fees: [Fee] = [],
+        interestWaivedDays: Int = 0
     ) {
         self.interest = interest
         self.installmentFee = installmentFee
         self.interestFreeDays = interestFreeDays
         self.upfrontFee = upfrontFee
         self.monthlyMembershipFee = monthlyMembershipFee
+        self.fees = fees
+        self.interestWaivedDays = interestWaivedDays
+    }
+
+    /// Every fee of the price list as typed fees: the instalment, upfront and membership fees of provider XML v1
+    /// (mandatory, published, receiver not stated) first, then ``fees``. The cost engine charges exactly these.
+    public var allFees: [Fee] {
+        var list: [Fee] = []
+        switch installmentFee {
+        case .perPeriod(let rate)?:
+            list.append(Fee(kind: .installment, basis: .originalPrincipal, per: .month, figure: .percent(rate.percent)))
+        case .total(let rate)?:
+            list.append(Fee(kind: .installment, basis: .originalPrincipal, per: .term, figure: .percent(rate.percent)))
+        case nil: break
+        }
+        if let fee = monthlyMembershipFee {
+            list.append(Fee(kind: .membership, basis: .fixed, per: .month, figure: .amount(fee)))
+        }
+        switch upfrontFee {
+        case .percent(let percent)?:
+            list.append(Fee(kind: .upfront, basis: .originalPrincipal, per: .once, figure: .percent(percent)))
+        case .fixed(let amount)?:
+            list.append(Fee(kind: .upfront, basis: .fixed, per: .once, figure: .amount(amount)))
+        case nil: break
+        }
+        return list + fees
+    }
+
+    /// The mandatory fees whose figure is not published: an offer with any is "cost incomplete".
+    public var unpricedFees: [UnpricedFee] {
+        fees.filter(\.isUnknownMandatory).map { UnpricedFee(kind: $0.kind, receiver: $0.receiver, label: $0.label) }
     }
 }
 

@@ -27,6 +27,8 @@ public enum FactValue: Hashable, Sendable {
     /// A plain decimal number (a risk position, a ratio).
     case decimal(Decimal)
     case date(CalendarDate)
+    /// A month of the calendar (the month a late instalment fell due).
+    case month(YearMonth)
     /// Text shown as it is (an error message from a plugin, an id).
     case text(String)
     case provider(ProviderID)
@@ -48,6 +50,8 @@ public enum FactValue: Hashable, Sendable {
     case inquiry(InquiryKind)
     case interest(InterestPricing)
     case installmentFee(InstallmentFee)
+    /// A kind of fee (guarantee, insurance…).
+    case fee(FeeKind)
     case list([FactValue])
 }
 
@@ -175,6 +179,12 @@ public enum FactCategory: String, Sendable, CaseIterable {
     case plan
     /// Where a rate stands against the legal caps (`quote`, `apr`).
     case legality
+    /// When a closed service or a refused provider may reopen (the what-if's headline per service or provider).
+    case reopening
+    /// What a reopening date waits for, or why no date can be given.
+    case basis
+    /// A scam warning of the recovery plan.
+    case scam
 }
 
 /// Every fact Backstop states. Stable, kebab-case: a contract with the wire format (docs/openapi.yaml lists them).
@@ -184,6 +194,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case evidenceLateRepayment = "evidence-late-repayment"
     case evidenceCashOut = "evidence-cash-out"
     case evidenceIdentity = "evidence-identity"
+    case evidenceThinFile = "evidence-thin-file"
+    case evidenceAge = "evidence-age"
 
     // Diagnosis summaries.
     case summaryReportedNoReason = "summary-reported-no-reason"
@@ -283,6 +295,10 @@ public enum FactCode: String, WireEnum, Hashable {
     case studentProtected = "student-protected"
     case unrecognizedProfileFields = "unrecognized-profile-fields"
     case manyRecentInquiries = "many-recent-inquiries"
+    /// A mandatory fee of the offer is not published: its total cost and APR leave it out.
+    case costIncomplete = "cost-incomplete"
+    /// An optional fee the channel is known to push (pre-ticked, "faster approval").
+    case optionalFeePushed = "optional-fee-pushed"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"
@@ -292,6 +308,14 @@ public enum FactCode: String, WireEnum, Hashable {
     case stepFixIdentity = "step-fix-identity"
     case stepFollowOfficialNotices = "step-follow-official-notices"
     case stepKeepLicensedBackup = "step-keep-licensed-backup"
+    case stepResolveIdentityReport = "step-resolve-identity-report"
+    case stepOverdueRecordDates = "step-overdue-record-dates"
+    case stepOverdueCountsUndated = "step-overdue-counts-undated"
+    case stepBuildRecord = "step-build-record"
+    case stepAgeLimit = "step-age-limit"
+    case stepContactOfficialService = "step-contact-official-service"
+    case stepVerifyIdentityBeforeBorrowing = "step-verify-identity-before-borrowing"
+    case stepNoLicensedChannelNow = "step-no-licensed-channel-now"
 
     // What-if assumptions.
     case assumeNothingOverdue = "assume-nothing-overdue"
@@ -299,12 +323,40 @@ public enum FactCode: String, WireEnum, Hashable {
     case assumeScore = "assume-score"
     case assumeNoCashOut = "assume-no-cash-out"
     case assumeIdentityVerified = "assume-identity-verified"
+    case assumeOperatorsDecide = "assume-operators-decide"
+
+    // When a closed service or a refused provider may reopen.
+    case reopenFrom = "reopen-from"
+    case reopenNotPredictable = "reopen-not-predictable"
+
+    // What a reopening date waits for, or why there is none.
+    case afterOverdueRepaid = "after-overdue-repaid"
+    case afterIdentityReverified = "after-identity-reverified"
+    case afterRecordLeavesWindow = "after-record-leaves-window"
+    case afterProviderReopens = "after-provider-reopens"
+    case dependsOnUndatedCounts = "depends-on-undated-counts"
+    case dependsOnScore = "depends-on-score"
+    case dependsOnRecordBuilding = "depends-on-record-building"
+    case dependsOnOperatorReview = "depends-on-operator-review"
+
+    // Scam warnings.
+    case scamCreditRepair = "scam-credit-repair"
+    case scamCampusLoanCancellation = "scam-campus-loan-cancellation"
+    case scamUpfrontFees = "scam-upfront-fees"
+    case scamFakeCustomerService = "scam-fake-customer-service"
+    case scamPaidUnblocking = "scam-paid-unblocking"
 
     // Pricing notes.
     case notePublishedPrice = "note-published-price"
     case noteEstimatedPrice = "note-estimated-price"
     case noteNearestTerm = "note-nearest-term"
     case noteServiceRestricted = "note-service-restricted"
+    /// A promotion the profile qualifies for is applied to the price.
+    case notePromotion = "note-promotion"
+    /// A new-customer promotion exists, but the profile does not say whether the user is a customer: not applied.
+    case notePromotionCustomerUnknown = "note-promotion-customer-unknown"
+    /// The mandatory fees the price counts besides interest, and optional fees shown but not counted.
+    case noteFees = "note-fees"
 
     // Why an alternative is listed.
     case whyLicence = "why-licence"
@@ -355,6 +407,9 @@ public enum FactCode: String, WireEnum, Hashable {
         if raw.hasPrefix("why-") { return .why }
         if raw.hasPrefix("plan-") { return .plan }
         if raw.hasPrefix("legality-") { return .legality }
+        if raw.hasPrefix("reopen-") { return .reopening }
+        if raw.hasPrefix("after-") || raw.hasPrefix("depends-on-") { return .basis }
+        if raw.hasPrefix("scam-") { return .scam }
         return .warning
     }
 
@@ -373,6 +428,7 @@ extension FactValue {
         case .money(let money): .number(money.decimalValue)
         case .percent(let value), .decimal(let value): .number(value)
         case .date(let date): .string(date.description)
+        case .month(let month): .string(month.description)
         case .text(let text): .string(text)
         case .provider(let id): .string(id.rawValue)
         case .name(let name): .string(name.en)
@@ -392,6 +448,7 @@ extension FactValue {
         case .inquiry(let value): .string(value.rawValue)
         case .interest(let pricing): .string(pricing.wireText)
         case .installmentFee(let fee): .string(fee.wireText)
+        case .fee(let kind): .string(kind.rawValue)
         case .list(let values): .array(values.map(\.wireValue))
         }
     }

@@ -408,6 +408,8 @@ public enum RankingPreference: String, Sendable, Codable, CaseIterable, Hashable
     case cost
     case payment
     case likelihood
+    /// The largest cost under the stress scenarios (one instalment 30 days late, everything repaid after month 3).
+    case worstCase = "worst-case"
 }
 
 /// What the user wants to borrow (wire format v1 "Request").

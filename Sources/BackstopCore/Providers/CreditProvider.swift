@@ -127,14 +127,29 @@ public struct Offer: Hashable, Sendable {
     public var isEstimate: Bool
     /// How the price was chosen: facts the presentation layer renders.
     public var notes: [Fact]
+    /// What one instalment 30 days late and repaying everything after month 3 would cost (nil: not computed, e.g. a
+    /// plugin's offer).
+    public var stress: StressCosts?
 
-    public init(provider: ProviderID, quote: Quote, riskPosition: Decimal, isEstimate: Bool, notes: [Fact]) {
+    public init(
+        provider: ProviderID,
+        quote: Quote,
+        riskPosition: Decimal,
+        isEstimate: Bool,
+        notes: [Fact],
+        stress: StressCosts? = nil
+    ) {
         self.provider = provider
         self.quote = quote
         self.riskPosition = riskPosition
         self.isEstimate = isEstimate
         self.notes = notes
+        self.stress = stress
     }
+
+    /// A mandatory cost is not published: the totals and the APR leave it out. Such an offer is ranked after every
+    /// complete one and never called cheapest.
+    public var isCostIncomplete: Bool { quote.schedule.isCostIncomplete }
 }
 
 /// A provider's answer for a profile and a request.

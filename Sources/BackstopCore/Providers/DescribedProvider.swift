@@ -36,6 +36,10 @@ final class OfferMemo: Sendable {
         let termMonths: Int
         let position: Decimal
         let date: CalendarDate
+        /// The credit score, when the price depends on it beyond the position (interest tiers); else nil.
+        var score: Int? = nil
+        /// Whether the profile is a new customer, when a new-customer promotion depends on it; else nil.
+        var newCustomer: Bool? = nil
     }
 
     static let capacity = 512
@@ -61,8 +65,16 @@ public struct DescribedProvider: CreditProvider {
     public var id: ProviderID { details.id }
     /// Offers already made, by what they depend on (see ``OfferMemo``).
     let offers = OfferMemo()
+    /// Whether offers are remembered (benchmarks turn it off to measure the computation itself).
+    let memoize: Bool
 
-    public init(_ details: ProviderDescription) { self.details = details }
+    /// - Parameters:
+    ///   - details: the description.
+    ///   - memoize: remember offers by what they depend on (default); off, every offer is computed afresh.
+    public init(_ details: ProviderDescription, memoize: Bool = true) {
+        self.details = details
+        self.memoize = memoize
+    }
 
     public func evaluate(
         _ profile: UserProfile,
@@ -115,41 +127,126 @@ public struct DescribedProvider: CreditProvider {
     /// The offer at the profile's risk position for the request (nearest offered term, provider's first method).
     public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
-        let key = OfferMemo.Key(amount: request.amount, termMonths: request.termMonths, position: position, date: date)
+        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
+        let promoted = details.pricing.contains { $0.promotions.contains { $0.audience == .newCustomers } }
+        let key = OfferMemo.Key(
+            amount: request.amount,
+            termMonths: request.termMonths,
+            position: position,
+            date: date,
+            score: tiered ? profile.creditScore : nil,
+            newCustomer: promoted ? isNewCustomer(profile) : nil
+        )
+        guard memoize else {
+            return makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
+        }
         if let known = offers.offer(for: key) { return known }
-        let offer = makeOffer(position: position, request, on: date)
+        let offer = makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
         offers.store(offer, for: key)
         return offer
     }
 
+    /// Whether the user is not yet a customer of this provider: nil when the profile does not list the
+    /// institutions the user is a customer of.
+    func isNewCustomer(_ profile: UserProfile) -> Bool? {
+        profile.customerOf.map { !$0.contains(InstitutionID(rawValue: details.id.rawValue)) }
+    }
+
     /// The offer at a risk position: everything of it depends only on the amount, the term asked for, the position
     /// and the date, which is what ``OfferMemo`` keys it by.
-    func makeOffer(position: Decimal, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
+    func makeOffer(
+        position: Decimal,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        score: Int? = nil,
+        newCustomer: Bool? = nil
+    ) -> Offer? {
         let term = nearestTerm(to: request.termMonths)
         guard let rule = details.pricingRule(forTerm: term, on: date), let method = rule.method ?? details.methods.first
         else {
             return nil
         }
+        func pricing(_ at: Decimal) -> Pricing {
+            rule.pricing(atRisk: at, term: term, amount: request.amount, score: score)
+        }
+        var priced = pricing(position)
+        // Promotions: only those whose dates hold the start date and whose audience the profile is known to be in.
+        var promotionNotes: [Fact] = []
+        for promotion in rule.promotions where promotion.covers(date) {
+            if promotion.audience == .newCustomers && newCustomer != true {
+                if newCustomer == nil {
+                    promotionNotes.append(Fact(.notePromotionCustomerUnknown, ["promotion": .name(promotion.name)]))
+                }
+                continue
+            }
+            switch promotion.benefit {
+            case .interestFreeDays(let days): priced.interestWaivedDays = max(priced.interestWaivedDays, days)
+            case .interestDiscount(let percent): priced.interest = priced.interest.discounted(by: percent)
+            }
+            promotionNotes.append(Fact(.notePromotion, ["promotion": .name(promotion.name)]))
+        }
         let terms = LoanTerms(
             amount: request.amount,
             termMonths: term,
-            pricing: rule.pricing(atRisk: position),
+            pricing: priced,
             method: method,
             startDate: date
         )
         guard let quote = try? CostEngine.quote(terms) else { return nil }
         // A single published price is the provider's own; a range is priced by Backstop's estimate of the position.
-        let ranged = rule.pricing(atRisk: 0) != rule.pricing(atRisk: 1)
-        let priced = rule.pricing(atRisk: position)
-        var params: [String: FactValue] = ["interest": .interest(priced.interest)]
+        let ranged = pricing(0) != pricing(1)
+        let base = pricing(position)
+        var params: [String: FactValue] = ["interest": .interest(base.interest)]
         if rule.interestFreeDays > 0 { params["interestFreeDays"] = .int(rule.interestFreeDays) }
-        if let fee = priced.installmentFee { params["installmentFee"] = .installmentFee(fee) }
+        if let fee = base.installmentFee { params["installmentFee"] = .installmentFee(fee) }
         if ranged { params["position"] = .decimal(position) }
         var notes = [Fact(ranged ? .noteEstimatedPrice : .notePublishedPrice, params)]
+        if let fees = Self.feeNote(quote) { notes.append(fees) }
+        notes += promotionNotes
         if term != request.termMonths {
             notes.append(Fact(.noteNearestTerm, ["term": .int(term), "asked": .int(request.termMonths)]))
         }
-        return Offer(provider: id, quote: quote, riskPosition: position, isEstimate: ranged, notes: notes)
+        let stress = CostEngine.stress(
+            of: quote,
+            late: details.lateRepayment,
+            early: details.earlyRepayment,
+            atRisk: position
+        )
+        return Offer(
+            provider: id,
+            quote: quote,
+            riskPosition: position,
+            isEstimate: ranged,
+            notes: notes,
+            stress: stress
+        )
+    }
+
+    /// The fees a v2 price list adds beyond version 1's: mandatory fees counted (by kind), optional ones shown but
+    /// not counted, unknown ones. Nil when the price list has only version 1's fees (their notes are unchanged).
+    static func feeNote(_ quote: Quote) -> Fact? {
+        let schedule = quote.schedule
+        guard !quote.terms.pricing.fees.isEmpty else { return nil }
+        var params: [String: FactValue] = [:]
+        let counted = schedule.feeTotals.filter { $0.amount.minorUnits > 0 }
+        if !counted.isEmpty {
+            params["fees"] = .list(Self.kinds(counted.map(\.kind)).map(FactValue.fee))
+            params["amount"] = .money(schedule.totalFees)
+        }
+        if !schedule.optionalFees.isEmpty {
+            params["optional"] = .list(Self.kinds(schedule.optionalFees.map(\.kind)).map(FactValue.fee))
+        }
+        if !schedule.unpricedFees.isEmpty {
+            params["unknown"] = .list(Self.kinds(schedule.unpricedFees.map(\.kind)).map(FactValue.fee))
+        }
+        return params.isEmpty ? nil : Fact(.noteFees, params)
+    }
+
+    /// Kinds in order of first appearance, each once.
+    static func kinds(_ list: [FeeKind]) -> [FeeKind] {
+        var seen: [FeeKind] = []
+        for kind in list where !seen.contains(kind) { seen.append(kind) }
+        return seen
     }
 
     /// Why no offer could be priced: no price list for the term at all, or none in force on the date (the prices of
@@ -288,8 +385,6 @@ public struct DescribedProvider: CreditProvider {
         }
         let ratio = Decimal.ratio((debts + newPayment).minorUnits * 100, income.minorUnits, scale: 1)
         let passes = ratio <= limit
-        let ceiling = income.multiplied(by: limit / 100)
-        let affordable = ceiling - debts
         return RuleCheck(
             rule: .maxDebtToIncome,
             outcome: passes ? .passed : .failed,
@@ -297,12 +392,19 @@ public struct DescribedProvider: CreditProvider {
             value: "\(ratio)",
             margin: (limit - ratio) / limit,
             finding: Fact(.ruleDebtToIncome, ["share": .percent(ratio), "limit": .percent(limit)]),
-            fix: passes
-                ? nil
-                : affordable.minorUnits > 0
-                    ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
-                    : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
+            fix: passes ? nil : Self.debtFix(income: income, limitPercent: limit, debts: debts)
         )
+    }
+
+    /// What brings debt payments within `limitPercent` of income: the largest payment that fits next to the
+    /// existing debts, or, when the debts alone exceed it, the level they must fall below. Shared by a provider's
+    /// debt-to-income rule and the aggregator's debt-service gate.
+    static func debtFix(income: Money, limitPercent: Decimal, debts: Money) -> Fact {
+        let ceiling = income.multiplied(by: limitPercent / 100)
+        let affordable = ceiling - debts
+        return affordable.minorUnits > 0
+            ? Fact(.fixKeepPaymentUnder, ["payment": .money(affordable)])
+            : Fact(.fixReduceDebtsBelow, ["debts": .money(ceiling)])
     }
 }
 

@@ -154,6 +154,13 @@ public struct PricingRule: Hashable, Sendable {
     public var from: CalendarDate?
     /// The last day these prices apply, inclusive (nil: still in force).
     public var until: CalendarDate?
+    /// Every cost other than interest and version 1's three fees (provider XML v2 `fee`).
+    public var fees: [FeeRule]
+    /// Interest tiers (provider XML v2 `interest/tier`); when present, ``interest`` gives only the kind (and day
+    /// count), and the tier a loan falls in gives the range.
+    public var tiers: [InterestTier]
+    /// Promotions, applied only when the profile qualifies.
+    public var promotions: [Promotion]
 
     public init(
         terms: [Int]? = nil,
@@ -164,8 +171,14 @@ public struct PricingRule: Hashable, Sendable {
         monthlyMembershipFee: Money? = nil,
         method: RepaymentMethod? = nil,
         from: CalendarDate? = nil,
-        until: CalendarDate? = nil
+        until: CalendarDate? = nil,
+        fees: [FeeRule] = [],
+        tiers: [InterestTier] = [],
+        promotions: [Promotion] = []
     ) {
+        self.fees = fees
+        self.tiers = tiers
+        self.promotions = promotions
         self.method = method
         self.from = from
         self.until = until
@@ -182,15 +195,39 @@ public struct PricingRule: Hashable, Sendable {
         (from.map { $0 <= date } ?? true) && (until.map { date <= $0 } ?? true)
     }
 
-    /// The concrete pricing at a risk position.
+    /// The concrete pricing at a risk position (with tiers, the first tier's range: use
+    /// ``pricing(atRisk:term:amount:score:)``).
     public func pricing(atRisk position: Decimal) -> Pricing {
         Pricing(
             interest: interest.pricing(atRisk: position),
             installmentFee: installmentFee?.fee(atRisk: position),
             interestFreeDays: interestFreeDays,
             upfrontFee: upfrontFee,
-            monthlyMembershipFee: monthlyMembershipFee
+            monthlyMembershipFee: monthlyMembershipFee,
+            fees: fees.map { $0.fee(atRisk: position) }
         )
+    }
+
+    /// The interest quote for a loan: the tier its term, amount and score fall in (without a score, the most
+    /// expensive tier its term and amount may fall in), or ``interest`` when there are no tiers.
+    public func interest(term: Int, amount: Money, score: Int?) -> InterestQuote {
+        guard !tiers.isEmpty else { return interest }
+        let candidates = tiers.filter { $0.covers(term: term, amount: amount) }
+        let scored = score.map { score in candidates.filter { $0.covers(score: score) } } ?? candidates
+        let pool = scored.isEmpty ? candidates : scored
+        guard let tier = pool.max(by: { ($0.maxPercent, $0.minPercent) < ($1.maxPercent, $1.minPercent) }) else {
+            return interest
+        }
+        return interest.withRange(min: tier.minPercent, max: tier.maxPercent)
+    }
+
+    /// The concrete pricing of a loan at a risk position: its tier's interest and every fee.
+    public func pricing(atRisk position: Decimal, term: Int, amount: Money, score: Int?) -> Pricing {
+        var pricing = pricing(atRisk: position)
+        if !tiers.isEmpty {
+            pricing.interest = interest(term: term, amount: amount, score: score).pricing(atRisk: position)
+        }
+        return pricing
     }
 }
 
@@ -365,6 +402,16 @@ public struct ProviderDescription: Hashable, Sendable {
     public var access: ProviderAccess
     /// What applying does to the credit report, and the recent inquiries tolerated.
     public var inquiries: InquiryPolicy
+    /// The banks, trusts or finance companies that actually fund the loans (provider XML v2).
+    public var fundedBy: [Funder]
+    /// What a late instalment costs (nil: not published).
+    public var lateRepayment: LateRepaymentTerms?
+    /// Early repayment (nil: not published).
+    public var earlyRepayment: EarlyRepaymentTerms?
+    /// Last update, where to apply, credit reporting and data sharing (nil: none given).
+    public var disclosure: Disclosure?
+    /// The provider's own published examples.
+    public var representativeExamples: [RepresentativeExample]
 
     public init(
         id: ProviderID,
@@ -387,8 +434,18 @@ public struct ProviderDescription: Hashable, Sendable {
         notes: String = "",
         origin: String = "built-in",
         access: ProviderAccess = .open,
-        inquiries: InquiryPolicy = .unknown
+        inquiries: InquiryPolicy = .unknown,
+        fundedBy: [Funder] = [],
+        lateRepayment: LateRepaymentTerms? = nil,
+        earlyRepayment: EarlyRepaymentTerms? = nil,
+        disclosure: Disclosure? = nil,
+        representativeExamples: [RepresentativeExample] = []
     ) {
+        self.fundedBy = fundedBy
+        self.lateRepayment = lateRepayment
+        self.earlyRepayment = earlyRepayment
+        self.disclosure = disclosure
+        self.representativeExamples = representativeExamples
         self.access = access
         self.inquiries = inquiries
         self.id = id

@@ -87,6 +87,116 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
         public let from: CalendarDate?
         /// The last day these prices apply, inclusive (absent: still in force).
         public let until: CalendarDate?
+        /// Typed fees (provider XML v2; absent when none).
+        public let fees: [FeeDocument]?
+        /// Interest tiers (absent when none).
+        public let tiers: [TierDocument]?
+        /// Promotions (absent when none).
+        public let promotions: [PromotionDocument]?
+    }
+
+    /// A typed fee as published: the figure is `percent` (a single one), `minPercent`/`maxPercent` (a range) or
+    /// `amount`; none when the status is `unknown` or `none`.
+    public struct FeeDocument: Codable, Sendable, Hashable {
+        public let kind: FeeKind
+        public let basis: FeeBasis
+        public let per: FeeFrequency
+        public let minPercent: Decimal?
+        public let maxPercent: Decimal?
+        public let amount: Money?
+        public let min: Money?
+        public let max: Money?
+        public let receiver: FeeReceiver?
+        public let mandatory: Bool
+        public let pushed: Bool
+        public let status: FigureStatus
+        public let label: String?
+        public let source: String?
+
+        public init(_ fee: FeeRule) {
+            kind = fee.kind
+            basis = fee.basis
+            per = fee.per
+            switch fee.figure {
+            case .percent(let low, let high)?:
+                minPercent = low
+                maxPercent = high
+                amount = nil
+            case .amount(let money)?:
+                minPercent = nil
+                maxPercent = nil
+                amount = money
+            case nil:
+                minPercent = nil
+                maxPercent = nil
+                amount = nil
+            }
+            min = fee.minCharge
+            max = fee.maxCharge
+            receiver = fee.receiver
+            mandatory = fee.mandatory
+            pushed = fee.pushed
+            status = fee.status
+            label = fee.label
+            source = fee.source
+        }
+    }
+
+    public struct TierDocument: Codable, Sendable, Hashable {
+        public let terms: [Int]?
+        public let minAmount: Money?
+        public let maxAmount: Money?
+        public let minScore: Int?
+        public let maxScore: Int?
+        public let grade: String?
+        public let minPercent: Decimal
+        public let maxPercent: Decimal
+    }
+
+    public struct PromotionDocument: Codable, Sendable, Hashable {
+        public let name: Names
+        /// `interest-free-days` or `interest-discount`.
+        public let kind: String
+        public let days: Int?
+        public let percent: Decimal?
+        public let audience: PromotionAudience
+        public let from: CalendarDate?
+        public let until: CalendarDate?
+    }
+
+    /// Late and early repayment terms, funders and disclosure (provider XML v2).
+    public struct TermsDocument: Codable, Sendable, Hashable {
+        public let lateGraceDays: Int?
+        /// `+50%` (a markup on the contract rate), a rate (`0.05%/day actual/360`), or the status.
+        public let latePenalty: String?
+        public let lateFees: [FeeDocument]?
+        public let earlyAllowed: TriState?
+        public let earlyFromMonth: Int?
+        public let earlyRefundsInterest: TriState?
+        public let earlyRefundsFees: TriState?
+        public let earlyFees: [FeeDocument]?
+    }
+
+    public struct FunderDocument: Codable, Sendable, Hashable {
+        public let name: String
+        public let kind: FunderKind
+    }
+
+    public struct DisclosureDocument: Codable, Sendable, Hashable {
+        public let lastUpdated: CalendarDate
+        public let applicationChannel: String?
+        public let applicationUrl: String?
+        public let reportsToCreditReference: YesNoUnknown
+        public let sharesDataWith: [DataRecipient]?
+    }
+
+    public struct ExampleDocument: Codable, Sendable, Hashable {
+        public let date: CalendarDate
+        public let amount: Money
+        public let termMonths: Int
+        public let totalRepayable: Money
+        public let aprPercent: Decimal
+        public let firstInstallment: Money?
     }
 
     /// Who may apply.
@@ -147,6 +257,12 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
     public let sources: [SourceReference]
     public let figureSources: [String: String]
     public let notes: String
+    /// Provider XML v2, each absent when the provider says nothing of it: the funders, late and early repayment,
+    /// disclosure, representative examples.
+    public let fundedBy: [FunderDocument]?
+    public let repaymentTerms: TermsDocument?
+    public let disclosure: DisclosureDocument?
+    public let representativeExamples: [ExampleDocument]?
 
     public init(_ p: ProviderDescription, on date: CalendarDate) {
         id = p.id.rawValue
@@ -219,7 +335,41 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
                 upfrontFeeAmount: amount,
                 monthlyMembershipFee: rule.monthlyMembershipFee,
                 from: rule.from,
-                until: rule.until
+                until: rule.until,
+                fees: rule.fees.isEmpty ? nil : rule.fees.map(FeeDocument.init),
+                tiers: rule.tiers.isEmpty
+                    ? nil
+                    : rule.tiers.map {
+                        TierDocument(
+                            terms: $0.terms,
+                            minAmount: $0.minAmount,
+                            maxAmount: $0.maxAmount,
+                            minScore: $0.minScore,
+                            maxScore: $0.maxScore,
+                            grade: $0.grade,
+                            minPercent: $0.minPercent,
+                            maxPercent: $0.maxPercent
+                        )
+                    },
+                promotions: rule.promotions.isEmpty
+                    ? nil
+                    : rule.promotions.map { promotion in
+                        var days: Int?
+                        var percent: Decimal?
+                        switch promotion.benefit {
+                        case .interestFreeDays(let value): days = value
+                        case .interestDiscount(let value): percent = value
+                        }
+                        return PromotionDocument(
+                            name: Names(en: promotion.name.en, zh: promotion.name.zh),
+                            kind: days != nil ? "interest-free-days" : "interest-discount",
+                            days: days,
+                            percent: percent,
+                            audience: promotion.audience,
+                            from: promotion.from,
+                            until: promotion.until
+                        )
+                    }
             )
         }
         repayment = p.methods
@@ -254,5 +404,49 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
         sources = p.sources
         figureSources = p.figureSources
         notes = p.notes
+        fundedBy = p.fundedBy.isEmpty ? nil : p.fundedBy.map { FunderDocument(name: $0.name, kind: $0.kind) }
+        if p.lateRepayment != nil || p.earlyRepayment != nil {
+            let penalty: String? = p.lateRepayment.map { late in
+                switch late.penalty?.rate {
+                case .markup(let percent)?: "+\(percent)%"
+                case .absolute(let rate)?: rate.wireText
+                case nil: late.penalty?.status.rawValue ?? "unknown"
+                }
+            }
+            repaymentTerms = TermsDocument(
+                lateGraceDays: p.lateRepayment?.graceDays,
+                latePenalty: penalty,
+                lateFees: p.lateRepayment.map { $0.fees.map(FeeDocument.init) },
+                earlyAllowed: p.earlyRepayment?.allowed,
+                earlyFromMonth: p.earlyRepayment?.fromMonth,
+                earlyRefundsInterest: p.earlyRepayment?.refundsInterest,
+                earlyRefundsFees: p.earlyRepayment?.refundsFees,
+                earlyFees: p.earlyRepayment.map { $0.fees.map(FeeDocument.init) }
+            )
+        } else {
+            repaymentTerms = nil
+        }
+        disclosure = p.disclosure.map {
+            DisclosureDocument(
+                lastUpdated: $0.lastUpdated,
+                applicationChannel: $0.applicationChannel,
+                applicationUrl: $0.applicationURL,
+                reportsToCreditReference: $0.reportsToCreditReference,
+                sharesDataWith: $0.sharesDataWith
+            )
+        }
+        representativeExamples =
+            p.representativeExamples.isEmpty
+            ? nil
+            : p.representativeExamples.map {
+                ExampleDocument(
+                    date: $0.date,
+                    amount: $0.amount,
+                    termMonths: $0.termMonths,
+                    totalRepayable: $0.totalRepayable,
+                    aprPercent: $0.aprPercent,
+                    firstInstallment: $0.firstInstallment
+                )
+            }
     }
 }
