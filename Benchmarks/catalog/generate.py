@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Generate a large provider catalog for benchmark P2 (catalog load, Backstop vs xmllint).
 
-Every output file is a variation of one of the real provider descriptions in `providers/*.xml` (taken in turn,
-in name order): file i (1-based) of sample `wechat-weilidai` is `gen-0000i-wechat-weilidai.xml`, with the id
-changed to match (rule L9) and new names, limits, rates, fees, terms, pricing groups, eligibility thresholds and
-status dates. Everything the XSD and the loader rules L1-L9 require stays true:
+Every output file is a variation of one of the real provider descriptions in format version 1 (by default
+`providers/testdata/v1-catalog/*.xml`, the shipped channels as they were before the catalog moved to version 2:
+the same samples as before, so the same seed gives the same files), taken in turn, in name order: file i (1-based)
+of sample `wechat-weilidai` is `gen-0000i-wechat-weilidai.xml`, with the id changed to match (rule L9) and new
+names, limits, rates, fees, terms, pricing groups, eligibility thresholds and status dates. Everything the XSD and the loader rules L1-L9 require stays true:
 
 * L1 the English name stays first, the Chinese one second; L2 the licence kind is kept, so an unlicensed sample
   stays without regulator and number (licensed ones sometimes gain a made-up `number`);
@@ -256,8 +257,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240602, help="random seed (default 20240602)")
     parser.add_argument(
         "--samples",
-        default=os.path.join(here, "..", "..", "providers"),
-        help="directory of the sample provider files (default: the repository's providers/)",
+        default=os.path.join(here, "..", "..", "providers", "testdata", "v1-catalog"),
+        help="directory of the version-1 sample provider files (default: providers/testdata/v1-catalog)",
     )
     parser.add_argument("--output", required=True, help="directory to write <id>.xml files into (created)")
     args = parser.parse_args()

@@ -140,7 +140,7 @@ def main() -> int:
     results: list[tuple[Case, str]] = []
     normal = measure(
         server,
-        "normal: POST /v1/alternatives (14 providers, answer cache off)",
+        "normal: POST /v1/alternatives (22 catalog providers and the 2 built-ins, answer cache off)",
         lambda: server.request("POST", "/v1/alternatives", normal_body)[0],
         repeats=args.normal_repeats,
     )
@@ -153,7 +153,7 @@ def main() -> int:
         ),
         "listing": measure(
             server,
-            "reference: GET /v1/providers (the 16 providers of the repository)",
+            "reference: GET /v1/providers (the 24 providers of the repository: 22 in the catalog, 2 built-in)",
             lambda: server.request("GET", "/v1/providers?date=2026-11-25")[0],
             repeats=1,
         ),

@@ -240,17 +240,22 @@ public struct CatalogLinter: Sendable {
                     )
                 )
             else { continue }
-            // The solver's rate, as the aggregator compares it: 24.004% is above a 24% cap.
+            // The solver's rate, compared as the aggregator compares it (LegalCap.isAbove, to 0.001 pp): 24.004% is
+            // above a 24% cap, a price at 24% whose instalments are rounded to the fen (24.00006%) is not.
             let apr = quote.apr.nominal(scale: 10)
-            for cap in caps.caps(for: provider.licence.kind, on: date) where apr > cap.maxAPRPercent {
+            for cap in caps.caps(for: provider.licence.kind, on: date) where cap.isExceeded(byAPRPercent: apr) {
                 let flag = provider.licence.isLicensed ? "above-financial-court-level" : "above-court-ceiling"
-                let shown = quote.nominalAPR > cap.maxAPRPercent ? quote.nominalAPR : apr
-                add(
-                    cap.effect == .exclude ? .error : .info,
-                    cap.effect == .exclude ? "above-legal-cap" : flag,
-                    "\(term) month\(term == 1 ? "" : "s") at the top of its range costs \(shown)% APR on \(sample.formatted), above "
-                        + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
-                )
+                let shown = quote.nominalAPR > cap.maxAPRPercent ? Self.percentText(quote.nominalAPR) : "\(apr)%"
+                let what =
+                    "\(term) month\(term == 1 ? "" : "s") at the top of its range costs \(shown) APR on \(sample.formatted), above "
+                    + "\(cap.title) (\(cap.maxAPRPercent)% since \(cap.from); \(cap.sourceURL))"
+                guard cap.effect == .exclude else {
+                    add(.info, flag, what)
+                    continue
+                }
+                // A price above a cap that bars it is a fact about the market (the channel charges it), not an error
+                // in the description: a warning naming what pushes it over. Backstop refuses the channel.
+                add(.warning, "above-legal-cap", what + ": " + Self.overCapCause(quote, cap) + "; Backstop refuses it")
             }
         }
         if let first = notStarted.map(\.first).min() {
@@ -280,6 +285,40 @@ public struct CatalogLinter: Sendable {
             )
         }
         return findings
+    }
+
+    /// `36.00%`: a percent with exactly two decimals, rounded half-up.
+    static func percentText(_ value: Decimal) -> String {
+        let text = value.roundedHalfUp(scale: 2).description
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, 2 - fraction.count)) + "%"
+    }
+
+    /// What pushes a price over a cap: its mandatory fees (named, with their total) when the interest alone stays
+    /// within it, else the interest itself (and the fees added to it).
+    static func overCapCause(_ quote: Quote, _ cap: LegalCap) -> String {
+        let counted = quote.schedule.feeTotals.filter { $0.amount.minorUnits > 0 }
+        var kinds: [FeeKind] = []
+        for item in counted where !kinds.contains(item.kind) { kinds.append(item.kind) }
+        var bare = quote.terms
+        bare.pricing.installmentFee = nil
+        bare.pricing.upfrontFee = nil
+        bare.pricing.monthlyMembershipFee = nil
+        bare.pricing.fees = []
+        let interest = (try? CostEngine.quote(bare)).map { $0.apr.nominal(scale: 10) }
+        let shownInterest = interest.map(percentText) ?? "unknown"
+        guard !kinds.isEmpty else { return "the interest alone costs \(shownInterest)" }
+        let names = kinds.map {
+            $0 == .insurance ? "insurance premium" : "\($0.rawValue.replacingOccurrences(of: "-", with: " ")) fee"
+        }
+        let list =
+            names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+        let fees = "the mandatory \(list) (\(quote.totalFees.formatted) in all)"
+        if let interest, !cap.isExceeded(byAPRPercent: interest) {
+            return "\(fees) push\(kinds.count == 1 ? "es" : "") it over, the interest alone costing \(shownInterest)"
+        }
+        return "the interest alone costs \(shownInterest), and \(fees) add\(kinds.count == 1 ? "s" : "") to it"
     }
 
     /// The largest differences a provider's own example may show against Backstop's pricing of it: ¥0.01 and 0.01

@@ -126,8 +126,8 @@ extension Renderer {
         case .ruleUnlicensed:
             return "\(p.text("provider")) holds no lending licence"
         case .ruleAboveLegalCap:
-            return "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source")))" + feesCounted(p)
+            return pricedAt(p) + "\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
+                + "\(p.text("since")), \(p.text("source")))" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service) is \(p.text("state"))"
         case .ruleStudentBarred:
@@ -188,7 +188,10 @@ extension Renderer {
         case .fixUseLicensedChannel:
             return "none: Backstop never recommends unlicensed lenders; use a licensed alternative"
         case .fixNoneAboveCap:
-            return "none at this price: the offer is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
+            let what =
+                p.has("amount") && p.has("term")
+                ? "its loan of \(p.text("amount")) over \(p.text("term")) months" : "the offer"
+            return "none at this price: \(what) is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
                 + feesCounted(p)
         case .fixFollowRecoveryPlan: return "follow the recovery plan for \(p.text("reasons"))"
         case .fixContactOfficialService:
@@ -230,8 +233,8 @@ extension Renderer {
             return "\(p.text("provider")) is not licensed to lend and is never recommended\(cost)."
         case .aboveLegalCap:
             return
-                "\(p.text("provider")): \(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
-                + "\(p.text("source")))\(feesCounted(p)); excluded."
+                "\(p.text("provider")): \(pricedAt(p))\(over(p, "cap")) APR is above \(p.text("title")) (\(p.text("cap")) since "
+                + "\(p.text("since")), \(p.text("source")))\(feesCounted(p)); excluded."
         case .costIncomplete:
             return
                 "\(p.text("provider")): its \(p.text("fees")) \(p.listCount("fees") == 1 ? "is" : "are") mandatory but "
@@ -643,8 +646,8 @@ extension Renderer {
         case .ruleUnlicensed:
             return "\(p.text("provider"))没有放贷牌照"
         case .ruleAboveLegalCap:
-            return "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))）" + feesCounted(p)
+            return pricedAt(p) + "年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
+                + "\(p.text("cap"))，来源：\(p.text("source"))）" + feesCounted(p)
         case .ruleServiceState:
             return "\(p.service)\(p.text("state"))"
         case .ruleStudentBarred:
@@ -695,7 +698,10 @@ extension Renderer {
         case .fixReverifyIdentity: return "向该机构更新身份证件并重新认证"
         case .fixUseLicensedChannel: return "无法改变：Backstop从不推荐无牌照放贷机构，请选择持牌渠道"
         case .fixNoneAboveCap:
-            return "按此价格无法改变：该报价超过\(p.text("title"))（\(p.text("cap"))），已排除" + feesCounted(p)
+            let what =
+                p.has("amount") && p.has("term")
+                ? "其\(p.text("amount"))、\(p.text("term"))个月的借款" : "该报价"
+            return "按此价格无法改变：\(what)超过\(p.text("title"))（\(p.text("cap"))），已排除" + feesCounted(p)
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
@@ -729,8 +735,8 @@ extension Renderer {
             return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
         case .aboveLegalCap:
             return
-                "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
-                + "来源：\(p.text("source"))）\(feesCounted(p))，已排除。"
+                "\(p.text("provider"))：\(pricedAt(p))年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
+                + "\(p.text("cap"))，来源：\(p.text("source"))）\(feesCounted(p))，已排除。"
         case .costIncomplete:
             return "\(p.text("provider"))：其\(p.text("fees"))为必付费用但未公布金额，所示总成本和年化利率未计入，"
                 + "实际成本更高；排在成本完整的报价之后。"
@@ -959,11 +965,19 @@ extension Renderer {
         }
     }
 
-    /// The rate `apr` beside a limit, with the decimals it takes to show on which side it lies: `24.0040%` above
-    /// `24.00%` and `23.9960%` within it, never `24.00%` above (or within) `24.00%`. A rate equal to the limit keeps
-    /// two decimals.
     /// `, counting its guarantee fee and insurance premium (¥1,855.00)` / `（含担保费和保险费共1,855.00元）`: the
     /// fees a capped price counts, when the fact names them.
+    /// `priced at ¥10,000.00 over 12 months, the nearest loan it makes to the one asked for: ` /
+    /// `按其最接近本次申请的借款（10,000.00元，12个月）计价，`: the loan a provider refused on its own rules or the request
+    /// was priced at to judge it against a cap, when the fact names it (`amount`, `term`).
+    fileprivate func pricedAt(_ p: Params) -> String {
+        guard p.has("amount") && p.has("term") else { return "" }
+        return t(
+            "priced at \(p.text("amount")) over \(p.text("term")) months, the nearest loan it makes to the one asked for: ",
+            "按其最接近本次申请的借款（\(p.text("amount"))，\(p.text("term"))个月）计价，"
+        )
+    }
+
     fileprivate func feesCounted(_ p: Params) -> String {
         guard p.has("fees") else { return "" }
         let total = p.has("feeTotal") ? " (\(p.text("feeTotal")))" : ""
@@ -971,14 +985,20 @@ extension Renderer {
         return t(", counting its \(p.text("fees"))\(total)", "（含\(p.text("fees"))\(totalZH)）")
     }
 
+    /// The rate `apr` beside a limit, with the decimals it takes to show on which side it lies: `24.004%` above
+    /// `24.00%` and `23.996%` within it, never `24.00%` above (or within) `24.00%`. A rate equal to the limit (for a
+    /// cap: equal at 0.001 pp) keeps two decimals.
     fileprivate func over(_ p: Params, _ limit: String) -> String {
         guard let rate = p.decimal("apr") else { return p.text("apr") }
         guard let bound = p.decimal(limit) else { return percent(rate) }
         func side(_ a: Decimal, _ b: Decimal) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+        // A cap is compared to 0.001 pp (LegalCap.isAbove): the side shown is the side the gate found, so a price at
+        // 24% whose instalments are rounded to the fen (24.00006%) reads "24.00%", at the cap, not above it. Other
+        // levels (the high-cost level) are compared exactly.
+        let compared = limit == "cap" ? rate.roundedHalfUp(scale: LegalCap.comparisonScale) : rate
+        let found = side(compared, bound)
         var scale = 2
-        while scale < 8
-            && side(rate.roundedHalfUp(scale: scale), bound.roundedHalfUp(scale: scale)) != side(rate, bound)
-        {
+        while scale < 8 && side(rate.roundedHalfUp(scale: scale), bound.roundedHalfUp(scale: scale)) != found {
             scale += 1
         }
         return rate.fixed(scale) + "%"

@@ -162,6 +162,11 @@ struct ProviderListEntry: Encodable {
     let sources: [SourceReference]
     let figureSources: [String: String]
     let notes: String
+    /// Provider XML v2, each absent when the document has none (as in ``ProviderDocument``).
+    let fundedBy: [ProviderDocument.FunderDocument]?
+    let repaymentTerms: ProviderDocument.TermsDocument?
+    let disclosure: ProviderDocument.DisclosureDocument?
+    let representativeExamples: [ProviderDocument.ExampleDocument]?
 
     init(_ document: ProviderDocument, state: ProviderState, on day: CalendarDate, aprDate: CalendarDate) {
         id = document.id
@@ -188,6 +193,10 @@ struct ProviderListEntry: Encodable {
         sources = document.sources
         figureSources = document.figureSources
         notes = document.notes
+        fundedBy = document.fundedBy
+        repaymentTerms = document.repaymentTerms
+        disclosure = document.disclosure
+        representativeExamples = document.representativeExamples
     }
 }
 
@@ -213,6 +222,10 @@ private struct ProviderListHead: Encodable {
     let sources: [SourceReference]
     let figureSources: [String: String]
     let notes: String
+    let fundedBy: [ProviderDocument.FunderDocument]?
+    let repaymentTerms: ProviderDocument.TermsDocument?
+    let disclosure: ProviderDocument.DisclosureDocument?
+    let representativeExamples: [ProviderDocument.ExampleDocument]?
 
     init(_ document: ProviderDocument, aprDate: CalendarDate) {
         id = document.id
@@ -235,6 +248,10 @@ private struct ProviderListHead: Encodable {
         sources = document.sources
         figureSources = document.figureSources
         notes = document.notes
+        fundedBy = document.fundedBy
+        repaymentTerms = document.repaymentTerms
+        disclosure = document.disclosure
+        representativeExamples = document.representativeExamples
     }
 }
 

@@ -328,8 +328,21 @@ struct ChartTests {
         let data = try #require(FileManager.default.contents(atPath: path))
         let svg = try SVGNode.parse(String(decoding: data, as: UTF8.self))
         #expect(svg.name == "svg")
-        #expect(svg.all(class: "bar").count == 5)
+        // One bar per alternative, in the answer's order (the shipped catalog's nine for this request).
+        let listed = try #require(
+            try BinaryRunner.json(try BinaryRunner.run(Self.arguments + ["--format", "json"]).stdout)["alternatives"]
+                as? [[String: Any]]
+        )
+        #expect(listed.count == 9)
+        #expect(
+            svg.all(class: "bar").map { $0.attributes["data-provider"] } == listed.map { $0["provider"] as? String }
+        )
         #expect(svg.all(class: "bar").first?.attributes["data-provider"] == "zhaolian-haoqidai")
+        // A cost-incomplete offer (Fenqile's guarantee fee is not published) is marked as in the text table.
+        let values = svg.all(class: "value").map(\.text)
+        #expect(values.contains { $0.hasPrefix("¥507.67+? ") }, "\(values)")
+        #expect(values.contains { $0.hasPrefix("¥502.56 ") })
+        #expect(svg.all(class: "note").contains { $0.text.hasPrefix("+? a mandatory fee is not published") })
         // No temporary file is left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["c.svg"])
 

@@ -65,9 +65,12 @@ struct ExampleProfileTests {
             whyNot: ("wechat-weilidai", "maxOverdueCount12m"),
             // Repay now, keep the record, then one step per dated late instalment.
             steps: ["late-repayment", "late-repayment", "late-repayment", "late-repayment", "late-repayment"],
+            // Shengbei and Yixianghua are refused by the legal cap at any record, and Xiaoying, Ping An Puhui and
+            // Yixianghua for the amount: none of them reopens.
             reopens: [
-                "ccb-kuaidai", "duxiaoman-youqianhua", "huabei", "icbc-rongejie", "jd-jintiao", "jiebei",
-                "mashang-anyihua", "qifu-jietiao", "wechat-weilidai", "zhaolian-haoqidai",
+                "ccb-kuaidai", "cmb-shandiandai", "duxiaoman-youqianhua", "fenqile", "huabei", "icbc-rongejie",
+                "jd-jintiao", "jiebei", "mashang-anyihua", "mybank-wangshangdai", "paipaidai", "qifu-jietiao",
+                "wechat-weilidai", "zhaolian-haoqidai",
             ]
         ),
         Expectation(
@@ -106,8 +109,11 @@ struct ExampleProfileTests {
                 "late-repayment", "identity-abnormal", "cash-out", "late-repayment", "late-repayment",
                 "credit-score-decline",
             ],
-            // The score keeps both services closed; two lenders that do not read it reopen.
-            reopens: ["mashang-anyihua", "zhaolian-haoqidai"]
+            // The score keeps both services closed; the lenders that do not read it reopen.
+            reopens: [
+                "cmb-shandiandai", "fenqile", "mashang-anyihua", "mybank-wangshangdai", "paipaidai",
+                "zhaolian-haoqidai",
+            ]
         ),
         Expectation(
             profile: "thin-file",

@@ -32,10 +32,22 @@ struct LintAndDiffTests {
         try writeCaps(directory, maxPercent: 15, kinds: ["bank"])
         let findings = CatalogLinter(date: day).lint(directory: directory.path)
         let above = findings.filter { $0.code == "above-legal-cap" }
-        // Weilidai (a bank) tops out at 0.05%/day ≈ 18%: above a 15% cap. Banks' 3-6% loans are not.
+        // Weilidai (a bank) tops out at 0.05%/day ≈ 18%: above a 15% cap. Banks' 3-6% loans are not. A price above a
+        // cap is a fact about the market, not a description error: a warning naming the cap and what pushes it over.
         #expect(
             above.contains {
-                $0.provider == "wechat-weilidai" && $0.severity == .error && $0.message.contains("test cap")
+                $0.provider == "wechat-weilidai" && $0.severity == .warning && $0.message.contains("test cap")
+                    && $0.message.contains("the interest alone costs 18.")
+            }
+        )
+        // Ping An Puhui's 9.2% interest is under it; its three mandatory fees push it over, and the words say so.
+        #expect(
+            above.contains {
+                $0.provider == "pingan-puhui"
+                    && $0.message.contains(
+                        "the mandatory service fee, insurance premium and guarantee fee (¥28,168.35 in all) push it over, "
+                            + "the interest alone costing 9.20%"
+                    )
             }
         )
         #expect(!above.contains { $0.provider == "icbc-rongejie" })
@@ -46,6 +58,34 @@ struct LintAndDiffTests {
         // Before the cap's effective date it does not bind.
         let before = CatalogLinter(date: CalendarDate(year: 2024, month: 6, day: 1)!).lint(directory: directory.path)
         #expect(!before.contains { $0.code == "above-legal-cap" })
+    }
+
+    /// The shipped catalog: the channels priced above a cap that binds them are warnings naming the cap and what
+    /// pushes the price over (Shengbei's guarantee fee; Yixianghua's interest, above the consumer-finance cap), and
+    /// channels whose top rate is exactly 24% (instalments rounded to the fen: 24.00006%) are not above the 24% cap.
+    @Test func theShippedCatalogsOverCapChannelsAreWarningsNamingWhatPushesThemOver() throws {
+        let findings = CatalogLinter(date: CalendarDate(year: 2026, month: 12, day: 4)!).lint(
+            directory: Paths.providers
+        )
+        #expect(!findings.contains { $0.severity == .error }, "\(findings.filter { $0.severity == .error })")
+        let above = findings.filter { $0.code == "above-legal-cap" }
+        #expect(Set(above.compactMap(\.provider)) == ["shengbei", "yiren-yixianghua"], "\(above)")
+        #expect(above.allSatisfy { $0.severity == .warning })
+        let shengbei = try #require(above.first { $0.provider == "shengbei" })
+        #expect(shengbei.message.contains("costs 36.00% APR"), "\(shengbei.message)")
+        #expect(shengbei.message.contains("24% all-in cap for internet loans"))
+        #expect(
+            shengbei.message.contains("the mandatory guarantee fee (¥1,837.32 in all) pushes it over")
+                && shengbei.message.contains("the interest alone costing 4.00%"),
+            "\(shengbei.message)"
+        )
+        let yixianghua = try #require(above.first { $0.provider == "yiren-yixianghua" })
+        #expect(yixianghua.message.contains("20% all-in cap on consumer finance companies"), "\(yixianghua.message)")
+        #expect(yixianghua.message.contains("the interest alone costs 23.99%"))
+        // Fenqile and Xiaoying top out at exactly 24%: within the cap, not an artefact of fen rounding above it.
+        #expect(
+            !findings.contains { ["fenqile", "xiaoying-kadai"].contains($0.provider) && $0.code.hasPrefix("above-") }
+        )
     }
 
     @Test func lintFindsUnlicensedEndedStatusAndUnservableTerms() throws {

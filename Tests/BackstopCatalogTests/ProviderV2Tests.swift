@@ -217,10 +217,12 @@ struct ProviderV2Tests {
 
     // MARK: Migration
 
-    /// Every version-1 file the repository holds: the shipped catalog, the annotated example, the scenarios and the
-    /// test fixtures.
+    /// Every version-1 file the repository holds: the shipped catalog as it was in version 1
+    /// (`providers/testdata/v1-catalog`), the annotated example, the scenarios and the test fixtures (and any file of
+    /// the shipped catalog still in version 1).
     static func version1Files() throws -> [String] {
         var files = try Self.files(in: Paths.providers)
+        files += try Self.files(in: Self.testdata.appendingPathComponent("v1-catalog").path)
         files.append(Self.testdata.appendingPathComponent("annotated-example.xml").path)
         files += try Self.files(in: Self.testdata.appendingPathComponent("scenarios").path)
         files += try Self.files(in: Paths.fixture("valid"))
@@ -372,7 +374,12 @@ struct ProviderDocumentVersion2Tests {
         let data = try WireJSON.encode(document, layout: .compact)
         #expect(try JSONDecoder().decode(ProviderDocument.self, from: data) == document)
 
-        let v1 = try #require(try CatalogLoader().load(directory: Paths.providers).provider("jd-jintiao"))
+        let v1 = try #require(
+            try CatalogLoader().load(
+                directory: ProviderV2Tests.testdata.appendingPathComponent("v1-catalog").path,
+                schemaPath: Paths.schema
+            ).provider("jd-jintiao")
+        )
         let old = try WireJSON.encode(
             ProviderDocument(v1, on: CalendarDate(year: 2026, month: 11, day: 25)!),
             layout: .compact

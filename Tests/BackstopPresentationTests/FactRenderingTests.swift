@@ -182,8 +182,13 @@ struct FactRenderingTests {
             return RuleID.allCases.flatMap { rule in rule.fields.map { ["field": .field($0), "rule": .rule(rule)] } }
         case .ruleUnlicensed: return [["provider": weilidai]]
         case .ruleAboveLegalCap, .fixNoneAboveCap, .aboveLegalCap:
-            // With the fees that push the price over the cap named (provider XML v2), and without.
-            return [cap, cap.merging(feesOverCap) { a, _ in a }]
+            // With the fees that push the price over the cap named (provider XML v2), and without; and for a provider
+            // refused on its rules or the request, priced at the nearest loan it makes (`amount`, `term`).
+            let nearest: [String: FactValue] = ["amount": .money(Money(minorUnits: 1_000_000)), "term": .int(12)]
+            return [
+                cap, cap.merging(feesOverCap) { a, _ in a },
+                cap.merging(feesOverCap) { a, _ in a }.merging(nearest) { a, _ in a },
+            ]
         case .aboveFinancialCourtLevel: return [cap]
         case .costIncomplete:
             return [

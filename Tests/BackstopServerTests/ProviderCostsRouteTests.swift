@@ -162,3 +162,75 @@ struct ProviderCostsRouteTests {
         }
     }
 }
+
+/// Issue 15's "Done means" over HTTP on the shipped catalog: `POST /v1/alternatives` with the README's main request
+/// (late-repayment profile, ¥5,000 over 12 months) refuses Shengbei by the legal-cap gate naming its guarantee fee,
+/// in English and Chinese, and keeps Ping An Puhui (23.90% all-in) out of the gate; for a loan Ping An Puhui makes it
+/// is shown with its fees.
+struct OverCapReferralRouteTests {
+    let routes = RouteTests()
+    var jsonHeaders: HTTPFields { [.contentType: "application/json"] }
+
+    static let readme =
+        #"{"profile": \#(RouteTests.profile), "request": {"amount": 5000, "termMonths": 12, "purpose": "cash", "maxMonthlyPayment": 600, "rankBy": "apr"}, "date": "2026-11-25"}"#
+
+    func answer(_ uri: String, _ body: String) async throws -> [String: Any] {
+        let app = Application(router: try await routes.service().makeRouter())
+        let headers = jsonHeaders
+        let requestBody = routes.body(body)
+        return try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .post, headers: headers, body: requestBody) { response in
+                #expect(response.status == .ok)
+                return try routes.object(response.body)
+            }
+        }
+    }
+
+    @Test func theReadmeRequestRefusesShengbeiNamingItsGuaranteeFeeInBothLanguages() async throws {
+        for (language, cap, fee) in [
+            (
+                "en", "priced at ¥10,000.00 over 12 months, the nearest loan it makes to the one asked for: 36.00% APR",
+                "counting its guarantee fee (¥1,837.32)"
+            ),
+            ("zh", "按其最接近本次申请的借款（10,000.00元，12个月）计价，年化利率36.00%", "（含担保费共1,837.32元）"),
+        ] {
+            let json = try await answer("/v1/alternatives?lang=\(language)", Self.readme)
+            let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+            #expect(!alternatives.contains { $0["provider"] as? String == "shengbei" })
+            let ineligible = try #require(json["ineligible"] as? [[String: Any]])
+            let shengbei = try #require(ineligible.first { $0["provider"] as? String == "shengbei" })
+            #expect(shengbei["gated"] as? Bool == true)
+            let failed = try #require(shengbei["failed"] as? [[String: Any]])
+            #expect(failed.compactMap { $0["rule"] as? String } == ["legalCap", "minAmount"])
+            let message = try #require(failed.first?["message"] as? String)
+            #expect(message.hasPrefix(cap) && message.hasSuffix(fee), "\(language): \(message)")
+            #expect((failed.first?["params"] as? [String: Any])?["fees"] as? [String] == ["guarantee"])
+            let warnings = try #require(json["warnings"] as? [[String: Any]])
+            let warning = try #require(warnings.first { $0["provider"] as? String == "shengbei" })
+            #expect(warning["code"] as? String == "above-legal-cap")
+            #expect((warning["message"] as? String)?.contains(fee) == true, "\(language): \(warning)")
+            // Ping An Puhui's fees keep it at 23.90%, under the cap: refused for the amount only.
+            let pingan = try #require(ineligible.first { $0["provider"] as? String == "pingan-puhui" })
+            #expect(pingan["gated"] as? Bool == false)
+            #expect((pingan["failed"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } == ["minAmount"])
+        }
+    }
+
+    @Test func pingAnPuhuiIsShownWithItsFeesForALoanItMakes() async throws {
+        let healthy = try String(
+            contentsOf: RouteTests.repository.appendingPathComponent("examples/profiles/healthy.json"),
+            encoding: .utf8
+        )
+        let body =
+            #"{"profile": \#(healthy), "request": {"amount": 119000, "termMonths": 36, "purpose": "cash"}, "date": "2026-11-25"}"#
+        let json = try await answer("/v1/alternatives", body)
+        let alternatives = try #require(json["alternatives"] as? [[String: Any]])
+        let pingan = try #require(alternatives.first { $0["provider"] as? String == "pingan-puhui" })
+        #expect("\(pingan["nominalAPR"] ?? "")" == "23.9")
+        let fees = try #require(pingan["fees"] as? [[String: Any]])
+        #expect(fees.compactMap { $0["kind"] as? String } == ["service", "insurance", "guarantee"])
+        #expect(fees.compactMap { $0["amount"].map { "\($0)" } } == ["8071.1", "14348.6", "5748.65"])
+        let ineligible = try #require(json["ineligible"] as? [[String: Any]])
+        #expect(!ineligible.contains { $0["provider"] as? String == "pingan-puhui" })
+    }
+}

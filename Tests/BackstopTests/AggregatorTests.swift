@@ -79,14 +79,20 @@ struct AggregatorTests {
         let healthy = ProviderConformanceSuite.profiles[0]
         let answer = await Aggregator.standard(catalog: try catalog()).recommend(healthy, request, on: day)
         try #require(answer.alternatives.count >= 4)
-        // Offers at the term asked for come first; the preference orders offers of equal terms only.
-        let exact = answer.alternatives.prefix { !$0.termDiffers }
-        let rest = answer.alternatives.dropFirst(exact.count)
-        #expect(rest.allSatisfy { $0.termDiffers })
+        // Cost-incomplete offers (a mandatory fee not published) come after every complete one; within each, offers
+        // at the term asked for come first; the preference orders offers of equal terms only.
+        let incomplete = answer.alternatives.map(\.offer.isCostIncomplete)
+        #expect(incomplete == incomplete.sorted { !$0 && $1 })
+        for group in [false, true] {
+            let members = answer.alternatives.filter { $0.offer.isCostIncomplete == group }
+            let exact = members.prefix { !$0.termDiffers }
+            #expect(members.dropFirst(exact.count).allSatisfy { $0.termDiffers })
+        }
         // …and offers with an access condition come after those without, within a term.
         for (a, b) in zip(answer.alternatives, answer.alternatives.dropFirst())
         where a.offer.quote.terms.termMonths == b.offer.quote.terms.termMonths
             && (a.condition == nil) == (b.condition == nil)
+            && a.offer.isCostIncomplete == b.offer.isCostIncomplete
         {
             switch preference {
             case .apr: #expect(a.offer.quote.apr.nominalPercent <= b.offer.quote.apr.nominalPercent)
@@ -623,6 +629,37 @@ struct ExactCapTests {
         let at = try await answer(annualPercent: "24", method: .interestFirst)
         #expect(at.alternatives.count == 1)
         #expect(!at.warnings.contains { $0.code == .aboveLegalCap })
+    }
+
+    /// A lender pricing at exactly the cap is not refused over fen rounding: 24% a year in equal instalments rounded
+    /// to the fen costs 24.00006%, within the cap at the gate's 0.001 pp, and the words say 24.00%, never above.
+    @Test func aPriceAtTheCapRoundedToTheFenIsWithinIt() async throws {
+        let at = try await answer(annualPercent: "24")
+        let offer = try #require(at.alternatives.first?.offer)
+        let apr = offer.quote.apr.nominal(scale: 10)
+        // The artefact is real: above 24 exactly, by far less than the gate's precision.
+        #expect(apr > 24 && apr < Decimal(string: "24.0005")!, "\(apr)")
+        #expect(!at.warnings.contains { $0.code == .aboveLegalCap })
+        #expect(at.ineligible.isEmpty)
+        let cap = LegalCap(
+            id: "test-24",
+            title: "24% all-in cap",
+            appliesTo: [.bank],
+            maxAPRPercent: 24,
+            effect: .exclude,
+            from: day,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+        let verdict = LegalCapTable(caps: [cap]).verdict(aprPercent: apr, licence: .bank, on: day)
+        #expect(verdict.map(\.code) == [.legalityWithinCap])
+        #expect(Renderer(.en).render(verdict[0]).hasPrefix("24.00% a year is within 24% all-in cap"))
+        // The one comparison every gate uses: to 0.001 pp, half-up.
+        #expect(!LegalCap.isAbove(aprPercent: Decimal(string: "24.00006")!, level: 24))
+        #expect(!LegalCap.isAbove(aprPercent: Decimal(string: "24.00049")!, level: 24))
+        #expect(LegalCap.isAbove(aprPercent: Decimal(string: "24.0005")!, level: 24))
+        #expect(LegalCap.isAbove(aprPercent: Decimal(string: "24.004")!, level: 24))
+        #expect(cap.isExceeded(byAPRPercent: Decimal(string: "24.004")!))
     }
 
     /// A flag compares the same exact rate: 24.004% is above the courts' 24% level, 24% is not.

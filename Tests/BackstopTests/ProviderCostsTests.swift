@@ -63,6 +63,81 @@ struct ProviderCostsTests {
         #expect(bare.alternatives.map(\.details.id) == [referral.id])
     }
 
+    /// A licensed channel refused for the request (the amount is outside its limits) is priced at the nearest loan it
+    /// makes; above the cap there, it is refused by the legal-cap gate naming the cap, the fees and that loan, and
+    /// keeps the rule the request missed. Under the cap, it stays an ordinary refusal.
+    @Test func aChannelRefusedForTheAmountIsJudgedAtItsNearestLoan() async throws {
+        var referral = try fixture("referral-over-cap.xml")
+        referral.minAmount = Money(minorUnits: 1_000_000)
+        let small = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+        let answer = await Aggregator(providers: [DescribedProvider(referral)], caps: try caps())
+            .recommend(profile, small, on: day)
+        #expect(answer.alternatives.isEmpty)
+        let refusal = try #require(answer.ineligible.first)
+        #expect(refusal.gated)
+        #expect(refusal.failed.map(\.rule) == [.legalCap, .minAmount])
+        let check = refusal.failed[0]
+        #expect(check.finding.params["amount"] == .money(Money(minorUnits: 1_000_000)))
+        #expect(check.finding.params["term"] == .int(12))
+        #expect(check.finding.params["fees"] == .list([.fee(.guarantee), .fee(.insurance)]))
+        #expect(check.finding.params["capID"] == .text("internet-lending-24"))
+        #expect(refusal.fixes.map(\.code) == [.fixNoneAboveCap])
+        let en = Renderer(.en).render(check.finding)
+        #expect(
+            en.hasPrefix(
+                "priced at ¥10,000.00 over 12 months, the nearest loan it makes to the one asked for: 35.77% APR"
+            )
+                && en.contains("counting its guarantee fee and insurance premium"),
+            "\(en)"
+        )
+        #expect(Renderer(.zh).render(check.finding).hasPrefix("按其最接近本次申请的借款（10,000.00元，12个月）计价，年化利率35.77%"))
+        #expect(
+            Renderer(.en).render(refusal.fixes[0]).hasPrefix(
+                "none at this price: its loan of ¥10,000.00 over 12 months is above"
+            )
+        )
+        let warning = try #require(answer.warnings.first { $0.code == .aboveLegalCap })
+        #expect(
+            warning.provider == referral.id && warning.fact.params["amount"] == .money(Money(minorUnits: 1_000_000))
+        )
+        // Above its maximum: priced at the maximum, refused with the rule it missed.
+        let large = LoanRequest(amount: Money(minorUnits: 6_000_000), termMonths: 12, purpose: .cash)
+        let above = await Aggregator(providers: [DescribedProvider(referral)], caps: try caps())
+            .recommend(profile, large, on: day)
+        #expect(above.ineligible.first?.failed.map(\.rule) == [.legalCap, .maxAmount])
+        #expect(above.ineligible.first?.failed.first?.finding.params["amount"] == .money(Money(minorUnits: 5_000_000)))
+        // Fees that keep it under the cap: refused for the amount only, not gated, no cap warning.
+        var fair = referral
+        fair.pricing[0].fees = [
+            FeeRule(kind: .guarantee, basis: .originalPrincipal, per: .month, figure: .percent(min: 0.2, max: 0.2))
+        ]
+        let under = await Aggregator(providers: [DescribedProvider(fair)], caps: try caps())
+            .recommend(profile, small, on: day)
+        let plain = try #require(under.ineligible.first)
+        #expect(!plain.gated && plain.failed.map(\.rule) == [.minAmount])
+        #expect(!under.warnings.contains { $0.code == .aboveLegalCap })
+    }
+
+    /// Refused on its own rules for a loan it makes: the cap refuses it too, and the failed rule is kept.
+    @Test func aChannelRefusedOnItsRulesKeepsThemBesideTheCap() async throws {
+        var referral = try fixture("referral-over-cap.xml")
+        referral.eligibility.minCreditScore = 800
+        let answer = await Aggregator(providers: [DescribedProvider(referral)], caps: try caps())
+            .recommend(profile, request, on: day)
+        let refusal = try #require(answer.ineligible.first)
+        #expect(refusal.gated)
+        #expect(refusal.failed.map(\.rule) == [.legalCap, .minCreditScore])
+        // Priced at the loan asked for, which is inside its limits and terms.
+        #expect(refusal.failed[0].finding.params["amount"] == .money(request.amount))
+        // A refused provider without a legal cap on its kind is never priced for one.
+        let none = await Aggregator(providers: [DescribedProvider(referral)], caps: .none).recommend(
+            profile,
+            request,
+            on: day
+        )
+        #expect(none.ineligible.first.map { !$0.gated && $0.failed.map(\.rule) == [.minCreditScore] } == true)
+    }
+
     /// A mandatory fee not published: the offer is shown with a warning, ranked after every complete offer (even a
     /// dearer one), and never first.
     @Test func aCostIncompleteOfferIsRankedAfterCompleteOnes() async throws {

@@ -74,8 +74,10 @@ struct AlternativesChart: Sendable {
             let quote = alternative.offer.quote
             return "\(index + 1). \(Self.fullName(alternative.details))"
                 + r.t(
-                    ": total cost \(r.money(quote.totalCost)), APR \(r.percent(quote.nominalAPR))",
-                    "：总成本\(r.money(quote.totalCost))，年化利率\(r.percent(quote.nominalAPR))"
+                    ": total cost \(r.money(quote.totalCost))\(alternative.offer.isCostIncomplete ? " and unpublished fees" : ""), "
+                        + "APR \(r.percent(quote.nominalAPR))",
+                    "：总成本\(r.money(quote.totalCost))\(alternative.offer.isCostIncomplete ? "及未公布的费用" : "")，"
+                        + "年化利率\(r.percent(quote.nominalAPR))"
                 )
         }
         let shown = min(alternatives.count, Self.maximumLines)
@@ -185,6 +187,18 @@ struct AlternativesChart: Sendable {
             class: "note"
         )
         y += 14
+        if recommendation.alternatives.contains(where: \.offer.isCostIncomplete) {
+            canvas.text(
+                r.t(
+                    "+? a mandatory fee is not published: the real cost is higher than the bar.",
+                    "+? 有必付费用未公布金额：实际成本高于所示。"
+                ),
+                x: Layout.margin,
+                y: y + 18,
+                class: "note"
+            )
+            y += 18
+        }
         if recommendation.alternatives.contains(where: \.offer.isEstimate) {
             canvas.text(
                 r.t(
@@ -264,6 +278,8 @@ struct AlternativesChart: Sendable {
             let colour = index < Self.maximumLines ? Self.palette[index] : Self.otherBarColour
             let apr = quote.nominalAPR.fixed(2)
             let estimate = alternative.offer.isEstimate ? "*" : ""
+            // A mandatory fee not published: the bar is the cost without it, marked as in the text table.
+            let incomplete = alternative.offer.isCostIncomplete ? "+?" : ""
             let id = alternative.details.id.rawValue
             let name = Self.fullName(alternative.details)
 
@@ -282,8 +298,8 @@ struct AlternativesChart: Sendable {
                 [],
                 text: name
                     + r.t(
-                        ": total cost \(r.money(cost)), APR \(apr)%\(estimate)",
-                        "：总成本\(r.money(cost))，年化利率\(apr)%\(estimate)"
+                        ": total cost \(r.money(cost))\(incomplete), APR \(apr)%\(estimate)",
+                        "：总成本\(r.money(cost))\(incomplete)，年化利率\(apr)%\(estimate)"
                     )
             )
             canvas.close("rect")
@@ -291,7 +307,7 @@ struct AlternativesChart: Sendable {
                 "text",
                 [("class", "value"), ("x", px(end + 8)), ("y", px(barY + Layout.barHeight / 2)), ("dy", "0.35em")]
             )
-            canvas.raw(Canvas.escape(cost.formatted + " "))
+            canvas.raw(Canvas.escape(cost.formatted + incomplete + " "))
             canvas.leaf("tspan", [("class", "apr"), ("dx", "4")], text: r.t("APR ", "年化") + "\(apr)%\(estimate)")
             canvas.close("text")
             canvas.close("g")

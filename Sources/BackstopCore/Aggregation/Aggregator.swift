@@ -523,7 +523,8 @@ public struct Aggregator: Sendable {
                 // 36% line) are the ones that bind it, and the borrower is told where this price stands.
                 if let offer = evaluation.offer {
                     let apr = offer.quote.apr.nominal(scale: 10)
-                    for cap in caps.caps(for: .none, on: date) where cap.effect == .flag && apr > cap.maxAPRPercent {
+                    for cap in caps.caps(for: .none, on: date)
+                    where cap.effect == .flag && cap.isExceeded(byAPRPercent: apr) {
                         warnings.append(
                             Warning(
                                 .aboveCourtCeiling,
@@ -565,6 +566,12 @@ public struct Aggregator: Sendable {
                 continue
             }
             guard let offer = evaluation.offer, evaluation.isEligible else {
+                // Refused on its own rules or the request, and above a legal cap at the nearest loan it makes.
+                if let capped = nearestLoanCapRefusal(provider, evaluation, profile, request, on: date) {
+                    refusals.append(capped.refusal)
+                    warnings.append(capped.warning)
+                    continue
+                }
                 let failed = evaluation.failed
                 let fixes = failed.compactMap(\.fix)
                 refusals.append(
@@ -578,10 +585,11 @@ public struct Aggregator: Sendable {
                 continue
             }
             // Gate 3: legal caps for the licence kind on the request date.
-            // Gates compare the solver's rate (10 decimals), never the 2-decimal figure shown: 24.004% is above 24%.
+            // Gates compare the solver's rate to 0.001 pp (LegalCap.isAbove), never the 2-decimal figure shown:
+            // 24.004% is above 24%, a price at 24% whose instalments are rounded to the fen (24.00006%) is not.
             let apr = offer.quote.apr.nominal(scale: 10)
             let binding = caps.caps(for: details.licence.kind, on: date)
-            if let cap = binding.first(where: { $0.effect == .exclude && apr > $0.maxAPRPercent }) {
+            if let cap = binding.first(where: { $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) }) {
                 let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
                 let check = RuleCheck(
                     rule: .legalCap,
@@ -600,7 +608,7 @@ public struct Aggregator: Sendable {
             }
             // A licensed lender's flags are the levels courts apply to financial institutions' loans (24% a year),
             // never the private-lending ceiling; only reached when no exclude cap refused the offer above.
-            for cap in binding where cap.effect == .flag && apr > cap.maxAPRPercent {
+            for cap in binding where cap.effect == .flag && cap.isExceeded(byAPRPercent: apr) {
                 warnings.append(
                     Warning(
                         .aboveFinancialCourtLevel,
@@ -1048,7 +1056,9 @@ public struct Aggregator: Sendable {
     func blockingCap(_ evaluation: Evaluation, _ details: ProviderDescription, on date: CalendarDate) -> LegalCap? {
         guard let offer = evaluation.offer else { return nil }
         let apr = offer.quote.apr.nominal(scale: 10)
-        return caps.caps(for: details.licence.kind, on: date).first { $0.effect == .exclude && apr > $0.maxAPRPercent }
+        return caps.caps(for: details.licence.kind, on: date).first {
+            $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr)
+        }
     }
 
     /// Whether a student may not be offered this provider's credit on a date.

@@ -120,6 +120,27 @@ public struct LegalCap: Hashable, Sendable, Codable {
         (appliesTo.isEmpty || appliesTo.contains(kind)) && from <= date && (until.map { date <= $0 } ?? true)
     }
 
+    /// The decimals of a percent an APR is compared with a cap to: 3, i.e. 0.001 percentage point, a tenth of the
+    /// 0.01 pp an APR is shown with.
+    ///
+    /// Instalments are rounded to the fen, so a loan priced at exactly a cap costs a hair more (24% a year in 12
+    /// equal instalments of ¥10,000 is 24.00006%): that artefact must not refuse a lender pricing at the cap, while
+    /// a real excess of a thousandth of a point does (24.004% is above 24%). Fen rounding moves a realistic APR by
+    /// far less than 0.0005 pp.
+    public static let comparisonScale = 3
+
+    /// Whether an exact nominal APR (percent, the solver's rate to 10 decimals) is above a cap's level: the APR
+    /// rounded half-up to ``comparisonScale`` decimals is compared, never the 2-decimal figure shown. Every gate,
+    /// lint check and legality verdict compares through this one function.
+    public static func isAbove(aprPercent apr: Decimal, level: Decimal) -> Bool {
+        apr.roundedHalfUp(scale: comparisonScale) > level
+    }
+
+    /// Whether an exact nominal APR (percent) is above this cap (``isAbove(aprPercent:level:)``).
+    public func isExceeded(byAPRPercent apr: Decimal) -> Bool {
+        Self.isAbove(aprPercent: apr, level: maxAPRPercent)
+    }
+
     /// The parameters of a fact about a rate beside this cap: `apr` (exact), `cap`, `capID`, `title`, `since`,
     /// `source`, and `lpr` with `lprDate` for a ceiling tied to the LPR.
     func factParams(apr: Decimal) -> [String: FactValue] {
@@ -227,8 +248,9 @@ extension LegalCapTable {
     /// id; its `licences` parameter lists the kinds it binds. Without caps the one fact is `legality-caps-unknown`;
     /// when none binds, `legality-no-cap`.
     /// - Parameters:
-    ///   - apr: the exact nominal APR in percent (the solver's rate to 10 decimals, never the 2-decimal figure shown):
-    ///     24.004 is above a 24% cap.
+    ///   - apr: the exact nominal APR in percent (the solver's rate to 10 decimals, never the 2-decimal figure shown),
+    ///     compared to 0.001 percentage point (``LegalCap/isAbove(aprPercent:level:)``): 24.004 is above a 24% cap,
+    ///     24.00006 (a loan priced at 24% with instalments rounded to the fen) is not.
     ///   - licence: the lender's licence kind, when known.
     ///   - date: the day the caps are judged on.
     public func verdict(aprPercent apr: Decimal, licence: LicenceKind?, on date: CalendarDate) -> [Fact] {
@@ -253,7 +275,7 @@ extension LegalCapTable {
             func speaker(_ effect: CapEffect) -> LegalCap? {
                 here.filter { $0.effect == effect }.min { (-bound($0).count, $0.id) < (-bound($1).count, $1.id) }
             }
-            if apr > level {
+            if LegalCap.isAbove(aprPercent: apr, level: level) {
                 if let cap = speaker(.exclude) { facts.append(fact(.legalityAboveCap, cap)) }
                 if let cap = speaker(.flag) { facts.append(fact(.legalityAboveCourtLevel, cap)) }
             } else if let cap = speaker(.exclude) ?? speaker(.flag) {

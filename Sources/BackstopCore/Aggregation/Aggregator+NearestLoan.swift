@@ -1,0 +1,60 @@
+import Foundation
+
+extension Aggregator {
+    /// A licensed provider refused on its own rules or on the request (an amount outside its limits, a term it does
+    /// not offer) whose price is above a legal cap anyway: refused by the legal-cap gate, not only by the rule the
+    /// request happened to miss.
+    ///
+    /// The provider is priced for the profile at the amount inside its limits nearest to the one asked for and at the
+    /// offered term nearest to the one asked for. When that all-in price is above an `exclude` cap binding its
+    /// licence kind on the date, the refusal is gated (`legalCap`), names the cap, the APR, the mandatory fees
+    /// counted and the loan it was priced at (`amount`, `term`), and keeps every other rule the provider failed; the
+    /// `above-legal-cap` warning says the same. A lender that would be refused at any price is not shown as one a
+    /// larger loan or a better record could win back.
+    ///
+    /// Cheap: nothing is priced unless an `exclude` cap binds the kind on the date and the price list has a
+    /// mandatory fee Backstop can count or interest within a point of the lowest such cap (day counts and rounding
+    /// move an APR a little from the nominal rate); nil otherwise, and when nothing can be priced.
+    func nearestLoanCapRefusal(
+        _ provider: any CreditProvider,
+        _ evaluation: Evaluation,
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        on date: CalendarDate
+    ) -> (refusal: Refusal, warning: Warning)? {
+        let details = provider.details
+        guard details.licence.isLicensed else { return nil }
+        let binding = caps.caps(for: details.licence.kind, on: date).filter { $0.effect == .exclude }
+        guard let lowest = binding.first, details.minAmount <= details.maxAmount else { return nil }
+        let described = provider as? DescribedProvider ?? DescribedProvider(details, memoize: false)
+        let term = described.nearestTerm(to: request.termMonths)
+        let amount = max(details.minAmount, min(details.maxAmount, request.amount))
+        guard let rule = details.pricingRule(forTerm: term, on: date) else { return nil }
+        let top = rule.pricing(atRisk: 1, term: term, amount: amount, score: profile.creditScore)
+        let countedFee = top.allFees.contains { $0.mandatory && $0.figure != nil }
+        guard countedFee || top.interest.nominalAnnual.percent + 1 > lowest.maxAPRPercent else { return nil }
+        var probe = request
+        probe.amount = amount
+        probe.termMonths = term
+        guard let offer = described.makeOffer(profile, probe, on: date) else { return nil }
+        let apr = offer.quote.apr.nominal(scale: 10)
+        guard let cap = binding.first(where: { $0.isExceeded(byAPRPercent: apr) }) else { return nil }
+        var params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
+        params["amount"] = .money(amount)
+        params["term"] = .int(offer.quote.terms.termMonths)
+        let fix = Fact(.fixNoneAboveCap, params)
+        let check = RuleCheck(
+            rule: .legalCap,
+            outcome: .failed,
+            threshold: "\(cap.maxAPRPercent)",
+            value: "\(apr)",
+            margin: (cap.maxAPRPercent - apr) / cap.maxAPRPercent,
+            finding: Fact(.ruleAboveLegalCap, params),
+            fix: fix
+        )
+        return (
+            Refusal(details: details, failed: [check] + evaluation.failed, fixes: [fix], gated: true),
+            Warning(.aboveLegalCap, provider: details.id, params)
+        )
+    }
+}
