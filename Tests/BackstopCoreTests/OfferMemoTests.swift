@@ -39,16 +39,16 @@ struct OfferMemoTests {
         let provider = Self.lender()
         let profile = UserProfile(id: "p", creditScore: 700)
         let request = LoanRequest(amount: Money(minorUnits: 5_000_00), termMonths: 12)
-        let key = OfferMemo.Key(
+        let key = OfferKey(
             amount: request.amount,
             termMonths: request.termMonths,
             position: RiskPosition.of(profile, floor: provider.details.eligibility.minCreditScore),
             date: Self.day
         )
-        #expect(provider.offers.offer(for: key) == nil)
+        #expect(provider.offers.value(for: key) == nil)
         let first = try #require(provider.makeOffer(profile, request, on: Self.day))
         #expect(provider.offers.count == 1)
-        #expect(provider.offers.offer(for: key) == Offer??.some(first))
+        #expect(provider.offers.value(for: key) == Offer??.some(first))
 
         var planted = first
         planted.notes = [Fact(.noteNearestTerm, ["term": .int(99), "asked": .int(12)])]
@@ -70,6 +70,31 @@ struct OfferMemoTests {
         }
         #expect(largest == OfferMemo.capacity)
         #expect(provider.offers.count <= OfferMemo.capacity)
+    }
+
+    @Test func anOfferStillAskedForOutlivesOneOffOffers() throws {
+        let provider = Self.lender()
+        let profile = UserProfile(id: "p", creditScore: 700)
+        let hot = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12)
+        let first = try #require(provider.makeOffer(profile, hot, on: Self.day))
+        let key = OfferKey(amount: hot.amount, termMonths: 12, position: first.riskPosition, date: Self.day)
+        // A marker in place of the remembered offer: seen again only while the entry lives.
+        var planted = first
+        planted.notes = [Fact(.notePublishedPrice, ["marker": .int(1)])]
+        provider.offers.store(planted, for: key)
+        for step in 0..<(4 * OfferMemo.capacity) {
+            let oneOff = LoanRequest(amount: Money(minorUnits: 100_000 + Int64(step) * 100), termMonths: 12)
+            _ = provider.makeOffer(profile, oneOff, on: Self.day)
+            if step % 100 == 0 {
+                #expect(provider.makeOffer(profile, hot, on: Self.day)?.notes == planted.notes, "step \(step)")
+            }
+        }
+        // Not asked for during a whole generation, it is gone: the memo is bounded, not a leak.
+        for step in 0..<OfferMemo.capacity {
+            let oneOff = LoanRequest(amount: Money(minorUnits: 900_000 + Int64(step) * 100), termMonths: 12)
+            _ = provider.makeOffer(profile, oneOff, on: Self.day)
+        }
+        #expect(provider.makeOffer(profile, hot, on: Self.day)?.notes == first.notes)
     }
 
     @Test func aMemoisedOfferIsTheOfferComputedAfresh() throws {

@@ -12,9 +12,9 @@ extension Aggregator {
     /// `above-legal-cap` warning says the same. A lender that would be refused at any price is not shown as one a
     /// larger loan or a better record could win back.
     ///
-    /// Cheap: nothing is priced unless an `exclude` cap binds the kind on the date and the price list has a
-    /// mandatory fee Backstop can count or interest within a point of the lowest such cap (day counts and rounding
-    /// move an APR a little from the nominal rate); nil otherwise, and when nothing can be priced.
+    /// Cheap: nothing is priced unless an `exclude` cap binds the kind on the date; then the loan is priced at the
+    /// riskiest position (an upper bound for every profile, remembered across them) and at the profile's own only when
+    /// that is above a cap; nil otherwise, and when nothing can be priced.
     func nearestLoanCapRefusal(
         _ provider: any CreditProvider,
         _ evaluation: Evaluation,
@@ -25,17 +25,18 @@ extension Aggregator {
         let details = provider.details
         guard details.licence.isLicensed else { return nil }
         let binding = caps.caps(for: details.licence.kind, on: date).filter { $0.effect == .exclude }
-        guard let lowest = binding.first, details.minAmount <= details.maxAmount else { return nil }
+        guard !binding.isEmpty, details.minAmount <= details.maxAmount else { return nil }
         let described = provider as? DescribedProvider ?? DescribedProvider(details, memoize: false)
         let term = described.nearestTerm(to: request.termMonths)
         let amount = max(details.minAmount, min(details.maxAmount, request.amount))
-        guard let rule = details.pricingRule(forTerm: term, on: date) else { return nil }
-        let top = rule.pricing(atRisk: 1, term: term, amount: amount, score: profile.creditScore)
-        let countedFee = top.allFees.contains { $0.mandatory && $0.figure != nil }
-        guard countedFee || top.interest.nominalAnnual.percent + 1 > lowest.maxAPRPercent else { return nil }
         var probe = request
         probe.amount = amount
         probe.termMonths = term
+        // The riskiest price of that loan bounds every profile's from above and is the same for all of them, so it is
+        // remembered: a provider whose riskiest price is within every cap is cleared without pricing the profile's.
+        guard let riskiest = described.riskiestAPR(probe, on: date, score: profile.creditScore),
+            binding.contains(where: { $0.isExceeded(byAPRPercent: riskiest) })
+        else { return nil }
         guard let offer = described.makeOffer(profile, probe, on: date) else { return nil }
         let apr = offer.quote.apr.nominal(scale: 10)
         guard let cap = binding.first(where: { $0.isExceeded(byAPRPercent: apr) }) else { return nil }

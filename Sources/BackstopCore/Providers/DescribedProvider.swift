@@ -26,37 +26,62 @@ public enum RiskPosition: Sendable {
     }
 }
 
-/// Offers a ``DescribedProvider`` has made, keyed by all they depend on: the amount, the term asked for, the risk
-/// position (2 decimals, so at most 101 values) and the date. A cohort asking for the same loan reuses the schedules
-/// and APRs instead of recomputing them; a cached offer is the value a fresh computation gives. Bounded: past
-/// ``capacity`` entries it starts afresh. Guarded by a mutex, so providers stay `Sendable` and shareable.
-final class OfferMemo: Sendable {
-    struct Key: Hashable, Sendable {
-        let amount: Money
-        let termMonths: Int
-        let position: Decimal
-        let date: CalendarDate
-        /// The credit score, when the price depends on it beyond the position (interest tiers); else nil.
-        var score: Int? = nil
-        /// Whether the profile is a new customer, when a new-customer promotion depends on it; else nil.
-        var newCustomer: Bool? = nil
-    }
+/// What a described provider's offer depends on: the amount, the term asked for, the risk position (2 decimals, so
+/// at most 101 values) and the date, and, when its prices depend on them, the score and whether the user is new.
+struct OfferKey: Hashable, Sendable {
+    let amount: Money
+    let termMonths: Int
+    let position: Decimal
+    let date: CalendarDate
+    /// The credit score, when the price depends on it beyond the position (interest tiers); else nil.
+    var score: Int? = nil
+    /// Whether the profile is a new customer, when a new-customer promotion depends on it; else nil.
+    var newCustomer: Bool? = nil
+}
 
-    static let capacity = 512
-    private let entries = Mutex<[Key: Offer?]>([:])
+/// Offers a ``DescribedProvider`` has made (``OfferMemo``), or figures of them, by what they depend on. A cohort
+/// asking for the same loan reuses the schedules and APRs instead of recomputing them; a remembered value is the value
+/// a fresh computation gives. Bounded to ``capacity`` entries in two generations: when the newer one holds half of
+/// them, the older is dropped and the newer takes its place, and a value found in the older is moved back into the
+/// newer. Values still asked for (the loan a whole cohort asks for) so outlive one-off ones (a what-if's projected
+/// dates), which filling and emptying a single table did not allow. Guarded by a mutex, so providers stay `Sendable`
+/// and shareable.
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Generations {
+        var newer: [Key: Value] = [:]
+        var older: [Key: Value] = [:]
 
-    func offer(for key: Key) -> Offer?? { entries.withLock { $0[key] } }
-
-    /// Offers held now (at most ``capacity``).
-    var count: Int { entries.withLock { $0.count } }
-
-    func store(_ offer: Offer?, for key: Key) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = .some(offer)
+        mutating func insert(_ value: Value, for key: Key) {
+            if newer.count >= capacity / 2 {
+                swap(&newer, &older)
+                newer.removeAll(keepingCapacity: true)
+            }
+            newer[key] = value
         }
     }
+
+    static var capacity: Int { 512 }
+    private let entries = Mutex(Generations())
+
+    func value(for key: Key) -> Value? {
+        entries.withLock { generations in
+            if let known = generations.newer[key] { return known }
+            guard let known = generations.older[key] else { return nil }
+            generations.insert(known, for: key)
+            return known
+        }
+    }
+
+    /// Values held now (at most ``capacity``).
+    var count: Int { entries.withLock { $0.newer.count + $0.older.count } }
+
+    func store(_ value: Value, for key: Key) {
+        entries.withLock { $0.insert(value, for: key) }
+    }
 }
+
+/// The offers a described provider has made (nil: none could be priced).
+typealias OfferMemo = Memo<OfferKey, Offer?>
 
 /// A provider defined by data: a ``ProviderDescription`` from the XML catalog (or built in code) that checks its
 /// declarative rules and quotes through the ``CostEngine``.
@@ -65,6 +90,8 @@ public struct DescribedProvider: CreditProvider {
     public var id: ProviderID { details.id }
     /// Offers already made, by what they depend on (see ``OfferMemo``).
     let offers = OfferMemo()
+    /// The nominal APR (10 decimals) of the riskiest offer of a loan, by the loan (``riskiestAPR(_:on:score:)``).
+    let riskiest = Memo<OfferKey, Decimal?>()
     /// Whether offers are remembered (benchmarks turn it off to measure the computation itself).
     let memoize: Bool
 
@@ -141,23 +168,60 @@ public struct DescribedProvider: CreditProvider {
     /// The offer at the profile's risk position for the request (nearest offered term, provider's first method).
     public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
         let position = RiskPosition.of(profile, floor: details.eligibility.minCreditScore)
-        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
         let promoted = details.pricing.contains { $0.promotions.contains { $0.audience == .newCustomers } }
-        let key = OfferMemo.Key(
+        return offer(
+            at: position,
+            request,
+            on: date,
+            score: profile.creditScore,
+            newCustomer: promoted ? isNewCustomer(profile) : nil
+        )
+    }
+
+    /// The offer at a risk position (remembered, see ``OfferMemo``): the score counts only when interest tiers
+    /// depend on it, `newCustomer` only for a new-customer promotion (nil: none applies).
+    func offer(
+        at position: Decimal,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        score: Int,
+        newCustomer: Bool?
+    ) -> Offer? {
+        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
+        let key = OfferKey(
             amount: request.amount,
             termMonths: request.termMonths,
             position: position,
             date: date,
-            score: tiered ? profile.creditScore : nil,
-            newCustomer: promoted ? isNewCustomer(profile) : nil
+            score: tiered ? score : nil,
+            newCustomer: newCustomer
         )
         guard memoize else {
             return makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
         }
-        if let known = offers.offer(for: key) { return known }
+        if let known = offers.value(for: key) { return known }
         let offer = makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
         offers.store(offer, for: key)
         return offer
+    }
+
+    /// The nominal APR (the solver's, 10 decimals) of a loan's riskiest offer: risk position 1, no promotion. It
+    /// bounds every profile's offer for the loan from above (a price range rises with the position) and is the same
+    /// for all of them, so it is remembered per loan (``riskiest``) and a cohort prices it once. Nil when the loan
+    /// cannot be priced.
+    func riskiestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
+        let key = OfferKey(
+            amount: request.amount,
+            termMonths: request.termMonths,
+            position: 1,
+            date: date,
+            score: tiered ? score : nil
+        )
+        if memoize, let known = riskiest.value(for: key) { return known }
+        let apr = makeOffer(position: 1, request, on: date, score: key.score).map { $0.quote.apr.nominal(scale: 10) }
+        if memoize { riskiest.store(apr, for: key) }
+        return apr
     }
 
     /// Whether the user is not yet a customer of this provider: nil when the profile does not list the

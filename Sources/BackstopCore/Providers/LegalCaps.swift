@@ -206,13 +206,19 @@ public struct LendingBan: Hashable, Sendable, Codable {
 
 /// The caps in force, and the lending bans, read from `caps/legal-caps.json` next to the provider files.
 public struct LegalCapTable: Hashable, Sendable, Codable {
-    public var caps: [LegalCap]
+    public var caps: [LegalCap] {
+        didSet { byLevel = Self.byLevel(caps) }
+    }
     /// Lender kinds barred from lending to a protected group (absent in the file: none).
     public var bans: [LendingBan]
+    /// ``caps`` lowest level first (then by id), kept in step with it: every offer's gate asks for the binding caps,
+    /// and sorting them on each ask was a measurable part of a recommendation.
+    private var byLevel: [LegalCap]
 
     public init(caps: [LegalCap], bans: [LendingBan] = []) {
         self.caps = caps
         self.bans = bans
+        byLevel = Self.byLevel(caps)
     }
 
     enum CodingKeys: String, CodingKey { case caps, bans }
@@ -221,6 +227,24 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         caps = try c.decode([LegalCap].self, forKey: .caps)
         bans = try c.decodeIfPresent([LendingBan].self, forKey: .bans) ?? []
+        byLevel = Self.byLevel(caps)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(caps, forKey: .caps)
+        try c.encode(bans, forKey: .bans)
+    }
+
+    public static func == (a: LegalCapTable, b: LegalCapTable) -> Bool { a.caps == b.caps && a.bans == b.bans }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(caps)
+        hasher.combine(bans)
+    }
+
+    private static func byLevel(_ caps: [LegalCap]) -> [LegalCap] {
+        caps.sorted { ($0.maxAPRPercent, $0.id) < ($1.maxAPRPercent, $1.id) }
     }
 
     /// The bans that bar a licence kind from lending to a group on a date.
@@ -233,7 +257,7 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
 
     /// The binding caps for a licence kind on a date, lowest first.
     public func caps(for kind: LicenceKind, on date: CalendarDate) -> [LegalCap] {
-        caps.filter { $0.applies(to: kind, on: date) }.sorted { ($0.maxAPRPercent, $0.id) < ($1.maxAPRPercent, $1.id) }
+        byLevel.filter { $0.applies(to: kind, on: date) }
     }
 }
 
