@@ -483,8 +483,11 @@ extension Decimal {
         guard value.isFinite else { return 0 }
         // 15 fixed decimals keep every digit a Double carries for a percentage; the rounding is then done in decimal.
         let text = String(format: "%.15f", value)
-        return (Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0).roundedHalfUp(scale: scale)
+        return (Decimal(string: text, locale: posix) ?? 0).roundedHalfUp(scale: scale)
     }
+
+    /// The locale solver figures are read in (a point for decimals), made once. Immutable.
+    private static let posix = Locale(identifier: "en_US_POSIX")
 }
 
 extension AnnualPercentageRate {
