@@ -117,13 +117,13 @@ run_wrk() { # name, url, extra wrk arguments...
     local name=$1 url=$2
     shift 2
     if [[ $WARMUP != 0 && $WARMUP != 0s ]]; then
-        P5_BODY=${BODY:-$body} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+        P5_BODY=${p5_body:-$body} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
         kill -0 "$server_pid" 2>/dev/null || server_died
     fi
     echo "wrk ${settings[*]} $* $url" >&2
     local before after
     before=$(cpu_ticks)
-    P5_BODY=${BODY:-$body} wrk "${settings[@]}" "$@" "$url" >"$work/$name.wrk"
+    P5_BODY=${p5_body:-$body} wrk "${settings[@]}" "$@" "$url" >"$work/$name.wrk"
     kill -0 "$server_pid" 2>/dev/null || server_died
     after=$(cpu_ticks)
     echo $((after - before)) >"$work/$name.cpu"
@@ -141,7 +141,7 @@ P5_DISTINCT=1 run_wrk distinct "$base/v1/alternatives" -s Benchmarks/http/altern
 for detail in standard summary; do
     check "answer-$detail" -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-$detail.json" \
         "$base/v1/alternatives"
-    BODY=$work/body-$detail.json P5_DISTINCT=1 run_wrk "distinct-$detail" "$base/v1/alternatives" \
+    p5_body=$work/body-$detail.json P5_DISTINCT=1 run_wrk "distinct-$detail" "$base/v1/alternatives" \
         -s Benchmarks/http/alternatives.lua "${gzip[@]}"
 done
 # The earlier build on the same catalog and bodies: the cached and the distinct rows (it knows no "detail").
@@ -224,7 +224,9 @@ echo " profile id on every request, so every answer is evaluated and encoded afr
 echo
 
 if ((h_bad + a_bad + d_bad + i_bad + ds_bad + dm_bad + h_err + a_err + d_err + i_err + ds_err + dm_err > 0)) \
-    || [[ -z $h_rps || -z $a_rps || -z $d_rps || -z $i_rps || -z $ds_rps || -z $dm_rps ]]; then
+    || [[ -z $h_rps || -z $a_rps || -z $d_rps || -z $i_rps || -z $ds_rps || -z $dm_rps ]] \
+    || { [[ -n ${BEFORE_SERVER_BIN:-} ]] && { ((ba_bad + bd_bad + ba_err + bd_err > 0 || ba_req == 0 || bd_req == 0)) \
+        || [[ -z $ba_rps || -z $bd_rps ]]; }; }; then
     echo "SANITY CHECK FAILED: wrk saw non-2xx answers or socket errors (outputs in $work/*.wrk)" >&2
     [[ -n ${KEEP_DIR:-} ]] || { cat "$work/healthz.wrk" "$work/alternatives.wrk" "$work/identity.wrk" "$work/distinct.wrk" >&2; }
     exit 2

@@ -79,6 +79,7 @@ struct AnswerDetailCLITests {
         let fullAlternatives = try #require(full["alternatives"] as? [[String: Any]])
         let standardAlternatives = try #require(standard["alternatives"] as? [[String: Any]])
         #expect(!fullAlternatives.isEmpty)
+        #expect(standardAlternatives.count == fullAlternatives.count)
         for (a, b) in zip(fullAlternatives, standardAlternatives) {
             #expect(Self.standardForm(a) == Self.standardForm(b))
         }

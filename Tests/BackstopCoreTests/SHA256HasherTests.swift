@@ -111,7 +111,8 @@ struct SHA256HasherTests {
     ]
 
     @Test func agreesWithPythonsHashlibWholeAndInPieces() {
-        var generator = SystemRandomNumberGenerator()
+        // Seeded (TestSupport's generator), so a failure replays.
+        var generator = SeededGenerator(seed: 20_261_204)
         for (hex, digest) in Self.hashlibVectors {
             let data = Self.bytes(hex: hex)
             #expect(SHA256Hasher.hash(data).lowercaseHex == digest, "\(data.count) bytes")

@@ -118,6 +118,36 @@ struct ProviderCostsTests {
         #expect(!under.warnings.contains { $0.code == .aboveLegalCap })
     }
 
+    /// A price range that straddles the cap: a risky profile's price is above it, the best price is not. A better
+    /// record would bring the price under the cap, so the refusal stays ordinary (and the provider stays in the
+    /// recovery plan's reach); a profile at the best position is not refused by the cap either.
+    @Test func aRangeABetterRecordBringsUnderTheCapIsNotRefusedAtAnyPrice() async throws {
+        var ranged = try fixture("referral-over-cap.xml")
+        ranged.minAmount = Money(minorUnits: 1_000_000)
+        ranged.pricing[0].fees = [
+            FeeRule(kind: .guarantee, basis: .originalPrincipal, per: .month, figure: .percent(min: 0.1, max: 3))
+        ]
+        let small = LoanRequest(amount: Money(minorUnits: 500_000), termMonths: 12, purpose: .cash)
+        var risky = profile
+        risky.creditScore = 420
+        risky.repayment = RepaymentRecord(
+            overdueCount12m: 3,
+            overdueCount24m: 3,
+            worstDaysPastDue: 20,
+            currentOverdueAmount: .zero()
+        )
+        let provider = DescribedProvider(ranged)
+        let loan = LoanRequest(amount: Money(minorUnits: 1_000_000), termMonths: 12, purpose: .cash)
+        // The bounds straddle the 24% cap.
+        #expect(try #require(provider.riskiestAPR(loan, on: day, score: 420)) > 24)
+        #expect(try #require(provider.bestAPR(loan, on: day, score: 420)) < 24)
+        let answer = await Aggregator(providers: [provider], caps: try caps()).recommend(risky, small, on: day)
+        let refusal = try #require(answer.ineligible.first)
+        #expect(!refusal.gated, "\(refusal.failed.map(\.rule))")
+        #expect(!refusal.failed.contains { $0.rule == .legalCap })
+        #expect(!answer.warnings.contains { $0.code == .aboveLegalCap })
+    }
+
     /// Refused on its own rules for a loan it makes: the cap refuses it too, and the failed rule is kept.
     @Test func aChannelRefusedOnItsRulesKeepsThemBesideTheCap() async throws {
         var referral = try fixture("referral-over-cap.xml")

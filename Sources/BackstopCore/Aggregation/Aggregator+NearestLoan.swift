@@ -12,9 +12,12 @@ extension Aggregator {
     /// `above-legal-cap` warning says the same. A lender that would be refused at any price is not shown as one a
     /// larger loan or a better record could win back.
     ///
+    /// Only a lender above a cap at its best price (risk position 0, any new-customer promotion) is refused this way:
+    /// one whose price range a better record would bring under the cap keeps its ordinary refusal and its forecast.
+    ///
     /// Cheap: nothing is priced unless an `exclude` cap binds the kind on the date; then the loan is priced at the
-    /// riskiest position (an upper bound for every profile, remembered across them) and at the profile's own only when
-    /// that is above a cap; nil otherwise, and when nothing can be priced.
+    /// riskiest position and at the best (bounds for every profile, remembered across them), and at the profile's
+    /// own only when the best is above a cap; nil otherwise, and when nothing can be priced.
     func nearestLoanCapRefusal(
         _ provider: any CreditProvider,
         _ evaluation: Evaluation,
@@ -36,6 +39,12 @@ extension Aggregator {
         // remembered: a provider whose riskiest price is within every cap is cleared without pricing the profile's.
         guard let riskiest = described.riskiestAPR(probe, on: date, score: profile.creditScore),
             binding.contains(where: { $0.isExceeded(byAPRPercent: riskiest) })
+        else { return nil }
+        // Refused at any price only when even its best price (position 0, any new-customer promotion) is above a
+        // cap: a price range that a better record would bring under the cap stays an ordinary refusal, and the
+        // provider stays in the recovery plan's forecasts (where the cap gate judges the projected price).
+        guard let best = described.bestAPR(probe, on: date, score: profile.creditScore),
+            binding.contains(where: { $0.isExceeded(byAPRPercent: best) })
         else { return nil }
         guard let offer = described.makeOffer(profile, probe, on: date) else { return nil }
         let apr = offer.quote.apr.nominal(scale: 10)

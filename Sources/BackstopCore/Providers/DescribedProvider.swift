@@ -90,8 +90,9 @@ public struct DescribedProvider: CreditProvider {
     public var id: ProviderID { details.id }
     /// Offers already made, by what they depend on (see ``OfferMemo``).
     let offers = OfferMemo()
-    /// The nominal APR (10 decimals) of the riskiest offer of a loan, by the loan (``riskiestAPR(_:on:score:)``).
-    let riskiest = Memo<OfferKey, Decimal?>()
+    /// The nominal APR (10 decimals) of a loan's riskiest and best offers, by the loan and the position
+    /// (``riskiestAPR(_:on:score:)``, ``bestAPR(_:on:score:)``).
+    let bounds = Memo<OfferKey, Decimal?>()
     /// Whether offers are remembered (benchmarks turn it off to measure the computation itself).
     let memoize: Bool
 
@@ -207,20 +208,39 @@ public struct DescribedProvider: CreditProvider {
 
     /// The nominal APR (the solver's, 10 decimals) of a loan's riskiest offer: risk position 1, no promotion. It
     /// bounds every profile's offer for the loan from above (a price range rises with the position) and is the same
-    /// for all of them, so it is remembered per loan (``riskiest``) and a cohort prices it once. Nil when the loan
+    /// for all of them, so it is remembered per loan (``bounds``) and a cohort prices it once. Nil when the loan
     /// cannot be priced.
-    func riskiestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+    package func riskiestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+        boundAPR(at: 1, request, on: date, score: score, newCustomer: nil)
+    }
+
+    /// The nominal APR of a loan's best offer: risk position 0, with a new-customer promotion when there is one. It
+    /// bounds every profile's offer for the loan from below, whatever the record becomes; remembered like
+    /// ``riskiestAPR(_:on:score:)``.
+    package func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+        boundAPR(at: 0, request, on: date, score: score, newCustomer: true)
+    }
+
+    private func boundAPR(
+        at position: Decimal,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        score: Int,
+        newCustomer: Bool?
+    ) -> Decimal? {
         let tiered = details.pricing.contains { !$0.tiers.isEmpty }
         let key = OfferKey(
             amount: request.amount,
             termMonths: request.termMonths,
-            position: 1,
+            position: position,
             date: date,
-            score: tiered ? score : nil
+            score: tiered ? score : nil,
+            newCustomer: newCustomer
         )
-        if memoize, let known = riskiest.value(for: key) { return known }
-        let apr = makeOffer(position: 1, request, on: date, score: key.score).map { $0.quote.apr.nominal(scale: 10) }
-        if memoize { riskiest.store(apr, for: key) }
+        if memoize, let known = bounds.value(for: key) { return known }
+        let offer = makeOffer(position: position, request, on: date, score: key.score, newCustomer: newCustomer)
+        let apr = offer.map { $0.quote.apr.nominal(scale: 10) }
+        if memoize { bounds.store(apr, for: key) }
         return apr
     }
 
@@ -487,7 +507,6 @@ public struct DescribedProvider: CreditProvider {
     }
 }
 
-/// Checks a profile against declarative eligibility rules. Missing signals give `unknown`, never a pass.
 /// The checks of one evaluation as they are gathered: every one, or, when passed checks are not kept, only those
 /// that failed or are unknown, a passed one then never built (its facts and texts are most of an evaluation's cost).
 struct CheckList {
@@ -505,6 +524,7 @@ struct CheckList {
     }
 }
 
+/// Checks a profile against declarative eligibility rules. Missing signals give `unknown`, never a pass.
 public struct RuleEvaluator: Sendable {
     public let profile: UserProfile
     /// Whether passed checks are built and returned (the default); off, only the checks that failed or are unknown
