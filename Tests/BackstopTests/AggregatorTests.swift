@@ -631,6 +631,20 @@ struct ExactCapTests {
         #expect(!at.warnings.contains { $0.code == .aboveLegalCap })
     }
 
+    /// An exclusion cap of 24% binding banks, in force on the day: the cap the exact-rate tests compare with.
+    var cap24: LegalCap {
+        LegalCap(
+            id: "test-24",
+            title: "24% all-in cap",
+            appliesTo: [.bank],
+            maxAPRPercent: 24,
+            effect: .exclude,
+            from: day,
+            sourceTitle: "test",
+            sourceURL: "https://example.org/cap"
+        )
+    }
+
     /// A lender pricing at exactly the cap is not refused over fen rounding: 24% a year in equal instalments rounded
     /// to the fen costs 24.00006%, within the cap at the gate's 0.001 pp, and the words say 24.00%, never above.
     @Test func aPriceAtTheCapRoundedToTheFenIsWithinIt() async throws {
@@ -641,16 +655,7 @@ struct ExactCapTests {
         #expect(apr > 24 && apr < Decimal(string: "24.0005")!, "\(apr)")
         #expect(!at.warnings.contains { $0.code == .aboveLegalCap })
         #expect(at.ineligible.isEmpty)
-        let cap = LegalCap(
-            id: "test-24",
-            title: "24% all-in cap",
-            appliesTo: [.bank],
-            maxAPRPercent: 24,
-            effect: .exclude,
-            from: day,
-            sourceTitle: "test",
-            sourceURL: "https://example.org/cap"
-        )
+        let cap = cap24
         let verdict = LegalCapTable(caps: [cap]).verdict(aprPercent: apr, licence: .bank, on: day)
         #expect(verdict.map(\.code) == [.legalityWithinCap])
         #expect(Renderer(.en).render(verdict[0]).hasPrefix("24.00% a year is within 24% all-in cap"))
@@ -675,16 +680,7 @@ struct ExactCapTests {
     /// The verdict `quote` and `apr` print: the exact 24.004% is above a 24% cap and says so with the digits that
     /// show it; 23.996% is within and never reads "24.00% within 24.00%".
     @Test func theVerdictComparesTheExactRate() throws {
-        let cap = LegalCap(
-            id: "test-24",
-            title: "24% all-in cap",
-            appliesTo: [.bank],
-            maxAPRPercent: 24,
-            effect: .exclude,
-            from: day,
-            sourceTitle: "test",
-            sourceURL: "https://example.org/cap"
-        )
+        let cap = cap24
         let table = LegalCapTable(caps: [cap])
         let above = table.verdict(aprPercent: Decimal(string: "24.004")!, licence: .bank, on: day)
         #expect(above.map(\.code) == [.legalityAboveCap])

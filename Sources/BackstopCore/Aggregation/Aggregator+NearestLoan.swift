@@ -16,8 +16,8 @@ extension Aggregator {
     /// one whose price range a better record would bring under the cap keeps its ordinary refusal and its forecast.
     ///
     /// Cheap: nothing is priced unless an `exclude` cap binds the kind on the date; then the loan is priced at the
-    /// riskiest position and at the best (bounds for every profile, remembered across them), and at the profile's
-    /// own only when the best is above a cap; nil otherwise, and when nothing can be priced.
+    /// best position (a bound for every profile, remembered across them), and at the profile's own only when that is
+    /// above a cap; nil otherwise, and when nothing can be priced.
     func nearestLoanCapRefusal(
         _ provider: any CreditProvider,
         _ evaluation: Evaluation,
@@ -35,14 +35,10 @@ extension Aggregator {
         var probe = request
         probe.amount = amount
         probe.termMonths = term
-        // The riskiest price of that loan bounds every profile's from above and is the same for all of them, so it is
-        // remembered: a provider whose riskiest price is within every cap is cleared without pricing the profile's.
-        guard let riskiest = described.riskiestAPR(probe, on: date, score: profile.creditScore),
-            binding.contains(where: { $0.isExceeded(byAPRPercent: riskiest) })
-        else { return nil }
         // Refused at any price only when even its best price (position 0, any new-customer promotion) is above a
         // cap: a price range that a better record would bring under the cap stays an ordinary refusal, and the
-        // provider stays in the recovery plan's forecasts (where the cap gate judges the projected price).
+        // provider stays in the recovery plan's forecasts (where the cap gate judges the projected price). The best
+        // price is the same for every profile asking for the loan, so it is remembered per loan.
         guard let best = described.bestAPR(probe, on: date, score: profile.creditScore),
             binding.contains(where: { $0.isExceeded(byAPRPercent: best) })
         else { return nil }
@@ -52,6 +48,18 @@ extension Aggregator {
         var params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
         params["amount"] = .money(amount)
         params["term"] = .int(offer.quote.terms.termMonths)
+        return Self.capRefusal(details, cap, apr: apr, params, also: evaluation.failed)
+    }
+
+    /// The refusal of an offer above an exclusion cap and its `above-legal-cap` warning: the failed `legalCap` rule
+    /// (cap, APR, fees, and for a nearest-loan price the loan) before the rules it failed `also`; gated.
+    static func capRefusal(
+        _ details: ProviderDescription,
+        _ cap: LegalCap,
+        apr: Decimal,
+        _ params: [String: FactValue],
+        also failed: [RuleCheck] = []
+    ) -> (refusal: Refusal, warning: Warning) {
         let fix = Fact(.fixNoneAboveCap, params)
         let check = RuleCheck(
             rule: .legalCap,
@@ -63,7 +71,7 @@ extension Aggregator {
             fix: fix
         )
         return (
-            Refusal(details: details, failed: [check] + evaluation.failed, fixes: [fix], gated: true),
+            Refusal(details: details, failed: [check] + failed, fixes: [fix], gated: true),
             Warning(.aboveLegalCap, provider: details.id, params)
         )
     }

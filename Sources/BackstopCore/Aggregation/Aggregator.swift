@@ -591,19 +591,9 @@ public struct Aggregator: Sendable {
             let binding = caps.caps(for: details.licence.kind, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) }) {
                 let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
-                let check = RuleCheck(
-                    rule: .legalCap,
-                    outcome: .failed,
-                    threshold: "\(cap.maxAPRPercent)",
-                    value: "\(apr)",
-                    margin: (cap.maxAPRPercent - apr) / cap.maxAPRPercent,
-                    finding: Fact(.ruleAboveLegalCap, params),
-                    fix: Fact(.fixNoneAboveCap, params)
-                )
-                refusals.append(
-                    Refusal(details: details, failed: [check], fixes: [Fact(.fixNoneAboveCap, params)], gated: true)
-                )
-                warnings.append(Warning(.aboveLegalCap, provider: details.id, params))
+                let capped = Self.capRefusal(details, cap, apr: apr, params)
+                refusals.append(capped.refusal)
+                warnings.append(capped.warning)
                 continue
             }
             // A licensed lender's flags are the levels courts apply to financial institutions' loans (24% a year),

@@ -78,6 +78,16 @@ final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     func store(_ value: Value, for key: Key) {
         entries.withLock { $0.insert(value, for: key) }
     }
+
+    /// The value remembered for `key`, else `compute()`'s, remembered; with `remembering` false, always computed
+    /// afresh and nothing kept (benchmarks' uncached figure).
+    func value(for key: Key, remembering: Bool, _ compute: () -> Value) -> Value {
+        guard remembering else { return compute() }
+        if let known = value(for: key) { return known }
+        let fresh = compute()
+        store(fresh, for: key)
+        return fresh
+    }
 }
 
 /// The offers a described provider has made (nil: none could be priced).
@@ -188,28 +198,34 @@ public struct DescribedProvider: CreditProvider {
         score: Int,
         newCustomer: Bool?
     ) -> Offer? {
-        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
-        let key = OfferKey(
+        let key = key(at: position, request, on: date, score: score, newCustomer: newCustomer)
+        return offers.value(for: key, remembering: memoize) {
+            makeOffer(position: position, request, on: date, score: key.score, newCustomer: newCustomer)
+        }
+    }
+
+    /// What an offer at a position depends on (``OfferKey``): the score only when interest tiers depend on it.
+    func key(
+        at position: Decimal,
+        _ request: LoanRequest,
+        on date: CalendarDate,
+        score: Int,
+        newCustomer: Bool?
+    ) -> OfferKey {
+        OfferKey(
             amount: request.amount,
             termMonths: request.termMonths,
             position: position,
             date: date,
-            score: tiered ? score : nil,
+            score: details.pricing.contains { !$0.tiers.isEmpty } ? score : nil,
             newCustomer: newCustomer
         )
-        guard memoize else {
-            return makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
-        }
-        if let known = offers.value(for: key) { return known }
-        let offer = makeOffer(position: position, request, on: date, score: key.score, newCustomer: key.newCustomer)
-        offers.store(offer, for: key)
-        return offer
     }
 
     /// The nominal APR (the solver's, 10 decimals) of a loan's riskiest offer: risk position 1, no promotion. It
-    /// bounds every profile's offer for the loan from above (a price range rises with the position) and is the same
-    /// for all of them, so it is remembered per loan (``bounds``) and a cohort prices it once. Nil when the loan
-    /// cannot be priced.
+    /// bounds every profile's offer for the loan from above (a price range rises with the position), as
+    /// ``bestAPR(_:on:score:)`` bounds it from below; remembered per loan (``bounds``). Nil when the loan cannot be
+    /// priced.
     package func riskiestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
         boundAPR(at: 1, request, on: date, score: score, newCustomer: nil)
     }
@@ -228,20 +244,11 @@ public struct DescribedProvider: CreditProvider {
         score: Int,
         newCustomer: Bool?
     ) -> Decimal? {
-        let tiered = details.pricing.contains { !$0.tiers.isEmpty }
-        let key = OfferKey(
-            amount: request.amount,
-            termMonths: request.termMonths,
-            position: position,
-            date: date,
-            score: tiered ? score : nil,
-            newCustomer: newCustomer
-        )
-        if memoize, let known = bounds.value(for: key) { return known }
-        let offer = makeOffer(position: position, request, on: date, score: key.score, newCustomer: newCustomer)
-        let apr = offer.map { $0.quote.apr.nominal(scale: 10) }
-        if memoize { bounds.store(apr, for: key) }
-        return apr
+        let key = key(at: position, request, on: date, score: score, newCustomer: newCustomer)
+        return bounds.value(for: key, remembering: memoize) {
+            makeOffer(position: position, request, on: date, score: key.score, newCustomer: newCustomer)
+                .map { $0.quote.apr.nominal(scale: 10) }
+        }
     }
 
     /// Whether the user is not yet a customer of this provider: nil when the profile does not list the
