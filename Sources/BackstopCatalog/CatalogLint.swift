@@ -98,6 +98,17 @@ public struct CatalogLinter: Sendable {
                 )
             )
         }
+        if caps.rules.isEmpty && !caps.caps.isEmpty {
+            findings.append(
+                LintFinding(
+                    severity: .warning,
+                    code: "no-rulebook",
+                    provider: nil,
+                    file: CatalogLoader.capsPath(for: directory),
+                    message: "the caps file has no rules: ages, loan purposes and per-borrower limits are not checked"
+                )
+            )
+        }
         var firstFile: [ProviderID: String] = [:]
         for check in checks {
             guard let provider = check.provider else { continue }
@@ -143,6 +154,24 @@ public struct CatalogLinter: Sendable {
             )
         } else if provider.licence.regulator == nil {
             add(.info, "licence-regulator", "the licence names no regulator")
+        }
+        // A platform is never described as a lender: whoever names funders that lend does not lend itself.
+        if provider.licence.kind.lends && !provider.fundedBy.isEmpty {
+            add(
+                .error,
+                "platform-as-lender",
+                "licence kind=\"\(provider.licence.kind.rawValue)\" but fundedBy names \(provider.fundedBy.count) funder(s): "
+                    + "a channel whose loans others fund is a loan-facilitation platform; write licence kind=\"platform\" "
+                    + "(or \"financing-guarantor\") and keep the funders in fundedBy, whose kinds the caps bind"
+            )
+        }
+        if !provider.licence.kind.lends && provider.licence.kind != .none && provider.fundedBy.isEmpty {
+            add(
+                .warning,
+                "platform-without-funders",
+                "a \(provider.licence.kind.rawValue) names no fundedBy: it is judged against the caps of every kind that funds "
+                    + "platforms (banks, consumer finance companies, online micro-lenders)"
+            )
         }
         for figure in ["licence", "limits", "terms"] where provider.figureSources[figure] == nil {
             add(.warning, "missing-source", "\(figure) has no source")
@@ -243,7 +272,7 @@ public struct CatalogLinter: Sendable {
             // The solver's rate, compared as the aggregator compares it (LegalCap.isAbove, to 0.001 pp): 24.004% is
             // above a 24% cap, a price at 24% whose instalments are rounded to the fen (24.00006%) is not.
             let apr = quote.apr.nominal(scale: 10)
-            for cap in caps.caps(for: provider.licence.kind, on: date) where cap.isExceeded(byAPRPercent: apr) {
+            for cap in caps.caps(for: provider, on: date) where cap.isExceeded(byAPRPercent: apr) {
                 let flag = provider.licence.isLicensed ? "above-financial-court-level" : "above-court-ceiling"
                 let shown = quote.nominalAPR > cap.maxAPRPercent ? Self.percentText(quote.nominalAPR) : "\(apr)%"
                 let what =

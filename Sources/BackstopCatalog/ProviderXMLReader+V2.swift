@@ -11,6 +11,7 @@ enum ProviderNamespace {
 /// What a version-2 document adds to a ``ProviderDescription``, while it is read.
 struct V2Extras {
     var fundedBy: [Funder] = []
+    var guarantors: [String] = []
     var lateRepayment: LateRepaymentTerms?
     var earlyRepayment: EarlyRepaymentTerms?
     var earlyRepaymentNode: xmlNodePtr?

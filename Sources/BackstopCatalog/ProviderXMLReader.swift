@@ -110,6 +110,14 @@ struct ProviderXMLReader {
                 }
             case "notes": notes = text(node)
             case "fundedBy" where version == 2: readFunder(node, into: &extras, figureSources: &figureSources)
+            case "guarantor" where version == 2:
+                let name = text(node)
+                if extras.guarantors.contains(name) {
+                    fail(node, "guarantor names \"\(name)\" twice (rule V13)")
+                } else {
+                    extras.guarantors.append(name)
+                    if let source = attribute(node, "source") { figureSources["guarantor(\(name))"] = source }
+                }
             case "lateRepayment" where version == 2:
                 extras.lateRepayment = readLateRepayment(node, figureSources: &figureSources)
             case "earlyRepayment" where version == 2:
@@ -169,6 +177,7 @@ struct ProviderXMLReader {
             access: access,
             inquiries: inquiries,
             fundedBy: extras.fundedBy,
+            guarantors: extras.guarantors,
             lateRepayment: extras.lateRepayment,
             earlyRepayment: extras.earlyRepayment,
             disclosure: extras.disclosure,

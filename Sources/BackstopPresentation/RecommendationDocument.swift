@@ -162,6 +162,13 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let costIncomplete: Bool
         /// One instalment 30 days late and everything repaid after month 3 (absent for a plugin's offer).
         public let stress: StressDocument?
+        /// For a platform or a guarantor (`licence` `platform` / `financing-guarantor`): the kinds of the lenders
+        /// that fund its loans, which the caps and the rulebook bind (absent for a lender).
+        public let funders: [LicenceKind]?
+        /// For a platform or a guarantor: its guarantors (absent otherwise or when none is named).
+        public let guarantors: [String]?
+        /// For a platform or a guarantor: who lends, in words (`loan-facilitation platform (funded by banks; …)`).
+        public let lender: String?
 
         public init(_ a: Alternative, _ renderer: Renderer, detail: AnswerDetail = .full) {
             let quote = a.offer.quote
@@ -201,6 +208,10 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             unpricedFees = quote.schedule.unpricedFees.map { OtherFeeDocument($0, renderer) }
             costIncomplete = a.offer.isCostIncomplete
             stress = a.offer.stress.map { StressDocument($0, lateKnown: a.details.lateRepayment != nil, renderer) }
+            let arranged = !a.details.licence.kind.lends && a.details.licence.isLicensed
+            funders = arranged ? a.details.lendingKinds : nil
+            guarantors = arranged && !a.details.guarantors.isEmpty ? a.details.guarantors : nil
+            lender = arranged ? renderer.lender(a.details) : nil
         }
     }
 

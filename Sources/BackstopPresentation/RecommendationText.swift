@@ -95,7 +95,7 @@ extension Renderer {
                     case nil: ""
                     }
                 table.rows.append([
-                    "\(index + 1)", name(a.details.name), licence(a.details.licence.kind),
+                    "\(index + 1)", name(a.details.name), lender(a.details, short: true),
                     percent(q.nominalAPR), money(q.monthlyPayment), money(q.totalCost),
                     likelihood(a.likelihood) + condition,
                     t("\(q.terms.termMonths) months, ", "\(q.terms.termMonths)个月，") + method(q.terms.method)

@@ -206,6 +206,31 @@ extension Renderer {
             return
                 "only users \(p.text("provider")) invites can apply; no one can apply for an invitation, so do not pay anyone who offers one"
         case .fixAskExactTerm: return "ask for one of the terms it offers"
+        case .ruleUnderAge:
+            return "at \(p.text("age")) you are under \(p.text("minAge")): no lender may give credit to a minor"
+        case .rulePurposeBanned:
+            return "\(p.text("provider")) may not lend for \(p.text("purpose")) (\(p.text("title"))\(reported(p)), "
+                + "\(p.text("source")))"
+        case .ruleBusinessOnly:
+            return "a business loan (经营贷): only for running a business, to a business owner"
+        case .rulePerBorrowerLimit:
+            let owed = p.has("owed") ? " with the \(p.text("owed")) you already owe it" : ""
+            return "\(p.text("amount"))\(owed) is above \(p.text("limit")), the most one borrower may owe this kind of "
+                + "lender (\(p.text("title"))\(reported(p)), \(p.text("source")))"
+        case .ruleNoIncome:
+            return "with no income, a payment of \(p.text("payment")) a month cannot be repaid from income"
+        case .fixWaitUntilAdult:
+            return
+                "nothing before you turn \(p.text("minAge")); ask a parent or guardian, or your school's financial aid "
+                + "office, instead of borrowing"
+        case .fixLawfulAlternative:
+            return p.has("lawful") ? p.text("lawful") : "do not borrow for \(p.text("purpose"))"
+        case .fixBusinessLoanForBusiness:
+            return "only if you run a business and borrow for it; for \(p.text("purpose")) choose a consumer loan"
+        case .fixWithinBorrowerLimit:
+            return "borrow at most \(p.text("room")) from it (a limit of \(p.text("limit")) a borrower)"
+        case .fixNoIncome:
+            return "none without an income: a loan now would be repaid with more debt"
         case .fixNoneStudentBarred: return "none while a student: this kind of lender may not lend to students"
 
         // Warnings
@@ -225,8 +250,11 @@ extension Renderer {
                 + "interest, penalties and fees above it."
         case .debtService:
             return
-                "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
-                + "above \(p.text("limit"))."
+                p.has("share")
+                ? "\(p.text("provider")): repaying \(p.text("payment")) a month would take debt service to \(p.text("share")) of income, "
+                    + "above \(p.text("limit"))."
+                : "\(p.text("provider")): repaying \(p.text("payment")) a month with no income is beyond any share of income; "
+                    + "refused."
         case .unlicensedRefused:
             let cost =
                 p.has("apr") ? " (this request would cost \(p.text("apr")) APR, \(p.text("totalCost")) in total)" : ""
@@ -266,6 +294,26 @@ extension Renderer {
                     : ": do not apply until older ones leave the 3 months.")
         case .unrecognizedProfileFields:
             return "The profile has fields Backstop does not know; they were not used: \(p.text("fields"))."
+        case .minorProtected:
+            return
+                "You are \(p.text("age")): under \(p.text("minAge")), no bank, lending platform or app may lend to you, "
+                + "and Backstop recommends none (\(p.text("title")), \(p.text("source"))). Anyone offering you a loan is "
+                + "breaking the law; talk to a parent, a guardian or your school instead."
+        case .purposeBanned:
+            let lawful = p.has("lawful") ? " \(p.text("lawful"))." : ""
+            return "Credit may not be used for \(p.text("purpose")): \(p.text("title"))\(reported(p)) "
+                + "(since \(p.text("since")), \(p.text("source"))). Every offer is refused.\(lawful)"
+        case .consumerCreditForBusiness:
+            return "These offers are consumer credit, which may not be used for a business: \(p.text("providers")). "
+                + "For a business, ask a bank for a business loan (经营贷) in the business's name."
+        case .debtRepaymentAdvice:
+            return
+                "Borrowing to repay other debts usually costs more and deepens them. First ask each creditor, through "
+                + "its official app or hotline, for a repayment arrangement; for a credit card, the bank's negotiated "
+                + "instalment plan (个性化分期, Commercial Banks' Credit Card Business Measures, art. 70). Never pay an "
+                + "agent to \"negotiate\" for you."
+        case .noRulebook:
+            return "The catalog has no rulebook: ages, loan purposes and per-borrower limits are not checked."
         case .noLegalCaps:
             return "No legal caps are loaded: offers are not checked against the legal limits on the cost of credit."
 
@@ -455,7 +503,10 @@ extension Renderer {
             return parts.joined(separator: "; ")
 
         // Why
-        case .whyLicence: return "licensed: \(p.text("licence"))"
+        case .whyLicence:
+            guard p.has("funders") else { return "licensed: \(p.text("licence"))" }
+            let guarantee = p.has("guarantors") ? "; guarantee by \(p.text("guarantors"))" : ""
+            return "\(p.text("licence")): the loan comes from \(p.licencesPlural("funders"))\(guarantee)"
         case .whyPrice:
             return "\(p.text("apr")) APR over \(p.text("term")) months (\(p.text("method")))"
         case .whyLikelihood: return "\(p.text("likelihood")) approval likelihood"
@@ -479,6 +530,8 @@ extension Renderer {
             return
                 "priced at \(p.text("term")) months: \(p.text("asked")) months is not offered; not comparable with exact matches"
         case .whyInquiry: return "applying: \(p.text("inquiry"))"
+        case .whyNotIfStudent:
+            return "not if you are a university student: \(p.text("title")) (\(p.text("source")))"
         case .whyEstimate: return "rate estimated at risk position \(p.text("position"))"
         // The application plan
         case .planUseOpenLine:
@@ -713,6 +766,29 @@ extension Renderer {
         case .fixWaitForInvitation:
             return "只有\(p.text("provider"))邀请的用户才能申请；邀请无法申请获得，任何声称可以付费开通的人都是骗子"
         case .fixAskExactTerm: return "选择其提供的期限"
+        case .ruleUnderAge:
+            return "你\(p.text("age"))岁，未满\(p.text("minAge"))岁：任何机构都不得向未成年人放贷"
+        case .rulePurposeBanned:
+            return "\(p.text("provider"))的贷款不得用于\(p.text("purpose"))（\(p.text("title"))\(reported(p))，"
+                + "来源：\(p.text("source"))）"
+        case .ruleBusinessOnly:
+            return "这是经营贷：只能用于生产经营，只贷给经营者"
+        case .rulePerBorrowerLimit:
+            let owed = p.has("owed") ? "加上你已欠该机构的\(p.text("owed"))" : ""
+            return "\(p.text("amount"))\(owed)超过\(p.text("limit"))，即这类机构对一位借款人的上限"
+                + "（\(p.text("title"))\(reported(p))，来源：\(p.text("source"))）"
+        case .ruleNoIncome:
+            return "没有收入，每月\(p.text("payment"))的还款无法从收入中偿还"
+        case .fixWaitUntilAdult:
+            return "满\(p.text("minAge"))岁前无法借款；请找父母或监护人、学校资助部门商量，不要借贷"
+        case .fixLawfulAlternative:
+            return p.has("lawful") ? p.text("lawful") : "不要为\(p.text("purpose"))借款"
+        case .fixBusinessLoanForBusiness:
+            return "只适用于经营者为生产经营借款；用于\(p.text("purpose"))请选择消费贷款"
+        case .fixWithinBorrowerLimit:
+            return "向其最多借\(p.text("room"))（每位借款人上限\(p.text("limit"))）"
+        case .fixNoIncome:
+            return "没有收入时无法改变：现在借款只能用新的债务来还"
         case .fixNoneStudentBarred: return "在校期间无法改变：这类机构不得向在校大学生放贷"
 
         // Warnings
@@ -729,7 +805,9 @@ extension Renderer {
             return "\(p.text("provider"))：年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
                 + "\(p.text("cap"))，来源：\(p.text("source"))）：借款人可请求法院调减超出部分的利息、复利、罚息、违约金和其他费用。"
         case .debtService:
-            return "\(p.text("provider"))：每月还款\(p.text("payment"))将使还债支出占收入的\(p.text("share"))，超过\(p.text("limit"))。"
+            return p.has("share")
+                ? "\(p.text("provider"))：每月还款\(p.text("payment"))将使还债支出占收入的\(p.text("share"))，超过\(p.text("limit"))。"
+                : "\(p.text("provider"))：没有收入，每月还款\(p.text("payment"))无从负担，不予推荐。"
         case .unlicensedRefused:
             let cost = p.has("apr") ? "（本次借款年化利率\(p.text("apr"))，总成本\(p.text("totalCost"))）" : ""
             return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
@@ -761,6 +839,22 @@ extension Renderer {
                 + (p.has("date") ? "：\(p.text("date"))之前不要申请。" : "：等较早的查询超出3个月后再申请。")
         case .unrecognizedProfileFields:
             return "资料中有Backstop不认识的字段，未被使用：\(p.text("fields"))。"
+        case .minorProtected:
+            return "你\(p.text("age"))岁，未满\(p.text("minAge"))岁：银行、借贷平台和任何App都不得向你放贷，"
+                + "本答复不推荐任何渠道（\(p.text("title"))，来源：\(p.text("source"))）。向你提供贷款的人在违法；"
+                + "请和父母、监护人或学校商量。"
+        case .purposeBanned:
+            let lawful = p.has("lawful") ? "\(p.text("lawful"))。" : ""
+            return "贷款不得用于\(p.text("purpose"))：\(p.text("title"))\(reported(p))（自\(p.text("since"))起，"
+                + "来源：\(p.text("source"))）。所有渠道均不予推荐。\(lawful)"
+        case .consumerCreditForBusiness:
+            return "以下渠道是消费贷款，不得用于生产经营：\(p.text("providers"))。经营用款请以经营主体向银行申请经营贷。"
+        case .debtRepaymentAdvice:
+            return "借新还旧通常更贵，只会让债务更重。请先通过各债权机构的官方App或客服电话协商还款安排；"
+                + "信用卡可向发卡银行申请个性化分期（《商业银行信用卡业务监督管理办法》第七十条）。"
+                + "不要付费请任何中介代为“协商”。"
+        case .noRulebook:
+            return "目录中没有规则库：年龄、借款用途和每位借款人的上限均未核查。"
         case .noLegalCaps:
             return "未加载法定利率上限：报价没有按法定的借款成本上限核查。"
 
@@ -912,7 +1006,10 @@ extension Renderer {
             return parts.joined(separator: "；")
 
         // Why
-        case .whyLicence: return "持牌：\(p.text("licence"))"
+        case .whyLicence:
+            guard p.has("funders") else { return "持牌：\(p.text("licence"))" }
+            let guarantee = p.has("guarantors") ? "；担保方为\(p.text("guarantors"))" : ""
+            return "\(p.text("licence"))：贷款由\(p.licencesPlural("funders"))发放\(guarantee)"
         case .whyPrice: return "年化利率\(p.text("apr"))，\(p.text("term"))个月，\(p.text("method"))"
         case .whyLikelihood: return "获批可能性\(p.text("likelihood"))"
         case .whyJustClears: return "勉强满足：\(p.text("rules"))"
@@ -929,6 +1026,8 @@ extension Renderer {
         case .whyOnlyForCustomers: return "仅限\(p.text("institutions"))的客户"
         case .whyTermDiffers: return "按\(p.text("term"))个月报价：没有\(p.text("asked"))个月的期限，不能与期限相同的报价直接比较"
         case .whyInquiry: return "申请：\(p.text("inquiry"))"
+        case .whyNotIfStudent:
+            return "如果你是在校大学生，则不能申请：\(p.text("title"))（来源：\(p.text("source"))）"
         case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
         // 申请计划
         case .planUseOpenLine: return "先使用\(p.text("provider"))：您已开通，无需新的申请"
@@ -976,6 +1075,11 @@ extension Renderer {
             "priced at \(p.text("amount")) over \(p.text("term")) months, the nearest loan it makes to the one asked for: ",
             "按其最接近本次申请的借款（\(p.text("amount"))，\(p.text("term"))个月）计价，"
         )
+    }
+
+    /// ` (reported)` / `（据报道）` when the rule's figure is reported rather than read in the rule's text.
+    fileprivate func reported(_ p: Params) -> String {
+        p.int("reported") == 1 ? t(" (reported)", "（据报道）") : ""
     }
 
     fileprivate func feesCounted(_ p: Params) -> String {

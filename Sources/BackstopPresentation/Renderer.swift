@@ -185,6 +185,20 @@ public struct Renderer: Sendable, Hashable {
         case (.cash, .en): "cash"
         case (.purchase, .zh): "消费购物"
         case (.purchase, .en): "purchases"
+        case (.business, .zh): "生产经营"
+        case (.business, .en): "a business"
+        case (.education, .zh): "教育支出"
+        case (.education, .en): "education"
+        case (.medical, .zh): "医疗费用"
+        case (.medical, .en): "a medical bill"
+        case (.debtRepayment, .zh): "偿还其他欠款"
+        case (.debtRepayment, .en): "repaying other debts"
+        case (.homePurchase, .zh): "购房（含首付）"
+        case (.homePurchase, .en): "a home purchase (down payment included)"
+        case (.securities, .zh): "投资股票、基金等证券"
+        case (.securities, .en): "investing in stocks, funds or other securities"
+        case (.crypto, .zh): "买卖虚拟货币"
+        case (.crypto, .en): "buying or trading virtual currency"
         }
     }
 
@@ -200,9 +214,54 @@ public struct Renderer: Sendable, Hashable {
         case (.microLoan, .en): "micro-loan company"
         case (.cardIssuer, .zh): "信用卡发卡银行"
         case (.cardIssuer, .en): "card issuer"
+        case (.trust, .zh): "信托公司"
+        case (.trust, .en): "trust company"
+        case (.platform, .zh): "助贷平台（本身不放贷）"
+        case (.platform, .en): "loan-facilitation platform (does not lend itself)"
+        case (.financingGuarantor, .zh): "融资担保公司（本身不放贷）"
+        case (.financingGuarantor, .en): "financing-guarantee company (does not lend itself)"
         case (.none, .zh): "无放贷牌照"
         case (.none, .en): "no lending licence"
         }
+    }
+
+    /// A lender kind in the plural, for lists ("banks", "consumer finance companies").
+    public func licencePlural(_ kind: LicenceKind) -> String {
+        switch (kind, language) {
+        case (_, .zh): licence(kind)
+        case (.bank, .en): "banks"
+        case (.consumerFinance, .en): "consumer finance companies"
+        case (.onlineMicrolender, .en): "online micro-lenders"
+        case (.microLoan, .en): "micro-loan companies"
+        case (.cardIssuer, .en): "card issuers"
+        case (.trust, .en): "trust companies"
+        case (.platform, .en): "loan-facilitation platforms"
+        case (.financingGuarantor, .en): "financing-guarantee companies"
+        case (.none, .en): "unlicensed lenders"
+        }
+    }
+
+    /// Who lends: the licence kind of a lender; for a platform or a guarantor, "platform (funded by banks /
+    /// consumer finance companies; guarantee by …)", never a lender's kind.
+    ///   With `short`, the funders' kinds only (`platform (banks / consumer finance companies)`), for a table column.
+    public func lender(_ details: ProviderDescription, short: Bool = false) -> String {
+        let kind = details.licence.kind
+        guard kind == .platform || kind == .financingGuarantor else { return licence(kind) }
+        if short {
+            let funders = details.lendingKinds.map(licencePlural).joined(separator: t(" / ", "、"))
+            return t(kind == .platform ? "platform" : "guarantor", kind == .platform ? "助贷平台" : "融资担保公司")
+                + t(" (\(funders))", "（\(funders)）")
+        }
+        let funders = details.lendingKinds.map(licencePlural)
+        let base = t(
+            kind == .platform ? "loan-facilitation platform" : "financing-guarantee company",
+            kind == .platform ? "助贷平台" : "融资担保公司"
+        )
+        var parts = [t("funded by ", "资金方为") + funders.joined(separator: t(" / ", "、"))]
+        if !details.guarantors.isEmpty {
+            parts.append(t("guarantee by ", "担保方为") + details.guarantors.joined(separator: t(", ", "、")))
+        }
+        return base + t(" (", "（") + parts.joined(separator: t("; ", "；")) + t(")", "）")
     }
 
     public func method(_ method: RepaymentMethod) -> String {
@@ -281,6 +340,8 @@ public struct Renderer: Sendable, Hashable {
         case (.customerOf, .en): "institutions banked with"
         case (.invitedBy, .zh): "已收到邀请的渠道"
         case (.invitedBy, .en): "channels that invited the user"
+        case (.outstandingBalances, .zh): "目前在各机构的欠款"
+        case (.outstandingBalances, .en): "what you owe each lender now"
         }
     }
 
@@ -343,6 +404,14 @@ public struct Renderer: Sendable, Hashable {
         case (.exactTerm, .en): "the term asked for"
         case (.debtService, .zh): "还债支出占收入的比例"
         case (.debtService, .en): "the share of income going to debt payments"
+        case (.ageOfMajority, .zh): "年满18周岁"
+        case (.ageOfMajority, .en): "being of age (18)"
+        case (.purposeBanned, .zh): "借款用途是否合法"
+        case (.purposeBanned, .en): "whether the law allows credit for this purpose"
+        case (.businessOnly, .zh): "经营贷仅用于生产经营"
+        case (.businessOnly, .en): "a business loan only for a business"
+        case (.perBorrowerLimit, .zh): "每位借款人的贷款上限"
+        case (.perBorrowerLimit, .en): "the most one borrower may owe this kind of lender"
         }
     }
 
@@ -459,6 +528,15 @@ struct Params {
         if case .list(let values) = fact.params[name] { return values.count }
         return 0
     }
+    /// A list of licence kinds in the plural (`banks / consumer finance companies` / `银行、消费金融公司`).
+    func licencesPlural(_ name: String) -> String {
+        guard case .list(let values) = fact.params[name] else { return text(name) }
+        let kinds = values.compactMap { value -> LicenceKind? in
+            if case .licence(let kind) = value { return kind }
+            return nil
+        }
+        return kinds.map(renderer.licencePlural).joined(separator: renderer.language == .zh ? "、" : " / ")
+    }
     /// The service's name (`Huabei` / `花呗`).
     var service: String { text("service") }
 }
@@ -483,6 +561,8 @@ extension Renderer {
         case (.cashLoan, .en): "cash loan"
         case (.cardInstallment, .zh): "信用卡分期"
         case (.cardInstallment, .en): "card instalment"
+        case (.businessLoan, .zh): "经营贷"
+        case (.businessLoan, .en): "business loan"
         }
     }
 

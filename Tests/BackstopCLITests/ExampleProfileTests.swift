@@ -69,7 +69,7 @@ struct ExampleProfileTests {
             // Yixianghua for the amount: none of them reopens.
             reopens: [
                 "ccb-kuaidai", "cmb-shandiandai", "duxiaoman-youqianhua", "fenqile", "huabei", "icbc-rongejie",
-                "jd-jintiao", "jiebei", "mashang-anyihua", "mybank-wangshangdai", "paipaidai", "qifu-jietiao",
+                "jd-jintiao", "jiebei", "mashang-anyihua", "paipaidai", "qifu-jietiao",
                 "wechat-weilidai", "zhaolian-haoqidai",
             ]
         ),
@@ -111,7 +111,7 @@ struct ExampleProfileTests {
             ],
             // The score keeps both services closed; the lenders that do not read it reopen.
             reopens: [
-                "cmb-shandiandai", "fenqile", "mashang-anyihua", "mybank-wangshangdai", "paipaidai",
+                "cmb-shandiandai", "fenqile", "mashang-anyihua", "paipaidai",
                 "zhaolian-haoqidai",
             ]
         ),

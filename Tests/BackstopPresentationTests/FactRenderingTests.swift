@@ -38,7 +38,49 @@ struct FactRenderingTests {
             "service": .service(.huabei), "state": .serviceState(.closed), "assessed": .serviceState(.closed),
             "reasons": reasons,
         ]
+        let rule: [String: FactValue] = [
+            "ruleID": .text("civil-code-adult-18"), "title": .name(LocalizedName(en: "Civil Code", zh: "民法典")),
+            "since": .date(day), "source": .text("https://example.org/rule"), "reported": .int(0),
+        ]
+        func with(_ extra: [String: FactValue]) -> [String: FactValue] { rule.merging(extra) { _, b in b } }
         switch code {
+        case .ruleUnderAge, .minorProtected:
+            return [with(["provider": weilidai, "age": .int(17), "minAge": .int(18)])]
+        case .rulePurposeBanned, .purposeBanned:
+            return [
+                with(["provider": weilidai, "purpose": .purpose(.homePurchase)]),
+                with([
+                    "provider": weilidai, "purpose": .purpose(.crypto), "reported": .int(1),
+                    "lawful": .name(LocalizedName(en: "Do not borrow to invest.", zh: "不要借钱投资。")),
+                ]),
+            ]
+        case .ruleBusinessOnly:
+            return [
+                with(["provider": weilidai, "purpose": .purpose(.medical)]),
+                with(["provider": weilidai, "purpose": .purpose(.business), "employment": .text("employed")]),
+            ]
+        case .rulePerBorrowerLimit:
+            let base = with([
+                "provider": weilidai, "amount": .money(Money(minorUnits: 30_000_000)),
+                "limit": .money(Money(minorUnits: 20_000_000)),
+            ])
+            return [base, base.merging(["owed": .money(Money(minorUnits: 5_000_000))]) { _, b in b }]
+        case .ruleNoIncome: return [["payment": .money(Money(minorUnits: 45_806)), "limit": .percent(50)]]
+        case .fixWaitUntilAdult: return [["minAge": .int(18)]]
+        case .fixLawfulAlternative:
+            return [
+                ["purpose": .purpose(.securities)],
+                [
+                    "purpose": .purpose(.homePurchase),
+                    "lawful": .name(LocalizedName(en: "Use a bank mortgage.", zh: "请申请银行按揭。")),
+                ],
+            ]
+        case .fixBusinessLoanForBusiness: return LoanPurpose.allCases.map { ["purpose": .purpose($0)] }
+        case .fixWithinBorrowerLimit:
+            return [["limit": .money(Money(minorUnits: 20_000_000)), "room": .money(Money(minorUnits: 5_000_000))]]
+        case .fixNoIncome, .debtRepaymentAdvice, .noRulebook: return [[:]]
+        case .consumerCreditForBusiness: return [["providers": .list([weilidai, weilidai])]]
+        case .whyNotIfStudent: return [rule]
         case .evidenceScore:
             return [["score": .int(598)], ["score": .int(598), "drop": .int(62), "below": .int(600)]]
         case .evidenceLateRepayment:
@@ -288,7 +330,14 @@ struct FactRenderingTests {
                 ]
             ]
         case .noteNearestTerm: return [["term": .int(12), "asked": .int(24)]]
-        case .whyLicence: return LicenceKind.allCases.map { ["licence": .licence($0)] }
+        case .whyLicence:
+            return LicenceKind.allCases.map { ["licence": .licence($0)] } + [
+                [
+                    "licence": .licence(.platform), "funders": .list([.licence(.bank), .licence(.consumerFinance)]),
+                    "guarantors": .list([.text("Example Guarantee Co.")]),
+                ],
+                ["licence": .licence(.financingGuarantor), "funders": .list([.licence(.trust)])],
+            ]
         case .whyPrice:
             return RepaymentMethod.allCases.map {
                 ["apr": .percent(Decimal(string: "18.05")!), "term": .int(12), "method": .method($0)]
@@ -338,7 +387,7 @@ struct FactRenderingTests {
     static let allowedInChinese: Set<String> = ["Backstop", "App", "LPR", "QQ"]
 
     /// Chinese words an English sentence names as borrowers meet them (the scams' and cash-out's own words).
-    static let allowedInEnglish = ["套现", "征信修复", "注销校园贷", "解冻", "提额"]
+    static let allowedInEnglish = ["套现", "征信修复", "注销校园贷", "解冻", "提额", "个性化分期", "经营贷"]
 
     @Test(arguments: FactCode.allCases)
     func everyCodeRendersInBothLanguages(_ code: FactCode) {

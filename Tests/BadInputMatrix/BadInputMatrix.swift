@@ -36,6 +36,9 @@ public enum BadInputMatrix: Sendable {
         public let keys: [String]
         public let kind: Kind
         public let required: Bool
+        /// A valid value to use beside other changes, when the kind's own sample would contradict the base profile
+        /// (an amount overdue now beside counts of zero is a contradiction, refused on its own).
+        public var sample: String? = nil
     }
 
     public static let fields: [Field] = [
@@ -66,7 +69,8 @@ public enum BadInputMatrix: Sendable {
             document: "profile",
             keys: ["repayment", "currentOverdueAmount"],
             kind: .amount(low: "0", high: "100000000"),
-            required: false
+            required: false,
+            sample: "0"
         ),
         Field(document: "profile", keys: ["cashOutFlags12m"], kind: .wholeNumber(0...10_000), required: false),
         Field(document: "profile", keys: ["identity"], kind: .choice(sample: "verified"), required: false),
@@ -190,7 +194,7 @@ public enum BadInputMatrix: Sendable {
         ]
         // JSON readers disagree on (issue 17): the field given twice, its value nested past the depth limit.
         let key = field.keys.last ?? ""
-        let sample = Self.sample(field.kind)
+        let sample = field.sample ?? Self.sample(field.kind)
         changes += [
             Change(
                 name: "duplicate key",

@@ -29,16 +29,26 @@ struct RequestInput: ParsableArguments {
     @Option(help: "A request document (JSON, wire format v1). Flags below override its fields.")
     var request: String?
 
-    @Option(help: "Amount to borrow in yuan (default 5000 when no --request).")
+    // `.unconditional`: a value that looks like a flag (`-100`) is still the value, refused with its bound.
+    @Option(parsing: .unconditional, help: "Amount to borrow in yuan (default 5000 when no --request).")
     var amount: String?
 
-    @Option(help: "Term in months (default 12 when no --request).")
+    @Option(parsing: .unconditional, help: "Term in months (default 12 when no --request).")
     var term: Int?
 
-    @Option(help: "What for: cash or purchase (default cash).")
+    @Option(
+        help: """
+            What for (default cash): cash, purchase, business, education, medical, debt-repayment; home-purchase, \
+            securities and crypto are refused by the rulebook, which says what is lawful instead.
+            """
+    )
     var purpose: Choice<LoanPurpose>?
 
-    @Option(name: .customLong("max-monthly-payment"), help: "A ceiling on the monthly payment, in yuan.")
+    @Option(
+        name: .customLong("max-monthly-payment"),
+        parsing: .unconditional,
+        help: "A ceiling on the monthly payment, in yuan."
+    )
     var maxMonthlyPayment: String?
 
     @Option(name: .customLong("rank-by"), help: "Ranking: apr, cost, payment, likelihood or worst-case (default apr).")

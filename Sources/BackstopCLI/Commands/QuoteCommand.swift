@@ -33,7 +33,7 @@ struct QuoteCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Amount borrowed in yuan, e.g. 10000 or 1234.56.")
+    @Option(parsing: .unconditional, help: "Amount borrowed in yuan, e.g. 10000 or 1234.56.")
     var amount: String
 
     @Option(help: "Term in months (1-360).")

@@ -27,7 +27,7 @@ extension Aggregator {
     ) -> (refusal: Refusal, warning: Warning)? {
         let details = provider.details
         guard details.licence.isLicensed else { return nil }
-        let binding = caps.caps(for: details.licence.kind, on: date).filter { $0.effect == .exclude }
+        let binding = caps.caps(for: details, on: date).filter { $0.effect == .exclude }
         guard !binding.isEmpty, details.minAmount <= details.maxAmount else { return nil }
         let described = provider as? DescribedProvider ?? DescribedProvider(details, memoize: false)
         let term = described.nearestTerm(to: request.termMonths)

@@ -490,6 +490,8 @@ public struct Aggregator: Sendable {
         }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
         var studentBans: Set<LendingBan> = []
+        if caps.rules.isEmpty && !caps.caps.isEmpty { warnings.append(Warning(.noRulebook)) }
+        let context = GateContext(profile: profile, request: request, date: date, rulebook: caps, policy: policy)
 
         for (provider, evaluation) in evaluations {
             let details = provider.details
@@ -537,8 +539,7 @@ public struct Aggregator: Sendable {
                 continue
             }
             // Gate 2: a student is never offered credit by a lender kind barred from lending to students on the date.
-            if profile.student == true, let ban = caps.bans(for: details.licence.kind, group: .student, on: date).first
-            {
+            if profile.student == true, let ban = caps.bans(for: details, group: .student, on: date).first {
                 let params: [String: FactValue] = [
                     "provider": .name(details.name), "licence": .licence(details.licence.kind),
                     "title": .name(LocalizedName(en: ban.title, zh: ban.titleZH ?? ban.title)),
@@ -565,6 +566,23 @@ public struct Aggregator: Sendable {
                 studentBans.insert(ban)
                 continue
             }
+            // The rulebook's gates (age, purpose, business-only, per-borrower limits): data, in list order.
+            var rulebookWhy: [Fact] = []
+            var refusedByRulebook = false
+            let candidate = GateCandidate(details: details, evaluation: evaluation)
+            for gate in Self.rulebookGates {
+                switch gate.check(candidate, in: context) {
+                case .pass(let why, let fields):
+                    rulebookWhy += why
+                    unknowns.formUnion(fields)
+                case .refuse(let refusal, let raised):
+                    refusals.append(refusal)
+                    for warning in raised where !warnings.contains(warning) { warnings.append(warning) }
+                    refusedByRulebook = true
+                }
+                if refusedByRulebook { break }
+            }
+            if refusedByRulebook { continue }
             guard let offer = evaluation.offer, evaluation.isEligible else {
                 // Refused on its own rules or the request, and above a legal cap at the nearest loan it makes.
                 if let capped = nearestLoanCapRefusal(provider, evaluation, profile, request, on: date) {
@@ -588,7 +606,7 @@ public struct Aggregator: Sendable {
             // Gates compare the solver's rate to 0.001 pp (LegalCap.isAbove), never the 2-decimal figure shown:
             // 24.004% is above 24%, a price at 24% whose instalments are rounded to the fen (24.00006%) is not.
             let apr = offer.quote.apr.nominal(scale: 10)
-            let binding = caps.caps(for: details.licence.kind, on: date)
+            let binding = caps.caps(for: details, on: date)
             if let cap = binding.first(where: { $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) }) {
                 let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
                 let capped = Self.capRefusal(details, cap, apr: apr, params)
@@ -653,6 +671,7 @@ public struct Aggregator: Sendable {
                 why.append(Fact(.whyTermDiffers, ["asked": .int(asked), "term": .int(offered)]))
             }
             why.append(Fact(.whyInquiry, ["inquiry": .inquiry(details.inquiries.application)]))
+            why += rulebookWhy
             why += odds.factors
             alternatives.append(
                 Alternative(
@@ -667,6 +686,7 @@ public struct Aggregator: Sendable {
             )
         }
         alternatives.sort { Self.ranks($0, before: $1, by: request.rankBy) }
+        warnings += Self.purposeWarnings(request, alternatives)
         // Everything recommendable today, before --top cuts the list: the what-if must not count a provider as
         // reopening when it is open now and was only left out of the shortened list.
         let recommendableNow = Set(alternatives.map(\.details.id))
@@ -757,11 +777,21 @@ public struct Aggregator: Sendable {
         _ offer: Offer,
         _ details: ProviderDescription
     ) -> (refusal: Refusal, warning: Warning)? {
-        guard let income = profile.monthlyIncome, income.minorUnits > 0 else { return nil }
+        guard let income = profile.monthlyIncome else { return nil }
         let debts = profile.monthlyDebtPayments ?? .zero()
         let payment = offer.quote.largestPayment
-        let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
         let limit = policy.maxDebtServicePercent
+        guard income.minorUnits > 0 else {
+            // A known income of zero refuses: no payment is within any share of it (an unknown income is unknown).
+            let check = DescribedProvider.noIncomeCheck(.debtService, limit: limit, payment)
+            let warning = Warning(
+                .debtService,
+                provider: details.id,
+                ["provider": .name(details.name), "payment": .money(payment), "limit": .percent(limit)]
+            )
+            return (Refusal(details: details, failed: [check], fixes: [Fact(.fixNoIncome)], gated: true), warning)
+        }
+        let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
         guard share > limit else { return nil }
         let fix = DescribedProvider.debtFix(income: income, limitPercent: limit, debts: debts)
         let check = RuleCheck(
@@ -1046,14 +1076,14 @@ public struct Aggregator: Sendable {
     func blockingCap(_ evaluation: Evaluation, _ details: ProviderDescription, on date: CalendarDate) -> LegalCap? {
         guard let offer = evaluation.offer else { return nil }
         let apr = offer.quote.apr.nominal(scale: 10)
-        return caps.caps(for: details.licence.kind, on: date).first {
+        return caps.caps(for: details, on: date).first {
             $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr)
         }
     }
 
     /// Whether a student may not be offered this provider's credit on a date.
     func studentBarred(_ details: ProviderDescription, _ profile: UserProfile, _ date: CalendarDate) -> Bool {
-        profile.student == true && !caps.bans(for: details.licence.kind, group: .student, on: date).isEmpty
+        profile.student == true && !caps.bans(for: details, group: .student, on: date).isEmpty
     }
 
     /// Exact-term offers first; offers at another term after them, nearest term first, so that every comparison
@@ -1095,6 +1125,43 @@ public struct Aggregator: Sendable {
 
     static let thinMargin = Decimal(sign: .plus, exponent: -2, significand: 5)
 
+    /// The rulebook's gates, in the order they run (after the licence and student gates, before the provider's own
+    /// rules): a list, so adding a gate changes no other.
+    public static let rulebookGates: [any Gate] = [
+        AgeOfMajorityGate(), PurposeBanGate(), BusinessOnlyGate(), PerBorrowerLimitGate(), StudentUnknownGate(),
+    ]
+
+    /// Answer-wide advice on the purpose: consumer credit offered for a business (which it may not fund), and
+    /// borrowing to repay debts (do not; the lawful alternatives).
+    static func purposeWarnings(_ request: LoanRequest, _ alternatives: [Alternative]) -> [Warning] {
+        switch request.purpose {
+        case .business:
+            let consumer = alternatives.filter { $0.details.productKind.isConsumerCredit }
+            guard !consumer.isEmpty else { return [] }
+            return [
+                Warning(
+                    .consumerCreditForBusiness,
+                    ["providers": .list(consumer.map { .name($0.details.name) })]
+                )
+            ]
+        case .debtRepayment:
+            return [Warning(.debtRepaymentAdvice)]
+        default:
+            return []
+        }
+    }
+
+    /// `why-licence`: the licence kind and, for a platform or a guarantor, the kinds of its funders and its
+    /// guarantors (a platform is never shown as the lender).
+    static func licenceFact(_ details: ProviderDescription) -> Fact {
+        var params: [String: FactValue] = ["licence": .licence(details.licence.kind)]
+        if !details.licence.kind.lends && details.licence.kind != .none {
+            params["funders"] = .list(details.lendingKinds.map(FactValue.licence))
+            if !details.guarantors.isEmpty { params["guarantors"] = .list(details.guarantors.map(FactValue.text)) }
+        }
+        return Fact(.whyLicence, params)
+    }
+
     static func why(
         _ details: ProviderDescription,
         _ offer: Offer,
@@ -1103,7 +1170,7 @@ public struct Aggregator: Sendable {
     ) -> [Fact] {
         let quote = offer.quote
         var facts = [
-            Fact(.whyLicence, ["licence": .licence(details.licence.kind)]),
+            Self.licenceFact(details),
             Fact(
                 .whyPrice,
                 [

@@ -88,6 +88,8 @@ public enum ProfileField: String, WireEnum, Hashable {
     case overdueEvents
     case customerOf
     case invitedBy
+    /// What the user owes each lender now (per-borrower limits).
+    case outstandingBalances
 }
 
 /// A rule a provider applies, named as in the provider XML and the wire format's `rule` field; each knows the
@@ -127,6 +129,14 @@ public enum RuleID: String, WireEnum, Hashable {
     case exactTerm
     /// Backstop's own limit on debt service: existing debts plus the new payment over income.
     case debtService
+    /// The rulebook: no credit below the age of majority (or a lender kind's legal minimum).
+    case ageOfMajority
+    /// The rulebook: credit may not fund the purpose asked for.
+    case purposeBanned
+    /// The rulebook: a business loan only for a business, to a business owner.
+    case businessOnly
+    /// The rulebook: the most one borrower may owe one lender of the kind.
+    case perBorrowerLimit
 
     /// The profile fields the rule reads (empty for rules on the request or the provider).
     public var fields: [ProfileField] {
@@ -147,6 +157,10 @@ public enum RuleID: String, WireEnum, Hashable {
         case .customersOnly: [.customerOf]
         case .invitationOnly: [.invitedBy]
         case .debtService: [.monthlyIncome, .monthlyDebtPayments]
+        case .ageOfMajority: [.age]
+        case .businessOnly: [.employment]
+        case .perBorrowerLimit: [.outstandingBalances]
+        case .purposeBanned: []
         case .exactTerm,
             .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
             .legalCap, .serviceState:
@@ -245,6 +259,16 @@ public enum FactCode: String, WireEnum, Hashable {
     case ruleCustomersOnly = "rule-customers-only"
     case ruleInvitationOnly = "rule-invitation-only"
     case ruleTermDiffers = "rule-term-differs"
+    /// The borrower is under the rulebook's minimum age (the age of majority): no credit from any lender.
+    case ruleUnderAge = "rule-under-age"
+    /// The rulebook bans credit of this kind for the purpose asked for.
+    case rulePurposeBanned = "rule-purpose-banned"
+    /// A business loan asked for another purpose, or by someone who is not a business owner.
+    case ruleBusinessOnly = "rule-business-only"
+    /// The new loan and what the user already owes the lender exceed the rulebook's per-borrower limit.
+    case rulePerBorrowerLimit = "rule-per-borrower-limit"
+    /// The profile says its income is zero: no payment is within any share of it.
+    case ruleNoIncome = "rule-no-income"
 
     // Fixes.
     case fixReopensOn = "fix-reopens-on"
@@ -279,6 +303,16 @@ public enum FactCode: String, WireEnum, Hashable {
     case fixBecomeCustomer = "fix-become-customer"
     case fixWaitForInvitation = "fix-wait-for-invitation"
     case fixAskExactTerm = "fix-ask-exact-term"
+    /// Nothing changes it before the borrower is of age; what a minor can do instead.
+    case fixWaitUntilAdult = "fix-wait-until-adult"
+    /// What is lawful instead of a banned purpose (a mortgage through a bank; no borrowing to invest).
+    case fixLawfulAlternative = "fix-lawful-alternative"
+    /// A business loan is for running a business: for other needs, a consumer loan.
+    case fixBusinessLoanForBusiness = "fix-business-loan-for-business"
+    /// Borrow at most what the per-borrower limit leaves.
+    case fixWithinBorrowerLimit = "fix-within-borrower-limit"
+    /// No repayment fits without an income: a loan now would be repaid with more debt.
+    case fixNoIncome = "fix-no-income"
 
     // Warnings.
     case highCost = "high-cost"
@@ -299,6 +333,16 @@ public enum FactCode: String, WireEnum, Hashable {
     case costIncomplete = "cost-incomplete"
     /// An optional fee the channel is known to push (pre-ticked, "faster approval").
     case optionalFeePushed = "optional-fee-pushed"
+    /// The borrower is under the age of majority: no lender may give them credit (the rulebook's rule and source).
+    case minorProtected = "minor-protected"
+    /// The purpose asked for may not be funded with credit of these kinds: why, and what is lawful instead.
+    case purposeBanned = "purpose-banned"
+    /// The purpose is a business, and these offers are consumer credit, which may not fund a business.
+    case consumerCreditForBusiness = "consumer-credit-for-business"
+    /// Borrowing to repay debts: do not, and the lawful alternatives (a negotiated arrangement with the creditor).
+    case debtRepaymentAdvice = "debt-repayment-advice"
+    /// The catalog has no rulebook rules: ages, purposes and per-borrower limits are not checked.
+    case noRulebook = "no-rulebook"
 
     // Recovery steps.
     case stepRepayOverdueNow = "step-repay-overdue-now"
@@ -377,6 +421,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case whyOnlyForCustomers = "why-only-for-customers"
     case whyTermDiffers = "why-term-differs"
     case whyInquiry = "why-inquiry"
+    /// The profile does not say whether the user is a student, and this kind of lender may not lend to students.
+    case whyNotIfStudent = "why-not-if-student"
 
     // The application plan.
     case planUseOpenLine = "plan-use-open-line"

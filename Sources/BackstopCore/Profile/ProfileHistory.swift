@@ -241,10 +241,71 @@ public struct ProfileContradiction: Error, Hashable, Sendable, CustomStringConve
 }
 
 extension UserProfile {
+    /// Contradictions inside the repayment record itself, read as the credit report counts: `worstDaysPastDue` is
+    /// the worst late instalment of the 24 months the counts cover, an overdue instalment is at least a day late,
+    /// and an amount overdue now is an overdue instalment of the last 12 months.
+    func repaymentContradictions() -> [ProfileContradiction] {
+        guard let record = repayment else { return [] }
+        var found: [ProfileContradiction] = []
+        func add(_ a: String, _ b: String, _ message: String) {
+            found.append(ProfileContradiction(fields: ["repayment.\(a)", "repayment.\(b)"], message: message))
+        }
+        if let worst = record.worstDaysPastDue, worst > 0, let count = record.overdueCount24m, count == 0 {
+            add(
+                "worstDaysPastDue",
+                "overdueCount24m",
+                "worstDaysPastDue says an instalment was \(worst) days late, overdueCount24m says none was late in 24 "
+                    + "months: the worst is read over the same 24 months (0 when none)"
+            )
+        }
+        for (name, count) in [("overdueCount12m", record.overdueCount12m), ("overdueCount24m", record.overdueCount24m)]
+        {
+            if let count, count > 0, record.worstDaysPastDue == 0 {
+                add(
+                    "worstDaysPastDue",
+                    name,
+                    "\(name) says \(count) overdue, worstDaysPastDue says none was even a day late"
+                )
+            }
+        }
+        if let owed = record.currentOverdueAmount, owed.minorUnits > 0 {
+            for (name, count) in [
+                ("overdueCount12m", record.overdueCount12m), ("overdueCount24m", record.overdueCount24m),
+            ] where count == 0 {
+                add(
+                    "currentOverdueAmount",
+                    name,
+                    "currentOverdueAmount says \(owed) is overdue now, \(name) says no instalment is overdue: what is "
+                        + "overdue now counts as an overdue instalment"
+                )
+            }
+            if record.worstDaysPastDue == 0 {
+                add(
+                    "currentOverdueAmount",
+                    "worstDaysPastDue",
+                    "currentOverdueAmount says \(owed) is overdue now, worstDaysPastDue says no instalment was late"
+                )
+            }
+        }
+        return found
+    }
+
     /// The contradictions between the profile's counts and its dated lists on `date` (empty when consistent).
     /// Front ends refuse a contradictory profile (CLI exit 65, HTTP 400) naming both fields.
     public func contradictions(on date: CalendarDate) -> [ProfileContradiction] {
-        var found: [ProfileContradiction] = []
+        var found = repaymentContradictions()
+        for (index, event) in (overdueEvents ?? []).enumerated() {
+            if let settled = event.settled, settled > date {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["overdueEvents[\(index)].settled", "date"],
+                        message:
+                            "says the instalment of \(event.month) was settled on \(settled), after \(date): a settlement "
+                            + "that has not happened is written without `settled` (still unpaid)"
+                    )
+                )
+            }
+        }
         if let events = overdueEvents {
             for (months, count, path) in [
                 (12, repayment?.overdueCount12m, "repayment.overdueCount12m"),

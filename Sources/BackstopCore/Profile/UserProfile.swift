@@ -35,6 +35,36 @@ public struct PlatformAccount: RawRepresentable, Hashable, Sendable, Codable, Co
     public static let known: [PlatformAccount] = ["alipay", "wechat", "jd", "meituan", "douyin", "baidu", "bank"]
 }
 
+/// What the user owes one lender now: `{"lender": "icbc", "amount": 50000}` (a provider id such as
+/// `wechat-weilidai`, or an institution id such as `icbc` that the providers' `customersOf` uses).
+public struct OutstandingBalance: Hashable, Sendable, Codable {
+    public var lender: String
+    public var amount: Money
+
+    public init(lender: String, amount: Money) {
+        self.lender = lender
+        self.amount = amount
+    }
+
+    enum CodingKeys: String, CodingKey { case lender, amount }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lender = try c.decode(String.self, forKey: .lender)
+        amount = try c.requiredAmount(.amount, in: Bounds.overdueAmount)
+    }
+}
+
+extension UserProfile {
+    /// What the user owes a provider now by the profile's `outstandingBalances`: the entries naming the provider's
+    /// id or an institution whose customers it serves (nil when the profile does not say).
+    public func outstanding(at details: ProviderDescription) -> Money? {
+        guard let balances = outstandingBalances else { return nil }
+        let names = Set([details.id.rawValue] + details.access.customersOf.map(\.rawValue))
+        return balances.filter { names.contains($0.lender) }.reduce(Money.zero()) { $0 + $1.amount }
+    }
+}
+
 /// The user's repayment record. Every field may be unknown (absent).
 public struct RepaymentRecord: Hashable, Sendable, Codable {
     public var overdueCount12m: Int?
@@ -96,6 +126,9 @@ public struct UserProfile: Hashable, Sendable, Codable {
     public var customerOf: [InstitutionID]?
     /// Channels that have invited the user to apply (`wechat-weilidai` shown in WeChat Pay, …).
     public var invitedBy: [ProviderID]?
+    /// What the user owes each lender now, by provider id or institution id (the rulebook's per-borrower limits
+    /// add the new loan to it; unknown when absent, never zero).
+    public var outstandingBalances: [OutstandingBalance]?
     /// Fields of the profile document Backstop does not know, as paths (`hardInquiries3m`, `repayment.late`):
     /// reported in every answer, never silently dropped. Not part of the wire profile.
     public var unrecognizedFields: [String]
@@ -119,8 +152,10 @@ public struct UserProfile: Hashable, Sendable, Codable {
         overdueEvents: [OverdueEvent]? = nil,
         customerOf: [InstitutionID]? = nil,
         invitedBy: [ProviderID]? = nil,
+        outstandingBalances: [OutstandingBalance]? = nil,
         unrecognizedFields: [String] = []
     ) {
+        self.outstandingBalances = outstandingBalances
         self.enrolled = enrolled
         self.employment = employment
         self.hardInquiries = hardInquiries
@@ -145,7 +180,7 @@ public struct UserProfile: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, age, creditScore, creditScore90DaysAgo, repayment, cashOutFlags12m, identity, monthlyIncome,
             monthlyDebtPayments, accounts, services, student, enrolled, employment, hardInquiries, overdueEvents,
-            customerOf, invitedBy
+            customerOf, invitedBy, outstandingBalances
     }
 
     public init(from decoder: any Decoder) throws {
@@ -186,6 +221,15 @@ public struct UserProfile: Hashable, Sendable, Codable {
         }
         invitedBy = try c.boundedList(.invitedBy)
         if let invitedBy { try c.checkIDs(invitedBy.map(\.rawValue), .invitedBy, ProviderID.isValid, "a provider id") }
+        outstandingBalances = try c.boundedList(.outstandingBalances)
+        if let outstandingBalances {
+            try c.checkIDs(
+                outstandingBalances.map(\.lender),
+                .outstandingBalances,
+                ProviderID.isValid,
+                "a provider or institution id"
+            )
+        }
         unrecognizedFields = try Self.unrecognized(in: decoder)
     }
 
@@ -398,8 +442,28 @@ struct IndexKey: CodingKey {
 
 /// What the request is for (wire values `cash`, `purchase`).
 public enum LoanPurpose: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Money to the borrower's account, for any lawful consumption.
     case cash
+    /// A payment to a merchant.
     case purchase
+    /// A business's production and operation (served by business loans; consumer credit is flagged).
+    case business
+    /// Tuition and study costs (a cash use).
+    case education
+    /// A medical bill (a cash use).
+    case medical
+    /// Repaying other debts (a cash use; the answer advises against it and names the lawful alternatives).
+    case debtRepayment = "debt-repayment"
+    /// A home purchase or its down payment: refused for consumer credit by the rulebook.
+    case homePurchase = "home-purchase"
+    /// Stocks, bonds, funds or other investments: refused for consumer credit by the rulebook.
+    case securities
+    /// Virtual currency: refused for every loan by the rulebook (virtual-currency dealing is illegal in China).
+    case crypto
+
+    /// Whether the money goes to the borrower (every purpose but a purchase at a merchant): a provider that lends
+    /// cash serves it unless its description lists purposes of that kind.
+    public var isCashUse: Bool { self != .purchase && self != .cash }
 }
 
 /// How alternatives are ranked (wire values `apr`, `cost`, `payment`, `likelihood`).

@@ -418,7 +418,7 @@ public struct DescribedProvider: CreditProvider {
                         ?? Fact(.fixNoReopeningAnnounced)
             )
         }
-        let purposeOK = details.purposes.contains(request.purpose)
+        let purposeOK = details.serves(request.purpose)
         checks.add(passes: purposeOK) {
             let served = FactValue.list(details.purposes.map(FactValue.purpose))
             return RuleCheck(
@@ -483,9 +483,11 @@ public struct DescribedProvider: CreditProvider {
     }
 
     func debtToIncomeCheck(limit: Decimal, newPayment: Money, _ profile: UserProfile) -> RuleCheck {
-        guard let income = profile.monthlyIncome, income.minorUnits > 0 else {
+        guard let income = profile.monthlyIncome else {
             return RuleCheck.unknown(.maxDebtToIncome, "\(limit)", field: .monthlyIncome)
         }
+        // No income is not an unknown income: any payment is then beyond the share the lender allows.
+        guard income.minorUnits > 0 else { return Self.noIncomeCheck(.maxDebtToIncome, limit: limit, newPayment) }
         guard let debts = profile.monthlyDebtPayments else {
             return RuleCheck.unknown(.maxDebtToIncome, "\(limit)", field: .monthlyDebtPayments)
         }
@@ -499,6 +501,20 @@ public struct DescribedProvider: CreditProvider {
             margin: (limit - ratio) / limit,
             finding: Fact(.ruleDebtToIncome, ["share": .percent(ratio), "limit": .percent(limit)]),
             fix: passes ? nil : Self.debtFix(income: income, limitPercent: limit, debts: debts)
+        )
+    }
+
+    /// A debt-service rule failed by a profile that says its income is zero (the new payment alone exceeds any share
+    /// of nothing). Shared by the debt-to-income rule and the aggregator's debt-service gate.
+    static func noIncomeCheck(_ rule: RuleID, limit: Decimal, _ newPayment: Money) -> RuleCheck {
+        RuleCheck(
+            rule: rule,
+            outcome: .failed,
+            threshold: "\(limit)",
+            value: "no income",
+            margin: -1,
+            finding: Fact(.ruleNoIncome, ["payment": .money(newPayment), "limit": .percent(limit)]),
+            fix: Fact(.fixNoIncome)
         )
     }
 

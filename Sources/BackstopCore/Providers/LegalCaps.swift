@@ -215,18 +215,33 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
     /// and sorting them on each ask was a measurable part of a recommendation.
     private var byLevel: [LegalCap]
 
-    public init(caps: [LegalCap], bans: [LendingBan] = []) {
+    /// The rulebook's other rules: ages, purposes, business-only products, per-borrower limits (absent in the file:
+    /// none, and every answer warns `no-rulebook`).
+    public var rules: [AdviceRule]
+
+    public init(caps: [LegalCap], bans: [LendingBan] = [], rules: [AdviceRule] = []) {
         self.caps = caps
         self.bans = bans
+        self.rules = rules
         byLevel = Self.byLevel(caps)
     }
 
-    enum CodingKeys: String, CodingKey { case caps, bans }
+    enum CodingKeys: String, CodingKey { case caps, bans, rules }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         caps = try c.decode([LegalCap].self, forKey: .caps)
         bans = try c.decodeIfPresent([LendingBan].self, forKey: .bans) ?? []
+        rules = try c.decodeIfPresent([AdviceRule].self, forKey: .rules) ?? []
+        var seen: Set<String> = []
+        for id in caps.map(\.id) + bans.map(\.id) + rules.map(\.id) where !seen.insert(id).inserted {
+            throw DecodingError.dataCorruptedError(
+                forKey: .rules,
+                in: c,
+                debugDescription:
+                    "the rulebook uses the id \"\(JSONInput.printable(id))\" twice: every cap, ban and rule needs its own"
+            )
+        }
         byLevel = Self.byLevel(caps)
     }
 
@@ -234,13 +249,47 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(caps, forKey: .caps)
         try c.encode(bans, forKey: .bans)
+        if !rules.isEmpty { try c.encode(rules, forKey: .rules) }
     }
 
-    public static func == (a: LegalCapTable, b: LegalCapTable) -> Bool { a.caps == b.caps && a.bans == b.bans }
+    public static func == (a: LegalCapTable, b: LegalCapTable) -> Bool {
+        a.caps == b.caps && a.bans == b.bans && a.rules == b.rules
+    }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(caps)
         hasher.combine(bans)
+        hasher.combine(rules)
+    }
+
+    /// The rules of a kind that bind a product on a date, in file order.
+    public func rules(
+        _ kind: AdviceRuleKind,
+        binding details: ProviderDescription,
+        on date: CalendarDate
+    ) -> [AdviceRule] {
+        rules.filter { $0.kind == kind && $0.binds(details, on: date) }
+    }
+
+    /// The binding caps for a product on a date: those of every kind of lender whose money the borrower may get (a
+    /// platform's funders: the platform cannot say in advance which funder lends, so every funder's caps bind and
+    /// the strictest decides). For a lender, lowest first; for several funder kinds, the caps binding the most of
+    /// them first, then lowest first, so that a refusal names the cap that binds the whole platform when there is
+    /// one (the 24% internet-lending cap, not only the consumer-finance companies' 20%).
+    public func caps(for details: ProviderDescription, on date: CalendarDate) -> [LegalCap] {
+        let kinds = details.lendingKinds
+        if kinds.count == 1 { return caps(for: kinds[0], on: date) }
+        let binding = byLevel.filter { cap in kinds.contains { cap.applies(to: $0, on: date) } }
+        func coverage(_ cap: LegalCap) -> Int { kinds.filter { cap.applies(to: $0, on: date) }.count }
+        return binding.enumerated().sorted { a, b in
+            (-coverage(a.element), a.offset) < (-coverage(b.element), b.offset)
+        }.map(\.element)
+    }
+
+    /// The bans that bar a product's lenders from lending to a group on a date (any of a platform's funders).
+    public func bans(for details: ProviderDescription, group: ProtectedGroup, on date: CalendarDate) -> [LendingBan] {
+        let kinds = details.lendingKinds
+        return bans.filter { ban in ban.group == group && kinds.contains { ban.applies(to: $0, on: date) } }
     }
 
     private static func byLevel(_ caps: [LegalCap]) -> [LegalCap] {
@@ -307,5 +356,181 @@ extension LegalCapTable {
             }
         }
         return facts
+    }
+}
+
+/// What a rule of the rulebook governs.
+public enum AdviceRuleKind: String, WireEnum, Hashable {
+    /// No credit below an age (`minAge`): the age of majority, and lenders' legal minimums.
+    case ageMinimum = "age-minimum"
+    /// Credit may not fund these purposes (`purposes`).
+    case purposeBan = "purpose-ban"
+    /// Products of these kinds (`productKinds`, a business loan) only for a business purpose, to a business owner.
+    case businessOnly = "business-only"
+    /// The most one borrower may owe one lender of the kinds bound (`maxAmount`, yuan).
+    case perBorrowerLimit = "per-borrower-limit"
+}
+
+/// What is legal instead of what a rule refuses, in both languages (a mortgage through a bank; no borrowing to
+/// invest).
+public struct LawfulAlternative: Hashable, Sendable, Codable {
+    public var en: String
+    public var zh: String
+
+    public init(en: String, zh: String) {
+        self.en = en
+        self.zh = zh
+    }
+}
+
+/// One rule of the rulebook of who may borrow what, for what, from whom: dated data with its source, never a
+/// constant in Swift (`rules` in `caps/legal-caps.json`, beside the caps and the bans; docs/advice.md "The rulebook").
+///
+/// A rule binds the lender kinds in ``appliesTo`` (empty: every licensed kind), by the kinds of the lenders whose
+/// money the borrower gets (a platform's funders: ``ProviderDescription/lendingKinds``), and the product kinds in
+/// ``productKinds`` (empty: every kind), from ``from`` to ``until`` inclusive.
+public struct AdviceRule: Hashable, Sendable, Codable {
+    public var id: String
+    public var kind: AdviceRuleKind
+    public var title: String
+    public var titleZH: String
+    public var appliesTo: [LicenceKind]
+    public var productKinds: [ProductKind]
+    /// For a purpose ban: the purposes it bans.
+    public var purposes: [LoanPurpose]
+    /// For an age minimum: the youngest age that may borrow.
+    public var minAge: Int?
+    /// For a per-borrower limit: the most one borrower may owe one lender, the new loan included.
+    public var maxAmount: Money?
+    public var from: CalendarDate
+    public var until: CalendarDate?
+    public var sourceTitle: String
+    public var sourceURL: String
+    /// Whether the rule is reported (news, a summary, a draft) rather than read in the rule's text.
+    public var reported: Bool
+    /// For a purpose ban: what is legal instead.
+    public var lawful: LawfulAlternative?
+    /// Research notes (not shown to borrowers).
+    public var note: String?
+
+    public init(
+        id: String,
+        kind: AdviceRuleKind,
+        title: String,
+        titleZH: String,
+        appliesTo: [LicenceKind] = [],
+        productKinds: [ProductKind] = [],
+        purposes: [LoanPurpose] = [],
+        minAge: Int? = nil,
+        maxAmount: Money? = nil,
+        from: CalendarDate,
+        until: CalendarDate? = nil,
+        sourceTitle: String,
+        sourceURL: String,
+        reported: Bool = false,
+        lawful: LawfulAlternative? = nil,
+        note: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.titleZH = titleZH
+        self.appliesTo = appliesTo
+        self.productKinds = productKinds
+        self.purposes = purposes
+        self.minAge = minAge
+        self.maxAmount = maxAmount
+        self.from = from
+        self.until = until
+        self.sourceTitle = sourceTitle
+        self.sourceURL = sourceURL
+        self.reported = reported
+        self.lawful = lawful
+        self.note = note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title, titleZH, appliesTo, productKinds, purposes, minAge, maxAmount, from, until
+        case sourceTitle, sourceURL, reported, lawful, note
+    }
+
+    /// Reads a rule; each kind must carry its own figure (`minAge`, `purposes`, `productKinds`, `maxAmount`) and
+    /// no other kind's, `until` may not be before `from`, and the source must be an https or http URL. Every error
+    /// names its field.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        kind = try c.decode(AdviceRuleKind.self, forKey: .kind)
+        title = try c.decode(String.self, forKey: .title)
+        titleZH = try c.decode(String.self, forKey: .titleZH)
+        appliesTo = try c.decodeIfPresent([LicenceKind].self, forKey: .appliesTo) ?? []
+        productKinds = try c.decodeIfPresent([ProductKind].self, forKey: .productKinds) ?? []
+        purposes = try c.decodeIfPresent([LoanPurpose].self, forKey: .purposes) ?? []
+        minAge = try c.decodeIfPresent(Int.self, forKey: .minAge)
+        from = try c.decode(CalendarDate.self, forKey: .from)
+        until = try c.decodeIfPresent(CalendarDate.self, forKey: .until)
+        sourceTitle = try c.decode(String.self, forKey: .sourceTitle)
+        sourceURL = try c.decode(String.self, forKey: .sourceURL)
+        reported = try c.decode(Bool.self, forKey: .reported)
+        lawful = try c.decodeIfPresent(LawfulAlternative.self, forKey: .lawful)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        func invalid(_ key: CodingKeys, _ message: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)
+        }
+        if let yuan = try c.decodeIfPresent(Decimal.self, forKey: .maxAmount) {
+            guard yuan > 0, let amount = try? Money(yuan) else {
+                throw invalid(.maxAmount, "must be a positive amount in yuan with at most 2 decimals, got \(yuan)")
+            }
+            maxAmount = amount
+        } else {
+            maxAmount = nil
+        }
+        for (key, present, wanted) in [
+            (CodingKeys.minAge, minAge != nil, AdviceRuleKind.ageMinimum),
+            (.purposes, !purposes.isEmpty, .purposeBan),
+            (.maxAmount, maxAmount != nil, .perBorrowerLimit),
+        ] where present != (kind == wanted) {
+            throw invalid(
+                key,
+                present
+                    ? "belongs to a rule of kind \(wanted.rawValue), not \(kind.rawValue)"
+                    : "is required in a rule of kind \(kind.rawValue)"
+            )
+        }
+        if kind == .businessOnly && productKinds.isEmpty {
+            throw invalid(.productKinds, "is required in a rule of kind business-only: the product kinds it binds")
+        }
+        if let minAge, !(0...120).contains(minAge) {
+            throw invalid(.minAge, "must be an age from 0 to 120, got \(minAge)")
+        }
+        if let until, until < from {
+            throw invalid(.until, "must be on or after from (\(from)), got \(until)")
+        }
+        if appliesTo.contains(.none) {
+            throw invalid(
+                .appliesTo,
+                "binds licensed lenders only: \"none\" (unlicensed) is refused by the licence gate"
+            )
+        }
+        guard sourceURL.hasPrefix("https://") || sourceURL.hasPrefix("http://") else {
+            throw invalid(.sourceURL, "must be an http(s) URL, got \"\(JSONInput.printable(sourceURL))\"")
+        }
+    }
+
+    /// Whether the rule binds a product on a date: one of its lender kinds (``ProviderDescription/lendingKinds``)
+    /// and its product kind are bound, and the date is within the rule's dates.
+    public func binds(_ details: ProviderDescription, on date: CalendarDate) -> Bool {
+        guard from <= date, until.map({ date <= $0 }) ?? true else { return false }
+        guard productKinds.isEmpty || productKinds.contains(details.productKind) else { return false }
+        guard details.licence.isLicensed else { return false }
+        return appliesTo.isEmpty || details.lendingKinds.contains { appliesTo.contains($0) }
+    }
+
+    /// The parameters every fact about the rule carries: `ruleID`, `title`, `since`, `source`, `reported`.
+    public var factParams: [String: FactValue] {
+        [
+            "ruleID": .text(id), "title": .name(LocalizedName(en: title, zh: titleZH)), "since": .date(from),
+            "source": .text(sourceURL), "reported": .int(reported ? 1 : 0),
+        ]
     }
 }

@@ -35,8 +35,21 @@ public enum LicenceKind: String, WireEnum, Hashable {
     case microLoan = "micro-loan"
     /// A bank's credit-card business.
     case cardIssuer = "card-issuer"
+    /// 信托公司: a trust company lending through a loan plan (a platform's funder, mostly).
+    case trust
+    /// 助贷平台: a loan-facilitation platform. It does not lend: the lenders it names (``ProviderDescription/fundedBy``)
+    /// do, and the legal caps and the rulebook bind by their kinds (``ProviderDescription/lendingKinds``).
+    case platform
+    /// 融资担保公司: a financing-guarantee company that arranges loans funded by others, like a platform.
+    case financingGuarantor = "financing-guarantor"
     /// No lending licence: never recommended.
     case none
+
+    /// Whether the entity lends its own money (a platform and a guarantor arrange loans funded by others).
+    public var lends: Bool { self != .platform && self != .financingGuarantor && self != .none }
+
+    /// The lender kinds that fund platforms when a description names none: every kind the assisted-lending rules bind.
+    public static let platformFunders: [LicenceKind] = [.bank, .consumerFinance, .onlineMicrolender]
 }
 
 /// Who licenses the provider.
@@ -60,6 +73,11 @@ public enum ProductKind: String, WireEnum, Hashable {
     case creditLine = "credit-line"
     case cashLoan = "cash-loan"
     case cardInstallment = "card-installment"
+    /// 经营贷: a loan for a business's production and operation, never for consumption.
+    case businessLoan = "business-loan"
+
+    /// Whether this is consumer credit (every kind but a business loan).
+    public var isConsumerCredit: Bool { self != .businessLoan }
 }
 
 /// Whether a provider takes new business on a date.
@@ -404,6 +422,8 @@ public struct ProviderDescription: Hashable, Sendable {
     public var inquiries: InquiryPolicy
     /// The banks, trusts or finance companies that actually fund the loans (provider XML v2).
     public var fundedBy: [Funder]
+    /// The financing-guarantee companies that guarantee the loans (provider XML v2 `guarantor`).
+    public var guarantors: [String]
     /// What a late instalment costs (nil: not published).
     public var lateRepayment: LateRepaymentTerms?
     /// Early repayment (nil: not published).
@@ -436,12 +456,14 @@ public struct ProviderDescription: Hashable, Sendable {
         access: ProviderAccess = .open,
         inquiries: InquiryPolicy = .unknown,
         fundedBy: [Funder] = [],
+        guarantors: [String] = [],
         lateRepayment: LateRepaymentTerms? = nil,
         earlyRepayment: EarlyRepaymentTerms? = nil,
         disclosure: Disclosure? = nil,
         representativeExamples: [RepresentativeExample] = []
     ) {
         self.fundedBy = fundedBy
+        self.guarantors = guarantors
         self.lateRepayment = lateRepayment
         self.earlyRepayment = earlyRepayment
         self.disclosure = disclosure
@@ -471,6 +493,24 @@ public struct ProviderDescription: Hashable, Sendable {
 
     /// The provider's name in both languages.
     public var name: LocalizedName { LocalizedName(en: nameEN, zh: nameZH) }
+
+    /// The kinds of lender whose money the borrower gets, which the legal caps and the rulebook bind: the licence
+    /// kind of a lender; for a platform or a guarantor, its funders' kinds (every kind that funds platforms when
+    /// they are not named or of unknown kind), in a stable order without repeats.
+    public var lendingKinds: [LicenceKind] {
+        guard !licence.kind.lends, licence.kind != .none else { return [licence.kind] }
+        var kinds: [LicenceKind] = []
+        for funder in fundedBy {
+            for kind in funder.kind.lenderKinds where !kinds.contains(kind) { kinds.append(kind) }
+        }
+        return kinds.isEmpty ? LicenceKind.platformFunders : kinds
+    }
+
+    /// Whether a purpose is one the provider serves: a purpose it lists, or a cash use (education, medical,
+    /// debt repayment, business, and the purposes the rulebook bans) from a provider that lends cash.
+    public func serves(_ purpose: LoanPurpose) -> Bool {
+        purposes.contains(purpose) || (purpose.isCashUse && purposes.contains(.cash))
+    }
 
     /// The state on a date: the last period covering it; no period → not yet open (suspended).
     public func state(on date: CalendarDate) -> ProviderState {

@@ -120,6 +120,20 @@ public enum FunderKind: String, WireEnum, Hashable {
     case unknown
 }
 
+extension FunderKind {
+    /// The lender kinds a funder of this kind may be (every kind that funds platforms when unknown).
+    public var lenderKinds: [LicenceKind] {
+        switch self {
+        case .bank: [.bank]
+        case .consumerFinance: [.consumerFinance]
+        case .onlineMicrolender: [.onlineMicrolender]
+        case .microLoan: [.microLoan]
+        case .trust: [.trust]
+        case .unknown: LicenceKind.platformFunders
+        }
+    }
+}
+
 /// An entity that actually lends the money on a referral platform (资金方).
 public struct Funder: Hashable, Sendable {
     public var name: String
