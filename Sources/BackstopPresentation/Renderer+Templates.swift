@@ -300,7 +300,7 @@ extension Renderer {
                 + "and Backstop recommends none (\(p.text("title")), \(p.text("source"))). Anyone offering you a loan is "
                 + "breaking the law; talk to a parent, a guardian or your school instead."
         case .purposeBanned:
-            let lawful = p.has("lawful") ? " \(p.text("lawful"))." : ""
+            let lawful = p.has("lawful") ? " \(p.text("lawful"))" : ""
             return "Credit may not be used for \(p.text("purpose")): \(p.text("title"))\(reported(p)) "
                 + "(since \(p.text("since")), \(p.text("source"))). Every offer is refused.\(lawful)"
         case .consumerCreditForBusiness:
@@ -844,7 +844,7 @@ extension Renderer {
                 + "本答复不推荐任何渠道（\(p.text("title"))，来源：\(p.text("source"))）。向你提供贷款的人在违法；"
                 + "请和父母、监护人或学校商量。"
         case .purposeBanned:
-            let lawful = p.has("lawful") ? "\(p.text("lawful"))。" : ""
+            let lawful = p.has("lawful") ? p.text("lawful") : ""
             return "贷款不得用于\(p.text("purpose"))：\(p.text("title"))\(reported(p))（自\(p.text("since"))起，"
                 + "来源：\(p.text("source"))）。所有渠道均不予推荐。\(lawful)"
         case .consumerCreditForBusiness:
