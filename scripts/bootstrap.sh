@@ -20,3 +20,9 @@ if ! python3 -c "import numpy_financial" 2>/dev/null; then
     echo "bootstrap: installing numpy-financial"
     python3 -m pip install --quiet --disable-pip-version-check numpy-financial
 fi
+
+# The strict OpenAPI check (scripts/check-openapi.py): PyYAML and openapi-spec-validator.
+if ! python3 -c "import yaml, openapi_spec_validator" 2>/dev/null; then
+    echo "bootstrap: installing pyyaml and openapi-spec-validator"
+    python3 -m pip install --quiet --disable-pip-version-check pyyaml openapi-spec-validator
+fi

@@ -10,6 +10,9 @@ bash scripts/bootstrap.sh
 # an unsafe flag). Packages that depend on Backstop never get them; the consumer build below checks that.
 export BACKSTOP_DEV=1
 
+echo "== OpenAPI spec, strictly (duplicate keys are errors, every array has items, every \$ref resolves)"
+python3 scripts/check-openapi.py docs/openapi.yaml
+
 echo "== swift format lint"
 swift format lint --strict --recursive Package.swift Sources Tests examples
 

@@ -172,6 +172,46 @@ struct CatalogBoundsTests {
             { try Data(#"{"caps": []}"#.utf8).write(to: $0.appendingPathComponent("legal-caps.json")) },
             .semantic, "lists no cap"
         ),
+        // The rulebook's rules load with the caps, all or nothing (issue 23).
+        (
+            "an unknown rule kind",
+            {
+                try editCaps($0) {
+                    $0.replacingOccurrences(of: #""kind": "age-minimum""#, with: #""kind": "age-limit""#)
+                }
+            },
+            .semantic, "age-limit"
+        ),
+        (
+            "a purpose ban without purposes",
+            {
+                try editCaps($0) {
+                    $0.replacingOccurrences(of: "\n      \"purposes\": [\"crypto\"],", with: "")
+                }
+            },
+            .semantic, "purposes: is required in a rule of kind purpose-ban"
+        ),
+        (
+            "a rule ending before it starts",
+            {
+                try editCaps($0) {
+                    $0.replacingOccurrences(of: #""until": "2024-04-17""#, with: #""until": "2013-04-17""#)
+                }
+            },
+            .semantic, "until: must be on or after from (2014-01-01)"
+        ),
+        (
+            "a rule id used twice",
+            {
+                try editCaps($0) {
+                    $0.replacingOccurrences(
+                        of: #""id": "bank-internet-loans-no-securities""#,
+                        with: #""id": "civil-code-adult-18""#
+                    )
+                }
+            },
+            .semantic, #"uses the id "civil-code-adult-18" twice"#
+        ),
         (
             "caps is a link to nothing",
             {
@@ -189,6 +229,15 @@ struct CatalogBoundsTests {
             .io, "caps must be a directory"
         ),
     ]
+
+    /// Rewrites the caps file of a copied catalog.
+    static func editCaps(_ caps: URL, _ edit: (String) -> String) throws {
+        let file = caps.appendingPathComponent("legal-caps.json")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let edited = edit(text)
+        guard edited != text else { throw CocoaError(.fileWriteUnknown) }
+        try Data(edited.utf8).write(to: file)
+    }
 
     /// Finding 5 of issue 17: each broken caps file refuses the whole load, with the caps file named, so a server
     /// keeps serving its last good catalog (and its caps).

@@ -273,16 +273,16 @@ public struct LegalCapTable: Hashable, Sendable, Codable {
 
     /// The binding caps for a product on a date: those of every kind of lender whose money the borrower may get (a
     /// platform's funders: the platform cannot say in advance which funder lends, so every funder's caps bind and
-    /// the strictest decides). For a lender, lowest first; for several funder kinds, the caps binding the most of
-    /// them first, then lowest first, so that a refusal names the cap that binds the whole platform when there is
-    /// one (the 24% internet-lending cap, not only the consumer-finance companies' 20%).
+    /// the strictest decides). For a lender, lowest first; for several funder kinds, the caps binding all of them
+    /// first, then the others, each group lowest first, so that a refusal names a cap that binds the whole platform
+    /// when one is exceeded (the 24% internet-lending cap, not only the consumer-finance companies' 20%).
     public func caps(for details: ProviderDescription, on date: CalendarDate) -> [LegalCap] {
         let kinds = details.lendingKinds
         if kinds.count == 1 { return caps(for: kinds[0], on: date) }
         let binding = byLevel.filter { cap in kinds.contains { cap.applies(to: $0, on: date) } }
-        func coverage(_ cap: LegalCap) -> Int { kinds.filter { cap.applies(to: $0, on: date) }.count }
+        func partial(_ cap: LegalCap) -> Int { kinds.allSatisfy { cap.applies(to: $0, on: date) } ? 0 : 1 }
         return binding.enumerated().sorted { a, b in
-            (-coverage(a.element), a.offset) < (-coverage(b.element), b.offset)
+            (partial(a.element), a.offset) < (partial(b.element), b.offset)
         }.map(\.element)
     }
 

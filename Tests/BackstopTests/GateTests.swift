@@ -1,0 +1,181 @@
+import Backstop
+import BackstopTesting
+import Foundation
+import Testing
+
+/// Each rulebook gate on its own, through the public `Gate` protocol, with the shipped rulebook: a gate reads only
+/// the candidate and the context, so it is tested with a hand-made evaluation and no aggregator.
+struct GateTests {
+    static func catalog() throws -> Catalog { try CatalogLoader().load(directory: AggregatorTests.providers) }
+    static let date = CalendarDate(year: 2026, month: 12, day: 7)!
+
+    static func candidate(_ id: String) throws -> GateCandidate {
+        let details = try #require(try catalog().provider(ProviderID(rawValue: id)))
+        return GateCandidate(details: details, evaluation: Evaluation(provider: details.id, checks: [], offer: nil))
+    }
+
+    static func context(
+        _ profile: UserProfile,
+        amount: Int64 = 500_000,
+        purpose: LoanPurpose = .cash
+    ) throws -> GateContext {
+        GateContext(
+            profile: profile,
+            request: LoanRequest(amount: Money(minorUnits: amount), termMonths: 12, purpose: purpose),
+            date: date,
+            rulebook: try catalog().caps,
+            policy: AggregatorPolicy()
+        )
+    }
+
+    static func refusedRule(_ outcome: GateOutcome) -> RuleID? {
+        if case .refuse(let refusal, _) = outcome { return refusal.failed.first?.rule }
+        return nil
+    }
+
+    @Test(arguments: [(17, true), (0, true), (18, false), (64, false)])
+    func theAgeOfMajorityBindsEveryChannel(age: Int, refused: Bool) throws {
+        // Fenqile's own file has no age rule: the rulebook's binds it all the same.
+        for id in ["fenqile", "cmb-shandiandai", "icbc-card-installment"] {
+            let outcome = AgeOfMajorityGate().check(
+                try Self.candidate(id),
+                in: try Self.context(UserProfile(id: "a", age: age, creditScore: 700))
+            )
+            #expect((Self.refusedRule(outcome) == .ageOfMajority) == refused, "\(id) at \(age)")
+        }
+        let unknown = AgeOfMajorityGate().check(
+            try Self.candidate("fenqile"),
+            in: try Self.context(UserProfile(id: "a", creditScore: 700))
+        )
+        #expect(unknown == .pass())
+    }
+
+    @Test(arguments: [LoanPurpose.homePurchase, .securities, .crypto])
+    func bannedPurposesRefuseEveryKindOfConsumerCredit(_ purpose: LoanPurpose) throws {
+        // A bank, a consumer finance company, an online micro-lender, a card issuer and a platform.
+        for id in ["icbc-rongejie", "zhaolian-haoqidai", "jd-jintiao", "cmb-card-installment", "fenqile"] {
+            let outcome = PurposeBanGate().check(
+                try Self.candidate(id),
+                in: try Self.context(UserProfile(id: "p", creditScore: 700), purpose: purpose)
+            )
+            #expect(Self.refusedRule(outcome) == .purposeBanned, "\(id) for \(purpose)")
+            if case .refuse(let refusal, let warnings) = outcome {
+                #expect(refusal.gated)
+                #expect(warnings.first?.code == .purposeBanned)
+                #expect(refusal.failed.first?.finding["source"] != nil)
+            }
+        }
+    }
+
+    @Test(arguments: [LoanPurpose.cash, .medical, .education, .purchase])
+    func lawfulPurposesPass(_ purpose: LoanPurpose) throws {
+        let outcome = PurposeBanGate().check(
+            try Self.candidate("icbc-rongejie"),
+            in: try Self.context(UserProfile(id: "p", creditScore: 700), purpose: purpose)
+        )
+        #expect(outcome == .pass())
+    }
+
+    @Test(arguments: [
+        (LoanPurpose.business, Employment.selfEmployed, false), (.business, .employed, true),
+        (.medical, .retired, true),
+        (.cash, .selfEmployed, true),
+    ])
+    func aBusinessLoanIsOnlyForABusinessOwnersBusiness(
+        purpose: LoanPurpose,
+        employment: Employment,
+        refused: Bool
+    )
+        throws
+    {
+        let outcome = BusinessOnlyGate().check(
+            try Self.candidate("mybank-wangshangdai"),
+            in: try Self.context(UserProfile(id: "b", creditScore: 700, employment: employment), purpose: purpose)
+        )
+        #expect((Self.refusedRule(outcome) == .businessOnly) == refused)
+        // A consumer loan is never bound by the business-only rule.
+        let consumer = BusinessOnlyGate().check(
+            try Self.candidate("wechat-weilidai"),
+            in: try Self.context(UserProfile(id: "b", creditScore: 700, employment: employment), purpose: purpose)
+        )
+        #expect(consumer == .pass())
+    }
+
+    @Test func perBorrowerLimitsAddWhatIsOwed() throws {
+        let gate = PerBorrowerLimitGate()
+        let plain = UserProfile(id: "l", creditScore: 700)
+        // ¥200,000 is within the bank limit, ¥200,000.01 is not.
+        #expect(
+            gate.check(try Self.candidate("icbc-rongejie"), in: try Self.context(plain, amount: 20_000_000))
+                == .pass(unknowns: [.outstandingBalances])
+        )
+        #expect(
+            Self.refusedRule(
+                gate.check(try Self.candidate("icbc-rongejie"), in: try Self.context(plain, amount: 20_000_001))
+            )
+                == .perBorrowerLimit
+        )
+        // Without balances, an amount at least half the limit makes the balances an unknown that matters.
+        #expect(
+            gate.check(try Self.candidate("icbc-rongejie"), in: try Self.context(plain, amount: 10_000_000))
+                == .pass(unknowns: [.outstandingBalances])
+        )
+        var owing = plain
+        owing.outstandingBalances = [OutstandingBalance(lender: "icbc", amount: Money(minorUnits: 15_000_000))]
+        owing.customerOf = ["icbc"]
+        let refused = gate.check(try Self.candidate("icbc-rongejie"), in: try Self.context(owing, amount: 6_000_000))
+        #expect(Self.refusedRule(refused) == .perBorrowerLimit)
+        if case .refuse(let refusal, _) = refused {
+            #expect(refusal.fixes.first?["room"] == .money(Money(minorUnits: 5_000_000)))
+        }
+        // What is owed elsewhere does not count at another lender.
+        #expect(
+            gate.check(try Self.candidate("wechat-weilidai"), in: try Self.context(owing, amount: 6_000_000)) == .pass()
+        )
+    }
+
+    @Test func aPlatformIsBoundByItsFundersKinds() throws {
+        let xiaoying = try Self.candidate("xiaoying-kadai").details
+        #expect(xiaoying.licence.kind == .platform)
+        #expect(Set(xiaoying.lendingKinds) == [.bank, .consumerFinance, .microLoan])
+        let caps = try Self.catalog().caps.caps(for: xiaoying, on: Self.date)
+        // Every funder's caps bind, the consumer finance companies' 20% among them.
+        #expect(caps.contains { $0.id == "consumer-finance-new-loans-20" })
+        // Caps binding every funder come first: Shengbei (banks and consumer finance companies) is refused
+        // against the 24% internet-lending cap before the 20% that binds only some of its funders.
+        let shengbei = try Self.candidate("shengbei").details
+        let first = try Self.catalog().caps.caps(for: shengbei, on: Self.date).first { $0.effect == .exclude }
+        #expect(first?.id == "internet-lending-24")
+        // A platform naming no funder is judged as funded by every kind that funds platforms.
+        var unnamed = xiaoying
+        unnamed.fundedBy = []
+        #expect(unnamed.lendingKinds == LicenceKind.platformFunders)
+    }
+
+    @Test func theStudentQuestionIsAskedAtStudentAges() throws {
+        let twenty = UserProfile(id: "s", age: 20, creditScore: 700)
+        let outcome = StudentUnknownGate().check(try Self.candidate("jd-jintiao"), in: try Self.context(twenty))
+        guard case .pass(let why, let unknowns) = outcome else {
+            Issue.record("expected a pass, got \(outcome)")
+            return
+        }
+        #expect(why.map(\.code) == [.whyNotIfStudent])
+        #expect(unknowns == [.student])
+        // A bank may lend to students: nothing to say.
+        #expect(
+            StudentUnknownGate().check(try Self.candidate("icbc-rongejie"), in: try Self.context(twenty)) == .pass()
+        )
+        // At 40 the question is not asked.
+        let forty = UserProfile(id: "s", age: 40, creditScore: 700)
+        #expect(StudentUnknownGate().check(try Self.candidate("jd-jintiao"), in: try Self.context(forty)) == .pass())
+    }
+
+    /// The gates are a list, in the documented order.
+    @Test func theRulebookGatesAreAList() {
+        #expect(
+            Aggregator.rulebookGates.map(\.name) == [
+                "age-of-majority", "purpose-ban", "business-only", "per-borrower-limit", "student-unknown",
+            ]
+        )
+    }
+}
