@@ -240,6 +240,10 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let later: [String]
         public let waitUntil: CalendarDate?
         public let notes: [FactDocument]
+        /// Present (true) when every candidate's odds are low and the plan leads with waiting.
+        public let leadsWithWaiting: Bool?
+        /// With ``leadsWithWaiting``: the earliest date a forecast gives a candidate a better chance, when known.
+        public let waitForBetterOdds: CalendarDate?
 
         public init(_ plan: ApplicationPlan, _ renderer: Renderer) {
             budget = plan.budget
@@ -259,6 +263,8 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             later = plan.later.map(\.rawValue)
             waitUntil = plan.waitUntil
             notes = plan.notes.map { FactDocument($0, renderer) }
+            leadsWithWaiting = plan.leadsWithWaiting ? true : nil
+            waitForBetterOdds = plan.waitForBetterOdds
         }
     }
 

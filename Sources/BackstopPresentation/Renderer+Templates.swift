@@ -539,6 +539,23 @@ extension Renderer {
         case .planApplySoft:
             return
                 "check \(p.text("provider")) first: applying adds no hard inquiry (likelihood \(p.text("likelihood")))"
+        case .planWaitForBetterOdds:
+            let when =
+                p.has("date")
+                ? (p.int("atTheLatest") == 1
+                    ? "Waiting gives a better chance: by \(p.text("date")) at the latest, the late payments counted without dates have left the windows lenders read (Backstop's estimate, not a lender's promise)."
+                    : "Waiting gives a better chance: the forecasts below give a channel better odds from \(p.text("date")) at the earliest (Backstop's estimate, not a lender's promise).")
+                : "No date can be given for better odds yet: follow the recovery plan below first."
+            return "Your odds are low everywhere now: each application would most likely be refused, and a refused "
+                + "application stays on your credit report as an inquiry that lenders read for up to 2 years. \(when)"
+        case .planApplyIfCannotWait:
+            return "only if you cannot wait: apply to \(p.text("provider")) (likelihood \(p.text("likelihood")); "
+                + "\(p.text("inquiry")))"
+        case .planNoHardInquiries:
+            return "No application that adds a hard inquiry, as asked: \(p.text("count")) channel(s) left out."
+        case .planSkipsCheaper:
+            return "\(p.text("provider")) (likelihood \(p.text("likelihood"))) would cost \(p.text("difference")) less "
+                + "in total than \(p.text("chosen")), but comes later in this order."
         case .planApplyHard:
             return "apply to \(p.text("provider")) (likelihood \(p.text("likelihood")); \(p.text("inquiry")))"
         case .planOneAtATime:
@@ -1032,6 +1049,22 @@ extension Renderer {
         // 申请计划
         case .planUseOpenLine: return "先使用\(p.text("provider"))：您已开通，无需新的申请"
         case .planApplySoft: return "先查看\(p.text("provider"))：申请不产生征信硬查询（获批可能性\(p.text("likelihood"))）"
+        case .planWaitForBetterOdds:
+            let when =
+                p.has("date")
+                ? (p.int("atTheLatest") == 1
+                    ? "等待会有更好的机会：最晚到\(p.text("date"))，未注明日期的逾期记录都已不在机构查看的期间内（这是本服务的估算，不是机构的承诺）。"
+                    : "等待会有更好的机会：按下方的预测，最早从\(p.text("date"))起会有渠道的获批可能更高（这是本服务的估算，不是机构的承诺）。")
+                : "目前还无法给出获批可能变高的日期：请先按下方的恢复计划处理。"
+            return "你现在在各渠道的获批可能都很低：申请大多会被拒，而被拒的申请也会作为查询记录留在征信报告上，"
+                + "机构会查看近2年的记录。\(when)"
+        case .planApplyIfCannotWait:
+            return "只有无法等待时：申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
+        case .planNoHardInquiries:
+            return "按你的要求，不进行任何会增加征信硬查询的申请：有\(p.text("count"))个渠道未列入。"
+        case .planSkipsCheaper:
+            return "\(p.text("provider"))（获批可能性\(p.text("likelihood"))）总成本比\(p.text("chosen"))低"
+                + "\(p.text("difference"))，但在此顺序中排在后面。"
         case .planApplyHard: return "申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
         case .planOneAtATime:
             return "一次只申请一个渠道，按此顺序，等上一个有结果再申请下一个。每次申请或测额度都会在征信报告上增加一次硬查询；"

@@ -325,4 +325,64 @@ struct RulebookEndToEndTests {
             "\(purpose.stderr)"
         )
     }
+
+    /// The application plan is a decision (issue 23, item 4): it leads with waiting when every chance is low, is the
+    /// same whatever `--top` shows, treats a budget of 0 as "no hard inquiries", and dates a wait at a month end on
+    /// the first day the window no longer counts the inquiry.
+    @Test func thePlanIsADecision() throws {
+        func plan(_ arguments: [String], stdin: String? = nil) throws -> [String: Any] {
+            let result = try BinaryRunner.run(
+                ["alternatives", "--catalog", Self.catalog, "--format", "json"] + arguments,
+                stdin: stdin,
+                currentDirectory: AdviceEndToEndTests.repository
+            )
+            try #require(result.status == 0, "\(result.stderr)")
+            return try #require(try BinaryRunner.json(result.stdout)["plan"] as? [String: Any])
+        }
+        let readme = [
+            "--profile", "examples/profiles/late-repayment.json", "--request", "examples/requests/cash-5000-12m.json",
+            "--date", "2026-11-25",
+        ]
+        let late = try plan(readme)
+        #expect(late["leadsWithWaiting"] as? Bool == true)
+        #expect(late["waitForBetterOdds"] as? String == "2028-11-01")
+        let notes = (late["notes"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(notes.first == "plan-wait-for-better-odds")
+        let steps = late["steps"] as? [[String: Any]] ?? []
+        #expect(!steps.isEmpty && steps.allSatisfy { $0["code"] as? String == "plan-apply-if-cannot-wait" })
+
+        // --top only shortens the list shown.
+        let healthy = ["--profile", "examples/profiles/healthy.json", "--amount", "5000", "--term", "12"]
+        let all = try plan(healthy + ["--date", "2026-11-25"])
+        let top = try plan(healthy + ["--date", "2026-11-25", "--top", "1"])
+        #expect(
+            (all["steps"] as? [[String: Any]])?.compactMap { $0["provider"] as? String }
+                == (top["steps"] as? [[String: Any]])?.compactMap { $0["provider"] as? String }
+        )
+        #expect(all["leadsWithWaiting"] == nil)
+
+        // A budget of 0: no hard inquiry, and no "wait until" today.
+        let none = try plan(healthy + ["--date", "2026-11-25", "--inquiry-budget", "0"])
+        #expect(none["waitUntil"] == nil)
+        #expect(
+            (none["notes"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "plan-no-hard-inquiries" }
+        )
+
+        // Two inquiries on 2026-11-30: still counted on 2027-02-28 (its window starts on 11-28), gone on 03-01.
+        let inquiries = Self.profile(#""age": 30"#).replacingOccurrences(
+            of: #""hardInquiries": {"last3m": 0}"#,
+            with: #""hardInquiries": {"dates": ["2026-11-30", "2026-11-30"]}"#
+        )
+        let before = try plan(
+            ["--profile", "-", "--amount", "5000", "--term", "12", "--date", "2027-02-27"],
+            stdin: inquiries
+        )
+        #expect(before["waitUntil"] as? String == "2027-03-01")
+        let on = try plan(
+            ["--profile", "-", "--amount", "5000", "--term", "12", "--date", "2027-03-01"],
+            stdin: inquiries
+        )
+        #expect(on["waitUntil"] == nil)
+        #expect(!((on["steps"] as? [Any]) ?? []).isEmpty)
+    }
 }

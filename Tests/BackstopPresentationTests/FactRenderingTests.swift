@@ -81,6 +81,21 @@ struct FactRenderingTests {
         case .fixNoIncome, .debtRepaymentAdvice, .noRulebook: return [[:]]
         case .consumerCreditForBusiness: return [["providers": .list([weilidai, weilidai])]]
         case .whyNotIfStudent: return [rule]
+        case .planWaitForBetterOdds:
+            return [
+                ["count": .int(2)], ["count": .int(2), "date": .date(day)],
+                ["count": .int(2), "date": .date(day), "atTheLatest": .int(1)],
+            ]
+        case .planApplyIfCannotWait:
+            return [["provider": weilidai, "likelihood": .likelihood(.low), "inquiry": .inquiry(.hard)]]
+        case .planNoHardInquiries: return [["count": .int(3)]]
+        case .planSkipsCheaper:
+            return [
+                [
+                    "provider": weilidai, "chosen": weilidai, "difference": .money(Money(minorUnits: 539_400)),
+                    "likelihood": .likelihood(.medium),
+                ]
+            ]
         case .evidenceScore:
             return [["score": .int(598)], ["score": .int(598), "drop": .int(62), "below": .int(600)]]
         case .evidenceLateRepayment:

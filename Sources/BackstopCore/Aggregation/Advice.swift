@@ -141,6 +141,11 @@ public struct ApplicationPlan: Hashable, Sendable {
     public var waitUntil: CalendarDate?
     /// The plan in words (one at a time, wait until, unknown inquiries).
     public var notes: [Fact]
+    /// When every candidate's odds are low: the earliest date a forecast gives one a better chance (nil when none
+    /// can be dated). The steps stay, marked as the option for someone who cannot wait.
+    public var waitForBetterOdds: CalendarDate?
+    /// Whether the plan leads with waiting (every candidate's odds are low).
+    public var leadsWithWaiting: Bool
 
     public init(
         budget: Int,
@@ -158,6 +163,29 @@ public struct ApplicationPlan: Hashable, Sendable {
         self.later = later
         self.waitUntil = waitUntil
         self.notes = notes
+        self.waitForBetterOdds = nil
+        self.leadsWithWaiting = false
+    }
+
+    /// Leads with waiting when every application the plan makes is a hard inquiry with low odds: applying now most
+    /// likely adds rejected inquiries that lenders read for up to 2 years. `betterOn` is the earliest date the
+    /// recovery forecasts give a candidate a better chance; the steps stay, as the option for someone who cannot wait.
+    mutating func leadWithWaiting(betterOn: CalendarDate?, atTheLatest: Bool = false) {
+        let applications = steps.filter { $0.fact.code == .planApplyHard || $0.fact.code == .planApplySoft }
+        guard !applications.isEmpty, applications.count == steps.count,
+            applications.allSatisfy({ $0.likelihood == .low && $0.fact.code == .planApplyHard })
+        else { return }
+        leadsWithWaiting = true
+        waitForBetterOdds = betterOn
+        var params: [String: FactValue] = ["count": .int(applications.count)]
+        if let betterOn { params["date"] = .date(betterOn) }
+        if atTheLatest { params["atTheLatest"] = .int(1) }
+        notes.insert(Fact(.planWaitForBetterOdds, params), at: 0)
+        for index in steps.indices {
+            var fact = steps[index].fact
+            fact.code = .planApplyIfCannotWait
+            steps[index].fact = fact
+        }
     }
 
     /// No plan (no alternatives).
@@ -200,9 +228,15 @@ public struct ApplicationPlan: Hashable, Sendable {
         let open = ranked.filter { openLines.contains($0.1.details.id) }
         let applications = ranked.filter { !openLines.contains($0.1.details.id) }
         let soft = applications.filter { $0.1.details.inquiries.application == .soft }
-        let hard = applications.filter { $0.1.details.inquiries.application != .soft }.sorted {
-            ($0.1.likelihood.rank, $0.0) < ($1.1.likelihood.rank, $1.0)
+        // The decision rule (docs/advice.md "The application plan"): the likeliest first; among equally likely
+        // offers, complete-cost and unconditional ones before cost-incomplete or conditional ones, the requested
+        // term before another, then the cheapest in total; the rank breaks what is left.
+        func key(_ item: (Int, Alternative)) -> (Int, Int, Int, Int64, Int) {
+            let a = item.1
+            let apart = a.offer.isCostIncomplete || a.condition != nil ? 1 : 0
+            return (a.likelihood.rank, apart, a.termDiffers ? 1 : 0, a.offer.quote.totalCost.minorUnits, item.0)
         }
+        let hard = applications.filter { $0.1.details.inquiries.application != .soft }.sorted { key($0) < key($1) }
         let room = max(0, budget - (recent ?? 0))
         func step(_ a: Alternative) -> Step {
             let kind = a.details.inquiries.application
@@ -233,15 +267,39 @@ public struct ApplicationPlan: Hashable, Sendable {
         steps += hard.prefix(room).map { step($0.1) }
         let later = hard.dropFirst(room).map(\.1.details.id)
         var waitUntil: CalendarDate?
-        if recent == nil { notes.append(Fact(.planInquiriesUnknown, ["budget": .int(budget)])) }
-        if !later.isEmpty, room == 0, let recent {
+        if recent == nil && budget > 0 { notes.append(Fact(.planInquiriesUnknown, ["budget": .int(budget)])) }
+        if budget == 0 {
+            // No hard inquiries at all: nothing to wait for, only channels that add none.
+            if !later.isEmpty { notes.append(Fact(.planNoHardInquiries, ["count": .int(later.count)])) }
+        } else if !later.isEmpty, room == 0, let recent {
             waitUntil = profile.hardInquiries?.dayWithAtMost(budget - 1, on: date)
             var params: [String: FactValue] = ["count": .int(recent), "budget": .int(budget)]
             if let waitUntil { params["date"] = .date(waitUntil) }
             notes.append(Fact(.planWaitUntil, params))
         }
         if !steps.isEmpty { notes.insert(Fact(.planOneAtATime, ["budget": .int(budget)]), at: 0) }
-        if !later.isEmpty {
+        // A cheaper plausible offer left for later: what the order costs.
+        let planned = hard.prefix(room).map(\.1)
+        if let dearest = planned.filter({ !$0.offer.isCostIncomplete && !$0.termDiffers }).max(by: {
+            $0.offer.quote.totalCost < $1.offer.quote.totalCost
+        }) {
+            for (_, skipped) in hard.dropFirst(room)
+            where skipped.likelihood != .low && !skipped.offer.isCostIncomplete && skipped.condition == nil
+                && !skipped.termDiffers && skipped.offer.quote.totalCost < dearest.offer.quote.totalCost
+            {
+                notes.append(
+                    Fact(
+                        .planSkipsCheaper,
+                        [
+                            "provider": .name(skipped.details.name), "chosen": .name(dearest.details.name),
+                            "difference": .money(dearest.offer.quote.totalCost - skipped.offer.quote.totalCost),
+                            "likelihood": .likelihood(skipped.likelihood),
+                        ]
+                    )
+                )
+            }
+        }
+        if !later.isEmpty && budget > 0 {
             notes.append(
                 Fact(
                     .planLater,

@@ -690,16 +690,17 @@ public struct Aggregator: Sendable {
         // Everything recommendable today, before --top cuts the list: the what-if must not count a provider as
         // reopening when it is open now and was only left out of the shortened list.
         let recommendableNow = Set(alternatives.map(\.details.id))
-        if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
         let openLines = Set(diagnosis.filter { $0.state == .open }.map { ProviderID(rawValue: $0.service.rawValue) })
-        let plan = ApplicationPlan.make(
+        // The plan is made from every alternative: the display limit (--top) never changes whom to apply to.
+        var plan = ApplicationPlan.make(
             for: alternatives,
             profile,
             on: date,
             budget: policy.hardInquiryBudget,
             openLines: openLines
         )
-        if let recent = plan.hardInquiries3m, recent >= policy.hardInquiryBudget {
+        if let top = policy.top { alternatives = Array(alternatives.prefix(max(0, top))) }
+        if let recent = plan.hardInquiries3m, recent >= policy.hardInquiryBudget, policy.hardInquiryBudget > 0 {
             var params: [String: FactValue] = ["count": .int(recent), "budget": .int(policy.hardInquiryBudget)]
             if let day = profile.hardInquiries?.dayWithAtMost(policy.hardInquiryBudget - 1, on: date) {
                 params["date"] = .date(day)
@@ -752,6 +753,12 @@ public struct Aggregator: Sendable {
             refusals: refusals,
             recommendableNow: recommendableNow
         )
+        // Every candidate's odds low: the plan leads with waiting, until the first date a forecast gives a better
+        // chance (a refused provider or a closed service reopening, a record leaving a window).
+        // Without a dated forecast, the latest date an undated record is sure to have left its window.
+        let earliest = recovery.forecasts.compactMap(\.earliest).filter { $0 > date }.min()
+        let latest = recovery.forecasts.compactMap(\.latest).filter { $0 > date }.min()
+        plan.leadWithWaiting(betterOn: earliest ?? latest, atTheLatest: earliest == nil && latest != nil)
         return Recommendation(
             profileID: profile.id,
             request: request,

@@ -433,6 +433,14 @@ public enum FactCode: String, WireEnum, Hashable {
     case planWaitUntil = "plan-wait-until"
     case planInquiriesUnknown = "plan-inquiries-unknown"
     case planNothingToApply = "plan-nothing-to-apply"
+    /// Every candidate's odds are low: wait (until the date a forecast gives a better chance, when one is known).
+    case planWaitForBetterOdds = "plan-wait-for-better-odds"
+    /// A step of a plan that leads with waiting: only for someone who cannot wait.
+    case planApplyIfCannotWait = "plan-apply-if-cannot-wait"
+    /// `--inquiry-budget 0`: no application that adds a hard inquiry.
+    case planNoHardInquiries = "plan-no-hard-inquiries"
+    /// The order leaves a cheaper, plausible offer for later: what that costs in total.
+    case planSkipsCheaper = "plan-skips-cheaper"
 
     // Where a rate stands against the legal caps.
     case legalityWithinCap = "legality-within-cap"

@@ -100,13 +100,23 @@ public struct HardInquiries: Hashable, Sendable, Codable {
             let start = date.adding(months: -3)
             let inWindow = dates.filter { $0 > start && $0 <= date }
             guard inWindow.count > allowed else { return date }
-            // The oldest `count - allowed` must leave: the last of them leaves 3 months after its day.
-            return inWindow[inWindow.count - allowed - 1].adding(months: 3)
+            // The oldest `count - allowed` must leave: the last of them leaves on the first day whose window starts
+            // on or after it (3 months later, or the 1st of the next month when that month is shorter: an inquiry
+            // of 11-30 is still counted on 02-28, whose window starts on 11-28).
+            return Self.firstDayWithout(inWindow[inWindow.count - allowed - 1], months: 3)
         }
         guard let recent = last3m else { return nil }
         if recent <= allowed { return date }
         if let lastMonth = last1m, lastMonth <= allowed { return date.adding(months: 2) }
         return date.adding(months: 3)
+    }
+
+    /// The first day on which an inquiry of `day` no longer counts in a `months`-month window (one that counts the
+    /// days after the same day `months` earlier, ``dated(lastMonths:on:)``).
+    static func firstDayWithout(_ day: CalendarDate, months: Int) -> CalendarDate {
+        var candidate = day.adding(months: months)
+        while candidate.adding(months: -months) < day { candidate = candidate.adding(days: 1) }
+        return candidate
     }
 
     /// The dated inquiries in the `months` before `date`: after `date` minus `months`, up to and including `date`.
