@@ -371,18 +371,6 @@ public enum AdviceRuleKind: String, WireEnum, Hashable {
     case perBorrowerLimit = "per-borrower-limit"
 }
 
-/// What is legal instead of what a rule refuses, in both languages (a mortgage through a bank; no borrowing to
-/// invest).
-public struct LawfulAlternative: Hashable, Sendable, Codable {
-    public var en: String
-    public var zh: String
-
-    public init(en: String, zh: String) {
-        self.en = en
-        self.zh = zh
-    }
-}
-
 /// One rule of the rulebook of who may borrow what, for what, from whom: dated data with its source, never a
 /// constant in Swift (`rules` in `caps/legal-caps.json`, beside the caps and the bans; docs/advice.md "The rulebook").
 ///
@@ -408,8 +396,9 @@ public struct AdviceRule: Hashable, Sendable, Codable {
     public var sourceURL: String
     /// Whether the rule is reported (news, a summary, a draft) rather than read in the rule's text.
     public var reported: Bool
-    /// For a purpose ban: what is legal instead.
-    public var lawful: LawfulAlternative?
+    /// For a purpose ban: what is legal instead, in both languages (a mortgage through a bank; no borrowing to
+    /// invest).
+    public var lawful: LocalizedName?
     /// Research notes (not shown to borrowers).
     public var note: String?
 
@@ -428,7 +417,7 @@ public struct AdviceRule: Hashable, Sendable, Codable {
         sourceTitle: String,
         sourceURL: String,
         reported: Bool = false,
-        lawful: LawfulAlternative? = nil,
+        lawful: LocalizedName? = nil,
         note: String? = nil
     ) {
         self.id = id
@@ -472,7 +461,7 @@ public struct AdviceRule: Hashable, Sendable, Codable {
         sourceTitle = try c.decode(String.self, forKey: .sourceTitle)
         sourceURL = try c.decode(String.self, forKey: .sourceURL)
         reported = try c.decode(Bool.self, forKey: .reported)
-        lawful = try c.decodeIfPresent(LawfulAlternative.self, forKey: .lawful)
+        lawful = try c.decodeIfPresent(LocalizedName.self, forKey: .lawful)
         note = try c.decodeIfPresent(String.self, forKey: .note)
         func invalid(_ key: CodingKeys, _ message: String) -> DecodingError {
             DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)

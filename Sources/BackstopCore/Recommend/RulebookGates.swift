@@ -48,7 +48,7 @@ public struct PurposeBanGate: Gate {
         params["provider"] = .name(candidate.details.name)
         params["purpose"] = .purpose(purpose)
         var fixParams: [String: FactValue] = ["purpose": .purpose(purpose)]
-        if let lawful = rule.lawful { fixParams["lawful"] = .name(LocalizedName(en: lawful.en, zh: lawful.zh)) }
+        if let lawful = rule.lawful { fixParams["lawful"] = .name(lawful) }
         let fix = Fact(.fixLawfulAlternative, fixParams)
         let check = RuleCheck(
             rule: .purposeBanned,
