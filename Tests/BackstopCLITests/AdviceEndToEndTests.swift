@@ -41,6 +41,15 @@ struct AdviceEndToEndTests {
             ($0["failed"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == rule }
         }.compactMap { $0["provider"] as? String }
     }
+    /// The CLI's and the server's answers carry the same documents under `keys` (compared with sorted keys).
+    static func expectSame(_ cli: [String: Any], _ http: [String: Any], _ keys: [String], _ name: String) throws {
+        for key in keys {
+            let a = try JSONSerialization.data(withJSONObject: cli[key] ?? NSNull(), options: .sortedKeys)
+            let b = try JSONSerialization.data(withJSONObject: http[key] ?? NSNull(), options: .sortedKeys)
+            #expect(a == b, "\(name): \(key) differs between the CLI and HTTP")
+        }
+    }
+
     static func factCodes(_ alternative: [String: Any], _ key: String) -> [String] {
         (alternative[key] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
     }
@@ -169,11 +178,7 @@ struct AdviceEndToEndTests {
             let fromHTTP = try await http(item, port: server.port)
             try item.check(fromHTTP)
             // One answer, whichever front end: the alternatives, refusals and plan are the same documents.
-            for key in ["alternatives", "ineligible", "plan", "warnings"] {
-                let a = try JSONSerialization.data(withJSONObject: fromCLI[key] ?? NSNull(), options: .sortedKeys)
-                let b = try JSONSerialization.data(withJSONObject: fromHTTP[key] ?? NSNull(), options: .sortedKeys)
-                #expect(a == b, "\(item.name): \(key) differs between the CLI and HTTP")
-            }
+            try Self.expectSame(fromCLI, fromHTTP, ["alternatives", "ineligible", "plan", "warnings"], item.name)
         }
     }
 

@@ -205,11 +205,12 @@ struct RulebookEndToEndTests {
             try item.check(fromCLI)
             let fromHTTP = try await http(item, port: server.port)
             try item.check(fromHTTP)
-            for key in ["alternatives", "ineligible", "warnings"] {
-                let a = try JSONSerialization.data(withJSONObject: fromCLI[key] ?? NSNull(), options: .sortedKeys)
-                let b = try JSONSerialization.data(withJSONObject: fromHTTP[key] ?? NSNull(), options: .sortedKeys)
-                #expect(a == b, "\(item.name): \(key) differs between the CLI and HTTP")
-            }
+            try AdviceEndToEndTests.expectSame(
+                fromCLI,
+                fromHTTP,
+                ["alternatives", "ineligible", "warnings"],
+                item.name
+            )
         }
     }
 
