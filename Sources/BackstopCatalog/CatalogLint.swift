@@ -208,6 +208,34 @@ public struct CatalogLinter: Sendable {
                 "no published credit-inquiry policy (<inquiries>): applying and checking a limit count as hard inquiries"
             )
         }
+        // Thresholds that are Backstop's estimates: the answer words them as estimates, and they never raise odds.
+        let estimates = provider.estimatedThresholds
+        if !estimates.isEmpty {
+            let all = estimates.count == provider.thresholdRules.count
+            add(
+                .info,
+                "estimated-thresholds",
+                "\(all ? "every threshold is" : "\(estimates.count) of \(provider.thresholdRules.count) thresholds are") "
+                    + "Backstop's estimate (no source, or basis=\"estimate\"): "
+                    + estimates.map(\.rawValue).joined(separator: ", ")
+                    + (all ? "; its odds are at most medium" : "")
+            )
+        }
+        // A documented loan above a cap that binds the provider now refuses it (DocumentedLoanGate).
+        for loan in provider.documentedLoans {
+            guard let apr = loan.aprPercent else { continue }
+            let stated = loan.statedAPRPercent.map { "; the report says \($0)%" } ?? ""
+            let over = caps.caps(for: provider, on: date).first {
+                $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) && $0.from <= loan.month.firstDay
+            }
+            add(
+                .info,
+                over == nil ? "documented-loan" : "documented-loan-above-cap",
+                "documented loan of \(loan.amount.formatted), \(loan.termMonths) x \(loan.installment.formatted) in "
+                    + "\(loan.month): all-in APR \(apr)% by IRR\(stated)"
+                    + (over.map { "; above \($0.id) (\($0.maxAPRPercent)%): the provider is refused" } ?? "")
+            )
+        }
         if provider.eligibility.requiredAccounts.contains("bank") {
             add(
                 .info,

@@ -10,6 +10,8 @@ enum ProviderNamespace {
 
 /// What a version-2 document adds to a ``ProviderDescription``, while it is read.
 struct V2Extras {
+    var documentedLoans: [DocumentedLoan] = []
+    var thresholdBases: [RuleID: ThresholdBasis] = [:]
     var fundedBy: [Funder] = []
     var guarantors: [String] = []
     var lateRepayment: LateRepaymentTerms?
@@ -617,6 +619,33 @@ extension ProviderXMLReader {
             },
             source: source
         )
+    }
+
+    /// A `documentedLoan`: the month, amount, term and equal instalment a report documents (rule V14: the
+    /// instalments repay more than the amount, so the loan has a cost).
+    mutating func readDocumentedLoan(_ node: xmlNodePtr, figureSources: inout [String: String]) -> DocumentedLoan? {
+        guard let monthText = attribute(node, "month"), let month = YearMonth(iso: monthText),
+            let term = integer(node, "termMonths"), let source = attribute(node, "source")
+        else { return nil }
+        let loan = DocumentedLoan(
+            month: month,
+            amount: money(node, "amount"),
+            termMonths: term,
+            installment: money(node, "installment"),
+            statedAPRPercent: percent(node, "statedAPRPercent"),
+            source: source
+        )
+        guard loan.aprPercent != nil else {
+            fail(
+                node,
+                attribute: "installment",
+                "\(term) instalments of \(loan.installment.plainString) repay \(loan.totalRepaid.plainString), not more "
+                    + "than the \(loan.amount.plainString) received: a documented loan has a cost (rule V14)"
+            )
+            return nil
+        }
+        figureSources["documentedLoan(\(loan.amount.plainString)/\(term)@\(month))"] = source
+        return loan
     }
 
     mutating func readExample(_ node: xmlNodePtr, figureSources: inout [String: String]) -> RepresentativeExample? {

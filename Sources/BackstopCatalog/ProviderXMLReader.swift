@@ -95,9 +95,14 @@ struct ProviderXMLReader {
                     pricingNodes.append(node)
                 }
             case "repayment": methods = elements(node).compactMap { RepaymentMethod(rawValue: text($0)) }
-            case "eligibility": eligibility = readEligibility(node, figureSources: &figureSources)
-            case "access": access = readAccess(node, figureSources: &figureSources)
-            case "inquiries": inquiries = readInquiries(node, figureSources: &figureSources)
+            case "eligibility":
+                eligibility = readEligibility(node, figureSources: &figureSources, bases: &extras.thresholdBases)
+            case "access":
+                access = readAccess(node, figureSources: &figureSources)
+                readBasis(node, rules: [.customersOnly, .invitationOnly], into: &extras.thresholdBases)
+            case "inquiries":
+                inquiries = readInquiries(node, figureSources: &figureSources)
+                readBasis(node, rules: [.maxHardInquiries3m], into: &extras.thresholdBases)
             case "status": status = readStatus(node, figureSources: &figureSources)
             case "sources":
                 sources = elements(node).map {
@@ -125,6 +130,10 @@ struct ProviderXMLReader {
                 extras.earlyRepayment = readEarlyRepayment(node, figureSources: &figureSources)
             case "disclosure" where version == 2:
                 extras.disclosure = readDisclosure(node, figureSources: &figureSources)
+            case "documentedLoan" where version == 2:
+                if let loan = readDocumentedLoan(node, figureSources: &figureSources) {
+                    extras.documentedLoans.append(loan)
+                }
             case "representativeExample" where version == 2:
                 if let example = readExample(node, figureSources: &figureSources) {
                     extras.examples.append((example, node))
@@ -181,7 +190,9 @@ struct ProviderXMLReader {
             lateRepayment: extras.lateRepayment,
             earlyRepayment: extras.earlyRepayment,
             disclosure: extras.disclosure,
-            representativeExamples: extras.examples.map(\.0)
+            representativeExamples: extras.examples.map(\.0),
+            documentedLoans: extras.documentedLoans,
+            thresholdBases: extras.thresholdBases
         )
         // Rule V11: every representative example can be priced.
         for (example, node) in extras.examples {
@@ -284,13 +295,32 @@ struct ProviderXMLReader {
         return rule
     }
 
-    private mutating func readEligibility(_ node: xmlNodePtr, figureSources: inout [String: String]) -> EligibilityRules
-    {
+    private mutating func readEligibility(
+        _ node: xmlNodePtr,
+        figureSources: inout [String: String],
+        bases: inout [RuleID: ThresholdBasis]
+    ) -> EligibilityRules {
         var rules = EligibilityRules()
         for child in elements(node) {
             var key = name(child)
             if key == "maxOverdueCount" { key += (attribute(child, "months") ?? "12") + "m" }
-            if let source = attribute(child, "source") { figureSources["eligibility." + key] = source }
+            // The rule whose threshold this element states (each `excludedWhen` flag is its own rule; the
+            // current-overdue flag is the rule noCurrentOverdue).
+            let rule: RuleID? =
+                key == "excludedWhen"
+                ? attribute(child, "flag").flatMap(ExclusionFlag.init(rawValue:)).map {
+                    switch $0 {
+                    case .cashOut: .excludedWhenCashOut
+                    case .identityAbnormal: .excludedWhenIdentityAbnormal
+                    case .currentOverdue: .noCurrentOverdue
+                    }
+                } : RuleID(rawValue: key)
+            if let rule, let figure = rule.thresholdKey {
+                if let source = attribute(child, "source") { figureSources[figure] = source }
+                readBasis(child, rules: [rule], into: &bases)
+            } else if let source = attribute(child, "source") {
+                figureSources["eligibility." + key] = source
+            }
             switch key {
             case "minCreditScore": rules.minCreditScore = integer(child, "value")
             case "maxOverdueCount12m", "maxOverdueCount24m":
@@ -319,6 +349,29 @@ struct ProviderXMLReader {
             }
         }
         return rules
+    }
+
+    /// The `basis` a threshold's element states, checked against its `source` (rule L13: a `published` or
+    /// `reported` threshold cites where it is published or reported).
+    private mutating func readBasis(_ node: xmlNodePtr, rules: [RuleID], into bases: inout [RuleID: ThresholdBasis]) {
+        guard let text = attribute(node, "basis") else { return }
+        guard let basis = ThresholdBasis(rawValue: text) else {
+            fail(
+                node,
+                attribute: "basis",
+                "basis \"\(text)\" is not one of \(ThresholdBasis.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+            return
+        }
+        if basis.isEvidence && attribute(node, "source") == nil {
+            fail(
+                node,
+                attribute: "basis",
+                "basis=\"\(text)\" needs a source=\"sN\" naming where the rule is \(text); "
+                    + "without one, write basis=\"estimate\" (rule L13)"
+            )
+        }
+        for rule in rules { bases[rule] = basis }
     }
 
     private mutating func readAccess(_ node: xmlNodePtr, figureSources: inout [String: String]) -> ProviderAccess {

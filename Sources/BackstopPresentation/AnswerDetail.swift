@@ -25,7 +25,11 @@ public struct RecommendationSummary: Codable, Sendable, Hashable {
 
     public struct Option: Codable, Sendable, Hashable {
         public let provider: String
+        /// The English name (as in the full document's `name`).
         public let name: String
+        public let nameZH: String
+        /// The name in the answer's language.
+        public let displayName: String
         public let nominalAPR: Decimal
         public let monthlyPayment: Money
         public let totalCost: Money
@@ -59,6 +63,8 @@ public struct RecommendationSummary: Codable, Sendable, Hashable {
             Option(
                 provider: $0.details.id.rawValue,
                 name: $0.details.nameEN,
+                nameZH: $0.details.nameZH,
+                displayName: renderer.name($0.details.name),
                 nominalAPR: $0.offer.quote.nominalAPR,
                 monthlyPayment: $0.offer.quote.monthlyPayment,
                 totalCost: $0.offer.quote.totalCost,

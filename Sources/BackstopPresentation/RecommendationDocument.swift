@@ -101,14 +101,22 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let message: String
         /// The fix as a fact, when the rule failed.
         public let fixFact: FactDocument?
+        /// Where the lender's threshold comes from (`published`, `reported`, or Backstop's `estimate`); absent for a
+        /// rule that is not a lender's threshold (limits, status, the legal and rulebook gates).
+        public let basis: ThresholdBasis?
 
-        public init(_ c: RuleCheck, _ renderer: Renderer) {
+        public init(_ c: RuleCheck, _ renderer: Renderer) { self.init(c, renderer, details: nil) }
+
+        /// The rule as the provider `details` applies it: `explanation` says when its threshold is Backstop's
+        /// estimate or only reported.
+        public init(_ c: RuleCheck, _ renderer: Renderer, details: ProviderDescription?) {
             rule = c.rule.rawValue
             outcome = c.outcome
             threshold = FlexibleValue(c.threshold)
             value = c.value.map(FlexibleValue.init)
             margin = c.margin.map { $0.roundedHalfUp(scale: 4) }
-            explanation = renderer.render(c.finding)
+            basis = details?.thresholdBasis(of: c.rule)
+            explanation = details.map { renderer.render(c, of: $0) } ?? renderer.render(c.finding)
             fix = c.fix.map(renderer.render)
             code = c.finding.code
             params = c.finding.params.mapValues(\.wireValue)
@@ -193,7 +201,9 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             notes = a.offer.notes.map { FactDocument($0, renderer) }
             upfrontFees = quote.schedule.disbursement.fees
             // A standard answer keeps the rules that did not pass (unknown ones): the passed ones are the bulk.
-            rules = a.checks.filter { detail == .full || $0.outcome != .passed }.map { Rule($0, renderer) }
+            rules = a.checks.filter { detail == .full || $0.outcome != .passed }.map {
+                Rule($0, renderer, details: a.details)
+            }
             schedule = detail == .full ? quote.schedule.rows : nil
             termDiffers = a.termDiffers
             condition = a.condition?.code
@@ -278,9 +288,12 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let params: [String: WireValue]
         public let message: String
         public let fixFact: FactDocument?
+        /// Where the lender's threshold comes from (``Rule/basis``).
+        public let basis: ThresholdBasis?
 
-        init(_ c: RuleCheck, _ renderer: Renderer) {
-            let rule = Rule(c, renderer)
+        init(_ c: RuleCheck, _ renderer: Renderer, details: ProviderDescription) {
+            let rule = Rule(c, renderer, details: details)
+            basis = rule.basis
             self.rule = rule.rule
             threshold = rule.threshold
             value = rule.value
@@ -310,8 +323,8 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             nameZH = r.details.nameZH
             licensed = r.details.licence.isLicensed
             gated = r.gated
-            failed = r.failed.map { Failed($0, renderer) }
-            fix = renderer.sentence(r.fixes)
+            failed = r.failed.map { Failed($0, renderer, details: r.details) }
+            fix = renderer.fixSentence(r)
             fixes = r.fixes.map { FactDocument($0, renderer) }
         }
     }
@@ -564,6 +577,21 @@ public struct DiagnosisDocument: Codable, Sendable, Hashable {
 }
 
 extension Renderer {
+    /// What would change a refusal, as one sentence: a fix that answers one of Backstop's estimates of the lender's
+    /// criteria says so (`(by Backstop's estimate)` / `（按Backstop的估计）`), never a lender's rule.
+    public func fixSentence(_ refusal: Refusal) -> String {
+        let estimated = refusal.failed.filter { refusal.details.thresholdBasis(of: $0.rule) == .estimate }
+            .compactMap(\.fix)
+        let text = refusal.fixes.map { fix in
+            render(fix) + (estimated.contains(fix) ? t(" (by Backstop's estimate)", "（按Backstop的估计）") : "")
+        }.joined(separator: language == .zh ? "；" : "; ")
+        guard let first = text.first else { return text }
+        switch language {
+        case .zh: return text.hasSuffix("。") ? text : text + "。"
+        case .en: return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+        }
+    }
+
     /// Facts as one sentence with a capital and a full stop: `Borrow at most ¥50,000.00; choose …`.
     public func sentence(_ facts: [Fact]) -> String {
         let text = render(facts)

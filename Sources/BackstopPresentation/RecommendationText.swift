@@ -121,9 +121,28 @@ extension Renderer {
             lines.append("")
             lines.append(t("Why not", "为什么不行"))
             for refusal in r.ineligible {
-                let failed = render(refusal.failed.map(\.finding))
-                lines.append("  \(name(refusal.details.name))\(t(": ", "："))\(failed)\(t(".", "。"))")
-                lines.append("    " + t("What would change it: ", "怎样才能改变：") + sentence(refusal.fixes))
+                // The lender's published red lines (and every legal or rulebook gate) apart from Backstop's estimates.
+                let details = refusal.details
+                let estimated = refusal.failed.filter { details.thresholdBasis(of: $0.rule) == .estimate }
+                let stated = refusal.failed.filter { details.thresholdBasis(of: $0.rule) != .estimate }
+                var line = "  \(name(details.name))\(t(": ", "："))"
+                if !stated.isEmpty {
+                    line += render(stated.map(\.finding)) + t(".", "。")
+                }
+                if !estimated.isEmpty {
+                    let one = estimated.count == 1
+                    let found = render(estimated.map(\.finding))
+                    line +=
+                        (stated.isEmpty ? "" : " ")
+                        + (stated.isEmpty || language == .zh ? found : found.prefix(1).uppercased() + found.dropFirst())
+                        + t(
+                            " (Backstop's \(one ? "estimate" : "estimates"): \(details.nameEN) does not publish "
+                                + "\(one ? "this criterion" : "these criteria")).",
+                            "（以上是Backstop的估计，\(details.nameZH)未公布\(one ? "这项" : "这些")标准）。"
+                        )
+                }
+                lines.append(line)
+                lines.append("    " + t("What would change it: ", "怎样才能改变：") + fixSentence(refusal))
             }
         }
         if !r.warnings.isEmpty {

@@ -89,12 +89,12 @@ extension Renderer {
             return "credit score \(p.text("score")) \(meets ? "meets" : "is below") the minimum of \(p.text("min"))"
         case .ruleOverdueCount12m:
             return
-                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months (at most \(p.text("limit")) allowed)"
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months \(allowed(p, "instalment"))"
         case .ruleOverdueCount24m:
             return
-                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months (at most \(p.text("limit")) allowed)"
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months \(allowed(p, "instalment"))"
         case .ruleWorstDaysPastDue:
-            return "\(p.text("count")) days past due at worst (at most \(p.text("limit")) allowed)"
+            return "\(p.text("count")) days past due at worst \(allowed(p, "day"))"
         case .ruleNothingOverdue:
             return "nothing is overdue now"
         case .ruleOverdueNow:
@@ -135,8 +135,9 @@ extension Renderer {
                 + "since \(p.text("since"))"
 
         case .ruleHardInquiries:
+            let accepts = p.count("limit") == 0 ? "it accepts none" : "it accepts at most \(p.text("limit"))"
             return
-                "\(p.text("count")) hard credit inquiries in the last 3 months; it accepts at most \(p.text("limit"))"
+                "\(p.text("count")) hard credit \(p.count("count") == 1 ? "inquiry" : "inquiries") in the last 3 months; \(accepts)"
         case .ruleCustomersOnly:
             return p.int("customer") == 1
                 ? "you are a customer of \(p.text("institutions")), whose customers it serves"
@@ -168,15 +169,25 @@ extension Renderer {
         case .fixReduceDebtsBelow: return "reduce existing debt payments below \(p.text("debts")) a month first"
         case .fixRaiseScore: return "raise the credit score by \(p.text("points")) points to \(p.text("min"))"
         case .fixWaitOverdue12m:
+            if p.count("limit") == 0 {
+                return
+                    "repay on time until no overdue instalment remains in the last 12 months (now \(p.text("count")))"
+            }
             return
                 "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) \(p.count("limit") == 1 ? "falls" : "fall") in the last 12 months "
                 + "(now \(p.text("count")))"
         case .fixWaitOverdue24m:
+            if p.count("limit") == 0 {
+                return
+                    "repay on time until no overdue instalment remains in the last 24 months (now \(p.text("count")))"
+            }
             return
                 "repay on time until at most \(p.text("limit")) overdue \(instalments(p.count("limit"))) \(p.count("limit") == 1 ? "falls" : "fall") in the last 24 months "
                 + "(now \(p.text("count")))"
         case .fixCleanRecordDays:
-            return "a record with no payment more than \(p.text("limit")) days late (worst now \(p.text("count")))"
+            return p.count("limit") == 0
+                ? "a record with no late payment (worst now \(p.text("count")) days)"
+                : "a record with no payment more than \(p.text("limit")) days late (worst now \(p.text("count")))"
         case .fixRepayOverdue: return "repay the \(p.text("amount")) overdue now"
         case .fixCompleteVerification: return "complete real-name verification with a valid identity document"
         case .fixWaitUntilAge: return "wait until age \(p.text("age"))"
@@ -193,15 +204,24 @@ extension Renderer {
                 ? "its loan of \(p.text("amount")) over \(p.text("term")) months" : "the offer"
             return "none at this price: \(what) is above \(p.text("title")) (\(p.text("cap"))) and is excluded"
                 + feesCounted(p)
+        case .fixNoneDocumentedLoan:
+            return "none: the loans it makes cost more than the law allows, whatever its advertised rate; choose a "
+                + "licensed lender whose published price is complete"
         case .fixFollowRecoveryPlan: return "follow the recovery plan for \(p.text("reasons"))"
         case .fixContactOfficialService:
             return "no published reason explains it: ask \(p.service)'s official customer service in the Alipay app"
         case .fixNotAvailable: return "not available for this request"
         case .fixWaitForInquiries:
+            let remain =
+                p.count("limit") == 0
+                ? "no hard inquiry remains in the last 3 months"
+                : "at most \(p.text("limit")) hard \(p.count("limit") == 1 ? "inquiry remains" : "inquiries remain") in the last 3 months"
             return p.has("date")
-                ? "apply no earlier than \(p.text("date")), when at most \(p.text("limit")) hard inquiries remain in 3 months, and add none before"
-                : "wait until at most \(p.text("limit")) hard inquiries remain in the last 3 months, and add none before"
-        case .fixBecomeCustomer: return "it is open to customers of \(p.text("institutions")) only"
+                ? "apply no earlier than \(p.text("date")), when \(remain), and add none before"
+                : "wait until \(remain), and add none before"
+        case .fixBecomeCustomer:
+            return "become a customer of \(p.text("institutions")) first (for a bank: open a debit card account at a "
+                + "branch or in its app; banks usually offer credit to customers with some history), then apply"
         case .fixWaitForInvitation:
             return
                 "only users \(p.text("provider")) invites can apply; no one can apply for an invitation, so do not pay anyone who offers one"
@@ -217,6 +237,12 @@ extension Renderer {
             let owed = p.has("owed") ? " with the \(p.text("owed")) you already owe it" : ""
             return "\(p.text("amount"))\(owed) is above \(p.text("limit")), the most one borrower may owe this kind of "
                 + "lender (\(p.text("title"))\(reported(p)), \(p.text("source")))"
+        case .ruleDocumentedLoanAboveCap:
+            let stated = p.has("stated") ? "; the report says \(p.text("stated"))" : ""
+            return "a \(p.text("amount")) loan it made in \(p.text("month")) cost \(p.text("apr")) a year all-in "
+                + "(Backstop's IRR of its \(p.text("term")) instalments of \(p.text("installment"))\(stated); "
+                + "\(p.text("loanSource"))), above \(p.text("title")) (\(p.text("cap")) since \(p.text("since")), "
+                + "\(p.text("source"))): its published rates leave out what borrowers pay"
         case .ruleNoIncome:
             return "with no income, a payment of \(p.text("payment")) a month cannot be repaid from income"
         case .fixWaitUntilAdult:
@@ -299,6 +325,9 @@ extension Renderer {
                 "You are \(p.text("age")): under \(p.text("minAge")), no bank, lending platform or app may lend to you, "
                 + "and Backstop recommends none (\(p.text("title")), \(p.text("source"))). Anyone offering you a loan is "
                 + "breaking the law; talk to a parent, a guardian or your school instead."
+        case .purposeBanned where p.int("also") == 1:
+            return "Also barred for \(p.text("purpose")): \(p.text("title"))\(reported(p)) "
+                + "(since \(p.text("since")), \(p.text("source")))."
         case .purposeBanned:
             let lawful = p.has("lawful") ? " \(p.text("lawful"))" : ""
             return "Credit may not be used for \(p.text("purpose")): \(p.text("title"))\(reported(p)) "
@@ -484,7 +513,7 @@ extension Renderer {
             return "published price: " + priceParts(p).joined(separator: ", ")
         case .noteEstimatedPrice:
             return "estimate: " + priceParts(p).joined(separator: ", ")
-                + "; priced at risk position \(p.text("position")) of its published range (0 best, 1 riskiest)"
+                + "; priced \(rangePlace(p)) of its published range, Backstop's estimate for this profile"
         case .noteNearestTerm:
             return "\(p.text("term")) months is its nearest term to the \(p.text("asked")) asked for"
         case .noteServiceRestricted:
@@ -522,6 +551,9 @@ extension Renderer {
         case .whyOddsUnknown: return "likelihood at most medium: unknown \(p.text("fields"))"
         case .whyOddsUnemployed: return "likelihood low: no income from work"
         case .whyOddsGig: return "likelihood at most medium: income from gig work varies"
+        case .whyOddsEstimatesOnly:
+            return "likelihood at most medium: \(p.text("provider")) publishes none of its approval criteria, and "
+                + "Backstop's estimates of them cannot show a high chance"
         case .whyOnlyIfInvited:
             return
                 "only if invited: \(p.text("provider")) takes applications from invited users only (check whether it shows you an entry)"
@@ -532,7 +564,8 @@ extension Renderer {
         case .whyInquiry: return "applying: \(p.text("inquiry"))"
         case .whyNotIfStudent:
             return "not if you are a university student: \(p.text("title")) (\(p.text("source")))"
-        case .whyEstimate: return "rate estimated at risk position \(p.text("position"))"
+        case .whyEstimate:
+            return "rate estimated \(rangePlace(p)) of its published range" + rangeBecause(p)
         // The application plan
         case .planUseOpenLine:
             return "use \(p.text("provider")) first: it is already open to you, so it needs no new application"
@@ -681,11 +714,11 @@ extension Renderer {
             let meets = p.count("score") >= p.count("min")
             return "信用分\(p.text("score"))\(meets ? "达到" : "低于")最低要求\(p.text("min"))分"
         case .ruleOverdueCount12m:
-            return "近12个月逾期\(p.text("count"))次（最多允许\(p.text("limit"))次）"
+            return "近12个月逾期\(p.text("count"))次" + allowedZH(p, "次", none: "（要求近12个月没有逾期）")
         case .ruleOverdueCount24m:
-            return "近24个月逾期\(p.text("count"))次（最多允许\(p.text("limit"))次）"
+            return "近24个月逾期\(p.text("count"))次" + allowedZH(p, "次", none: "（要求近24个月没有逾期）")
         case .ruleWorstDaysPastDue:
-            return "最长逾期\(p.text("count"))天（最多允许\(p.text("limit"))天）"
+            return "最长逾期\(p.text("count"))天" + allowedZH(p, "天", none: "（要求从未逾期）")
         case .ruleNothingOverdue:
             return "当前没有逾期"
         case .ruleOverdueNow:
@@ -724,7 +757,8 @@ extension Renderer {
             return "\(p.text("provider"))是\(p.text("licence"))，自\(p.text("since"))起不得向在校大学生放贷"
 
         case .ruleHardInquiries:
-            return "近3个月有\(p.text("count"))次征信硬查询，该机构最多接受\(p.text("limit"))次"
+            return "近3个月有\(p.text("count"))次征信硬查询，"
+                + (p.count("limit") == 0 ? "该机构要求近3个月没有硬查询" : "该机构最多接受\(p.text("limit"))次")
         case .ruleCustomersOnly:
             return p.int("customer") == 1
                 ? "您是\(p.text("institutions"))的客户，符合其客户要求"
@@ -753,11 +787,17 @@ extension Renderer {
         case .fixReduceDebtsBelow: return "先把现有每月还款降到\(p.text("debts"))以下"
         case .fixRaiseScore: return "信用分需提高\(p.text("points"))分，达到\(p.text("min"))分"
         case .fixWaitOverdue12m:
-            return "按时还款，直到近12个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
+            return p.count("limit") == 0
+                ? "按时还款，直到近12个月内不再有逾期记录（目前\(p.text("count"))次）"
+                : "按时还款，直到近12个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
         case .fixWaitOverdue24m:
-            return "按时还款，直到近24个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
+            return p.count("limit") == 0
+                ? "按时还款，直到近24个月内不再有逾期记录（目前\(p.text("count"))次）"
+                : "按时还款，直到近24个月内的逾期不超过\(p.text("limit"))次（目前\(p.text("count"))次）"
         case .fixCleanRecordDays:
-            return "还款记录中不再有超过\(p.text("limit"))天的逾期（目前最长\(p.text("count"))天）"
+            return p.count("limit") == 0
+                ? "还款记录中不再有逾期（目前最长\(p.text("count"))天）"
+                : "还款记录中不再有超过\(p.text("limit"))天的逾期（目前最长\(p.text("count"))天）"
         case .fixRepayOverdue: return "立即还清逾期的\(p.text("amount"))"
         case .fixCompleteVerification: return "用有效身份证件完成实名认证"
         case .fixWaitUntilAge: return "年满\(p.text("age"))岁后再申请"
@@ -772,14 +812,18 @@ extension Renderer {
                 p.has("amount") && p.has("term")
                 ? "其\(p.text("amount"))、\(p.text("term"))个月的借款" : "该报价"
             return "按此价格无法改变：\(what)超过\(p.text("title"))（\(p.text("cap"))），已排除" + feesCounted(p)
+        case .fixNoneDocumentedLoan:
+            return "无法改变：无论其宣传利率多少，它实际发放的贷款成本超过法律允许的上限；请选择公布完整价格的持牌机构"
         case .fixFollowRecoveryPlan: return "按恢复计划处理：\(p.text("reasons"))"
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
         case .fixWaitForInquiries:
+            let remain = p.count("limit") == 0 ? "近3个月不再有硬查询" : "近3个月硬查询不超过\(p.text("limit"))次"
             return p.has("date")
-                ? "不早于\(p.text("date"))申请（届时近3个月硬查询不超过\(p.text("limit"))次），在此之前不要再增加查询"
-                : "等到近3个月硬查询不超过\(p.text("limit"))次再申请，在此之前不要再增加查询"
-        case .fixBecomeCustomer: return "仅向\(p.text("institutions"))的客户开放"
+                ? "不早于\(p.text("date"))申请（届时\(remain)），在此之前不要再增加查询"
+                : "等到\(remain)再申请，在此之前不要再增加查询"
+        case .fixBecomeCustomer:
+            return "先成为\(p.text("institutions"))的客户（银行：在网点或其App开立借记卡账户；银行通常向已有往来记录的客户授信），再申请"
         case .fixWaitForInvitation:
             return "只有\(p.text("provider"))邀请的用户才能申请；邀请无法申请获得，任何声称可以付费开通的人都是骗子"
         case .fixAskExactTerm: return "选择其提供的期限"
@@ -794,6 +838,12 @@ extension Renderer {
             let owed = p.has("owed") ? "加上你已欠该机构的\(p.text("owed"))" : ""
             return "\(p.text("amount"))\(owed)超过\(p.text("limit"))，即这类机构对一位借款人的上限"
                 + "（\(p.text("title"))\(reported(p))，来源：\(p.text("source"))）"
+        case .ruleDocumentedLoanAboveCap:
+            let stated = p.has("stated") ? "，报道称\(p.text("stated"))" : ""
+            return "它在\(p.text("month"))发放的一笔\(p.text("amount"))贷款，按\(p.text("term"))期、每期"
+                + "\(p.text("installment"))计算（Backstop按内部收益率计算\(stated)；来源：\(p.text("loanSource"))），"
+                + "综合年化成本为\(p.text("apr"))，超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
+                + "来源：\(p.text("source"))）：其公布的利率没有反映借款人实际支付的费用"
         case .ruleNoIncome:
             return "没有收入，每月\(p.text("payment"))的还款无法从收入中偿还"
         case .fixWaitUntilAdult:
@@ -860,6 +910,9 @@ extension Renderer {
             return "你\(p.text("age"))岁，未满\(p.text("minAge"))岁：银行、借贷平台和任何App都不得向你放贷，"
                 + "本答复不推荐任何渠道（\(p.text("title"))，来源：\(p.text("source"))）。向你提供贷款的人在违法；"
                 + "请和父母、监护人或学校商量。"
+        case .purposeBanned where p.int("also") == 1:
+            return "同样禁止用于\(p.text("purpose"))：\(p.text("title"))\(reported(p))（自\(p.text("since"))起，"
+                + "来源：\(p.text("source"))）。"
         case .purposeBanned:
             let lawful = p.has("lawful") ? p.text("lawful") : ""
             return "贷款不得用于\(p.text("purpose"))：\(p.text("title"))\(reported(p))（自\(p.text("since"))起，"
@@ -1006,7 +1059,7 @@ extension Renderer {
             return "公布价格：" + priceParts(p).joined(separator: "，")
         case .noteEstimatedPrice:
             return "估算价格：" + priceParts(p).joined(separator: "，")
-                + "；按其公布区间中的风险位置\(p.text("position"))定价（0为最优，1为风险最高）"
+                + "；按其公布区间的\(rangePlace(p))定价，这是Backstop对此档案的估计"
         case .noteNearestTerm:
             return "其最接近所需\(p.text("asked"))个月的期限是\(p.text("term"))个月"
         case .noteServiceRestricted:
@@ -1039,13 +1092,15 @@ extension Renderer {
         case .whyOddsUnknown: return "获批可能性至多为中：缺少\(p.text("fields"))"
         case .whyOddsUnemployed: return "获批可能性低：没有工作收入"
         case .whyOddsGig: return "获批可能性至多为中：灵活就业收入不稳定"
+        case .whyOddsEstimatesOnly:
+            return "获批可能性至多为中：\(p.text("provider"))没有公布任何审批标准，Backstop对其标准的估计不能说明获批机会高"
         case .whyOnlyIfInvited: return "仅限受邀用户：\(p.text("provider"))只接受受邀用户申请（请查看是否向您显示入口）"
         case .whyOnlyForCustomers: return "仅限\(p.text("institutions"))的客户"
         case .whyTermDiffers: return "按\(p.text("term"))个月报价：没有\(p.text("asked"))个月的期限，不能与期限相同的报价直接比较"
         case .whyInquiry: return "申请：\(p.text("inquiry"))"
         case .whyNotIfStudent:
             return "如果你是在校大学生，则不能申请：\(p.text("title"))（来源：\(p.text("source"))）"
-        case .whyEstimate: return "利率按风险位置\(p.text("position"))估算"
+        case .whyEstimate: return "利率按其公布区间的\(rangePlace(p))估算" + rangeBecause(p)
         // 申请计划
         case .planUseOpenLine: return "先使用\(p.text("provider"))：您已开通，无需新的申请"
         case .planApplySoft: return "先查看\(p.text("provider"))：申请不产生征信硬查询（获批可能性\(p.text("likelihood"))）"
@@ -1150,7 +1205,54 @@ extension Renderer {
             : "4 × the 1-year LPR of \(p.text("lpr")) published \(p.text("lprDate")) = \(p.text("cap"))"
     }
 
+    /// Where in its published range a rate sits, from the position (0 best, 1 riskiest), in words: `at the bottom`
+    /// / `底部`, `near the bottom`, `in the lower half`, `in the middle`, `in the upper half`, `near the top`, `at the top`.
+    fileprivate func rangePlace(_ p: Params) -> String {
+        let position = p.decimal("position") ?? 0
+        let places: [(Decimal, String, String)] = [
+            (0, "at the bottom (its best rate)", "底部（最优利率）"),
+            (Decimal(string: "0.2")!, "near the bottom", "靠近底部"),
+            (Decimal(string: "0.4")!, "in the lower half", "偏低部分"),
+            (Decimal(string: "0.6")!, "in the middle", "中间"),
+            (Decimal(string: "0.8")!, "in the upper half", "偏高部分"),
+            (Decimal(string: "0.999")!, "near the top", "靠近顶部"),
+        ]
+        let place = places.first { position <= $0.0 } ?? (1, "at the top (its highest rate)", "顶部（最高利率）")
+        return t(place.1, place.2)
+    }
+
+    /// ` because of a credit score of 640 and 2 overdue instalments in 12 months` / `，依据：信用分640分、…`: what
+    /// puts the profile there (``RiskPosition/drivers(_:)``); empty when nothing is known.
+    fileprivate func rangeBecause(_ p: Params) -> String {
+        guard p.has("score") else { return "" }
+        var en = ["a credit score of \(p.text("score"))"]
+        var zh = ["信用分\(p.text("score"))分"]
+        if p.has("overdue") {
+            en.append("\(p.text("overdue")) overdue \(instalments(p.count("overdue"))) in 12 months")
+            zh.append("近12个月逾期\(p.text("overdue"))次")
+        }
+        if p.has("scoreDrop") {
+            en.append("a score \(p.text("scoreDrop")) points lower than 90 days ago")
+            zh.append("信用分比90天前低\(p.text("scoreDrop"))分")
+        }
+        if p.int("recordUnknown") == 1 {
+            en.append("a repayment record Backstop does not know")
+            zh.append("还款记录未知")
+        }
+        return t(" because of " + list(en), "，依据：" + zh.joined(separator: "、"))
+    }
+
     fileprivate func instalments(_ count: Int) -> String { count == 1 ? "instalment" : "instalments" }
+
+    /// `(none allowed)` when the limit is 0, else `(at most 2 allowed)`: never "at most 0".
+    fileprivate func allowed(_ p: Params, _ unit: String) -> String {
+        p.count("limit") == 0 ? "(none allowed)" : "(at most \(p.text("limit")) allowed)"
+    }
+
+    /// `（要求近12个月没有逾期）` when the limit is 0, else `（最多允许2次）`: never "不超过0次".
+    fileprivate func allowedZH(_ p: Params, _ unit: String, none: String) -> String {
+        p.count("limit") == 0 ? none : "（最多允许\(p.text("limit"))\(unit)）"
+    }
 
     /// The parts of a price note: interest, interest-free days, instalment fee.
     fileprivate func priceParts(_ p: Params) -> [String] {

@@ -412,7 +412,28 @@ public struct Renderer: Sendable, Hashable {
         case (.businessOnly, .en): "a business loan only for a business"
         case (.perBorrowerLimit, .zh): "每位借款人的贷款上限"
         case (.perBorrowerLimit, .en): "the most one borrower may owe this kind of lender"
+        case (.documentedLoanAboveCap, .zh): "其实际发放贷款的综合成本"
+        case (.documentedLoanAboveCap, .en): "the all-in cost of the loans it actually makes"
         }
+    }
+
+    /// Where a threshold comes from, as the words an answer uses: `published` says nothing more.
+    public func basisClause(_ basis: ThresholdBasis?, _ details: ProviderDescription) -> String {
+        switch basis {
+        case .estimate?:
+            language == .zh
+                ? "；\(details.nameZH)未公布这项标准，这是Backstop的估计"
+                : "; \(details.nameEN) does not publish this criterion: it is Backstop's estimate"
+        case .reported?:
+            language == .zh ? "（据公开报道，机构本身未公布）" : " (as reported; the lender does not publish it)"
+        case .published?, nil: ""
+        }
+    }
+
+    /// What one rule found, saying where the threshold comes from (``basisClause(_:_:)``) when it is the lender's
+    /// rule and not one it publishes.
+    public func render(_ check: RuleCheck, of details: ProviderDescription) -> String {
+        render(check.finding) + basisClause(details.thresholdBasis(of: check.rule), details)
     }
 
     /// Known institutions by name; any other id as it is written.
@@ -458,8 +479,8 @@ public struct Renderer: Sendable, Hashable {
         case (.hard, .en): "a hard credit inquiry"
         case (.soft, .zh): "不产生硬查询"
         case (.soft, .en): "no hard inquiry"
-        case (.unknown, .zh): "未公布（按硬查询计）"
-        case (.unknown, .en): "not published (counted as a hard inquiry)"
+        case (.unknown, .zh): "是否产生征信硬查询未公布（按硬查询计）"
+        case (.unknown, .en): "whether it adds a hard credit inquiry is not published (counted as one)"
         }
     }
 

@@ -164,9 +164,11 @@ struct ProviderListEntry: Encodable {
     let notes: String
     /// Provider XML v2, each absent when the document has none (as in ``ProviderDocument``).
     let fundedBy: [ProviderDocument.FunderDocument]?
+    let guarantors: [String]?
     let repaymentTerms: ProviderDocument.TermsDocument?
     let disclosure: ProviderDocument.DisclosureDocument?
     let representativeExamples: [ProviderDocument.ExampleDocument]?
+    let documentedLoans: [ProviderDocument.DocumentedLoanDocument]?
 
     init(_ document: ProviderDocument, state: ProviderState, on day: CalendarDate, aprDate: CalendarDate) {
         id = document.id
@@ -194,9 +196,11 @@ struct ProviderListEntry: Encodable {
         figureSources = document.figureSources
         notes = document.notes
         fundedBy = document.fundedBy
+        guarantors = document.guarantors
         repaymentTerms = document.repaymentTerms
         disclosure = document.disclosure
         representativeExamples = document.representativeExamples
+        documentedLoans = document.documentedLoans
     }
 }
 
@@ -223,9 +227,11 @@ private struct ProviderListHead: Encodable {
     let figureSources: [String: String]
     let notes: String
     let fundedBy: [ProviderDocument.FunderDocument]?
+    let guarantors: [String]?
     let repaymentTerms: ProviderDocument.TermsDocument?
     let disclosure: ProviderDocument.DisclosureDocument?
     let representativeExamples: [ProviderDocument.ExampleDocument]?
+    let documentedLoans: [ProviderDocument.DocumentedLoanDocument]?
 
     init(_ document: ProviderDocument, aprDate: CalendarDate) {
         id = document.id
@@ -249,9 +255,11 @@ private struct ProviderListHead: Encodable {
         figureSources = document.figureSources
         notes = document.notes
         fundedBy = document.fundedBy
+        guarantors = document.guarantors
         repaymentTerms = document.repaymentTerms
         disclosure = document.disclosure
         representativeExamples = document.representativeExamples
+        documentedLoans = document.documentedLoans
     }
 }
 

@@ -112,11 +112,27 @@ struct AdviceEndToEndTests {
             #expect(Self.alternatives(json).allSatisfy { $0["termDiffers"] as? Bool == false })
             #expect(Self.refusedFor(json, rule: "exactTerm") == ["wechat-weilidai"])
         },
-        // A complete, clean profile: "high" is possible; invitation-only Weilidai is "only if invited", and
+        // A complete, clean profile: odds rest on evidence, so a channel none of whose cleared criteria is published
+        // or reported is at most "medium", saying why; invitation-only Weilidai is "only if invited", and
         // customers-only CCB is refused for an ICBC customer; the open Jiebei comes first in the plan.
         Case(name: "healthy-access", profile: "healthy", request: "cash-5000-12m") { json in
             let alternatives = Self.alternatives(json)
-            #expect(alternatives.contains { $0["likelihood"] as? String == "high" })
+            for alternative in alternatives {
+                let rules = alternative["rules"] as? [[String: Any]] ?? []
+                // A published or reported criterion cleared, or a primary service the user reports open.
+                let evidenced = rules.contains {
+                    $0["outcome"] as? String == "passed"
+                        && (["published", "reported"].contains($0["basis"] as? String)
+                            || $0["rule"] as? String == "serviceState")
+                }
+                if !evidenced {
+                    #expect(alternative["likelihood"] as? String != "high", "\(alternative["provider"] ?? "")")
+                    #expect(Self.factCodes(alternative, "oddsFactors").contains("why-odds-estimates-only"))
+                }
+            }
+            // ICBC publishes its age and identity rules: no estimates-only cap on its odds.
+            let icbc = try #require(alternatives.first { $0["provider"] as? String == "icbc-rongejie" })
+            #expect(!Self.factCodes(icbc, "oddsFactors").contains("why-odds-estimates-only"))
             let weilidai = try #require(alternatives.first { $0["provider"] as? String == "wechat-weilidai" })
             #expect(weilidai["condition"] as? String == "only-if-invited")
             #expect(weilidai["likelihood"] as? String == "low")

@@ -17,10 +17,10 @@ struct LegalityCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
         #expect(text.contains("Legal caps on 2026-11-25:"), "\(text)")
-        #expect(text.contains("  - 32.74% a year is above 24% all-in cap for internet loans"), "\(text)")
+        #expect(text.contains("  - 32.74% a year is above the 24% all-in cap for internet loans"), "\(text)")
         #expect(text.contains("https://gmteight.com/latest/detail/335274): a lender it binds (bank, "), "\(text)")
-        #expect(text.contains("Courts' 24% level for financial institutions' loans"), "\(text)")
-        #expect(text.contains("32.74% a year is within 36% all-in cap on cash loans"), "\(text)")
+        #expect(text.contains("the courts' 24% level for financial institutions' loans"), "\(text)")
+        #expect(text.contains("32.74% a year is within the 36% all-in cap on cash loans"), "\(text)")
         // The courts' private-lending ceiling is not a licensed lender's.
         #expect(!text.contains("LPR"), "\(text)")
     }
@@ -40,7 +40,10 @@ struct LegalityCLITests {
             Self.catalog,
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("18.19% a year is within 24% all-in cap for internet loans"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("18.19% a year is within the 24% all-in cap for internet loans"),
+            "\(result.stdout)"
+        )
         #expect(!result.stdout.contains("is above"), "\(result.stdout)")
     }
 
@@ -70,7 +73,7 @@ struct LegalityCLITests {
         #expect(params["capID"] as? String == "internet-lending-24")
         #expect(params["source"] as? String == "https://gmteight.com/latest/detail/335274")
         #expect(params["licences"] as? [String] == ["bank"])
-        #expect((first["message"] as? String)?.contains("above 24% all-in cap for internet loans") == true)
+        #expect((first["message"] as? String)?.contains("above the 24% all-in cap for internet loans") == true)
     }
 
     @Test func quoteWithoutCapsSaysTheRateIsNotChecked() throws {
@@ -105,8 +108,11 @@ struct LegalityCLITests {
         )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Legal caps on 2026-11-25:"), "\(result.stdout)")
-        #expect(result.stdout.contains("30.00% a year is above 24% all-in cap for internet loans"), "\(result.stdout)")
-        #expect(result.stdout.contains("30.00% a year is within 36% all-in cap on cash loans"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("30.00% a year is above the 24% all-in cap for internet loans"),
+            "\(result.stdout)"
+        )
+        #expect(result.stdout.contains("30.00% a year is within the 36% all-in cap on cash loans"), "\(result.stdout)")
         let chinese = try BinaryRunner.run(
             ["apr", "--date", "2026-11-25", "--catalog", Self.catalog, "--lang", "zh"],
             stdin: Self.flows
@@ -118,7 +124,7 @@ struct LegalityCLITests {
             stdin: Self.flows
         )
         #expect(
-            earlier.stdout.contains("above Courts' 24% level for financial institutions' loans"),
+            earlier.stdout.contains("above the courts' 24% level for financial institutions' loans"),
             "\(earlier.stdout)"
         )
     }

@@ -26,7 +26,7 @@ struct OverCapReferralCLITests {
         #expect(
             refusal.contains(
                 "priced at ¥10,000.00 over 12 months, the nearest loan it makes to the one asked for: 36.00% APR is "
-                    + "above 24% all-in cap for internet loans"
+                    + "above the 24% all-in cap for internet loans"
             ),
             "\(refusal)"
         )

@@ -30,7 +30,7 @@ struct ProviderCostsCLITests {
                 "Repaying everything after month 3 costs ¥1,983.90 in all (¥254.72 less than the schedule; fees not refunded ¥1,350.00)."
             )
         )
-        #expect(text.contains("39.04% a year is above 24% all-in cap for internet loans"))
+        #expect(text.contains("39.04% a year is above the 24% all-in cap for internet loans"))
         // With late terms, the late scenario is priced: 864.18 × (8%/360 × 1.5) × 30 = 8.64, plus ¥20.
         let late = try BinaryRunner.run(Self.guaranteed + ["--penalty-rate", "+50%", "--late-fee", "20"])
         #expect(
@@ -166,7 +166,12 @@ struct ProviderCostsCLITests {
         let incomplete = alternatives.filter { $0["costIncomplete"] as? Bool == true }.compactMap {
             $0["provider"] as? String
         }
-        #expect(Set(incomplete) == ["fenqile", "paipaidai", "xiaoying-kadai"], "\(incomplete)")
+        // Xiaoying Kadai is cost incomplete too, but its documented October 2025 loan cost 34.28% all-in: refused.
+        #expect(Set(incomplete) == ["fenqile", "paipaidai"], "\(incomplete)")
+        let refused = try #require(try BinaryRunner.json(json.stdout)["ineligible"] as? [[String: Any]])
+        let xiaoying = try #require(refused.first { $0["provider"] as? String == "xiaoying-kadai" })
+        let failed = try #require(xiaoying["failed"] as? [[String: Any]])
+        #expect(failed.first?["rule"] as? String == "documentedLoanAboveCap")
         let flags = alternatives.map { $0["costIncomplete"] as? Bool == true }
         #expect(flags == flags.sorted { !$0 && $1 })
     }

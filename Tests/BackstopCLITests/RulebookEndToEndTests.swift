@@ -173,6 +173,68 @@ struct RulebookEndToEndTests {
             )
             #expect(AdviceEndToEndTests.factCodes(jintiao, "whyFacts").contains("why-not-if-student"))
         },
+        // A documented loan above a binding cap refuses the channel: Xiaoying Kadai's October 2025 loan of
+        // 42,000 yuan in 12 × 4,183.40 cost 34.28% all-in (Backstop's IRR), above the 24% internet-lending cap.
+        Case(name: "documented-loan", profile: profile(#""age": 35"#), amount: 20000, term: 12) { json in
+            #expect(Self.refused(json, rule: "documentedLoanAboveCap") == ["xiaoying-kadai"])
+            let refusal = try #require(
+                (json["ineligible"] as? [[String: Any]] ?? []).first { $0["provider"] as? String == "xiaoying-kadai" }
+            )
+            let failed = try #require((refusal["failed"] as? [[String: Any]])?.first)
+            let params = try #require(failed["params"] as? [String: Any])
+            #expect((params["apr"] as? NSNumber)?.decimalValue == Decimal(string: "34.28"))
+            #expect(params["capID"] as? String == "internet-lending-24")
+            #expect((params["loanSource"] as? String)?.hasPrefix("http") == true)
+        },
+        // Odds from evidence: a clean record, yet every channel whose criteria are all Backstop's estimates is at
+        // most "medium", saying so; only a channel with a published criterion cleared may be "high".
+        Case(
+            name: "estimates-never-raise-odds",
+            profile: profile(#""age": 35, "customerOf": ["icbc"]"#),
+            amount: 5000,
+            term: 12
+        ) { json in
+            let alternatives = AdviceEndToEndTests.alternatives(json)
+            #expect(!alternatives.isEmpty)
+            for alternative in alternatives where alternative["provider"] as? String != "jiebei" {
+                let rules = alternative["rules"] as? [[String: Any]] ?? []
+                let evidenced = rules.contains {
+                    $0["outcome"] as? String == "passed" && ["published", "reported"].contains($0["basis"] as? String)
+                }
+                if !evidenced {
+                    #expect(alternative["likelihood"] as? String != "high", "\(alternative["provider"] ?? "")")
+                    #expect(
+                        AdviceEndToEndTests.factCodes(alternative, "oddsFactors").contains("why-odds-estimates-only")
+                    )
+                }
+                // Every lender threshold says where it comes from.
+                for rule in rules
+                where ["minCreditScore", "age", "maxOverdueCount12m"].contains(rule["rule"] as? String) {
+                    #expect(["published", "reported", "estimate"].contains(rule["basis"] as? String), "\(rule)")
+                }
+            }
+        },
+        // A minor's warning leads the answer.
+        Case(name: "minor-warning-first", profile: profile(#""age": 16"#), amount: 2000, term: 6) { json in
+            let warnings = (json["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(warnings.first == "minor-protected", "\(warnings)")
+        },
+        // A purpose several rules bar is said once in full (the refusal, the lawful way); each further rule is
+        // named once more as "also".
+        Case(
+            name: "purpose-said-once",
+            profile: profile(#""age": 31"#),
+            amount: 200000,
+            term: 36,
+            purpose: "home-purchase"
+        ) { json in
+            let bans = (json["warnings"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "purpose-banned" }
+            #expect(bans.count >= 2)
+            let full = bans.filter { ($0["message"] as? String)?.contains("Every offer is refused") == true }
+            #expect(full.count == 1, "\(bans)")
+            let also = bans.filter { ($0["message"] as? String)?.hasPrefix("Also barred for") == true }
+            #expect(also.count == bans.count - 1, "\(bans)")
+        },
     ]
 
     func cli(_ item: Case) throws -> [String: Any] {
@@ -236,6 +298,21 @@ struct RulebookEndToEndTests {
         )
         #expect(house.contains("贷款不得用于购房（含首付）"), "\(house)")
         #expect(house.contains("住房公积金贷款"))
+        // Backstop's estimates are worded as estimates, apart from published red lines, in both languages.
+        let late = Self.profile(#""age": 30"#).replacingOccurrences(
+            of: #""overdueCount12m": 0, "overdueCount24m": 0, "worstDaysPastDue": 0"#,
+            with: #""overdueCount12m": 2, "overdueCount24m": 3, "worstDaysPastDue": 45"#
+        )
+        let lateEN = try text(late, ["--amount", "5000", "--term", "12"])
+        #expect(
+            lateEN.contains("(Backstop's estimates: CCB Kuaidai (Quick Loan) does not publish these criteria)"),
+            "\(lateEN)"
+        )
+        #expect(!lateEN.contains("at most 0") && lateEN.contains("(none allowed)"))
+        let lateZH = try text(late, ["--amount", "5000", "--term", "12", "--lang", "zh"])
+        #expect(lateZH.contains("（以上是Backstop的估计，建设银行快贷未公布这些标准）"), "\(lateZH)")
+        #expect(!lateZH.contains("不超过0") && !lateZH.contains("最多允许0"))
+        #expect(!lateZH.contains("风险位置") && !lateEN.contains("risk position"))
     }
 
     /// Platforms are never shown as banks: the README's late payer sees Fenqile as a platform funded by banks, in

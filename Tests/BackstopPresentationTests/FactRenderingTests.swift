@@ -53,6 +53,7 @@ struct FactRenderingTests {
                     "provider": weilidai, "purpose": .purpose(.crypto), "reported": .int(1),
                     "lawful": .name(LocalizedName(en: "Do not borrow to invest.", zh: "不要借钱投资。")),
                 ]),
+                with(["provider": weilidai, "purpose": .purpose(.homePurchase), "also": .int(1)]),
             ]
         case .ruleBusinessOnly:
             return [
@@ -65,6 +66,17 @@ struct FactRenderingTests {
                 "limit": .money(Money(minorUnits: 20_000_000)),
             ])
             return [base, base.merging(["owed": .money(Money(minorUnits: 5_000_000))]) { _, b in b }]
+        case .ruleDocumentedLoanAboveCap:
+            let base: [String: FactValue] = [
+                "provider": weilidai, "month": .month(YearMonth(year: 2025, month: 10)!),
+                "amount": .money(Money(minorUnits: 4_200_000)), "term": .int(12),
+                "installment": .money(Money(minorUnits: 418_340)), "loanSource": .text("https://example.org/report"),
+                "apr": .percent(Decimal(string: "34.28")!), "cap": .percent(24), "capID": .text("internet-lending-24"),
+                "title": .name(LocalizedName(en: "the 24% cap", zh: "24%上限")), "since": .date(day),
+                "source": .text("https://example.org/cap"),
+            ]
+            return [base, base.merging(["stated": .percent(Decimal(string: "35.98")!)]) { _, b in b }]
+        case .whyOddsEstimatesOnly: return [["provider": weilidai]]
         case .ruleNoIncome: return [["payment": .money(Money(minorUnits: 45_806)), "limit": .percent(50)]]
         case .fixWaitUntilAdult: return [["minAge": .int(18)]]
         case .fixLawfulAlternative:
@@ -389,7 +401,8 @@ struct FactRenderingTests {
         case .planLater: return [["providers": .list([weilidai, weilidai]), "budget": .int(2)]]
         case .ruleNothingOverdue, .ruleIdentityVerified, .ruleNoCashOut, .ruleIdentityNotFlagged,
             .fixNoReopeningAnnounced, .fixBorrowLessOrLonger, .fixCompleteVerification, .fixCompliantUse,
-            .fixReverifyIdentity, .fixUseLicensedChannel, .fixNotAvailable, .fixNoneStudentBarred, .noLegalCaps,
+            .fixReverifyIdentity, .fixUseLicensedChannel, .fixNoneDocumentedLoan, .fixNotAvailable,
+            .fixNoneStudentBarred, .noLegalCaps,
             .stepKeepRepaymentRecord, .stepFollowOfficialNotices, .stepBuildRecord, .stepVerifyIdentityBeforeBorrowing,
             .stepNoLicensedChannelNow, .assumeOperatorsDecide, .dependsOnRecordBuilding, .whyOddsUnemployed,
             .whyOddsGig,
@@ -460,8 +473,34 @@ struct FactRenderingTests {
         #expect(Renderer(.zh).render(account) == "需要微信账户")
         #expect(Renderer(.en).render(account) == "needs an account with WeChat")
         let overdue = Fact(.ruleOverdueCount12m, ["count": .int(2), "limit": .int(0)])
-        #expect(Renderer(.zh).render(overdue) == "近12个月逾期2次（最多允许0次）")
-        #expect(Renderer(.en).render(overdue) == "2 overdue instalments in 12 months (at most 0 allowed)")
+        // Never "at most 0" / "不超过0次": a limit of nothing says so.
+        #expect(Renderer(.zh).render(overdue) == "近12个月逾期2次（要求近12个月没有逾期）")
+        #expect(Renderer(.en).render(overdue) == "2 overdue instalments in 12 months (none allowed)")
+        let one = Fact(.ruleOverdueCount24m, ["count": .int(3), "limit": .int(1)])
+        #expect(Renderer(.zh).render(one) == "近24个月逾期3次（最多允许1次）")
+        #expect(Renderer(.en).render(one) == "3 overdue instalments in 24 months (at most 1 allowed)")
+        for code in [FactCode.fixWaitOverdue12m, .fixWaitOverdue24m, .fixCleanRecordDays, .fixWaitForInquiries] {
+            let fix = Fact(code, ["count": .int(2), "limit": .int(0), "date": .date(Self.day)])
+            for language in Language.allCases {
+                let text = Renderer(language).render(fix)
+                #expect(!text.contains("at most 0") && !text.contains("不超过0"), "\(code) \(language): \(text)")
+            }
+        }
+        let inquiries = Fact(.ruleHardInquiries, ["count": .int(1), "limit": .int(0)])
+        #expect(Renderer(.en).render(inquiries) == "1 hard credit inquiry in the last 3 months; it accepts none")
+        // The place in a range in words, with what puts the profile there; no internal "risk position 0.87".
+        let estimate = Fact(
+            .whyEstimate,
+            ["position": .decimal(Decimal(string: "0.87")!), "score": .int(610), "overdue": .int(2)]
+        )
+        #expect(
+            Renderer(.en).render(estimate)
+                == "rate estimated near the top of its published range because of a credit score of 610 and "
+                + "2 overdue instalments in 12 months"
+        )
+        #expect(Renderer(.zh).render(estimate) == "利率按其公布区间的靠近顶部估算，依据：信用分610分、近12个月逾期2次")
+        // What is not published is named.
+        #expect(!Renderer(.zh).inquiry(.unknown).hasPrefix("未公布"))
     }
 }
 

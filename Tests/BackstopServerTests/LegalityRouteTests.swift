@@ -36,7 +36,9 @@ struct LegalityRouteTests {
                     verdict.first { ($0["params"] as? [String: Any])?["capID"] as? String == "internet-lending-24" }
                 )
                 #expect(internet["code"] as? String == "legality-above-cap")
-                #expect((internet["message"] as? String)?.hasPrefix("32.74% a year is above 24% all-in cap") == true)
+                #expect(
+                    (internet["message"] as? String)?.hasPrefix("32.74% a year is above the 24% all-in cap") == true
+                )
             }
             try await client.execute(
                 uri: "/v1/quote?lang=zh&licence=none",

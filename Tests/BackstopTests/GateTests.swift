@@ -170,11 +170,76 @@ struct GateTests {
         #expect(StudentUnknownGate().check(try Self.candidate("jd-jintiao"), in: try Self.context(forty)) == .pass())
     }
 
+    /// A documented loan above a cap binding the channel then and now refuses it, with Backstop's own APR of the
+    /// instalments; one made before any cap it breaks, or under a cap that no longer binds, does not.
+    @Test func aDocumentedLoanAboveABindingCapRefusesTheChannel() throws {
+        let profile = UserProfile(id: "d", age: 30, creditScore: 700)
+        // Xiaoying Kadai's October 2025 loan: 42,000 yuan repaid in 12 × 4,183.40 = 34.28% all-in, above 24%.
+        let xiaoying = try Self.candidate("xiaoying-kadai")
+        let loan = try #require(xiaoying.details.documentedLoans.first)
+        #expect(loan.aprPercent == Decimal(string: "34.28"))
+        let outcome = DocumentedLoanGate().check(xiaoying, in: try Self.context(profile))
+        #expect(Self.refusedRule(outcome) == .documentedLoanAboveCap)
+        if case .refuse(let refusal, _) = outcome {
+            let finding = try #require(refusal.failed.first?.finding)
+            #expect(finding["capID"] == .text("internet-lending-24"))
+            #expect(finding["apr"] == .percent(Decimal(string: "34.28")!))
+            #expect(refusal.fixes.map(\.code) == [.fixNoneDocumentedLoan])
+        }
+        // Before the loan was made, nothing is documented yet.
+        var early = try Self.context(profile)
+        early.date = CalendarDate(year: 2025, month: 9, day: 30)!
+        #expect(DocumentedLoanGate().check(xiaoying, in: early) == .pass())
+        // The same platform with a loan from before the 24% rule (Sept 2025, under 36%): not refused.
+        var details = xiaoying.details
+        details.documentedLoans = [
+            DocumentedLoan(
+                month: YearMonth(year: 2025, month: 9)!,
+                amount: Money(minorUnits: 4_200_000),
+                termMonths: 12,
+                installment: Money(minorUnits: 418_340),
+                source: "s2"
+            )
+        ]
+        let before = GateCandidate(details: details, evaluation: xiaoying.evaluation)
+        #expect(DocumentedLoanGate().check(before, in: try Self.context(profile)) == .pass())
+        // A loan within the cap (12 × 3,900 on 42,000: under 24%) is no evidence against it.
+        details.documentedLoans[0].month = YearMonth(year: 2025, month: 11)!
+        details.documentedLoans[0].installment = Money(minorUnits: 390_000)
+        let within = GateCandidate(details: details, evaluation: xiaoying.evaluation)
+        #expect(DocumentedLoanGate().check(within, in: try Self.context(profile)) == .pass())
+        // A channel without documented loans passes.
+        #expect(
+            DocumentedLoanGate().check(try Self.candidate("icbc-rongejie"), in: try Self.context(profile)) == .pass()
+        )
+    }
+
+    /// Where each threshold comes from: a stated basis, else published with a source and an estimate without.
+    @Test func everyThresholdHasItsProvenance() throws {
+        let icbc = try Self.candidate("icbc-rongejie").details
+        #expect(icbc.thresholdBasis(of: .age) == .published)
+        #expect(icbc.thresholdBasis(of: .identityVerified) == .published)
+        #expect(icbc.thresholdBasis(of: .customersOnly) == .reported)
+        #expect(icbc.thresholdBasis(of: .minCreditScore) == .estimate)
+        #expect(icbc.thresholdBasis(of: .amountLimits) == nil)
+        #expect(icbc.hasEvidencedThreshold)
+        let zhaolian = try Self.candidate("zhaolian-haoqidai").details
+        #expect(!zhaolian.hasEvidencedThreshold)
+        #expect(zhaolian.estimatedThresholds == zhaolian.thresholdRules)
+        // A provider built in code without sources states estimates only.
+        var plain = zhaolian
+        plain.figureSources = [:]
+        plain.thresholdBases = [.minCreditScore: .published]
+        #expect(plain.thresholdBasis(of: .minCreditScore) == .published)
+        #expect(plain.thresholdBasis(of: .age) == .estimate)
+    }
+
     /// The gates are a list, in the documented order.
     @Test func theRulebookGatesAreAList() {
         #expect(
             Aggregator.rulebookGates.map(\.name) == [
-                "age-of-majority", "purpose-ban", "business-only", "per-borrower-limit", "student-unknown",
+                "age-of-majority", "purpose-ban", "business-only", "documented-loan", "per-borrower-limit",
+                "student-unknown",
             ]
         )
     }

@@ -193,7 +193,7 @@ struct LegalityTests {
         )
         #expect(high[2]["capID"] == .text("courts-financial-loans-24"))
         let english = Renderer(.en).render(high[1])
-        #expect(english.hasPrefix("30.00% a year is above 24% all-in cap for internet loans"), "\(english)")
+        #expect(english.hasPrefix("30.00% a year is above the 24% all-in cap for internet loans"), "\(english)")
         #expect(english.contains("https://gmteight.com/latest/detail/335274"))
 
         let usurious = try verdict("40", nil, "2026-11-25")

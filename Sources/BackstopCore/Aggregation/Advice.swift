@@ -33,6 +33,7 @@ public enum AccessCondition: Hashable, Sendable {
 /// | unemployed | low |
 /// | gig work (income varies) | medium |
 /// | invitation-only / customers-only, profile silent | low, with the condition |
+/// | no criterion the lender publishes (or a reporter documents) is cleared: every one is Backstop's estimate | medium |
 ///
 /// The thresholds are Backstop's documented assumptions, not any lender's published rule: lenders do not publish
 /// their models. A lender's own documented red line (its eligibility rules, inquiry tolerance, access) is a rule:
@@ -88,6 +89,14 @@ public enum OddsModel: Sendable {
         case .gig: cap(.medium, Fact(.whyOddsGig))
         default: break
         }
+        // Backstop's estimates of a lender's criteria never raise the odds: without one criterion the lender
+        // publishes (or a reporter documents) that the profile clears, the chance is at most medium.
+        // A primary service the user reports open is evidence of its own: it needs no new approval.
+        let evidenced = evaluation.checks.contains {
+            $0.outcome == .passed
+                && ($0.rule == .serviceState || details.thresholdBasis(of: $0.rule)?.isEvidence == true)
+        }
+        if !evidenced { cap(.medium, Fact(.whyOddsEstimatesOnly, ["provider": .name(details.name)])) }
         var condition: AccessCondition?
         if details.access.invitationOnly && profile.invitedBy == nil {
             condition = .onlyIfInvited

@@ -666,7 +666,7 @@ public struct Aggregator: Sendable {
             }
             warnings += Self.costWarnings(offer, details)
             let odds = OddsModel.assess(evaluation, details, profile, on: date)
-            var why = Self.why(details, offer, odds.likelihood, evaluation)
+            var why = Self.why(details, offer, odds.likelihood, evaluation, profile)
             if offered != asked {
                 why.append(Fact(.whyTermDiffers, ["asked": .int(asked), "term": .int(offered)]))
             }
@@ -745,6 +745,7 @@ public struct Aggregator: Sendable {
         if !relevantUnknowns.isEmpty {
             warnings.append(Warning(.unknownSignals, ["fields": .list(relevantUnknowns.map(FactValue.field))]))
         }
+        warnings = Self.ordered(warnings)
         let recovery = await recoveryPlan(
             profile,
             request,
@@ -1135,8 +1136,35 @@ public struct Aggregator: Sendable {
     /// The rulebook's gates, in the order they run (after the licence and student gates, before the provider's own
     /// rules): a list, so adding a gate changes no other.
     public static let rulebookGates: [any Gate] = [
-        AgeOfMajorityGate(), PurposeBanGate(), BusinessOnlyGate(), PerBorrowerLimitGate(), StudentUnknownGate(),
+        AgeOfMajorityGate(), PurposeBanGate(), BusinessOnlyGate(), DocumentedLoanGate(), PerBorrowerLimitGate(),
+        StudentUnknownGate(),
     ]
+
+    /// The answer's warnings in the order a reader needs them: that a minor may not borrow first, then that the
+    /// purpose may not be financed, then the rest as raised. A purpose barred by several rules is said once in
+    /// full (the refusal, the lawful alternative); each further rule is marked `also` and names only itself.
+    static func ordered(_ warnings: [Warning]) -> [Warning] {
+        func rank(_ warning: Warning) -> Int {
+            switch warning.code {
+            case .minorProtected: 0
+            case .purposeBanned: 1
+            default: 2
+            }
+        }
+        var seenPurposes: Set<String> = []
+        let marked = warnings.map { warning -> Warning in
+            guard warning.code == .purposeBanned, case .purpose(let purpose)? = warning.fact.params["purpose"] else {
+                return warning
+            }
+            if seenPurposes.insert(purpose.rawValue).inserted { return warning }
+            var params = warning.fact.params
+            params["also"] = .int(1)
+            params["lawful"] = nil
+            return Warning(.purposeBanned, provider: warning.provider, params)
+        }
+        return marked.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+            .map(\.element)
+    }
 
     /// Answer-wide advice on the purpose: consumer credit offered for a business (which it may not fund), and
     /// borrowing to repay debts (do not; the lawful alternatives).
@@ -1173,7 +1201,8 @@ public struct Aggregator: Sendable {
         _ details: ProviderDescription,
         _ offer: Offer,
         _ likelihood: Likelihood,
-        _ evaluation: Evaluation
+        _ evaluation: Evaluation,
+        _ profile: UserProfile
     ) -> [Fact] {
         let quote = offer.quote
         var facts = [
@@ -1192,7 +1221,11 @@ public struct Aggregator: Sendable {
         var unknown: [ProfileField] = []
         for field in evaluation.unknowns.flatMap(\.rule.fields) where !unknown.contains(field) { unknown.append(field) }
         if !unknown.isEmpty { facts.append(Fact(.whyUnknown, ["fields": .list(unknown.map(FactValue.field))])) }
-        if offer.isEstimate { facts.append(Fact(.whyEstimate, ["position": .decimal(offer.riskPosition)])) }
+        if offer.isEstimate {
+            var params = RiskPosition.drivers(profile)
+            params["position"] = .decimal(offer.riskPosition)
+            facts.append(Fact(.whyEstimate, params))
+        }
         return facts
     }
 }

@@ -137,6 +137,8 @@ public enum RuleID: String, WireEnum, Hashable {
     case businessOnly
     /// The rulebook: the most one borrower may owe one lender of the kind.
     case perBorrowerLimit
+    /// A loan the channel made, documented by press or a court, cost more than a cap binding it then and now.
+    case documentedLoanAboveCap
 
     /// The profile fields the rule reads (empty for rules on the request or the provider).
     public var fields: [ProfileField] {
@@ -160,7 +162,7 @@ public enum RuleID: String, WireEnum, Hashable {
         case .ageOfMajority: [.age]
         case .businessOnly: [.employment]
         case .perBorrowerLimit: [.outstandingBalances]
-        case .purposeBanned: []
+        case .purposeBanned, .documentedLoanAboveCap: []
         case .exactTerm,
             .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment, .licensed,
             .legalCap, .serviceState:
@@ -267,6 +269,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case ruleBusinessOnly = "rule-business-only"
     /// The new loan and what the user already owes the lender exceed the rulebook's per-borrower limit.
     case rulePerBorrowerLimit = "rule-per-borrower-limit"
+    /// A loan the channel made cost more than a cap binding it then and now.
+    case ruleDocumentedLoanAboveCap = "rule-documented-loan-above-cap"
     /// The profile says its income is zero: no payment is within any share of it.
     case ruleNoIncome = "rule-no-income"
 
@@ -295,6 +299,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case fixReverifyIdentity = "fix-reverify-identity"
     case fixUseLicensedChannel = "fix-use-licensed-channel"
     case fixNoneAboveCap = "fix-none-above-cap"
+    /// Nothing the borrower can change: the channel's documented loans cost more than a binding cap.
+    case fixNoneDocumentedLoan = "fix-none-documented-loan"
     case fixFollowRecoveryPlan = "fix-follow-recovery-plan"
     case fixContactOfficialService = "fix-contact-official-service"
     case fixNotAvailable = "fix-not-available"
@@ -417,6 +423,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case whyOddsUnknown = "why-odds-unknown"
     case whyOddsUnemployed = "why-odds-unemployed"
     case whyOddsGig = "why-odds-gig"
+    /// None of the channel's criteria rests on evidence: Backstop's estimates cannot make the odds high.
+    case whyOddsEstimatesOnly = "why-odds-estimates-only"
     case whyOnlyIfInvited = "why-only-if-invited"
     case whyOnlyForCustomers = "why-only-for-customers"
     case whyTermDiffers = "why-term-differs"

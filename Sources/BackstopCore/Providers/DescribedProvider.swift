@@ -24,6 +24,21 @@ public enum RiskPosition: Sendable {
         }
         return max(0, min(1, position)).roundedHalfUp(scale: 2)
     }
+
+    /// What puts the profile where it is in a range, as fact parameters: `score`, and when they count `overdue`
+    /// (instalments overdue in 12 months), `scoreDrop` (points lost in 90 days, 30 or more) and `recordUnknown`.
+    public static func drivers(_ profile: UserProfile) -> [String: FactValue] {
+        var params: [String: FactValue] = ["score": .int(profile.creditScore)]
+        if let overdue = profile.repayment?.overdueCount12m {
+            if overdue > 0 { params["overdue"] = .int(overdue) }
+        } else {
+            params["recordUnknown"] = .int(1)
+        }
+        if let before = profile.creditScore90DaysAgo, before - profile.creditScore >= 30 {
+            params["scoreDrop"] = .int(before - profile.creditScore)
+        }
+        return params
+    }
 }
 
 /// What a described provider's offer depends on: the amount, the term asked for, the risk position (2 decimals, so

@@ -432,6 +432,10 @@ public struct ProviderDescription: Hashable, Sendable {
     public var disclosure: Disclosure?
     /// The provider's own published examples.
     public var representativeExamples: [RepresentativeExample]
+    /// Loans the provider made that press or a court documented, with what the borrower repaid.
+    public var documentedLoans: [DocumentedLoan]
+    /// The basis its file states for a threshold (``thresholdBasis(of:)`` fills in the rest).
+    public var thresholdBases: [RuleID: ThresholdBasis]
 
     public init(
         id: ProviderID,
@@ -460,8 +464,12 @@ public struct ProviderDescription: Hashable, Sendable {
         lateRepayment: LateRepaymentTerms? = nil,
         earlyRepayment: EarlyRepaymentTerms? = nil,
         disclosure: Disclosure? = nil,
-        representativeExamples: [RepresentativeExample] = []
+        representativeExamples: [RepresentativeExample] = [],
+        documentedLoans: [DocumentedLoan] = [],
+        thresholdBases: [RuleID: ThresholdBasis] = [:]
     ) {
+        self.documentedLoans = documentedLoans
+        self.thresholdBases = thresholdBases
         self.fundedBy = fundedBy
         self.guarantors = guarantors
         self.lateRepayment = lateRepayment

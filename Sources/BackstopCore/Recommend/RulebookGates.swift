@@ -163,3 +163,49 @@ public struct StudentUnknownGate: Gate {
         return .pass(why: [why], unknowns: [.student])
     }
 }
+
+/// A channel whose documented loan (``DocumentedLoan``: one press, a regulator or a court reported, with what the
+/// borrower repaid) cost more than an exclusion cap that bound its lenders when the loan was made, while that cap or
+/// a stricter one still binds on the request date, is refused: its published prices do not show what it charges.
+/// The APR is Backstop's own, from the documented instalments.
+public struct DocumentedLoanGate: Gate {
+    public init() {}
+    public var name: String { "documented-loan" }
+
+    public func check(_ candidate: GateCandidate, in context: GateContext) -> GateOutcome {
+        let details = candidate.details
+        for loan in details.documentedLoans.sorted(by: { $0.month > $1.month }) {
+            guard let apr = loan.aprPercent else { continue }
+            let made = loan.month.firstDay
+            guard made <= context.date,
+                let broken = context.rulebook.caps(for: details, on: made).first(where: {
+                    $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr)
+                }),
+                context.rulebook.caps(for: details, on: context.date).contains(where: {
+                    $0.effect == .exclude && $0.maxAPRPercent <= broken.maxAPRPercent
+                        && $0.isExceeded(byAPRPercent: apr)
+                })
+            else { continue }
+            var params = broken.factParams(apr: apr)
+            params["provider"] = .name(details.name)
+            params["month"] = .month(loan.month)
+            params["amount"] = .money(loan.amount)
+            params["term"] = .int(loan.termMonths)
+            params["installment"] = .money(loan.installment)
+            params["loanSource"] = .text(details.sources.first { $0.id == loan.source }?.url ?? loan.source)
+            if let stated = loan.statedAPRPercent { params["stated"] = .percent(stated) }
+            let fix = Fact(.fixNoneDocumentedLoan)
+            let check = RuleCheck(
+                rule: .documentedLoanAboveCap,
+                outcome: .failed,
+                threshold: "\(broken.maxAPRPercent)",
+                value: "\(apr)",
+                margin: ((broken.maxAPRPercent - apr) / broken.maxAPRPercent).roundedHalfUp(scale: 4),
+                finding: Fact(.ruleDocumentedLoanAboveCap, params),
+                fix: fix
+            )
+            return .refuse(candidate.refusal(check, fixes: [fix]))
+        }
+        return .pass()
+    }
+}

@@ -230,6 +230,21 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
         public let maxDebtToIncomePercent: Decimal?
         public let requiresAccount: [String]
         public let excludedWhen: [String]
+        /// Where each of the lender's thresholds comes from, by rule (`minCreditScore` → `estimate`): `published`,
+        /// `reported` or Backstop's `estimate`. Absent when the provider states no threshold.
+        public let basis: [String: ThresholdBasis]?
+    }
+
+    /// A loan the provider made, documented by press, a regulator or a court, with Backstop's all-in APR.
+    public struct DocumentedLoanDocument: Codable, Sendable, Hashable {
+        public let month: YearMonth
+        public let amount: Money
+        public let termMonths: Int
+        public let installment: Money
+        /// Backstop's all-in APR of the instalments (12 × the monthly IRR), percent.
+        public let aprPercent: Decimal?
+        public let statedAPRPercent: Decimal?
+        public let source: String
     }
 
     public let id: String
@@ -260,9 +275,13 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
     /// Provider XML v2, each absent when the provider says nothing of it: the funders, late and early repayment,
     /// disclosure, representative examples.
     public let fundedBy: [FunderDocument]?
+    /// The financing-guarantee companies that guarantee the loans (absent: none named).
+    public let guarantors: [String]?
     public let repaymentTerms: TermsDocument?
     public let disclosure: DisclosureDocument?
     public let representativeExamples: [ExampleDocument]?
+    /// Loans the provider made that a report documents (absent: none).
+    public let documentedLoans: [DocumentedLoanDocument]?
 
     public init(_ p: ProviderDescription, on date: CalendarDate) {
         id = p.id.rawValue
@@ -386,7 +405,14 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
             minMonthlyIncome: e.minMonthlyIncome,
             maxDebtToIncomePercent: e.maxDebtToIncomePercent,
             requiresAccount: e.requiredAccounts.map(\.rawValue),
-            excludedWhen: e.excludedWhen.map(\.rawValue)
+            excludedWhen: e.excludedWhen.map(\.rawValue),
+            basis: p.thresholdRules.isEmpty
+                ? nil
+                : Dictionary(
+                    uniqueKeysWithValues: p.thresholdRules.compactMap { rule in
+                        p.thresholdBasis(of: rule).map { (rule.rawValue, $0) }
+                    }
+                )
         )
         access = AccessDocument(invitationOnly: p.access.invitationOnly, customersOf: p.access.customersOf)
         inquiries = InquiriesDocument(
@@ -405,6 +431,7 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
         figureSources = p.figureSources
         notes = p.notes
         fundedBy = p.fundedBy.isEmpty ? nil : p.fundedBy.map { FunderDocument(name: $0.name, kind: $0.kind) }
+        guarantors = p.guarantors.isEmpty ? nil : p.guarantors
         if p.lateRepayment != nil || p.earlyRepayment != nil {
             let penalty: String? = p.lateRepayment.map { late in
                 switch late.penalty?.rate {
@@ -446,6 +473,20 @@ public struct ProviderDocument: Codable, Sendable, Hashable {
                     totalRepayable: $0.totalRepayable,
                     aprPercent: $0.aprPercent,
                     firstInstallment: $0.firstInstallment
+                )
+            }
+        documentedLoans =
+            p.documentedLoans.isEmpty
+            ? nil
+            : p.documentedLoans.map {
+                DocumentedLoanDocument(
+                    month: $0.month,
+                    amount: $0.amount,
+                    termMonths: $0.termMonths,
+                    installment: $0.installment,
+                    aprPercent: $0.aprPercent,
+                    statedAPRPercent: $0.statedAPRPercent,
+                    source: $0.source
                 )
             }
     }
