@@ -53,7 +53,7 @@ struct RecoveryPlanCLITests {
         #expect(whatIf["date"] as? String == "2026-11-25")
         let reopenings = try #require(whatIf["reopenings"] as? [[String: Any]])
         #expect(reopenings.compactMap { $0["id"] as? String } == ["huabei", "jiebei"])
-        #expect(reopenings.compactMap { $0["earliest"] as? String } == ["2027-06-01", "2028-10-01"])
+        #expect(reopenings.compactMap { $0["earliest"] as? String } == ["2027-06-01", "2028-11-01"])
         #expect(reopenings.allSatisfy { $0["predictable"] as? Bool == true })
         #expect((json["scams"] as? [[String: Any]])?.count == 5)
     }

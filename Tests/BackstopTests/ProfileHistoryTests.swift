@@ -36,10 +36,10 @@ struct ProfileHistoryTests {
         #expect(profile.customerOf == ["icbc", "ccb"])
         #expect(profile.invitedBy == ["wechat-weilidai"])
         #expect(profile.unrecognizedFields.isEmpty)
-        // The August 2026 late payment leaves the 12-month window on 2027-08-01 and the report 5 years after it was
-        // settled.
+        // The August 2026 late payment, settled on 2026-09-30, is marked on the report through September: it leaves
+        // the 12-month window on 2027-09-01 and the report 5 years after it was settled.
         let event = try #require(profile.overdueEvents?.first)
-        #expect(event.leavesWindow(months: 12) == CalendarDate(year: 2027, month: 8, day: 1))
+        #expect(event.leavesWindow(months: 12, ifSettledOn: day) == CalendarDate(year: 2027, month: 9, day: 1))
         #expect(event.leavesCreditReport == CalendarDate(year: 2031, month: 9, day: 30))
     }
 
@@ -98,8 +98,12 @@ struct ProfileHistoryTests {
         #expect(resolved.repayment?.overdueCount12m == 2)
         #expect(resolved.repayment?.overdueCount24m == 2)
         #expect(resolved.repayment?.worstDaysPastDue == 45)
-        // On 2027-01-01 the January 2026 event has left the 12-month window, not the 24-month one.
-        let after = derived.resolved(on: CalendarDate(year: 2027, month: 1, day: 1)!)
+        // The January 2026 instalment, 45 days late, was marked overdue on the report in January and February (it was
+        // settled on 2026-02-28): on 2027-01-01 February 2026 is still in the 12-month window; on 2027-03-01 it has
+        // left it, not the 24-month one.
+        let january = derived.resolved(on: CalendarDate(year: 2027, month: 1, day: 1)!)
+        #expect(january.repayment?.overdueCount12m == 2)
+        let after = derived.resolved(on: CalendarDate(year: 2027, month: 3, day: 1)!)
         #expect(after.repayment?.overdueCount12m == 1)
         #expect(after.repayment?.overdueCount24m == 2)
 

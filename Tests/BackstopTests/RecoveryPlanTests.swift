@@ -121,10 +121,11 @@ struct RecoveryPlanTests {
         // Unpaid: 5 years after it is settled, dated as if settled today.
         #expect(records[2].leavesCreditReport == nil)
         #expect(records[2].leavesCreditReportIfSettledOnPlanDate == Self.date("2031-11-25"))
-        // The 2025-02 instalment is already outside the 12-month window: the step says so by leaving the date out.
+        // The 2025-02 instalment (40 days late, settled 2025-03-22: marked in February and March) is already outside
+        // the 12-month window: the step says so by leaving the date out; it leaves 24 months from its last month.
         let first = try #require(plan.steps.first { $0.action.code == .stepOverdueRecordDates })
         #expect(first.action["leaves12m"] == nil)
-        #expect(first.action["leaves24m"] == .date(Self.date("2027-02-01")))
+        #expect(first.action["leaves24m"] == .date(Self.date("2027-03-01")))
 
         // Huabei (assessed closed: 2 overdue in 12 months) stops being closed when the 2026-06 instalment leaves the
         // 12-month window; Jiebei closes on 15 days past due, so it waits for the 26-day one to leave 24 months.
@@ -138,7 +139,9 @@ struct RecoveryPlanTests {
                 )
             ]
         )
-        #expect(forecast(plan, "jiebei")?.earliest == Self.date("2028-10-01"))
+        // Unpaid, the 2026-10 instalment is marked every month until it is settled (today, in the plan): it leaves
+        // the 24-month window 24 months after November 2026.
+        #expect(forecast(plan, "jiebei")?.earliest == Self.date("2028-11-01"))
         // WeChat Weilidai allows 1 overdue in 12 months and 30 days past due: 2027-06-01 too.
         #expect(forecast(plan, "wechat-weilidai")?.earliest == Self.date("2027-06-01"))
         // A lender refusing only what is overdue today reopens once it is repaid.

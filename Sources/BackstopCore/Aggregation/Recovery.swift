@@ -34,8 +34,8 @@ public struct OverdueRecordDates: Hashable, Sendable {
         month = event.month
         daysPastDue = event.daysPastDue
         settled = event.settled
-        leaves12MonthWindow = event.leavesWindow(months: 12)
-        leaves24MonthWindow = event.leavesWindow(months: 24)
+        leaves12MonthWindow = event.leavesWindow(months: 12, ifSettledOn: planDate)
+        leaves24MonthWindow = event.leavesWindow(months: 24, ifSettledOn: planDate)
         leavesCreditReport = event.leavesCreditReport
         leavesCreditReportIfSettledOnPlanDate =
             event.settled == nil ? planDate.adding(months: Countermeasure.creditReportMonths) : nil
@@ -201,8 +201,8 @@ struct RecoveryProjection: Sendable {
         found.append((start, owed ? Fact(.afterOverdueRepaid, ["date": .date(start)]) : nil))
         if let identityBy { found.append((identityBy, Fact(.afterIdentityReverified, ["by": .date(identityBy)]))) }
         for event in events ?? [] {
-            for months in [12, 24] where event.leavesWindow(months: months) > start {
-                let date = event.leavesWindow(months: months)
+            for months in [12, 24] where event.leavesWindow(months: months, ifSettledOn: start) > start {
+                let date = event.leavesWindow(months: months, ifSettledOn: start)
                 found.append(
                     (
                         date,
@@ -270,6 +270,15 @@ struct RecoveryProjection: Sendable {
     func profile(on date: CalendarDate, _ scenario: Scenario) -> UserProfile {
         var profile = base
         let held = scenario == .conservative
+        // What is unpaid is settled on the start date (the plan's first step): from then on the report stops
+        // marking it, and its windows run from that month.
+        if let events = profile.overdueEvents {
+            profile.overdueEvents = events.map { event in
+                var settled = event
+                if settled.settled == nil { settled.settled = start }
+                return settled
+            }
+        }
         if var record = profile.repayment {
             if let owed = record.currentOverdueAmount, owed.minorUnits > 0 {
                 record.currentOverdueAmount = .zero(owed.currency)
@@ -288,13 +297,6 @@ struct RecoveryProjection: Sendable {
                 }
             }
             profile.repayment = record
-        }
-        if let events = profile.overdueEvents {
-            profile.overdueEvents = events.map { event in
-                var settled = event
-                if settled.settled == nil { settled.settled = start }
-                return settled
-            }
         }
         if let flags = profile.cashOutFlags12m, flags > 0, !(held && date < flagsBy) { profile.cashOutFlags12m = 0 }
         if let identityBy, date >= identityBy { profile.identity = .verified }

@@ -222,14 +222,36 @@ public struct OverdueEvent: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether the instalment fell due in the `months` months up to `date` (the month of `date` included).
-    public func within(lastMonths months: Int, of date: CalendarDate) -> Bool {
-        let age = month.months(to: YearMonth(date))
-        return age >= 0 && age < months
+    /// The last month the credit report marks it overdue on `date`: the report marks every month a debt stays
+    /// unpaid, from the month it fell due to the month it is settled (while unpaid, the month of `date`).
+    public func lastMarkedMonth(on date: CalendarDate) -> YearMonth {
+        let last = settled.map(YearMonth.init) ?? YearMonth(date)
+        return max(last, month)
     }
 
-    /// The first day lenders' `months`-month window no longer counts it.
-    public func leavesWindow(months: Int) -> CalendarDate { month.firstDay.adding(months: months) }
+    /// Whether the report shows it in the `months` months up to `date` (the month of `date` included): some month
+    /// from the one it fell due to the one it was settled (or `date`'s, while unpaid) lies in the window.
+    public func within(lastMonths months: Int, of date: CalendarDate) -> Bool {
+        let now = YearMonth(date)
+        return month.months(to: now) >= 0 && lastMarkedMonth(on: date).months(to: now) < months
+    }
+
+    /// The first day lenders' `months`-month window no longer counts it: `months` months after the first day of
+    /// the last month the report marks it, its settlement month; an unpaid one as if settled on `date`.
+    public func leavesWindow(months: Int, ifSettledOn date: CalendarDate) -> CalendarDate {
+        lastMarkedMonth(on: date).firstDay.adding(months: months)
+    }
+
+    /// The first day lenders' `months`-month window no longer counts it, for a settled record (an unpaid one is
+    /// counted until it is settled: ``leavesWindow(months:ifSettledOn:)``).
+    @available(
+        *,
+        deprecated,
+        message: "an unpaid record is counted until it is settled: leavesWindow(months:ifSettledOn:)"
+    )
+    public func leavesWindow(months: Int) -> CalendarDate {
+        leavesWindow(months: months, ifSettledOn: settled ?? month.firstDay)
+    }
 
     /// The day the record leaves the credit report: 5 years after it was settled (Regulation on the Administration
     /// of the Credit Reporting Industry, art. 16); nil while it is unpaid.
@@ -305,6 +327,28 @@ extension UserProfile {
     public func contradictions(on date: CalendarDate) -> [ProfileContradiction] {
         var found = repaymentContradictions()
         for (index, event) in (overdueEvents ?? []).enumerated() {
+            // Days past due run from the due date (at the earliest the first of its month) to the settlement.
+            let earliestSettlement = event.month.firstDay.adding(days: event.daysPastDue)
+            if let settled = event.settled, settled < earliestSettlement {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["overdueEvents[\(index)].settled", "overdueEvents[\(index)].daysPastDue"],
+                        message:
+                            "says the instalment of \(event.month) was settled on \(settled), but \(event.daysPastDue) "
+                            + "days past due end no earlier than \(earliestSettlement)"
+                    )
+                )
+            }
+            if event.settled == nil, event.month.firstDay <= date, earliestSettlement > date {
+                found.append(
+                    ProfileContradiction(
+                        fields: ["overdueEvents[\(index)].daysPastDue", "date"],
+                        message:
+                            "says the unpaid instalment of \(event.month) is \(event.daysPastDue) days past due, more than "
+                            + "the \(event.month.firstDay.days(to: date)) days since the month began on \(date)"
+                    )
+                )
+            }
             if let settled = event.settled, settled > date {
                 found.append(
                     ProfileContradiction(
