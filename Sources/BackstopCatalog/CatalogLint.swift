@@ -225,9 +225,7 @@ public struct CatalogLinter: Sendable {
         for loan in provider.documentedLoans {
             guard let apr = loan.aprPercent else { continue }
             let stated = loan.statedAPRPercent.map { "; the report says \($0)%" } ?? ""
-            let over = caps.caps(for: provider, on: date).first {
-                $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) && $0.from <= loan.month.firstDay
-            }
+            let over = loan.brokenCap(for: provider, in: caps, on: date)?.cap
             add(
                 .info,
                 over == nil ? "documented-loan" : "documented-loan-above-cap",

@@ -308,13 +308,7 @@ struct ProviderXMLReader {
             // current-overdue flag is the rule noCurrentOverdue).
             let rule: RuleID? =
                 key == "excludedWhen"
-                ? attribute(child, "flag").flatMap(ExclusionFlag.init(rawValue:)).map {
-                    switch $0 {
-                    case .cashOut: .excludedWhenCashOut
-                    case .identityAbnormal: .excludedWhenIdentityAbnormal
-                    case .currentOverdue: .noCurrentOverdue
-                    }
-                } : RuleID(rawValue: key)
+                ? attribute(child, "flag").flatMap(ExclusionFlag.init(rawValue:))?.rule : RuleID(rawValue: key)
             if let rule, let figure = rule.thresholdKey {
                 if let source = attribute(child, "source") { figureSources[figure] = source }
                 readBasis(child, rules: [rule], into: &bases)

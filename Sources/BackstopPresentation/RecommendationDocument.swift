@@ -585,20 +585,22 @@ extension Renderer {
         let text = refusal.fixes.map { fix in
             render(fix) + (estimated.contains(fix) ? t(" (by Backstop's estimate)", "（按Backstop的估计）") : "")
         }.joined(separator: language == .zh ? "；" : "; ")
-        guard let first = text.first else { return text }
-        switch language {
-        case .zh: return text.hasSuffix("。") ? text : text + "。"
-        case .en: return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
-        }
+        return sentence(text)
     }
 
     /// Facts as one sentence with a capital and a full stop: `Borrow at most ¥50,000.00; choose …`.
-    public func sentence(_ facts: [Fact]) -> String {
-        let text = render(facts)
-        guard let first = text.first else { return text }
+    public func sentence(_ facts: [Fact]) -> String { sentence(render(facts)) }
+
+    /// Text as one sentence: a capital (English) and a full stop.
+    func sentence(_ text: String) -> String {
         switch language {
-        case .zh: return text.hasSuffix("。") ? text : text + "。"
-        case .en: return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+        case .zh: return text.isEmpty || text.hasSuffix("。") ? text : text + "。"
+        case .en: return capitalised(text) + (text.isEmpty || text.hasSuffix(".") ? "" : ".")
         }
+    }
+
+    /// Text with a capital first letter in English (Chinese as it is).
+    func capitalised(_ text: String) -> String {
+        language == .zh ? text : text.prefix(1).uppercased() + text.dropFirst()
     }
 }

@@ -134,7 +134,7 @@ extension Renderer {
                     let found = render(estimated.map(\.finding))
                     line +=
                         (stated.isEmpty ? "" : " ")
-                        + (stated.isEmpty || language == .zh ? found : found.prefix(1).uppercased() + found.dropFirst())
+                        + (stated.isEmpty ? found : capitalised(found))
                         + t(
                             " (Backstop's \(one ? "estimate" : "estimates"): \(details.nameEN) does not publish "
                                 + "\(one ? "this criterion" : "these criteria")).",

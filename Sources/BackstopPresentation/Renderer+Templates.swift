@@ -89,12 +89,12 @@ extension Renderer {
             return "credit score \(p.text("score")) \(meets ? "meets" : "is below") the minimum of \(p.text("min"))"
         case .ruleOverdueCount12m:
             return
-                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months \(allowed(p, "instalment"))"
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 12 months \(allowed(p))"
         case .ruleOverdueCount24m:
             return
-                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months \(allowed(p, "instalment"))"
+                "\(p.text("count")) overdue \(instalments(p.count("count"))) in 24 months \(allowed(p))"
         case .ruleWorstDaysPastDue:
-            return "\(p.text("count")) days past due at worst \(allowed(p, "day"))"
+            return "\(p.text("count")) days past due at worst \(allowed(p))"
         case .ruleNothingOverdue:
             return "nothing is overdue now"
         case .ruleOverdueNow:
@@ -1245,7 +1245,7 @@ extension Renderer {
     fileprivate func instalments(_ count: Int) -> String { count == 1 ? "instalment" : "instalments" }
 
     /// `(none allowed)` when the limit is 0, else `(at most 2 allowed)`: never "at most 0".
-    fileprivate func allowed(_ p: Params, _ unit: String) -> String {
+    fileprivate func allowed(_ p: Params) -> String {
         p.count("limit") == 0 ? "(none allowed)" : "(at most \(p.text("limit")) allowed)"
     }
 

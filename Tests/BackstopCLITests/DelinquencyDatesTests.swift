@@ -102,6 +102,16 @@ struct DelinquencyDatesTests {
         #expect(record["leavesCreditReport"] as? String == "2030-05-01")
     }
 
+    /// `POST /v1/diagnose` for a profile on 2026-12-07.
+    static func diagnose(_ profile: String, port: Int) async throws -> (Int, [String: Any]) {
+        try await ServeProcessTests().call(
+            port,
+            "POST",
+            "/v1/diagnose",
+            body: #"{"profile": \#(profile), "date": "2026-12-07"}"#
+        )
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func aLongDefaultRecentlySettledIsLateRepaymentThroughTheBinaryAndTheServer() async throws {
         let result = try BinaryRunner.run(
@@ -119,12 +129,7 @@ struct DelinquencyDatesTests {
 
         let server = try ServeProcessTests().start(catalog: ProvidersCommandTests.catalog, token: "t0ken-delinquency")
         defer { server.process.terminate() }
-        let (status, json) = try await ServeProcessTests().call(
-            server.port,
-            "POST",
-            "/v1/diagnose",
-            body: #"{"profile": \#(Self.longDefault), "date": "2026-12-07"}"#
-        )
+        let (status, json) = try await Self.diagnose(Self.longDefault, port: server.port)
         #expect(status == 200, "\(json)")
         try Self.check(json)
 
@@ -143,12 +148,7 @@ struct DelinquencyDatesTests {
             )
             #expect(refused.status == 65, "\(refused.stdout)")
             for field in fields { #expect(refused.stderr.contains(field), "\(refused.stderr)") }
-            let (code, body) = try await ServeProcessTests().call(
-                server.port,
-                "POST",
-                "/v1/diagnose",
-                body: #"{"profile": \#(profile), "date": "2026-12-07"}"#
-            )
+            let (code, body) = try await Self.diagnose(profile, port: server.port)
             #expect(code == 400, "\(body)")
             let message = "\(body)"
             for field in fields { #expect(message.contains(field), "\(message)") }

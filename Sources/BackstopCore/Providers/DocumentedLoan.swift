@@ -48,6 +48,29 @@ public struct DocumentedLoan: Hashable, Sendable {
         return apr.nominal(scale: 2)
     }
 
+    /// The exclusion cap this loan broke when it was made, with the loan's APR (``aprPercent``, solved once), if the
+    /// provider is still bound on `date` by that cap or a stricter one the loan also breaks (what refuses the
+    /// provider, ``DocumentedLoanGate``); nil otherwise, and for a loan made after `date`.
+    public func brokenCap(
+        for details: ProviderDescription,
+        in rulebook: LegalCapTable,
+        on date: CalendarDate
+    )
+        -> (cap: LegalCap, aprPercent: Decimal)?
+    {
+        guard let apr = aprPercent else { return nil }
+        let made = month.firstDay
+        guard made <= date,
+            let broken = rulebook.caps(for: details, on: made).first(where: {
+                $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr)
+            }),
+            rulebook.caps(for: details, on: date).contains(where: {
+                $0.effect == .exclude && $0.maxAPRPercent <= broken.maxAPRPercent && $0.isExceeded(byAPRPercent: apr)
+            })
+        else { return nil }
+        return (broken, apr)
+    }
+
     /// The total the borrower repays.
     public var totalRepaid: Money { Money(minorUnits: installment.minorUnits * Int64(termMonths)) }
 }

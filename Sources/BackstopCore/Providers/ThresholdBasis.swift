@@ -21,17 +21,36 @@ extension RuleID {
     /// `access`, `inquiries`); nil for a rule that is not a lender's threshold (status, limits, pricing, the
     /// user's own ceiling, the platform accounts a channel lives in, and Backstop's legal and rulebook gates).
     public var thresholdKey: String? {
+        // Literals, not built from `rawValue`: the odds model asks for every check of every offer.
         switch self {
-        case .minCreditScore, .maxOverdueCount12m, .maxOverdueCount24m, .maxDaysPastDue, .noCurrentOverdue,
-            .identityVerified, .age, .minMonthlyIncome, .maxDebtToIncome, .excludedWhenCashOut,
-            .excludedWhenIdentityAbnormal:
-            "eligibility." + rawValue
+        case .minCreditScore: "eligibility.minCreditScore"
+        case .maxOverdueCount12m: "eligibility.maxOverdueCount12m"
+        case .maxOverdueCount24m: "eligibility.maxOverdueCount24m"
+        case .maxDaysPastDue: "eligibility.maxDaysPastDue"
+        case .noCurrentOverdue: "eligibility.noCurrentOverdue"
+        case .identityVerified: "eligibility.identityVerified"
+        case .age: "eligibility.age"
+        case .minMonthlyIncome: "eligibility.minMonthlyIncome"
+        case .maxDebtToIncome: "eligibility.maxDebtToIncome"
+        case .excludedWhenCashOut: "eligibility.excludedWhen:cash-out"
+        case .excludedWhenIdentityAbnormal: "eligibility.excludedWhen:identity-abnormal"
         case .customersOnly, .invitationOnly: "access"
         case .maxHardInquiries3m: "inquiries"
         case .status, .purpose, .amountLimits, .minAmount, .maxAmount, .pricing, .maxMonthlyPayment,
             .requiresAccount, .licensed, .legalCap, .serviceState, .protectedGroup, .exactTerm, .debtService,
             .ageOfMajority, .purposeBanned, .businessOnly, .perBorrowerLimit, .documentedLoanAboveCap:
             nil
+        }
+    }
+}
+
+extension ExclusionFlag {
+    /// The rule checking the flag (the current-overdue flag is checked as `noCurrentOverdue`).
+    public var rule: RuleID {
+        switch self {
+        case .cashOut: .excludedWhenCashOut
+        case .identityAbnormal: .excludedWhenIdentityAbnormal
+        case .currentOverdue: .noCurrentOverdue
         }
     }
 }
@@ -60,8 +79,9 @@ extension ProviderDescription {
         if e.minAge != nil || e.maxAge != nil { rules.append(.age) }
         if e.minMonthlyIncome != nil { rules.append(.minMonthlyIncome) }
         if e.maxDebtToIncomePercent != nil { rules.append(.maxDebtToIncome) }
-        if e.excludedWhen.contains(.cashOut) { rules.append(.excludedWhenCashOut) }
-        if e.excludedWhen.contains(.identityAbnormal) { rules.append(.excludedWhenIdentityAbnormal) }
+        for flag in [ExclusionFlag.cashOut, .identityAbnormal] where e.excludedWhen.contains(flag) {
+            rules.append(flag.rule)
+        }
         if !access.customersOf.isEmpty { rules.append(.customersOnly) }
         if access.invitationOnly { rules.append(.invitationOnly) }
         if inquiries.maxHardInquiries3m != nil { rules.append(.maxHardInquiries3m) }

@@ -175,17 +175,9 @@ public struct DocumentedLoanGate: Gate {
     public func check(_ candidate: GateCandidate, in context: GateContext) -> GateOutcome {
         let details = candidate.details
         for loan in details.documentedLoans.sorted(by: { $0.month > $1.month }) {
-            guard let apr = loan.aprPercent else { continue }
-            let made = loan.month.firstDay
-            guard made <= context.date,
-                let broken = context.rulebook.caps(for: details, on: made).first(where: {
-                    $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr)
-                }),
-                context.rulebook.caps(for: details, on: context.date).contains(where: {
-                    $0.effect == .exclude && $0.maxAPRPercent <= broken.maxAPRPercent
-                        && $0.isExceeded(byAPRPercent: apr)
-                })
-            else { continue }
+            guard let (broken, apr) = loan.brokenCap(for: details, in: context.rulebook, on: context.date) else {
+                continue
+            }
             var params = broken.factParams(apr: apr)
             params["provider"] = .name(details.name)
             params["month"] = .month(loan.month)
