@@ -353,7 +353,7 @@ struct ProviderXMLReader {
             fail(
                 node,
                 attribute: "basis",
-                "basis \"\(text)\" is not one of \(ThresholdBasis.allCases.map(\.rawValue).joined(separator: ", "))"
+                "basis \"\(JSONInput.printable(text))\" is not one of \(ThresholdBasis.allCases.map(\.rawValue).joined(separator: ", "))"
             )
             return
         }
@@ -361,7 +361,7 @@ struct ProviderXMLReader {
             fail(
                 node,
                 attribute: "basis",
-                "basis=\"\(text)\" needs a source=\"sN\" naming where the rule is \(text); "
+                "basis=\"\(basis.rawValue)\" needs a source=\"sN\" naming where the rule is \(basis.rawValue); "
                     + "without one, write basis=\"estimate\" (rule L13)"
             )
         }
