@@ -74,8 +74,12 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         /// The summary as a fact (`summary-reported-with-reasons`…).
         public let summaryFact: FactDocument
         public let unknowns: [String]
+        /// Whether the reasons found explain the state reported (false: only the operator's review can say why, and
+        /// no reopening date is given).
+        public let explained: Bool
 
         public init(_ d: ServiceDiagnosis, _ renderer: Renderer) {
+            explained = d.explained
             service = d.service
             state = d.state
             reasons = d.reasons.map { Reason($0, renderer) }
@@ -420,10 +424,20 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let reason: String
         public let action: String
         public let code: FactCode
+        /// v1: the message's template parameters (kept as they were; `values` has the same under one set of names).
         public let params: [String: WireValue]
         public let message: String
         /// When it is done (absent on general advice).
         public let horizon: Horizon?
+        /// The services the step applies to (`huabei`, `jiebei`).
+        public let services: [PrimaryService]
+        /// What the step's date rests on: `published` (a rule, `source`), `estimate` (Backstop's), or `none`.
+        public let dateKind: DateKind
+        /// The public rule or notice the step rests on, when there is one.
+        public let source: String?
+        /// Every value of the step under one set of names, the same as `horizon`'s (docs/http.md "Recovery steps"):
+        /// the template's parameters renamed, and every date of a late instalment, past ones included.
+        public let values: [String: WireValue]
 
         public init(_ step: RecoveryPlan.Step, _ renderer: Renderer) {
             reason = step.reason?.rawValue ?? "general"
@@ -432,6 +446,43 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             params = step.action.params.mapValues(\.wireValue)
             message = action
             horizon = Horizon(step.horizon, renderer)
+            services = step.services
+            dateKind = step.dateKind
+            source = step.source
+            values = Self.values(step)
+        }
+
+        /// The one name of each template parameter in `values`; a parameter not listed keeps its name.
+        public static let valueNames: [String: String] = [
+            "days": "daysPastDue", "leaves12m": "leaves12MonthWindow", "leaves24m": "leaves24MonthWindow",
+            "leavesReport": "leavesCreditReport", "leavesReportIfSettled": "leavesCreditReportIfSettledOnPlanDate",
+            "ifSettledOn": "planDate", "count12m": "overdueCount12m", "count24m": "overdueCount24m",
+            "by12m": "leaves12MonthWindowBy", "by24m": "leaves24MonthWindowBy", "amount": "currentOverdueAmount",
+            "count": "count", "until": "until", "by": "by",
+        ]
+
+        static func values(_ step: RecoveryPlan.Step) -> [String: WireValue] {
+            var values: [String: WireValue] = [:]
+            for (name, value) in step.action.params {
+                // A dispute's or a new card's `days` is a number of days, not days past due.
+                let renamed =
+                    name == "days" && step.action.code != .stepOverdueRecordDates ? "days" : valueNames[name] ?? name
+                values[renamed] = value.wireValue
+            }
+            if case .record(let dates) = step.horizon {
+                values["month"] = FactValue.month(dates.month).wireValue
+                values["daysPastDue"] = FactValue.int(dates.daysPastDue).wireValue
+                values["leaves12MonthWindow"] = FactValue.date(dates.leaves12MonthWindow).wireValue
+                values["leaves24MonthWindow"] = FactValue.date(dates.leaves24MonthWindow).wireValue
+                if let settled = dates.settled { values["settled"] = FactValue.date(settled).wireValue }
+                if let report = dates.leavesCreditReport {
+                    values["leavesCreditReport"] = FactValue.date(report).wireValue
+                }
+                if let report = dates.leavesCreditReportIfSettledOnPlanDate {
+                    values["leavesCreditReportIfSettledOnPlanDate"] = FactValue.date(report).wireValue
+                }
+            }
+            return values
         }
     }
 
@@ -449,8 +500,12 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let params: [String: WireValue]
         public let message: String
         public let because: [FactDocument]
+        /// What the date rests on: `estimate` (Backstop's illustrative rules, or its estimate of a lender's criteria)
+        /// or `published` (every criterion it waits on is the lender's published one).
+        public let dateKind: DateKind
 
         public init(_ forecast: ReopeningForecast, _ renderer: Renderer) {
+            dateKind = forecast.dateKind
             id = forecast.subject.id
             switch forecast.subject {
             case .service: kind = "service"
@@ -578,12 +633,12 @@ public struct DiagnosisDocument: Codable, Sendable, Hashable {
 
 extension Renderer {
     /// What would change a refusal, as one sentence: a fix that answers one of Backstop's estimates of the lender's
-    /// criteria says so (`(by Backstop's estimate)` / `（按Backstop的估计）`), never a lender's rule.
+    /// criteria says so (`(by Backstop's estimate)` / `（这是估计）`), never a lender's rule.
     public func fixSentence(_ refusal: Refusal) -> String {
         let estimated = refusal.failed.filter { refusal.details.thresholdBasis(of: $0.rule) == .estimate }
             .compactMap(\.fix)
         let text = refusal.fixes.map { fix in
-            render(fix) + (estimated.contains(fix) ? t(" (by Backstop's estimate)", "（按Backstop的估计）") : "")
+            render(fix) + (estimated.contains(fix) ? t(" (by Backstop's estimate)", "（这是估计）") : "")
         }.joined(separator: language == .zh ? "；" : "; ")
         return sentence(text)
     }

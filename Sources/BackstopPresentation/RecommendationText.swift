@@ -15,21 +15,43 @@ extension Renderer {
         var lines: [String] = []
         let colon = t(": ", "：")
         for item in diagnosis {
-            let observed =
-                item.observed.map {
-                    $0 == item.assessed
-                        ? ""
-                        : t(
-                            " (reported \(serviceState($0)); the rules give \(serviceState(item.assessed)))",
-                            "（显示为\(serviceState($0))；按规则评估为\(serviceState(item.assessed))）"
-                        )
-                } ?? t(" (assessed)", "（评估）")
-            let state = language == .zh ? serviceState(item.state) : serviceState(item.state).uppercased()
-            lines.append("\(service(item.service))\(colon)\(state)\(observed)")
+            let heading: String
+            let assessed = serviceState(item.assessed)
+            switch item.observed {
+            case nil, .unknown?:
+                // Nothing reported: the state is unknown, and what Backstop's illustrative rules give is an assessment.
+                heading = t(
+                    "STATE UNKNOWN (assessed by Backstop's illustrative rules: \(assessed))",
+                    "状态未知（按示意规则评估：\(assessed)）"
+                )
+            case let reported? where reported == item.assessed:
+                heading = language == .zh ? serviceState(reported) : serviceState(reported).uppercased()
+            case let reported?:
+                heading =
+                    (language == .zh ? serviceState(reported) : serviceState(reported).uppercased())
+                    + t(
+                        " (reported \(serviceState(reported)); Backstop's illustrative rules give \(assessed))",
+                        "（用户反馈为\(serviceState(reported))；按示意规则评估为\(assessed)）"
+                    )
+            }
+            lines.append("\(service(item.service))\(colon)\(heading)")
             for finding in item.reasons {
                 lines.append("  - \(reason(finding.code))\(colon)\(render(finding.evidence))")
             }
             lines.append("  \(render(item.summary))")
+            // The signals that were missing, whenever they could change this diagnosis (the summary names them
+            // itself when it rests on them).
+            let named: Set<FactCode> = [.summaryReportedNoReason, .summaryLikelyOpenWithUnknowns]
+            if !item.unknowns.isEmpty, !named.contains(item.summary.code), item.state != .open || !item.explained {
+                let fields = list(item.unknowns.map(field))
+                lines.append(
+                    "  "
+                        + t(
+                            "Not in the profile: \(fields); knowing them could change this diagnosis and the plan.",
+                            "资料中缺少：\(fields)；补充这些信息后，诊断和计划可能不同。"
+                        )
+                )
+            }
         }
         return lines
     }
@@ -138,7 +160,7 @@ extension Renderer {
                         + t(
                             " (Backstop's \(one ? "estimate" : "estimates"): \(details.nameEN) does not publish "
                                 + "\(one ? "this criterion" : "these criteria")).",
-                            "（以上是Backstop的估计，\(details.nameZH)未公布\(one ? "这项" : "这些")标准）。"
+                            "（以上是估计，\(details.nameZH)未公布\(one ? "这项" : "这些")标准）。"
                         )
                 }
                 lines.append(line)
@@ -161,7 +183,7 @@ extension Renderer {
                 t(
                     "Catalog \(catalog.hash) (\(catalog.providers) providers). Rates are Backstop's estimates within "
                         + "published ranges; terms are illustrative.",
-                    "渠道目录 \(catalog.hash)（\(catalog.providers)个渠道）。利率是 Backstop 在公布区间内的估算；条款仅供参考。"
+                    "渠道目录 \(catalog.hash)（\(catalog.providers)个渠道）。利率是在公布区间内的估算；条款仅供参考。"
                 )
             )
         }

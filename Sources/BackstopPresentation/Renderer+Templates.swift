@@ -50,6 +50,16 @@ extension Renderer {
                 + "\(p.state("assessed") == .closed ? "closure" : "a restriction"): \(p.text("reasons"))."
         case .summaryReportedOpen:
             return "\(p.service) is open and the profile shows none of the four published closure reasons."
+        case .summaryReportedUnexplained:
+            let open =
+                p.has("openServices")
+                ? ", and \(p.text("openServices")), which the same rules treat as at least as strict, is open" : ""
+            let would =
+                p.state("assessed") == .restricted
+                ? "would only restrict \(p.service)" : "would not make \(p.service) \(p.text("state"))"
+            return "\(p.service) is reported \(p.text("state")), but what the profile shows (\(p.text("reasons"))) does "
+                + "not explain it: by Backstop's illustrative rules it \(would)\(open). Only Alipay's official review can "
+                + "say why, so no reopening date is given."
         case .summaryLikelyOpenWithUnknowns:
             return "\(p.service) is likely open as far as the profile shows: none of the four published closure "
                 + "reasons, but \(p.text("unknowns")) \(p.listCount("unknowns") == 1 ? "is" : "are") unknown."
@@ -356,31 +366,75 @@ extension Renderer {
             case (true, false): what = "the \(p.text("amount")) overdue"
             default: what = "the unpaid \(instalments(p.listCount("months"))) of \(p.text("months"))"
             }
-            return "Repay \(what) now: money overdue today is the first thing every lender checks, and a late record "
-                + "only starts its 5 years on the credit report once it is settled."
+            return "Repay \(what) now: money overdue today is the first thing every lender checks, and the credit "
+                + "report keeps marking a late record every month until it is settled."
+        case .stepAskForRepaymentArrangement:
+            return "If you cannot repay it all at once, contact the lender yourself through its official app or "
+                + "hotline and ask for a repayment arrangement; for a credit card, ask the bank for a negotiated "
+                + "instalment plan (个性化分期, Commercial Banks' Credit Card Business Supervision Measures, art. 70). "
+                + "Do not pay an agent who promises to \"stop the interest\" or \"negotiate\" for you."
+        case .stepReportToPolice:
+            return "Report the impersonation to the police (公安机关) now, with your ID card and what you know of the "
+                + "loans or accounts opened in your name, and keep the report receipt: lenders and the credit bureau "
+                + "ask for it."
+        case .stepCheckCreditReport:
+            let theft = p.fact.params["identity"] == .identity(.suspectedImpersonation)
+            let look =
+                theft
+                ? "look for inquiries, loans and late records that are not yours"
+                : "check that the name, ID number and contact details on it are yours"
+            return "Get your personal credit report from the PBoC Credit Reference Center (free, at "
+                + "www.pbccrc.org.cn or its service points; twice a year at no cost) and \(look)."
+        case .stepDisputeRecords:
+            return "Dispute (征信异议) every inquiry and record the impostor caused, with the Credit Reference Center "
+                + "or the lender that reported it, attaching the police receipt: they must check and answer within "
+                + "\(p.text("days")) days (by \(p.text("by")) if you file today; Regulation on the Administration of the Credit Reporting "
+                + "Industry, art. 25). Records that are not yours are to be removed, not waited out."
+        case .stepAskLendersStopCollection:
+            return "Tell each lender the impostor borrowed from, through its official app or hotline, that the loan "
+                + "is not yours and ask it to stop collecting from you and to correct what it reported; give it the "
+                + "police receipt. Do not repay a loan you did not take to make calls stop."
+        case .stepAppealCashOutFlag:
+            let what = p.count("count") == 1 ? "the flag is" : "a flag is"
+            return "If \(what) wrong (the payments were genuine purchases), appeal it through the customer service in "
+                + "the Alipay app (or 95188) with evidence: orders, delivery records, receipts. Only Alipay's review "
+                + "can lift a flag."
+        case .stepCompliantUse:
+            let one = p.count("count") == 1
+            let flags = one ? "The profile counts 1 flag" : "The profile counts the flags"
+            let by = p.has("until") ? " by \(p.text("until")) at the latest" : ""
+            return (one ? "If the flag is right" : "For the flags that are right") + ": use Huabei only for genuine purchases, with no cash-out (套现), fake "
+                + "transactions or gambling-linked transfers. \(flags) over 12 months, so today's leave that count"
+                + "\(by); whether and when the operator lifts its restriction is its own decision (nothing is "
+                + "published)."
         case .stepKeepRepaymentRecord:
             return "Keep a good repayment record from now on: pay every instalment on time (turn on automatic "
-                + "repayment). Late records weigh less once they leave the 12- and 24-month windows lenders read, but "
-                + "stay on the credit report for 5 years after they are settled."
+                + "repayment). Most lenders weigh the last 12 and 24 months of repayments most, but a late record stays "
+                + "on the credit report for 5 years after it is settled."
         case .stepOverdueRecordDates:
-            var windows: [String] = []
-            windows.append(
-                p.has("leaves12m")
-                    ? "leaves lenders' 12-month window on \(p.text("leaves12m"))"
-                    : "is already outside lenders' 12-month window"
-            )
-            windows.append(
-                p.has("leaves24m")
-                    ? "leaves the 24-month window on \(p.text("leaves24m"))" : "is already outside the 24-month window"
-            )
             let report =
                 p.has("leavesReport")
                 ? "it leaves the credit report on \(p.text("leavesReport")), 5 years after it was settled on "
-                    + "\(p.text("settled"))"
+                    + "\(p.text("settled")) (Regulation on the Administration of the Credit Reporting Industry, art. 16)"
                 : "it stays on the credit report until 5 years after you settle it (\(p.text("leavesReportIfSettled")) "
-                    + "if settled on \(p.text("ifSettledOn")))"
-            return "The late instalment of \(p.text("month")) (\(p.text("days")) days past due): it "
-                + windows.joined(separator: " and ") + "; " + report + "."
+                    + "if settled on \(p.text("ifSettledOn")); Regulation on the Administration of the Credit Reporting "
+                    + "Industry, art. 16)"
+            var windows: [String] = []
+            if p.has("leaves12m") { windows.append("from \(p.text("leaves12m")) it is no longer in the last 12 months") }
+            if p.has("leaves24m") {
+                windows.append(
+                    p.has("leaves12m")
+                        ? "from \(p.text("leaves24m")) not in the last 24"
+                        : "from \(p.text("leaves24m")) it is no longer in the last 24 months"
+                )
+            }
+            let lenders =
+                windows.isEmpty
+                ? "it is already older than the 24 months of repayments most lenders weigh"
+                : windows.joined(separator: ", and ")
+                    + " of repayments, the months most lenders weigh (Backstop's estimate)"
+            return "The late instalment of \(p.text("month")) (\(p.text("days")) days past due): " + report + "; "
+                + lenders + "."
         case .stepOverdueCountsUndated:
             var counted: [String] = []
             if p.has("count12m") {
@@ -389,11 +443,11 @@ extension Renderer {
             if p.has("count24m") { counted.append("\(p.text("count24m")) in 24 months") }
             let what = counted.isEmpty ? "late payments" : counted.joined(separator: " and ")
             var windows: [String] = []
-            if p.has("count12m") { windows.append("the 12-month window by \(p.text("by12m"))") }
-            windows.append("the 24-month window by \(p.text("by24m"))")
-            return "The profile counts \(what) without dates: they leave " + windows.joined(separator: " and ")
-                + " at the latest, and each stays on the credit report for 5 years after it was settled. Give their "
-                + "dates (overdueEvents) for exact dates."
+            if p.has("count12m") { windows.append("the last 12 months of repayments by \(p.text("by12m"))") }
+            windows.append("the last 24 months by \(p.text("by24m"))")
+            return "The profile counts \(what) without dates: they are out of " + windows.joined(separator: " and ")
+                + " at the latest (Backstop's estimate of the months lenders read), and each stays on the credit "
+                + "report for 5 years after it was settled. Give their dates (overdueEvents) for exact dates."
         case .stepAgeLimit:
             let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
             return young
@@ -402,30 +456,35 @@ extension Renderer {
         case .stepBuildRecord:
             return
                 "Build a credit record: use one licensed credit card, or small instalments on genuine purchases, and "
-                + "repay every bill on time and in full; do not apply to many lenders (each application leaves a hard "
-                + "inquiry on the credit report). A record takes months to build, so no date can be given."
+                + "repay every bill on time and in full; do not apply to many lenders (each application is recorded "
+                + "on the credit report as a lender's inquiry). A record takes months to build, so no date can be given."
         case .stepRebuildScore:
-            let assumed = p.has("score") ? " and assumes it stays at \(p.text("score"))" : ""
-            return "Rebuild the credit score: repay on time, keep credit use low against limits, keep identity, "
-                + "contact and income information current, and avoid many credit applications in a short time. How "
-                + "fast a score recovers is not published, so Backstop gives no date\(assumed): an assumption, not a "
-                + "promise."
-        case .stepCompliantUse:
-            let by = p.has("until") ? " (by \(p.text("until")))" : ""
-            return "Use credit services compliantly: stop cash-out (套现), fake transactions and gambling-linked "
-                + "transfers; use Huabei only for genuine purchases. Twelve months of compliant use clears the "
-                + "flags\(by)."
+            let assumed = p.has("score") ? " and the what-if assumes it stays at \(p.text("score"))" : ""
+            return "What raises the score: repay on time, keep credit use low against limits, keep identity, contact "
+                + "and income information current, and avoid many credit applications in a short time. How fast a "
+                + "score rises is not published, so no date is given\(assumed)."
         case .stepFixIdentity:
+            if p.has("days") {
+                return "Renew the expired ID card at the public security bureau (公安机关) where you are registered or "
+                    + "live: the new card is issued within \(p.text("days")) days (by \(p.text("by")); Resident "
+                    + "Identity Card Law, art. 12), and you can ask for a temporary ID card (临时居民身份证) meanwhile. "
+                    + "Then update the document in the Alipay app (real-name verification); Alipay publishes no time "
+                    + "for its check."
+            }
             let what = p.has("identity") ? " (\(p.text("identity")))" : ""
-            return "Fix the identity information\(what): renew an expired ID document and re-verify it (real-name "
-                + "verification) in the Alipay app, usually done within 1 to 7 days."
+            return "Complete real-name verification\(what) in the Alipay app now with a valid ID card; Alipay publishes "
+                + "no time for its check."
         case .stepResolveIdentityReport:
             return "Have the identity problem (\(p.text("identity"))) resolved through Alipay's official customer "
                 + "service only (in the app, or 95188): its review decides, and it has no published time."
         case .stepContactOfficialService:
             let state = p.has("state") ? p.text("state") : "closed"
-            return "Ask \(p.service)'s official customer service in the Alipay app (or 95188) why it is \(state): the "
-                + "profile shows none of the published reasons, so only the operator's own review can tell."
+            let why =
+                p.has("reasons")
+                ? "what the profile shows (\(p.text("reasons"))) does not explain it by Backstop's illustrative rules"
+                : "the profile shows none of the published reasons"
+            return "Ask \(p.service)'s official customer service in the Alipay app (or 95188) why it is \(state): "
+                + "\(why), so only the operator's own review can tell."
         case .stepFollowOfficialNotices:
             return "Follow the providers' official notices in the Alipay app; nobody outside Alipay can reopen a "
                 + "service, so ignore paid \"unblocking\" offers."
@@ -462,20 +521,27 @@ extension Renderer {
 
         // Reopening
         case .reopenFrom:
-            return "\(p.text("subject")) may reopen from \(p.text("date")) at the earliest"
+            let may = "\(p.text("subject")) may \(p.isService("subject") ? "reopen" : "accept an application") from "
+                + "\(p.text("date")) at the earliest"
+            if p.isService("subject") {
+                return may + ", if it reads your record as Backstop's illustrative rules assume (the last 12 and 24 "
+                    + "months of repayments, like most lenders)"
+            }
+            return p.raw("basis") == "published"
+                ? may + ", by its published criteria" : may + ", if its criteria are as Backstop estimates them"
         case .reopenNotPredictable:
-            let latest = p.has("latest") ? " (by \(p.text("latest")) at the latest on these rules)" : ""
+            let latest = p.has("latest") ? " (by \(p.text("latest")) at the latest on Backstop's illustrative rules)" : ""
             return "\(p.text("subject")): no date can be predicted from the profile\(latest)"
 
         // What a reopening waits for
         case .afterOverdueRepaid: return "once the amount overdue is repaid (\(p.text("date")))"
         case .afterIdentityReverified: return "once the identity is re-verified (allowing until \(p.text("by")))"
         case .afterRecordLeavesWindow:
-            return "when the late instalment of \(p.text("month")) leaves the \(p.text("months"))-month window "
-                + "(\(p.text("date")))"
+            return "when the late instalment of \(p.text("month")) is older than the last \(p.text("months")) months "
+                + "of repayments (\(p.text("date")))"
         case .afterProviderReopens: return "when it reopens to new users (\(p.text("date")))"
         case .dependsOnUndatedCounts:
-            return "\(p.text("fields")): counted without dates, so gone from the \(p.text("months"))-month window by "
+            return "\(p.text("fields")): counted without dates, so older than the last \(p.text("months")) months by "
                 + "\(p.text("by")) at the latest, possibly sooner"
         case .dependsOnScore:
             let minimum = p.has("min") ? ", minimum \(p.text("min"))" : ""
@@ -483,9 +549,13 @@ extension Renderer {
         case .dependsOnRecordBuilding:
             return "it depends on building a repayment record, which takes months Backstop cannot date"
         case .dependsOnOperatorReview:
-            return p.has("identity")
-                ? "it waits for the operator's review of the identity problem (\(p.text("identity"))), which has no "
-                    + "published time"
+            if p.has("identity") {
+                return "it waits for the operator's review of the identity problem (\(p.text("identity"))), which has "
+                    + "no published time"
+            }
+            return p.has("reasons")
+                ? "what the profile shows (\(p.text("reasons"))) does not explain the state by Backstop's "
+                    + "illustrative rules, so only the operator's own review can say why, and no date can be given"
                 : "the profile shows no published reason, so the operator's own review decides"
 
         // Scams
@@ -502,11 +572,20 @@ extension Renderer {
                 + "\"unfreezing\" fee, insurance) is a fraudster, whatever the reason given (\(p.text("source")))."
         case .scamFakeCustomerService:
             return "\"Customer service\" that calls you and asks you to add it on QQ or WeChat, or to move money to an "
-                + "account it names, is a fraudster: reach a lender's service only through its own app "
-                + "(\(p.text("source")))."
+                + "account it names, is a fraudster: reach a lender's service only through its own app, and Alipay's "
+                + "at 95188 (\(p.text("source")))."
         case .scamPaidUnblocking:
             return "Paid \"unblocking\" or \"limit raising\" (解冻, 提额) is a scam: nobody outside the lender can "
                 + "reopen a service, raise a limit or unfreeze a loan, whatever the fee (\(p.text("source")))."
+        case .scamPaidDebtAgents:
+            return "Paid agents who promise to \"stop the interest and suspend the debt\" (停息挂账) or to fight "
+                + "collection for you (反催收) are not needed and often a scam: they take fees and your personal data, "
+                + "and can leave you deeper in debt. Ask the lender yourself, free, through its official channels; a "
+                + "complaint about a bank or consumer finance company goes to the 12378 hotline (\(p.text("source")))."
+        case .scamFakePolice:
+            return "Callers claiming to be the police, a prosecutor or a court who say your identity was used for "
+                + "money laundering and ask you to move money to a \"safe account\" are fraudsters: the police never "
+                + "ask for transfers by phone. Hang up and call 110 yourself (\(p.text("source")))."
 
         // Pricing notes
         case .notePublishedPrice:
@@ -639,7 +718,7 @@ extension Renderer {
         switch code {
         // Evidence
         case .evidenceScore:
-            var parts = ["信用分\(p.text("score"))"]
+            var parts = ["芝麻分\(p.text("score"))"]
             if p.has("drop") { parts.append("90天内下降\(p.text("drop"))分") }
             if p.has("below") { parts.append("低于\(p.text("below"))分") }
             return parts.joined(separator: "，")
@@ -658,11 +737,11 @@ extension Renderer {
             let range = p.has("max") ? "\(p.text("min"))至\(p.text("max"))岁" : "\(p.text("min"))岁及以上"
             return "年龄\(p.text("age"))岁，不在服务年龄范围内（\(range)）"
         case .evidenceThinFile:
-            var parts = ["信用分\(p.text("score"))"]
+            var parts = ["芝麻分\(p.text("score"))"]
             if p.has("below") { parts.append("低于\(p.text("below"))分") }
             if p.has("age") { parts.append("年龄\(p.text("age"))岁") }
             parts.append("资料中没有\(p.text("missing"))")
-            return parts.joined(separator: "，") + "：信用记录太少，无从判断，并非信用分下降"
+            return parts.joined(separator: "，") + "：信用记录太少，无从判断，并非芝麻分下降"
 
         // Summaries
         case .summaryReportedNoReason:
@@ -677,6 +756,13 @@ extension Renderer {
                 + "\(p.text("reasons"))。"
         case .summaryReportedOpen:
             return "\(p.service)正常，资料中没有四类公开的关闭原因。"
+        case .summaryReportedUnexplained:
+            let open =
+                p.has("openServices")
+                ? "；而且按同样的规则至少同样严格的\(p.text("openServices"))仍然正常" : ""
+            let would = p.state("assessed") == .restricted ? "只会让\(p.service)受限" : "不足以让\(p.service)\(p.text("state"))"
+            return "\(p.service)显示为\(p.text("state"))，但资料中的情况（\(p.text("reasons"))）解释不了：按示意规则，"
+                + "这些情况\(would)\(open)。原因只有支付宝官方审核能说明，因此不给出恢复日期。"
         case .summaryLikelyOpenWithUnknowns:
             return "从资料看\(p.service)可能正常：没有四类公开的关闭原因，但\(p.text("unknowns"))未知。"
         case .summaryLikelyOpen:
@@ -757,8 +843,8 @@ extension Renderer {
             return "\(p.text("provider"))是\(p.text("licence"))，自\(p.text("since"))起不得向在校大学生放贷"
 
         case .ruleHardInquiries:
-            return "近3个月有\(p.text("count"))次征信硬查询，"
-                + (p.count("limit") == 0 ? "该机构要求近3个月没有硬查询" : "该机构最多接受\(p.text("limit"))次")
+            return "近3个月有\(p.text("count"))次机构查询征信的记录，"
+                + (p.count("limit") == 0 ? "该机构要求近3个月没有查询征信的记录" : "该机构最多接受\(p.text("limit"))次")
         case .ruleCustomersOnly:
             return p.int("customer") == 1
                 ? "您是\(p.text("institutions"))的客户，符合其客户要求"
@@ -780,7 +866,7 @@ extension Renderer {
             var known: [String] = []
             if p.has("until") { known.append("截至\(p.text("until"))") }
             if p.has("from") { known.append("自\(p.text("from"))起") }
-            let span = known.isEmpty ? "" : "Backstop只掌握其\(known.joined(separator: "和"))的价格；"
+            let span = known.isEmpty ? "" : "目前只掌握其\(known.joined(separator: "和"))的价格；"
             return span + "请先向该机构确认\(p.text("date"))的借款条件，再参考任何数字"
         case .fixBorrowLessOrLonger: return "少借一些或选择更长的期限"
         case .fixKeepPaymentUnder: return "把月供控制在\(p.text("payment"))以内：少借一些或选择更长的期限"
@@ -806,7 +892,7 @@ extension Renderer {
         case .fixOpenAccount: return "开通并认证\(p.text("account"))账户"
         case .fixCompliantUse: return "连续12个月合规使用，没有套现或涉赌资金往来"
         case .fixReverifyIdentity: return "向该机构更新身份证件并重新认证"
-        case .fixUseLicensedChannel: return "无法改变：Backstop从不推荐无牌照放贷机构，请选择持牌渠道"
+        case .fixUseLicensedChannel: return "无法改变：无牌照放贷机构一律不推荐，请选择持牌渠道"
         case .fixNoneAboveCap:
             let what =
                 p.has("amount") && p.has("term")
@@ -818,7 +904,7 @@ extension Renderer {
         case .fixContactOfficialService: return "没有公开原因能解释：请在支付宝App内联系\(p.service)官方客服"
         case .fixNotAvailable: return "无法满足本次申请"
         case .fixWaitForInquiries:
-            let remain = p.count("limit") == 0 ? "近3个月不再有硬查询" : "近3个月硬查询不超过\(p.text("limit"))次"
+            let remain = p.count("limit") == 0 ? "近3个月不再有查询征信的记录" : "近3个月机构查询征信不超过\(p.text("limit"))次"
             return p.has("date")
                 ? "不早于\(p.text("date"))申请（届时\(remain)），在此之前不要再增加查询"
                 : "等到\(remain)再申请，在此之前不要再增加查询"
@@ -841,7 +927,7 @@ extension Renderer {
         case .ruleDocumentedLoanAboveCap:
             let stated = p.has("stated") ? "，报道称\(p.text("stated"))" : ""
             return "它在\(p.text("month"))发放的一笔\(p.text("amount"))贷款，按\(p.text("term"))期、每期"
-                + "\(p.text("installment"))计算（Backstop按内部收益率计算\(stated)；来源：\(p.text("loanSource"))），"
+                + "\(p.text("installment"))计算（按内部收益率计算\(stated)；来源：\(p.text("loanSource"))），"
                 + "综合年化成本为\(p.text("apr"))，超过\(p.text("title"))（自\(p.text("since"))起为\(p.text("cap"))，"
                 + "来源：\(p.text("source"))）：其公布的利率没有反映借款人实际支付的费用"
         case .ruleNoIncome:
@@ -877,7 +963,7 @@ extension Renderer {
                 : "\(p.text("provider"))：没有收入，每月还款\(p.text("payment"))无从负担，不予推荐。"
         case .unlicensedRefused:
             let cost = p.has("apr") ? "（本次借款年化利率\(p.text("apr"))，总成本\(p.text("totalCost"))）" : ""
-            return "\(p.text("provider"))没有放贷牌照，Backstop从不推荐\(cost)。"
+            return "\(p.text("provider"))没有放贷牌照，一律不推荐\(cost)。"
         case .aboveLegalCap:
             return
                 "\(p.text("provider"))：\(pricedAt(p))年化利率\(over(p, "cap"))超过\(p.text("title"))（自\(p.text("since"))起为"
@@ -901,11 +987,11 @@ extension Renderer {
             return "您是在校大学生，不向您推荐\(p.text("licences"))的贷款：自\(p.text("since"))起它们不得向在校大学生放贷"
                 + "（\(p.text("title"))，来源：\(p.text("source"))）。"
         case .manyRecentInquiries:
-            return "近3个月已有\(p.text("count"))次征信硬查询，已达到或超过计划的上限\(p.text("budget"))次。大多数机构的每次申请或测额度都会再增加一次，"
+            return "近3个月已有\(p.text("count"))次机构查询征信的记录，已达到或超过计划的上限\(p.text("budget"))次。大多数机构的每次申请或测额度都会再增加一次，"
                 + "近期查询过多会被拒"
                 + (p.has("date") ? "：\(p.text("date"))之前不要申请。" : "：等较早的查询超出3个月后再申请。")
         case .unrecognizedProfileFields:
-            return "资料中有Backstop不认识的字段，未被使用：\(p.text("fields"))。"
+            return "资料中有无法识别的字段，未被使用：\(p.text("fields"))。"
         case .minorProtected:
             return "你\(p.text("age"))岁，未满\(p.text("minAge"))岁：银行、借贷平台和任何App都不得向你放贷，"
                 + "本答复不推荐任何渠道（\(p.text("title"))，来源：\(p.text("source"))）。向你提供贷款的人在违法；"
@@ -936,31 +1022,57 @@ extension Renderer {
             case (true, false): what = "逾期的\(p.text("amount"))"
             default: what = "\(p.text("months"))未还的分期"
             }
-            return "立即还清\(what)：当前逾期是每家机构首先核查的，逾期记录还清后才开始计算在征信报告中保留的5年。"
+            return "请立即还清\(what)：每家机构首先看有没有正在逾期的欠款，而且只要没还清，征信报告每个月都会继续记上逾期。"
+        case .stepAskForRepaymentArrangement:
+            return "如果一次还不清，请本人通过放贷机构的官方App或客服电话联系它，申请协商还款；信用卡可以向银行申请"
+                + "个性化分期（《商业银行信用卡业务监督管理办法》第七十条）。不要付钱给承诺“停息挂账”或代为协商的中介。"
+        case .stepReportToPolice:
+            return "请马上带身份证到公安机关报案，说明以您名义开的贷款或账户情况，并保存好报案回执：放贷机构和征信中心都会要这份材料。"
+        case .stepCheckCreditReport:
+            let theft = p.fact.params["identity"] == .identity(.suspectedImpersonation)
+            let look = theft ? "看看有没有不是您本人办理的查询记录、贷款和逾期" : "核对上面的姓名、身份证号和联系方式是否都是您本人的"
+            return "请到中国人民银行征信中心查询本人的个人信用报告（www.pbccrc.org.cn或各查询网点，每年两次免费），\(look)。"
+        case .stepDisputeRecords:
+            return "对冒用者造成的每一条查询记录和贷款、逾期记录提出征信异议：向征信中心或报送该记录的机构提出，附上报案回执；"
+                + "对方须在\(p.text("days"))日内核查并答复（今天提出则在\(p.text("by"))前；《征信业管理条例》第二十五条）。不是您本人的记录应当删除，不用等它过期。"
+        case .stepAskLendersStopCollection:
+            return "通过官方App或客服电话告诉冒用者借款的每一家机构：这笔贷款不是您借的，请它停止向您催收并更正报送的记录，"
+                + "同时提供报案回执。不要为了让催收电话停下来而去还不是自己借的钱。"
+        case .stepAppealCashOutFlag:
+            let what = p.count("count") == 1 ? "这次标记" : "某次标记"
+            return "如果\(what)有误（那些付款都是真实消费），请通过支付宝App内的客服（或拨打95188）申诉，并提供订单、物流记录、"
+                + "付款凭证等证据。只有支付宝审核后才能取消标记。"
+        case .stepCompliantUse:
+            let by = p.has("until") ? "最晚到\(p.text("until"))就不再计入" : "满12个月后就不再计入"
+            return (p.count("count") == 1 ? "如果这次标记没有错" : "对于没有错的标记") + "：花呗只用于真实消费，不要套现、虚假交易或与赌博有关的转账。资料里的标记只统计近12个月，"
+                + "现在的标记\(by)；但支付宝是否、何时解除限制由它自己决定，没有公开的规则。"
         case .stepKeepRepaymentRecord:
-            return "从现在起保持良好的还款记录：每期按时还款（开通自动还款）。逾期记录移出机构查看的近12个月和近24个月"
-                + "窗口后影响会减小，但自还清之日起5年内仍保留在征信报告中。"
+            return "从现在起保持良好的还款记录：每期按时还款（可以开通自动还款）。多数机构最看重近12个月和近24个月的还款记录，"
+                + "但逾期记录在还清后仍会在征信报告上保留5年。"
         case .stepOverdueRecordDates:
-            var windows: [String] = []
-            windows.append(p.has("leaves12m") ? "于\(p.text("leaves12m"))移出近12个月窗口" : "已在近12个月窗口之外")
-            windows.append(p.has("leaves24m") ? "于\(p.text("leaves24m"))移出近24个月窗口" : "已在近24个月窗口之外")
             let report =
                 p.has("leavesReport")
-                ? "已于\(p.text("settled"))还清，满5年后于\(p.text("leavesReport"))从征信报告中删除"
+                ? "已于\(p.text("settled"))还清，满5年后于\(p.text("leavesReport"))从征信报告中删除（《征信业管理条例》第十六条）"
                 : "还清之日起满5年才会从征信报告中删除（若于\(p.text("ifSettledOn"))还清，则为"
-                    + "\(p.text("leavesReportIfSettled"))）"
-            return "\(p.text("month"))的逾期（逾期\(p.text("days"))天）：" + windows.joined(separator: "，") + "；" + report
-                + "。"
+                    + "\(p.text("leavesReportIfSettled"))；《征信业管理条例》第十六条）"
+            var windows: [String] = []
+            if p.has("leaves12m") { windows.append("自\(p.text("leaves12m"))起不在近12个月的还款记录里") }
+            if p.has("leaves24m") { windows.append("自\(p.text("leaves24m"))起不在近24个月的还款记录里") }
+            let lenders =
+                windows.isEmpty
+                ? "它已经不在多数机构看的近24个月还款记录里"
+                : "它" + windows.joined(separator: "，") + "（这是估计：多数机构看这段时间的还款记录）"
+            return "\(p.text("month"))的逾期（逾期\(p.text("days"))天）：" + report + "；" + lenders + "。"
         case .stepOverdueCountsUndated:
             var counted: [String] = []
             if p.has("count12m") { counted.append("近12个月逾期\(p.text("count12m"))次") }
             if p.has("count24m") { counted.append("近24个月\(p.text("count24m"))次") }
             let what = counted.isEmpty ? "逾期" : counted.joined(separator: "、")
             var windows: [String] = []
-            if p.has("count12m") { windows.append("最晚于\(p.text("by12m"))移出近12个月窗口") }
-            windows.append("最晚于\(p.text("by24m"))移出近24个月窗口")
-            return "资料只给出\(what)，没有日期：" + windows.joined(separator: "，")
-                + "；每笔逾期自还清之日起5年内仍保留在征信报告中。补充逾期明细可得到准确日期。"
+            if p.has("count12m") { windows.append("最晚\(p.text("by12m"))起不在近12个月的还款记录里") }
+            windows.append("最晚\(p.text("by24m"))起不在近24个月的还款记录里")
+            return "资料只给出\(what)，没有日期：它们" + windows.joined(separator: "，")
+                + "（这是估计：多数机构看这段时间的还款记录）；每笔逾期还清后仍在征信报告上保留5年。补充逾期明细可得到准确日期。"
         case .stepAgeLimit:
             let young = (p.int("age") ?? 0) < (p.int("min") ?? 0)
             return young
@@ -968,27 +1080,31 @@ extension Renderer {
                 : "\(p.service)只向\(p.text("max"))岁及以下用户开放：等待不会重新开通；请使用没有此年龄限制的持牌渠道或您的开户银行。"
         case .stepBuildRecord:
             return "积累信用记录：使用一张持牌机构的信用卡，或把小额分期用于真实消费，每期按时足额还款；不要向多家机构"
-                + "申请（每次申请都会在征信报告上留下一条硬查询记录）。信用记录需要数月积累，无法给出日期。"
+                + "申请（每次申请都会在征信报告上留下一条机构查询征信的记录）。信用记录需要数月积累，无法给出日期。"
         case .stepRebuildScore:
-            let assumed = p.has("score") ? "，并假设信用分保持\(p.text("score"))分不变" : ""
-            return "修复信用分：按时还款，控制额度使用率，及时更新身份、联系方式和收入信息，避免短期内频繁申请贷款。"
-                + "信用分恢复的速度没有公开，因此Backstop不给出日期\(assumed)：这是假设，不是承诺。"
-        case .stepCompliantUse:
-            let by = p.has("until") ? "（\(p.text("until"))前）" : ""
-            return "合规使用信用服务：停止套现、虚假交易和涉赌转账；花呗只用于真实消费。连续12个月合规使用后标记会"
-                + "消除\(by)。"
+            let assumed = p.has("score") ? "，下面的推算假设芝麻分保持\(p.text("score"))分不变" : ""
+            return "让芝麻分回升的做法：按时还款，控制额度使用率，及时更新身份、联系方式和收入信息，避免短期内频繁申请贷款。"
+                + "芝麻分回升的速度没有公开，所以这里不给日期\(assumed)。"
         case .stepFixIdentity:
+            if p.has("days") {
+                return "请到户籍所在地或居住地的公安机关换领过期的身份证：新证在\(p.text("days"))日内发放（\(p.text("by"))前；"
+                    + "《居民身份证法》第十二条），等待期间可以申请临时居民身份证。拿到新证后，在支付宝App内更新证件"
+                    + "（实名认证）；支付宝没有公布审核需要多久。"
+            }
             let what = p.has("identity") ? "（\(p.text("identity"))）" : ""
-            return "修正身份信息\(what)：更换过期的身份证件，并在支付宝App内重新实名认证，通常1至7天内可完成。"
+            return "请现在用有效身份证在支付宝App内完成实名认证\(what)；支付宝没有公布审核需要多久。"
         case .stepResolveIdentityReport:
-            return "身份问题（\(p.text("identity"))）只通过支付宝官方客服（App内或95188）处理：由其审核决定，没有公开的"
+            return "身份问题（\(p.text("identity"))）只通过支付宝官方客服（App内或95188）处理：由支付宝审核决定，没有公开的"
                 + "处理时限。"
         case .stepContactOfficialService:
             let state = p.state("state") == .restricted ? "受限" : "关闭"
-            return "在支付宝App内（或拨打95188）向\(p.service)官方客服询问\(state)原因：资料中没有任何公开原因，只有运营方"
-                + "自己的审核能说明。"
+            let why =
+                p.has("reasons")
+                ? "按示意规则，资料中的情况（\(p.text("reasons"))）解释不了\(state)"
+                : "资料中没有任何公开的原因"
+            return "在支付宝App内（或拨打95188）向\(p.service)官方客服询问\(state)原因：\(why)，只有支付宝自己的审核能说明。"
         case .stepFollowOfficialNotices:
-            return "关注支付宝App内各服务的官方通知；支付宝以外没有人能恢复服务，不要相信付费“解封”。"
+            return "关注支付宝App内各服务的官方通知；支付宝以外没有人能让服务重新开通，不要相信付费“解封”。"
         case .stepKeepLicensedBackup:
             let see = p.has("count") ? "（见上方\(p.text("count"))个持牌备选渠道）" : ""
             return "准备一个持牌的备用渠道\(see)；不要使用评论区推广的无牌照“快速贷款”App。"
@@ -1003,40 +1119,47 @@ extension Renderer {
         case .assumeNoLatePayments:
             return "自\(p.text("from"))起不再有新的逾期"
         case .assumeScore:
-            return "信用分保持\(p.text("score"))分不变：Backstop不预测信用分（它依据Backstop看不到的数据计算，也没有公开的"
-                + "恢复速度）"
+            return "芝麻分保持\(p.text("score"))分不变：这里不预测芝麻分（它依据我们看不到的数据计算，也没有公开的回升速度）"
         case .assumeNoCashOut:
             return p.has("from") ? "自\(p.text("from"))起不再有新的套现标记" : "无套现标记"
         case .assumeIdentityVerified:
             let by = p.has("by") ? "于\(p.text("by"))前" : ""
             return p.has("was") ? "\(by)重新完成实名认证（原为：\(p.text("was"))）" : "\(by)重新完成实名认证"
         case .assumeOperatorsDecide:
-            return "这些日期是按Backstop示意性规则最早可能的日期；是否恢复由各运营方自行审核决定"
+            return "这些日期是按示意规则估计的最早日期；是否恢复、是否批准由各机构自行审核决定"
 
         // Reopening
         case .reopenFrom:
-            return "\(p.text("subject"))最早可能于\(p.text("date"))起恢复"
+            let subject = p.text("subject")
+            if p.isService("subject") {
+                return "\(subject)最早可能于\(p.text("date"))起恢复（前提是它像多数机构一样看近12个月和近24个月的还款记录，"
+                    + "这是示意规则的估计）"
+            }
+            return p.raw("basis") == "published"
+                ? "\(subject)最早可能于\(p.text("date"))起可以申请（按它公布的条件）"
+                : "\(subject)最早可能于\(p.text("date"))起可以申请（前提是它的条件和我们的估计一致）"
         case .reopenNotPredictable:
-            let latest = p.has("latest") ? "（按这些规则最晚\(p.text("latest"))）" : ""
-            return "\(p.text("subject"))：无法从资料预计恢复日期\(latest)"
+            let latest = p.has("latest") ? "（按示意规则估计，最晚\(p.text("latest"))）" : ""
+            return "\(p.text("subject"))：无法根据资料推算日期\(latest)"
 
         // What a reopening waits for
         case .afterOverdueRepaid: return "还清当前逾期后（\(p.text("date"))）"
         case .afterIdentityReverified: return "重新完成实名认证后（按\(p.text("by"))前完成计）"
         case .afterRecordLeavesWindow:
-            return "\(p.text("month"))的逾期移出近\(p.text("months"))个月窗口时（\(p.text("date"))）"
+            return "\(p.text("month"))的逾期不在近\(p.text("months"))个月的还款记录里时（\(p.text("date"))）"
         case .afterProviderReopens: return "重新接受新用户申请时（\(p.text("date"))）"
         case .dependsOnUndatedCounts:
-            return "\(p.text("fields"))没有日期：最晚于\(p.text("by"))移出近\(p.text("months"))个月窗口，也可能更早"
+            return "\(p.text("fields"))没有日期：最晚\(p.text("by"))起不在近\(p.text("months"))个月的还款记录里，也可能更早"
         case .dependsOnScore:
             let minimum = p.has("min") ? "，最低要求\(p.text("min"))分" : ""
-            return "取决于信用分（\(p.text("score"))分\(minimum)），Backstop不预测信用分"
+            return "取决于芝麻分（\(p.text("score"))分\(minimum)），这里不预测芝麻分"
         case .dependsOnRecordBuilding:
-            return "取决于积累还款记录，所需时间Backstop无法预计"
+            return "取决于积累还款记录，所需时间无法预计"
         case .dependsOnOperatorReview:
-            return p.has("identity")
-                ? "需等待运营方审核身份问题（\(p.text("identity"))），没有公开的处理时限"
-                : "资料中没有任何公开原因，由运营方自行审核决定"
+            if p.has("identity") { return "需等待支付宝审核身份问题（\(p.text("identity"))），没有公开的处理时限" }
+            return p.has("reasons")
+                ? "按示意规则，资料中的情况（\(p.text("reasons"))）解释不了目前的状态，只有官方审核能说明原因，因此无法给出日期"
+                : "资料中没有任何公开原因，由支付宝自行审核决定"
 
         // Scams
         case .scamCreditRepair:
@@ -1048,18 +1171,24 @@ extension Renderer {
         case .scamUpfrontFees:
             return "放款之前以任何理由要求转账（保证金、验证费、“解冻费”、保险费）的都是诈骗（来源：\(p.text("source"))）。"
         case .scamFakeCustomerService:
-            return "打电话来并要求添加QQ或微信、或要您把钱转到指定账户的“客服”都是骗子：只通过机构自己的App联系客服"
-                + "（来源：\(p.text("source"))）。"
+            return "打电话来并要求添加QQ或微信、或要您把钱转到指定账户的“客服”都是骗子：只通过机构自己的App联系客服，"
+                + "支付宝客服电话是95188（来源：\(p.text("source"))）。"
         case .scamPaidUnblocking:
             return "付费“解冻”“提额”是骗局：放贷机构以外没有任何人能恢复服务、提高额度或解冻贷款，交多少钱都没用"
                 + "（来源：\(p.text("source"))）。"
+        case .scamPaidDebtAgents:
+            return "承诺“停息挂账”、代为协商或“反催收”的付费中介不需要找，很多就是骗局：它们收费、拿走您的个人信息，还可能让"
+                + "您的债务更重。请本人通过官方渠道免费联系放贷机构；投诉银行或消费金融公司可拨打12378（来源：\(p.text("source"))）。"
+        case .scamFakePolice:
+            return "自称公安、检察院或法院，说您的身份被用于洗钱、要您把钱转到“安全账户”的来电都是诈骗：公安机关从不通过"
+                + "电话要求转账。请挂断电话，自己拨打110核实（来源：\(p.text("source"))）。"
 
         // Pricing notes
         case .notePublishedPrice:
             return "公布价格：" + priceParts(p).joined(separator: "，")
         case .noteEstimatedPrice:
             return "估算价格：" + priceParts(p).joined(separator: "，")
-                + "；按其公布区间的\(rangePlace(p))定价，这是Backstop对此档案的估计"
+                + "；按其公布区间的\(rangePlace(p))定价，这是对此档案的估计"
         case .noteNearestTerm:
             return "其最接近所需\(p.text("asked"))个月的期限是\(p.text("term"))个月"
         case .noteServiceRestricted:
@@ -1088,12 +1217,12 @@ extension Renderer {
         case .whyOddsRecentOverdue:
             return "获批可能性至多为\(p.text("cap"))：近12个月逾期\(p.text("count"))次，最长逾期\(p.text("worst"))天"
         case .whyOddsCashOut: return "获批可能性至多为中：近12个月有\(p.text("count"))次套现标记"
-        case .whyOddsInquiries: return "获批可能性至多为\(p.text("cap"))：近3个月有\(p.text("count"))次征信硬查询"
+        case .whyOddsInquiries: return "获批可能性至多为\(p.text("cap"))：近3个月有\(p.text("count"))次机构查询征信的记录"
         case .whyOddsUnknown: return "获批可能性至多为中：缺少\(p.text("fields"))"
         case .whyOddsUnemployed: return "获批可能性低：没有工作收入"
         case .whyOddsGig: return "获批可能性至多为中：灵活就业收入不稳定"
         case .whyOddsEstimatesOnly:
-            return "获批可能性至多为中：\(p.text("provider"))没有公布任何审批标准，Backstop对其标准的估计不能说明获批机会高"
+            return "获批可能性至多为中：\(p.text("provider"))没有公布任何审批标准，对其标准的估计不能说明获批机会高"
         case .whyOnlyIfInvited: return "仅限受邀用户：\(p.text("provider"))只接受受邀用户申请（请查看是否向您显示入口）"
         case .whyOnlyForCustomers: return "仅限\(p.text("institutions"))的客户"
         case .whyTermDiffers: return "按\(p.text("term"))个月报价：没有\(p.text("asked"))个月的期限，不能与期限相同的报价直接比较"
@@ -1103,7 +1232,7 @@ extension Renderer {
         case .whyEstimate: return "利率按其公布区间的\(rangePlace(p))估算" + rangeBecause(p)
         // 申请计划
         case .planUseOpenLine: return "先使用\(p.text("provider"))：您已开通，无需新的申请"
-        case .planApplySoft: return "先查看\(p.text("provider"))：申请不产生征信硬查询（获批可能性\(p.text("likelihood"))）"
+        case .planApplySoft: return "先查看\(p.text("provider"))：申请不会留下机构查询征信的记录（获批可能性\(p.text("likelihood"))）"
         case .planWaitForBetterOdds:
             let when =
                 p.has("date")
@@ -1116,22 +1245,22 @@ extension Renderer {
         case .planApplyIfCannotWait:
             return "只有无法等待时：申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
         case .planNoHardInquiries:
-            return "按你的要求，不进行任何会增加征信硬查询的申请：有\(p.text("count"))个渠道未列入。"
+            return "按你的要求，不进行任何会增加查询记录的申请：有\(p.text("count"))个渠道未列入。"
         case .planSkipsCheaper:
             return "\(p.text("provider"))（获批可能性\(p.text("likelihood"))）总成本比\(p.text("chosen"))低"
                 + "\(p.text("difference"))，但在此顺序中排在后面。"
         case .planApplyHard: return "申请\(p.text("provider"))（获批可能性\(p.text("likelihood"))；\(p.text("inquiry"))）"
         case .planOneAtATime:
-            return "一次只申请一个渠道，按此顺序，等上一个有结果再申请下一个。每次申请或测额度都会在征信报告上增加一次硬查询；"
+            return "一次只申请一个渠道，按此顺序，等上一个有结果再申请下一个。每次申请或测额度都会在征信报告上增加一次查询征信的记录；"
                 + "本计划在3个月内最多允许\(p.text("budget"))次（包括已有的查询）。"
-        case .planLater: return "暂不申请：\(p.text("providers"))。同时申请会使3个月内的硬查询超过\(p.text("budget"))次。"
+        case .planLater: return "暂不申请：\(p.text("providers"))。同时申请会使3个月内机构查询征信的次数超过\(p.text("budget"))次。"
         case .planWaitUntil:
             return p.has("date")
-                ? "近3个月已有\(p.text("count"))次硬查询（上限\(p.text("budget"))次）：\(p.text("date"))之前不要进行任何会增加硬查询的申请。"
-                : "近3个月已有\(p.text("count"))次硬查询（上限\(p.text("budget"))次）：等较早的查询超出3个月后再进行会增加硬查询的申请。"
+                ? "近3个月已有\(p.text("count"))次查询征信的记录（上限\(p.text("budget"))次）：\(p.text("date"))之前不要进行任何会增加查询记录的申请。"
+                : "近3个月已有\(p.text("count"))次查询征信的记录（上限\(p.text("budget"))次）：等较早的查询超出3个月后再进行会增加查询记录的申请。"
         case .planInquiriesUnknown:
-            return "资料没有说明征信报告上有几次硬查询，本计划按0次计算。申请前请先查询本人征信报告（中国人民银行征信中心可免费查询）。"
-        case .planNothingToApply: return "本次借款目前不要向任何渠道申请：没有渠道能够满足（原因见下），每次申请只会增加一次征信硬查询。"
+            return "资料没有说明征信报告上有几次查询征信的记录，本计划按0次计算。申请前请先查询本人征信报告（中国人民银行征信中心可免费查询）。"
+        case .planNothingToApply: return "本次借款目前不要向任何渠道申请：没有渠道能够满足（原因见下），每次申请只会增加一次机构查询征信的记录。"
 
         // Legality
         case .legalityWithinCap:

@@ -52,10 +52,12 @@ public struct Renderer: Sendable, Hashable {
         case .now(let day): return t("now, \(date(day))", "立即，\(date(day))")
         case .days(let days, let from):
             let by = date(from.adding(days: days.upperBound))
-            return t(
-                "in \(days.lowerBound)–\(days.upperBound) days, by \(by)",
-                "\(days.lowerBound)至\(days.upperBound)天内，\(by)前"
-            )
+            return days.lowerBound <= 1
+                ? t("within \(days.upperBound) days, by \(by)", "\(days.upperBound)天内，\(by)前")
+                : t(
+                    "in \(days.lowerBound)–\(days.upperBound) days, by \(by)",
+                    "\(days.lowerBound)至\(days.upperBound)天内，\(by)前"
+                )
         case .ongoing(let from, nil): return t("from \(date(from)) on", "自\(date(from))起")
         case .ongoing(let from, let until?):
             return t("from \(date(from)) to \(date(until))", "自\(date(from))至\(date(until))")
@@ -149,7 +151,7 @@ public struct Renderer: Sendable, Hashable {
 
     public func reason(_ reason: ClosureReason) -> String {
         switch (reason, language) {
-        case (.creditScoreDecline, .zh): "信用分下降"
+        case (.creditScoreDecline, .zh): "芝麻分下降"
         case (.creditScoreDecline, .en): "declining credit score"
         case (.lateRepayment, .zh): "逾期还款"
         case (.lateRepayment, .en): "late repayment"
@@ -332,7 +334,7 @@ public struct Renderer: Sendable, Hashable {
         case (.enrolled, .en): "level of study"
         case (.employment, .zh): "就业状况"
         case (.employment, .en): "employment"
-        case (.hardInquiries, .zh): "征信硬查询记录"
+        case (.hardInquiries, .zh): "机构查询征信的记录"
         case (.hardInquiries, .en): "hard credit inquiries"
         case (.overdueEvents, .zh): "逾期明细"
         case (.overdueEvents, .en): "dated overdue events"
@@ -394,7 +396,7 @@ public struct Renderer: Sendable, Hashable {
         case (.serviceState, .en): "the service's state"
         case (.protectedGroup, .zh): "不得向学生放贷的规定"
         case (.protectedGroup, .en): "the ban on lending to students"
-        case (.maxHardInquiries3m, .zh): "近3个月征信硬查询次数上限"
+        case (.maxHardInquiries3m, .zh): "近3个月机构查询征信次数上限"
         case (.maxHardInquiries3m, .en): "its limit on hard credit inquiries in 3 months"
         case (.customersOnly, .zh): "仅限本行客户"
         case (.customersOnly, .en): "being an existing customer"
@@ -422,7 +424,7 @@ public struct Renderer: Sendable, Hashable {
         switch basis {
         case .estimate?:
             language == .zh
-                ? "；\(details.nameZH)未公布这项标准，这是Backstop的估计"
+                ? "；\(details.nameZH)未公布这项标准，这是估计"
                 : "; \(details.nameEN) does not publish this criterion: it is Backstop's estimate"
         case .reported?:
             language == .zh ? "（据公开报道，机构本身未公布）" : " (as reported; the lender does not publish it)"
@@ -475,11 +477,11 @@ public struct Renderer: Sendable, Hashable {
 
     public func inquiry(_ kind: InquiryKind) -> String {
         switch (kind, language) {
-        case (.hard, .zh): "征信硬查询"
+        case (.hard, .zh): "机构查询征信的记录"
         case (.hard, .en): "a hard credit inquiry"
-        case (.soft, .zh): "不产生硬查询"
+        case (.soft, .zh): "不会留下机构查询征信的记录"
         case (.soft, .en): "no hard inquiry"
-        case (.unknown, .zh): "是否产生征信硬查询未公布（按硬查询计）"
+        case (.unknown, .zh): "是否产生机构查询征信的记录未公布（按会留下记录计）"
         case (.unknown, .en): "whether it adds a hard credit inquiry is not published (counted as one)"
         }
     }
@@ -560,6 +562,16 @@ struct Params {
     }
     /// The service's name (`Huabei` / `花呗`).
     var service: String { text("service") }
+    /// Whether a parameter names a primary service (a reopening's subject: a service, or a provider's name).
+    func isService(_ name: String) -> Bool {
+        if case .service = fact.params[name] { return true }
+        return false
+    }
+    /// A text parameter as it is (`estimate`), or nil.
+    func raw(_ name: String) -> String? {
+        if case .text(let value) = fact.params[name] { return value }
+        return nil
+    }
 }
 
 extension Decimal {

@@ -137,6 +137,11 @@ struct FactRenderingTests {
         case .summaryReportedWithReasons, .summaryReportedOpenAtRisk, .summaryReportedOpen, .summaryLikelyOpen,
             .summaryLikelyNotOpen:
             return [summary, summary.merging(["assessed": .serviceState(.restricted)]) { _, b in b }]
+        case .summaryReportedUnexplained:
+            return [
+                summary.merging(["assessed": .serviceState(.restricted)]) { _, b in b },
+                summary.merging(["openServices": .list([.service(.jiebei)]), "unknowns": unknowns]) { _, b in b },
+            ]
         case .summaryLikelyOpenWithUnknowns:
             return [
                 summary.merging(["unknowns": unknowns]) { a, _ in a },
@@ -201,21 +206,37 @@ struct FactRenderingTests {
                 ["count24m": .int(1), "by12m": .date(day), "by24m": .date(day)],
                 ["by12m": .date(day), "by24m": .date(day)],
             ]
-        case .stepFixIdentity: return [[:], ["identity": .identity(.expiredDocument)]]
+        case .stepFixIdentity:
+            return [
+                [:], ["identity": .identity(.unverified)],
+                ["identity": .identity(.expiredDocument), "days": .int(60), "by": .date(day)],
+            ]
         case .stepResolveIdentityReport: return [["identity": .identity(.mismatch)]]
-        case .stepCompliantUse: return [[:], ["until": .date(day)]]
+        case .stepCompliantUse: return [[:], ["until": .date(day)], ["until": .date(day), "count": .int(1)]]
+        case .stepAppealCashOutFlag: return [["count": .int(1)], ["count": .int(6)]]
+        case .stepCheckCreditReport:
+            return [["identity": .identity(.suspectedImpersonation)], ["identity": .identity(.mismatch)]]
+        case .stepDisputeRecords:
+            return [["identity": .identity(.suspectedImpersonation), "days": .int(20), "by": .date(day)]]
         case .stepRebuildScore: return [[:], ["score": .int(598)]]
         case .stepContactOfficialService:
             return [
                 ["service": .service(.huabei)], ["service": .service(.huabei), "state": .serviceState(.restricted)],
+                ["service": .service(.huabei), "state": .serviceState(.closed), "reasons": reasons],
             ]
         case .stepKeepLicensedBackup: return [[:], ["count": .int(1)], ["count": .int(5)]]
         case .assumeNothingOverdue: return [[:], ["date": .date(day)]]
         case .assumeNoCashOut: return [[:], ["from": .date(day)]]
         case .reopenFrom:
-            return [["subject": .service(.huabei), "date": .date(day)], ["subject": weilidai, "date": .date(day)]]
+            return [
+                ["subject": .service(.huabei), "date": .date(day), "basis": .text("estimate")],
+                ["subject": weilidai, "date": .date(day), "basis": .text("estimate")],
+                ["subject": weilidai, "date": .date(day), "basis": .text("published")],
+            ]
         case .reopenNotPredictable:
-            return [["subject": .service(.jiebei)], ["subject": weilidai, "latest": .date(day)]]
+            return [
+                ["subject": .service(.jiebei)], ["subject": weilidai, "latest": .date(day), "basis": .text("estimate")],
+            ]
         case .afterOverdueRepaid, .afterProviderReopens: return [["date": .date(day)]]
         case .afterIdentityReverified: return [["by": .date(day)]]
         case .afterRecordLeavesWindow: return [["month": .month(march), "months": .int(12), "date": .date(day)]]
@@ -229,9 +250,12 @@ struct FactRenderingTests {
             ]
         case .dependsOnScore: return [["score": .int(598)], ["score": .int(580), "min": .int(600)]]
         case .dependsOnOperatorReview:
-            return [["subject": .service(.huabei)], ["subject": weilidai, "identity": .identity(.mismatch)]]
+            return [
+                ["subject": .service(.huabei)], ["subject": weilidai, "identity": .identity(.mismatch)],
+                ["subject": .service(.huabei), "reasons": reasons],
+            ]
         case .scamCreditRepair, .scamCampusLoanCancellation, .scamUpfrontFees, .scamFakeCustomerService,
-            .scamPaidUnblocking:
+            .scamPaidUnblocking, .scamPaidDebtAgents, .scamFakePolice:
             return [["source": .text("https://example.org/warning")]]
         case .ruleIdentityNotVerified, .ruleIdentityFlagged:
             return IdentityStatus.allCases.map { ["identity": .identity($0)] }
@@ -406,7 +430,8 @@ struct FactRenderingTests {
             .stepKeepRepaymentRecord, .stepFollowOfficialNotices, .stepBuildRecord, .stepVerifyIdentityBeforeBorrowing,
             .stepNoLicensedChannelNow, .assumeOperatorsDecide, .dependsOnRecordBuilding, .whyOddsUnemployed,
             .whyOddsGig,
-            .planNothingToApply, .fixAskExactTerm:
+            .planNothingToApply, .fixAskExactTerm, .stepAskForRepaymentArrangement, .stepReportToPolice,
+            .stepAskLendersStopCollection:
             return [[:]]
         }
     }
@@ -415,7 +440,10 @@ struct FactRenderingTests {
     static let allowedInChinese: Set<String> = ["Backstop", "App", "LPR", "QQ"]
 
     /// Chinese words an English sentence names as borrowers meet them (the scams' and cash-out's own words).
-    static let allowedInEnglish = ["套现", "征信修复", "注销校园贷", "解冻", "提额", "个性化分期", "经营贷"]
+    static let allowedInEnglish = [
+        "套现", "征信修复", "注销校园贷", "解冻", "提额", "个性化分期", "经营贷", "公安机关", "征信异议", "停息挂账", "反催收",
+        "临时居民身份证",
+    ]
 
     @Test(arguments: FactCode.allCases)
     func everyCodeRendersInBothLanguages(_ code: FactCode) {

@@ -142,11 +142,29 @@ public struct RecoveryPlan: Hashable, Sendable {
         public var action: Fact
         /// When it is done, or when what it waits for happens.
         public var horizon: StepHorizon
+        /// The services the step applies to: those whose diagnosis found `reason` (every service not open, for the
+        /// general advice; the one named, for a service's own step).
+        public var services: [PrimaryService]
+        /// What the step's date rests on: a `published` rule (its `source`), Backstop's `estimate`, or `none` (no
+        /// date, or only the plan's own date).
+        public var dateKind: DateKind
+        /// The public rule or notice the step rests on, when there is one.
+        public var source: String?
 
-        public init(reason: ClosureReason?, action: Fact, horizon: StepHorizon = .none) {
+        public init(
+            reason: ClosureReason?,
+            action: Fact,
+            horizon: StepHorizon = .none,
+            services: [PrimaryService] = [],
+            dateKind: DateKind? = nil,
+            source: String? = nil
+        ) {
             self.reason = reason
             self.action = action
             self.horizon = horizon
+            self.services = services
+            self.dateKind = dateKind ?? horizon.defaultDateKind
+            self.source = source
         }
     }
 
@@ -294,10 +312,13 @@ public struct Aggregator: Sendable {
     }
 
     /// The diagnosis of each primary service among the providers (Huabei, Jiebei), in service order.
+    /// Each reported closure is checked against the others (``ServiceDiagnosis/crossChecked(_:)``).
     public func diagnose(_ profile: UserProfile) -> [ServiceDiagnosis] {
-        providers.compactMap { ($0 as? any PrimaryServiceProvider)?.diagnose(profile) }.sorted {
-            $0.service.rawValue < $1.service.rawValue
-        }
+        ServiceDiagnosis.crossChecked(
+            providers.compactMap { ($0 as? any PrimaryServiceProvider)?.diagnose(profile) }.sorted {
+                $0.service.rawValue < $1.service.rawValue
+            }
+        )
     }
 
     /// The recovery plan without a loan request, as `backstop diagnose` shows it: the steps with their horizons, when
@@ -331,7 +352,7 @@ public struct Aggregator: Sendable {
             assumedChanges: [],
             reopens: [],
             forecasts: serviceForecasts(diagnosis, projection),
-            scams: notOpen || refused ? ScamWarning.allCases.map(\.fact) : [],
+            scams: ScamWarning.fitting(profile, diagnosis, notOpen: notOpen, refused: refused).map(\.fact),
             date: date
         )
         Self.finish(&plan, projection)
@@ -365,7 +386,8 @@ public struct Aggregator: Sendable {
             }
             return item.observed == .closed ? state == .open : state != .closed
         }
-        let searched = closed.filter { !$0.reasons.isEmpty }
+        // A closure with no reason found, or none that explains it, waits for the operator's review: no date.
+        let searched = closed.filter { !$0.reasons.isEmpty && $0.explained }
         let conservative = RecoveryProjection.firstPassing(subjects: searched.count, dates: timeline.count) {
             passes(searched[$0.subject], $0.date, .conservative)
         }
@@ -377,11 +399,9 @@ public struct Aggregator: Sendable {
         return closed.map { item in
             let subject = Reopening.service(item.service)
             guard let index = searched.firstIndex(of: item) else {
-                return ReopeningForecast(
-                    subject: subject,
-                    earliest: nil,
-                    because: [Fact(.dependsOnOperatorReview, ["subject": .service(item.service)])]
-                )
+                var params: [String: FactValue] = ["subject": .service(item.service)]
+                if !item.reasons.isEmpty { params["reasons"] = .list(item.reasons.map { .reason($0.code) }) }
+                return ReopeningForecast(subject: subject, earliest: nil, because: [Fact(.dependsOnOperatorReview, params)])
             }
             return Self.forecast(
                 subject,
@@ -919,11 +939,21 @@ public struct Aggregator: Sendable {
             refused: refused
         )
         let services = Set(diagnosis.map(\.service.rawValue))
-        plan.forecasts += await providerForecasts(
-            refusals.filter { !recommendableNow.contains($0.details.id) && !services.contains($0.details.id.rawValue) },
-            request,
-            projection
-        )
+        let forecastable = refusals.filter {
+            !recommendableNow.contains($0.details.id) && !services.contains($0.details.id.rawValue)
+        }
+        plan.forecasts += await providerForecasts(forecastable, request, projection).map { forecast in
+            // A provider's date rests on its criteria: published only when every one it was refused on is.
+            guard case .provider(let id, _) = forecast.subject,
+                let refusal = forecastable.first(where: { $0.details.id == id })
+            else { return forecast }
+            var dated = forecast
+            let published = refusal.failed.allSatisfy { check in
+                refusal.details.thresholdBasis(of: check.rule).map { $0 == .published } ?? true
+            }
+            dated.dateKind = published ? .published : .estimate
+            return dated
+        }
         Self.finish(&plan, projection)
         return plan
     }

@@ -2,25 +2,31 @@ import Foundation
 
 /// The countermeasures for the closure reasons found, each with its own horizon, most urgent first.
 public enum Countermeasure: Sendable {
-    /// How long re-verifying an expired or unverified identity document in the Alipay app takes, in days: Backstop's
-    /// assumption (a document renewed and uploaded is usually checked within days), not a published figure.
+    /// v1: the days re-verifying an identity document was assumed to take. Alipay publishes no such time, so the plan
+    /// no longer states it: a renewed card is issued within ``AdviceSource/identityCardDays`` (a published rule) and
+    /// Alipay's own check has no published time.
+    @available(*, deprecated, message: "Alipay publishes no time for identity checks; see AdviceSource.identityCardDays")
     public static let identityFixDays = 1...7
 
     /// How long a negative record stays on the PBoC credit report after the debt is settled: 5 years (Regulation on
     /// the Administration of the Credit Reporting Industry, 2013, art. 16).
     public static let creditReportMonths = 60
 
-    /// The steps for the reasons found, most urgent first:
+    /// The steps for the reasons found, protective ones first:
     ///
-    /// 1. money overdue now (today);
-    /// 2. identity: re-verify an expired or unverified document (1 to 7 days), or have a mismatch or impersonation
-    ///    report resolved by official customer service (no date: the operator's review);
-    /// 3. cash-out: stop now; the flags leave the 12-month count a year on;
-    /// 4. the repayment record: pay on time from now on, and for each dated late instalment the dates it leaves the
-    ///    12- and 24-month windows lenders read and the credit report (5 years after it was settled); counts without
-    ///    dates get the latest dates instead;
-    /// 5. a thin file: build a record; a declining score: the habits that rebuild it (no date: an assumption);
-    /// 6. a service closed for no reason found: its official customer service;
+    /// 1. money overdue now: repay it today, and, if it cannot be repaid in full, ask the creditor for a repayment
+    ///    arrangement through its official channels (never a paid agent);
+    /// 2. identity: for an impersonation, report it to the police, get the credit report, dispute what is not yours
+    ///    (answered within 20 days), ask the lenders concerned to stop collection, and have Alipay's review resolve
+    ///    it; for a mismatch, the review and the credit report; for an expired document, renew it (a new card within
+    ///    60 days, a temporary one meanwhile) and update it in Alipay; for an unverified one, verify it now;
+    /// 3. cash-out: appeal a wrong flag with evidence; otherwise compliant use, worded by the count, without a
+    ///    promise of when the operator lifts its restriction;
+    /// 4. the repayment record: pay on time from now on, and for each dated late instalment the day it leaves the
+    ///    credit report (published: 5 years after it was settled) and the days lenders' 12- and 24-month windows stop
+    ///    seeing it (Backstop's estimate); counts without dates get the latest dates instead;
+    /// 5. a thin file: build a record; a declining score: the habits that rebuild it (no date);
+    /// 6. a service closed for no reason found, or none that explains it: its official customer service;
     /// 7. when a service is not open: the official notices, and a licensed backup only when there is one
     ///    (`alternatives`: how many licensed alternatives serve the request now; nil when no request was made).
     ///
@@ -34,40 +40,87 @@ public enum Countermeasure: Sendable {
     ) -> [RecoveryPlan.Step] {
         var reasons: Set<ClosureReason> = []
         for item in diagnosis { reasons.formUnion(item.reasons.map(\.code)) }
+        let notOpen = diagnosis.filter { $0.state != .open && $0.state != .unknown }.map(\.service)
+        func services(_ reason: ClosureReason) -> [PrimaryService] {
+            diagnosis.filter { $0.reasons.contains { $0.code == reason } }.map(\.service)
+        }
         var steps: [RecoveryPlan.Step] = []
 
-        // 1. Money overdue now.
+        // 1. Money overdue now, and what to do if it cannot be repaid in full.
         let owed = profile.repayment?.currentOverdueAmount.flatMap { $0.minorUnits > 0 ? $0 : nil }
         let unpaid = (profile.overdueEvents ?? []).filter { $0.settled == nil }.map(\.month).sorted()
         if owed != nil || !unpaid.isEmpty {
             var params: [String: FactValue] = [:]
             if let owed { params["amount"] = .money(owed) }
             if !unpaid.isEmpty { params["months"] = .list(unpaid.map(FactValue.month)) }
+            let late = services(.lateRepayment)
             steps.append(
                 RecoveryPlan.Step(
                     reason: .lateRepayment,
                     action: Fact(.stepRepayOverdueNow, params),
-                    horizon: .now(date)
+                    horizon: .now(date),
+                    services: late
+                )
+            )
+            steps.append(
+                RecoveryPlan.Step(
+                    reason: .lateRepayment,
+                    action: Fact(.stepAskForRepaymentArrangement),
+                    services: late,
+                    source: AdviceSource.creditCardInstalments
                 )
             )
         }
 
-        // 2. Identity.
+        // 2. Identity: protect first, then fix.
         if reasons.contains(.identityAbnormal), let identity = profile.identity, identity != .verified {
-            if selfFixable(identity) {
+            let flagged = services(.identityAbnormal)
+            let params: [String: FactValue] = ["identity": .identity(identity)]
+            switch identity {
+            case .suspectedImpersonation:
                 steps.append(
                     RecoveryPlan.Step(
                         reason: .identityAbnormal,
-                        action: Fact(.stepFixIdentity, ["identity": .identity(identity)]),
-                        horizon: .days(identityFixDays, from: date)
+                        action: Fact(.stepReportToPolice),
+                        horizon: .now(date),
+                        services: flagged
                     )
                 )
-            } else {
+                steps.append(checkReport(params, flagged, on: date))
+                steps.append(dispute(params, flagged, on: date))
                 steps.append(
                     RecoveryPlan.Step(
                         reason: .identityAbnormal,
-                        action: Fact(.stepResolveIdentityReport, ["identity": .identity(identity)]),
-                        horizon: .undated
+                        action: Fact(.stepAskLendersStopCollection),
+                        services: flagged
+                    )
+                )
+                steps.append(resolve(params, flagged))
+            case .mismatch:
+                steps.append(resolve(params, flagged))
+                steps.append(checkReport(params, flagged, on: date))
+            case .expiredDocument:
+                let by = date.adding(days: AdviceSource.identityCardDays)
+                steps.append(
+                    RecoveryPlan.Step(
+                        reason: .identityAbnormal,
+                        action: Fact(
+                            .stepFixIdentity,
+                            params.merging(["days": .int(AdviceSource.identityCardDays), "by": .date(by)]) { a, _ in a }
+                        ),
+                        horizon: .days(1...AdviceSource.identityCardDays, from: date),
+                        services: flagged,
+                        dateKind: .published,
+                        source: AdviceSource.identityCardLaw
+                    )
+                )
+            case .unverified, .verified:
+                steps.append(
+                    RecoveryPlan.Step(
+                        reason: .identityAbnormal,
+                        action: Fact(.stepFixIdentity, params),
+                        horizon: .now(date),
+                        services: flagged
                     )
                 )
             }
@@ -83,20 +136,32 @@ public enum Countermeasure: Sendable {
                             .stepAgeLimit,
                             finding.evidence.params.merging(["service": .service(item.service)]) { a, _ in a }
                         ),
-                        horizon: .undated
+                        horizon: .undated,
+                        services: [item.service]
                     )
                 )
             }
         }
 
-        // 3. Cash-out.
+        // 3. Cash-out: appeal a wrong flag; otherwise compliant use. No promise of when the operator lifts it.
         if reasons.contains(.cashOut) {
+            let flagged = services(.cashOut)
+            let count = profile.cashOutFlags12m ?? 0
+            steps.append(
+                RecoveryPlan.Step(
+                    reason: .cashOut,
+                    action: Fact(.stepAppealCashOutFlag, ["count": .int(count)]),
+                    services: flagged
+                )
+            )
             let clear = date.adding(months: 12)
             steps.append(
                 RecoveryPlan.Step(
                     reason: .cashOut,
-                    action: Fact(.stepCompliantUse, ["until": .date(clear)]),
-                    horizon: .ongoing(from: date, until: clear)
+                    action: Fact(.stepCompliantUse, ["until": .date(clear), "count": .int(count)]),
+                    horizon: .ongoing(from: date, until: clear),
+                    services: flagged,
+                    dateKind: .estimate
                 )
             )
         }
@@ -104,19 +169,28 @@ public enum Countermeasure: Sendable {
         // 4. The repayment record.
         let events = (profile.overdueEvents ?? []).sorted { ($0.month, $0.daysPastDue) < ($1.month, $1.daysPastDue) }
         let onReport = events.filter { event in event.leavesCreditReport.map { $0 > date } ?? true }
+        let late = services(.lateRepayment)
         if reasons.contains(.lateRepayment) || !onReport.isEmpty {
             steps.append(
                 RecoveryPlan.Step(
                     reason: .lateRepayment,
                     action: Fact(.stepKeepRepaymentRecord),
-                    horizon: .ongoing(from: date, until: nil)
+                    horizon: .ongoing(from: date, until: nil),
+                    services: late
                 )
             )
         }
         for event in onReport {
             let dates = OverdueRecordDates(event, planDate: date)
             steps.append(
-                RecoveryPlan.Step(reason: .lateRepayment, action: dates.fact(on: date), horizon: .record(dates))
+                RecoveryPlan.Step(
+                    reason: .lateRepayment,
+                    action: dates.fact(on: date),
+                    horizon: .record(dates),
+                    services: late,
+                    dateKind: .published,
+                    source: AdviceSource.creditReportRetention
+                )
             )
         }
         if profile.overdueEvents == nil, let record = profile.repayment {
@@ -133,7 +207,9 @@ public enum Countermeasure: Sendable {
                     RecoveryPlan.Step(
                         reason: .lateRepayment,
                         action: Fact(.stepOverdueCountsUndated, params),
-                        horizon: .ongoing(from: date, until: month.adding(months: 24))
+                        horizon: .ongoing(from: date, until: month.adding(months: 24)),
+                        services: late,
+                        dateKind: .estimate
                     )
                 )
             }
@@ -145,7 +221,8 @@ public enum Countermeasure: Sendable {
                 RecoveryPlan.Step(
                     reason: .thinFile,
                     action: Fact(.stepBuildRecord),
-                    horizon: .ongoing(from: date, until: nil)
+                    horizon: .ongoing(from: date, until: nil),
+                    services: services(.thinFile)
                 )
             )
         }
@@ -154,51 +231,89 @@ public enum Countermeasure: Sendable {
                 RecoveryPlan.Step(
                     reason: .creditScoreDecline,
                     action: Fact(.stepRebuildScore, ["score": .int(profile.creditScore)]),
-                    horizon: .undated
+                    horizon: .undated,
+                    services: services(.creditScoreDecline)
                 )
             )
         }
 
-        // 6. Closed or restricted with no reason found: only the operator knows why.
-        for item in diagnosis where item.state != .open && item.state != .unknown && item.reasons.isEmpty {
+        // 6. Closed or restricted with no reason found, or none that explains it: only the operator knows why.
+        for item in diagnosis where notOpen.contains(item.service) && (item.reasons.isEmpty || !item.explained) {
+            var params: [String: FactValue] = ["service": .service(item.service), "state": .serviceState(item.state)]
+            if !item.reasons.isEmpty { params["reasons"] = .list(item.reasons.map { .reason($0.code) }) }
             steps.append(
                 RecoveryPlan.Step(
                     reason: nil,
-                    action: Fact(
-                        .stepContactOfficialService,
-                        ["service": .service(item.service), "state": .serviceState(item.state)]
-                    ),
-                    horizon: .undated
+                    action: Fact(.stepContactOfficialService, params),
+                    horizon: .undated,
+                    services: [item.service]
                 )
             )
         }
 
         // 7. The general advice.
-        if diagnosis.contains(where: { $0.state != .open && $0.state != .unknown }) {
-            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(.stepFollowOfficialNotices)))
+        if !notOpen.isEmpty {
+            steps.append(
+                RecoveryPlan.Step(reason: nil, action: Fact(.stepFollowOfficialNotices), services: notOpen)
+            )
             let identityBlocks = reasons.contains(.identityAbnormal) && profile.identity != .verified
+            let code: FactCode
+            var params: [String: FactValue] = [:]
             switch alternatives {
-            case 0?:
-                steps.append(
-                    RecoveryPlan.Step(
-                        reason: nil,
-                        action: Fact(identityBlocks ? .stepVerifyIdentityBeforeBorrowing : .stepNoLicensedChannelNow)
-                    )
-                )
+            case 0?: code = identityBlocks ? .stepVerifyIdentityBeforeBorrowing : .stepNoLicensedChannelNow
             case let count?:
-                steps.append(
-                    RecoveryPlan.Step(reason: nil, action: Fact(.stepKeepLicensedBackup, ["count": .int(count)]))
-                )
-            case nil:
-                steps.append(
-                    RecoveryPlan.Step(
-                        reason: nil,
-                        action: Fact(identityBlocks ? .stepVerifyIdentityBeforeBorrowing : .stepKeepLicensedBackup)
-                    )
-                )
+                code = .stepKeepLicensedBackup
+                params["count"] = .int(count)
+            case nil: code = identityBlocks ? .stepVerifyIdentityBeforeBorrowing : .stepKeepLicensedBackup
             }
+            steps.append(RecoveryPlan.Step(reason: nil, action: Fact(code, params), services: notOpen))
         }
         return steps
+    }
+
+    /// Get the credit report free from the Credit Reference Center and look for what is not yours.
+    static func checkReport(
+        _ params: [String: FactValue],
+        _ services: [PrimaryService],
+        on date: CalendarDate
+    ) -> RecoveryPlan.Step {
+        RecoveryPlan.Step(
+            reason: .identityAbnormal,
+            action: Fact(.stepCheckCreditReport, params),
+            horizon: .now(date),
+            services: services,
+            source: AdviceSource.creditReferenceCenter
+        )
+    }
+
+    /// Dispute what is not yours: answered within 20 days (Regulation art. 25).
+    static func dispute(
+        _ params: [String: FactValue],
+        _ services: [PrimaryService],
+        on date: CalendarDate
+    ) -> RecoveryPlan.Step {
+        let by = date.adding(days: AdviceSource.disputeDays)
+        return RecoveryPlan.Step(
+            reason: .identityAbnormal,
+            action: Fact(
+                .stepDisputeRecords,
+                params.merging(["days": .int(AdviceSource.disputeDays), "by": .date(by)]) { a, _ in a }
+            ),
+            horizon: .days(1...AdviceSource.disputeDays, from: date),
+            services: services,
+            dateKind: .published,
+            source: AdviceSource.creditDispute
+        )
+    }
+
+    /// Have Alipay's official customer service resolve it: its review decides, with no published time.
+    static func resolve(_ params: [String: FactValue], _ services: [PrimaryService]) -> RecoveryPlan.Step {
+        RecoveryPlan.Step(
+            reason: .identityAbnormal,
+            action: Fact(.stepResolveIdentityReport, params),
+            horizon: .undated,
+            services: services
+        )
     }
 
     /// The steps without a date: the plan as of today (UTC).

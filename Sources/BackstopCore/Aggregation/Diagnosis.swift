@@ -50,6 +50,11 @@ public struct ServiceDiagnosis: Hashable, Sendable {
     public var unknowns: [ProfileField]
     /// The diagnosis in one fact, for people.
     public var summary: Fact
+    /// Whether the reasons found explain the state the profile reports. False when, by Backstop's illustrative rules,
+    /// they would only restrict a service reported closed, or when another service the same rules treat as at least
+    /// as strict for those reasons is reported open: then no reopening date is given, only the operator's review can
+    /// say why (``crossChecked(_:)``). True for an assessed state and for an open one.
+    public var explained: Bool
 
     public init(
         service: PrimaryService,
@@ -58,7 +63,8 @@ public struct ServiceDiagnosis: Hashable, Sendable {
         assessed: ServiceState,
         reasons: [ReasonFinding],
         unknowns: [ProfileField],
-        summary: Fact
+        summary: Fact,
+        explained: Bool = true
     ) {
         self.service = service
         self.state = state
@@ -67,6 +73,62 @@ public struct ServiceDiagnosis: Hashable, Sendable {
         self.reasons = reasons
         self.unknowns = unknowns
         self.summary = summary
+        self.explained = explained
+    }
+
+    /// Whether the profile reports the service closed or restricted (not open, not unknown, not merely assessed).
+    public var reportedNotOpen: Bool { observed == .closed || observed == .restricted }
+
+    /// The diagnoses with each reported closure or restriction checked against the reasons found: a reason explains
+    /// it only if, by the rules, it alone would bring the service to that state, and no service reported open would
+    /// be brought as far by the same reason (Huabei closed for a late payment that the stricter Jiebei, still open,
+    /// shrugged off). A state no reason explains gets `summary-reported-unexplained` and `explained` false.
+    public static func crossChecked(_ diagnoses: [ServiceDiagnosis]) -> [ServiceDiagnosis] {
+        diagnoses.map { item in
+            guard item.reportedNotOpen, !item.reasons.isEmpty, let observed = item.observed else { return item }
+            var open: [(service: PrimaryService, finding: ReasonFinding)] = []
+            for other in diagnoses where other.service != item.service && other.observed == .open {
+                for finding in other.reasons { open.append((other.service, finding)) }
+            }
+            var strongest: ServiceState = .open
+            var contradicting: [PrimaryService] = []
+            for finding in item.reasons {
+                let shrugged = open.filter {
+                    $0.finding.code == finding.code && $0.finding.severity.rank >= finding.severity.rank
+                }
+                if shrugged.isEmpty {
+                    if finding.severity.rank > strongest.rank { strongest = finding.severity }
+                } else {
+                    for pair in shrugged where !contradicting.contains(pair.service) {
+                        contradicting.append(pair.service)
+                    }
+                }
+            }
+            guard strongest.rank < observed.rank else { return item }
+            var result = item
+            result.explained = false
+            var params: [String: FactValue] = [
+                "service": .service(item.service),
+                "state": .serviceState(observed),
+                "assessed": .serviceState(item.assessed),
+                "reasons": .list(item.reasons.map { .reason($0.code) }),
+            ]
+            if !contradicting.isEmpty { params["openServices"] = .list(contradicting.map(FactValue.service)) }
+            if !item.unknowns.isEmpty { params["unknowns"] = .list(item.unknowns.map(FactValue.field)) }
+            result.summary = Fact(.summaryReportedUnexplained, params)
+            return result
+        }
+    }
+}
+
+extension ServiceState {
+    /// Open 0, restricted 1, closed 2 (unknown counts as open: it claims nothing).
+    var rank: Int {
+        switch self {
+        case .open, .unknown: 0
+        case .restricted: 1
+        case .closed: 2
+        }
     }
 }
 

@@ -16,6 +16,31 @@ public enum StepHorizon: Hashable, Sendable {
     case undated
 }
 
+/// What a date in an answer rests on (wire values `published`, `estimate`, `none`).
+public enum DateKind: String, WireEnum, Hashable {
+    /// A published rule gives it (5 years on the credit report after settlement, 20 days for a dispute, 60 days for
+    /// a new ID card): the step names the rule and its source.
+    case published
+    /// Backstop's illustrative rules or assumptions give it (the 12- and 24-month windows lenders read, a service's
+    /// thresholds): worded as an estimate.
+    case estimate
+    /// No date, or only the plan's own date (do it now).
+    case none
+}
+
+extension StepHorizon {
+    /// The kind of date a horizon carries unless the step says otherwise: none for no date, today's or an open-ended
+    /// one; an estimate for a range of days or an end date (Backstop's assumptions); published for a late
+    /// instalment's report date.
+    public var defaultDateKind: DateKind {
+        switch self {
+        case .none, .now, .undated, .ongoing(_, nil): .none
+        case .days, .ongoing(_, _?): .estimate
+        case .record: .published
+        }
+    }
+}
+
 /// The dates of one late instalment: when it leaves the 12- and 24-month windows lenders read, and when it leaves the
 /// PBoC credit report (5 years after it was settled, Regulation on the Administration of the Credit Reporting
 /// Industry art. 16).
@@ -66,22 +91,39 @@ public struct ReopeningForecast: Hashable, Sendable {
     public var latest: CalendarDate?
     /// What the date waits for (`after-…`), or why there is none (`depends-on-…`, or the rule still failing).
     public var because: [Fact]
+    /// What the date rests on: Backstop's `estimate` for a primary service (its thresholds are illustrative) and for
+    /// a provider with a criterion that is not published; `published` when every criterion it waits on is.
+    public var dateKind: DateKind
 
-    public init(subject: Reopening, earliest: CalendarDate?, latest: CalendarDate? = nil, because: [Fact]) {
+    public init(
+        subject: Reopening,
+        earliest: CalendarDate?,
+        latest: CalendarDate? = nil,
+        because: [Fact],
+        dateKind: DateKind = .estimate
+    ) {
         self.subject = subject
         self.earliest = earliest
         self.latest = latest
         self.because = because
+        self.dateKind = dateKind
     }
 
     public var isPredictable: Bool { earliest != nil }
 
     /// The forecast in one fact: `reopen-from` with the date, or `reopen-not-predictable` (with the latest date
     /// when there is one).
+    /// `basis` says what a date rests on (`estimate` or `published`), so the sentence can say it.
     public var headline: Fact {
-        if let earliest { return Fact(.reopenFrom, ["subject": subject.factValue, "date": .date(earliest)]) }
+        let basis: [String: FactValue] = ["basis": .text(dateKind.rawValue)]
+        if let earliest {
+            return Fact(.reopenFrom, basis.merging(["subject": subject.factValue, "date": .date(earliest)]) { a, _ in a })
+        }
         var params: [String: FactValue] = ["subject": subject.factValue]
-        if let latest { params["latest"] = .date(latest) }
+        if let latest {
+            params["latest"] = .date(latest)
+            params.merge(basis) { a, _ in a }
+        }
         return Fact(.reopenNotPredictable, params)
     }
 }
@@ -96,8 +138,31 @@ extension Reopening {
     }
 }
 
+/// The public rules and notices a recovery step or a scam warning rests on, each the page cited in the answer
+/// (docs/primary-services.md lists every source checked, with the ones behind it).
+public enum AdviceSource: Sendable {
+    /// Regulation on the Administration of the Credit Reporting Industry (征信业管理条例, 2013) art. 16: negative
+    /// information is kept 5 years from the day the adverse behaviour ends, then deleted (as quoted).
+    public static let creditReportRetention = "https://shdqb.com/jingyan/xwngvg.html"
+    /// The same regulation, art. 25: a dispute (征信异议) with the reporting agency or the institution that reported
+    /// the record is checked and answered within 20 days (as quoted).
+    public static let creditDispute = "https://m.shoulawyer.com/zhishi/286830.htm"
+    /// The PBoC Credit Reference Center (中国人民银行征信中心), where a person gets their own credit report free.
+    public static let creditReferenceCenter = "https://www.pbccrc.org.cn"
+    /// Resident Identity Card Law (居民身份证法) art. 12: a new card within 60 days of the application, and a
+    /// temporary card (临时居民身份证) meanwhile (as quoted).
+    public static let identityCardLaw = "https://m.110ask.com/zhishi/13677058010816447052.html"
+    /// Commercial Banks' Credit Card Business Supervision Measures (商业银行信用卡业务监督管理办法) art. 70: a
+    /// cardholder who cannot repay may agree a personalised instalment plan (个性化分期) with the bank (as quoted).
+    public static let creditCardInstalments = "https://www.faniuwenda.com/Audio/Index/show/id/210957.html"
+    /// Days a credit-reporting dispute is answered in (art. 25).
+    public static let disputeDays = 20
+    /// Days a new resident identity card is issued in (art. 12).
+    public static let identityCardDays = 60
+}
+
 /// The scams that prey on people whose credit was cut, with the public warning each rests on (docs/primary-services.md
-/// lists every source checked).
+/// lists every source checked). ``fitting(_:_:notOpen:refused:)`` picks the ones that fit a person.
 public enum ScamWarning: String, CaseIterable, Sendable {
     /// Paid "credit repair" (征信修复): nobody can delete accurate records for a fee.
     case creditRepair
@@ -109,6 +174,46 @@ public enum ScamWarning: String, CaseIterable, Sendable {
     case fakeCustomerService
     /// Paid "unblocking" or "limit raising" (解冻, 提额) of a closed service or a "frozen" loan.
     case paidUnblocking
+    /// Paid agents promising to "stop interest and suspend the debt" (停息挂账) or to fight collection (反催收).
+    case paidDebtAgents
+    /// Fake police or prosecutors: "your identity was used for money laundering, move your money to a safe account".
+    case fakePolice
+
+    /// Up to this age a person is a recent graduate for the campus-loan warning (Backstop's choice).
+    public static let recentGraduateAge = 25
+
+    /// The warnings that fit a person, most pressing first: paid unblocking when a service is closed; paid debt
+    /// agents and paid "credit repair" for someone with money overdue or late records; fake police for an identity
+    /// that was flagged or impersonated; campus-loan calls for students and people up to
+    /// ``recentGraduateAge``; upfront fees and fake customer service for everyone seeking credit. None when every
+    /// service is open and no provider refused the profile.
+    public static func fitting(
+        _ profile: UserProfile,
+        _ diagnosis: [ServiceDiagnosis],
+        notOpen: Bool,
+        refused: Bool
+    ) -> [ScamWarning] {
+        guard notOpen || refused else { return [] }
+        let reasons = Set(diagnosis.flatMap { $0.reasons.map(\.code) })
+        let record = profile.repayment
+        let owed = (record?.currentOverdueAmount?.minorUnits ?? 0) > 0
+            || (profile.overdueEvents ?? []).contains { $0.settled == nil }
+        let late =
+            owed || reasons.contains(.lateRepayment) || !(profile.overdueEvents ?? []).isEmpty
+            || (record?.overdueCount24m ?? 0) > 0 || (record?.worstDaysPastDue ?? 0) > 0
+        var found: [ScamWarning] = []
+        if notOpen { found.append(.paidUnblocking) }
+        if owed { found.append(.paidDebtAgents) }
+        if late || reasons.contains(.creditScoreDecline) { found.append(.creditRepair) }
+        if let identity = profile.identity, identity == .mismatch || identity == .suspectedImpersonation {
+            found.append(.fakePolice)
+        }
+        if profile.student == true || (profile.age.map { $0 <= recentGraduateAge } ?? false) {
+            found.append(.campusLoanCancellation)
+        }
+        found += [.upfrontFees, .fakeCustomerService]
+        return found
+    }
 
     public var code: FactCode {
         switch self {
@@ -117,30 +222,42 @@ public enum ScamWarning: String, CaseIterable, Sendable {
         case .upfrontFees: .scamUpfrontFees
         case .fakeCustomerService: .scamFakeCustomerService
         case .paidUnblocking: .scamPaidUnblocking
+        case .paidDebtAgents: .scamPaidDebtAgents
+        case .fakePolice: .scamFakePolice
         }
     }
 
-    /// The public warning cited in the answer (reports of regulators', police and Ant Group's warnings).
+    /// The public warning cited in the answer: a regulator's, the police's or Ant Group's, or a report of one.
     public var sourceURL: String {
         switch self {
         case .creditRepair:
-            // Beijing News, 2022-08-17: the PBoC's 2022 campaign against "credit repair"; credit records cannot be
-            // repaired for money.
+            // Beijing News via Sina, 2022-08-17: the PBoC's 2022 campaign against "credit repair"; credit records
+            // cannot be repaired for money.
             "https://finance.sina.com.cn/tech/roll/2022-08-17/doc-imizirav8559352.shtml"
         case .campusLoanCancellation:
-            // National Student Financial Aid Management Center, warning 2021 No. 1 (2021-03-31), as reprinted.
-            "http://huanggang.cjyun.org/p/339584.html"
+            // Yangcheng Evening News quoting the Guangzhou anti-fraud centre (2019-10-08): "loan customer service" asking
+            // to "cancel the loan account from your student days" is fraud.
+            "https://ycpai.ycwb.com/ycppad/content/2019-10/08/content_517571.html"
         case .upfrontFees:
-            // Lanzhou anti-telecom-fraud centre, 2020-12-14: any transfer asked before a loan is paid out is fraud.
-            "http://gansu.gscn.com.cn/system/2020/12/14/012511883.shtml"
+            // Changzhou Public Security Bureau (2023-03-10): whoever asks you to advance a deposit or a fee is a fraudster.
+            "https://gaj.changzhou.gov.cn/html/czgaj/2023/QBJAPCKM_0310/86682.html"
         case .fakeCustomerService:
-            // Guangzhou police, 2019-10: "online-loan customer service" callers who ask to be added on QQ and steer
-            // transfers are fraudsters.
-            "http://51emo.com/guonei/20191018/101810391.html"
+            // Yunnan anti-fraud column (2022): fake platform customer service that asks to be added on QQ and steers
+            // transfers.
+            "https://www.yncaw.gov.cn/html/2022/kaizhanquanminfanzha_1122/99171.html"
         case .paidUnblocking:
-            // Alipay, Huabei and Jiebei's own anti-fraud notice, as reported: fake customer service, campus-loan
-            // cancellation, "opening or raising" Huabei and Jiebei for a fee; the official line is 95188.
-            "http://www.30898.cn/rd/135058.html"
+            // Zhengzhou police's anti-fraud centre via Zhongyuan Net (2024-01-13): offers of "Huabei cash-out" and
+            // "Jiebei limit raising" are scams (Ant Group's own notice, with 95188, is only reprinted over http:
+            // docs/primary-services.md).
+            "https://news.zynews.cn/zz/2024/01/13/112597.html"
+        case .paidDebtAgents:
+            // Guangzhou Daily (2024-05-13) on the NFRA's risk warning about paid "agent rights protection" (代理维权):
+            // "debt reduction" agents who take fees and personal data.
+            "https://gzdaily.dayoo.com/pc/html/2024-05/13/content_875_857913.htm"
+        case .fakePolice:
+            // Shanghai Jiading district government: the police never show a badge over WeChat or ask for transfers to
+            // a "safe account" in a "money laundering" case.
+            "https://www.jiading.gov.cn/xinwen/jddt1/msxw/content_618221"
         }
     }
 
@@ -148,8 +265,8 @@ public enum ScamWarning: String, CaseIterable, Sendable {
 }
 
 /// The profile on a later date if the recovery plan is followed from `start`: what is overdue is repaid on `start`,
-/// no new late payment or cash-out flag appears, a self-fixable identity is verified by the end of
-/// ``Countermeasure/identityFixDays``, and the credit score does not move (Backstop does not forecast it). Dated late
+/// no new late payment or cash-out flag appears, a self-fixable identity is verified (an unverified one on `start`, an
+/// expired document once a new card can be out, ``AdviceSource/identityCardDays``), and the credit score does not move (Backstop does not forecast it). Dated late
 /// instalments leave the windows on their own dates; counts without dates are kept until the window has surely
 /// passed (`conservative`) or dropped at once (`optimistic`): when the two disagree, no date can be predicted.
 struct RecoveryProjection: Sendable {
@@ -184,9 +301,13 @@ struct RecoveryProjection: Sendable {
         undated12 = month.adding(months: 12)
         undated24 = month.adding(months: 24)
         flagsBy = start.adding(months: 12)
-        identityBy =
-            profile.identity.map(Countermeasure.selfFixable) == true
-            ? start.adding(days: Countermeasure.identityFixDays.upperBound) : nil
+        // An expired document counts as verified once a new card can be out (within 60 days, a published rule; Alipay's
+        // own check has no published time); an unverified one, verified today.
+        switch profile.identity {
+        case .expiredDocument?: identityBy = start.adding(days: AdviceSource.identityCardDays)
+        case .unverified?: identityBy = start
+        default: identityBy = nil
+        }
         let events = profile.overdueEvents
         let record = profile.repayment
         if let events, let worst = record?.worstDaysPastDue {

@@ -218,6 +218,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case summaryReportedWithReasons = "summary-reported-with-reasons"
     case summaryReportedOpenAtRisk = "summary-reported-open-at-risk"
     case summaryReportedOpen = "summary-reported-open"
+    /// Reported closed or restricted, but the reasons found do not explain it (``ServiceDiagnosis/crossChecked(_:)``).
+    case summaryReportedUnexplained = "summary-reported-unexplained"
     case summaryLikelyOpenWithUnknowns = "summary-likely-open-with-unknowns"
     case summaryLikelyOpen = "summary-likely-open"
     case summaryLikelyNotOpen = "summary-likely-not-open"
@@ -366,6 +368,18 @@ public enum FactCode: String, WireEnum, Hashable {
     case stepContactOfficialService = "step-contact-official-service"
     case stepVerifyIdentityBeforeBorrowing = "step-verify-identity-before-borrowing"
     case stepNoLicensedChannelNow = "step-no-licensed-channel-now"
+    /// Overdue and unable to repay in full: ask the creditor for a repayment arrangement (个性化分期 for a card).
+    case stepAskForRepaymentArrangement = "step-ask-for-repayment-arrangement"
+    /// Identity theft: report it to the police (公安机关).
+    case stepReportToPolice = "step-report-to-police"
+    /// Get the credit report (free from the PBoC Credit Reference Center) and look for what is not yours.
+    case stepCheckCreditReport = "step-check-credit-report"
+    /// Dispute (征信异议) the records that are not yours: answered within 20 days.
+    case stepDisputeRecords = "step-dispute-records"
+    /// Ask the lenders an impostor borrowed from to stop collecting from you.
+    case stepAskLendersStopCollection = "step-ask-lenders-stop-collection"
+    /// A cash-out flag that is wrong: appeal through the in-app customer service with evidence.
+    case stepAppealCashOutFlag = "step-appeal-cash-out-flag"
 
     // What-if assumptions.
     case assumeNothingOverdue = "assume-nothing-overdue"
@@ -395,6 +409,8 @@ public enum FactCode: String, WireEnum, Hashable {
     case scamUpfrontFees = "scam-upfront-fees"
     case scamFakeCustomerService = "scam-fake-customer-service"
     case scamPaidUnblocking = "scam-paid-unblocking"
+    case scamPaidDebtAgents = "scam-paid-debt-agents"
+    case scamFakePolice = "scam-fake-police"
 
     // Pricing notes.
     case notePublishedPrice = "note-published-price"
