@@ -34,7 +34,7 @@ public struct FactDocument: Codable, Sendable, Hashable {
 
     public init(_ fact: Fact, _ renderer: Renderer) {
         code = fact.code
-        params = fact.params.mapValues(\.wireValue)
+        params = fact.params.mapValues(renderer.wireValue)
         message = renderer.render(fact)
     }
 }
@@ -59,7 +59,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             evidence = renderer.render(finding.evidence)
             severity = finding.severity
             evidenceCode = finding.evidence.code
-            params = finding.evidence.params.mapValues(\.wireValue)
+            params = finding.evidence.params.mapValues(renderer.wireValue)
             message = renderer.reason(finding.code) + (renderer.language == .zh ? "：" : ": ") + evidence
         }
     }
@@ -123,7 +123,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             explanation = details.map { renderer.render(c, of: $0) } ?? renderer.render(c.finding)
             fix = c.fix.map(renderer.render)
             code = c.finding.code
-            params = c.finding.params.mapValues(\.wireValue)
+            params = c.finding.params.mapValues(renderer.wireValue)
             message = explanation
             fixFact = c.fix.map { FactDocument($0, renderer) }
         }
@@ -133,6 +133,8 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let provider: String
         public let name: String
         public let nameZH: String
+        /// The name in the answer's language (`name` is v1's English one).
+        public let displayName: String
         public let licensed: Bool
         public let licence: LicenceKind
         public let nominalAPR: Decimal
@@ -187,6 +189,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             provider = a.details.id.rawValue
             name = a.details.nameEN
             nameZH = a.details.nameZH
+            displayName = renderer.name(a.details.name)
             licensed = a.details.licence.isLicensed
             licence = a.details.licence.kind
             nominalAPR = quote.nominalAPR
@@ -270,7 +273,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
                     inquiry: step.inquiry,
                     likelihood: step.likelihood,
                     code: step.fact.code,
-                    params: step.fact.params.mapValues(\.wireValue),
+                    params: step.fact.params.mapValues(renderer.wireValue),
                     message: renderer.render(step.fact)
                 )
             }
@@ -314,6 +317,8 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public let provider: String
         public let name: String
         public let nameZH: String
+        /// The name in the answer's language (`name` is v1's English one).
+        public let displayName: String
         public let licensed: Bool
         public let gated: Bool
         public let failed: [Failed]
@@ -325,6 +330,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             provider = r.details.id.rawValue
             name = r.details.nameEN
             nameZH = r.details.nameZH
+            displayName = renderer.name(r.details.name)
             licensed = r.details.licence.isLicensed
             gated = r.gated
             failed = r.failed.map { Failed($0, renderer, details: r.details) }
@@ -342,7 +348,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         public init(_ w: Warning, _ renderer: Renderer) {
             code = w.code
             provider = w.provider?.rawValue
-            params = w.fact.params.mapValues(\.wireValue)
+            params = w.fact.params.mapValues(renderer.wireValue)
             message = renderer.render(w.fact)
         }
     }
@@ -438,18 +444,26 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
         /// Every value of the step under one set of names, the same as `horizon`'s (docs/http.md "Recovery steps"):
         /// the template's parameters renamed, and every date of a late instalment, past ones included.
         public let values: [String: WireValue]
+        /// The names in `values` that are Backstop's estimates in a step whose `dateKind` is `published`: a late
+        /// instalment's report date is the law's, the days the 12- and 24-month windows stop seeing it are estimates.
+        public let estimatedValues: [String]?
 
         public init(_ step: RecoveryPlan.Step, _ renderer: Renderer) {
+            if case .record = step.horizon {
+                estimatedValues = ["leaves12MonthWindow", "leaves24MonthWindow"]
+            } else {
+                estimatedValues = nil
+            }
             reason = step.reason?.rawValue ?? "general"
             action = renderer.render(step.action)
             code = step.action.code
-            params = step.action.params.mapValues(\.wireValue)
+            params = step.action.params.mapValues(renderer.wireValue)
             message = action
             horizon = Horizon(step.horizon, renderer)
             services = step.services
             dateKind = step.dateKind
             source = step.source
-            values = Self.values(step)
+            values = Self.values(step, renderer)
         }
 
         /// The one name of each template parameter in `values`; a parameter not listed keeps its name.
@@ -461,13 +475,13 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             "count": "count", "until": "until", "by": "by",
         ]
 
-        static func values(_ step: RecoveryPlan.Step) -> [String: WireValue] {
+        static func values(_ step: RecoveryPlan.Step, _ renderer: Renderer) -> [String: WireValue] {
             var values: [String: WireValue] = [:]
             for (name, value) in step.action.params {
                 // A dispute's or a new card's `days` is a number of days, not days past due.
                 let renamed =
                     name == "days" && step.action.code != .stepOverdueRecordDates ? "days" : valueNames[name] ?? name
-                values[renamed] = value.wireValue
+                values[renamed] = renderer.wireValue(value)
             }
             if case .record(let dates) = step.horizon {
                 values["month"] = FactValue.month(dates.month).wireValue
@@ -516,7 +530,7 @@ public struct RecommendationDocument: Codable, Sendable, Hashable {
             latest = forecast.latest
             let headline = forecast.headline
             code = headline.code
-            params = headline.params.mapValues(\.wireValue)
+            params = headline.params.mapValues(renderer.wireValue)
             message = renderer.render(headline)
             because = forecast.because.map { FactDocument($0, renderer) }
         }

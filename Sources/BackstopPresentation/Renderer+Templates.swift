@@ -57,7 +57,8 @@ extension Renderer {
             let would =
                 p.state("assessed") == .restricted
                 ? "would only restrict \(p.service)" : "would not make \(p.service) \(p.text("state"))"
-            return "\(p.service) is reported \(p.text("state")), but what the profile shows (\(p.text("reasons"))) does "
+            return
+                "\(p.service) is reported \(p.text("state")), but what the profile shows (\(p.text("reasons"))) does "
                 + "not explain it: by Backstop's illustrative rules it \(would)\(open). Only Alipay's official review can "
                 + "say why, so no reopening date is given."
         case .summaryLikelyOpenWithUnknowns:
@@ -403,7 +404,8 @@ extension Renderer {
             let one = p.count("count") == 1
             let flags = one ? "The profile counts 1 flag" : "The profile counts the flags"
             let by = p.has("until") ? " by \(p.text("until")) at the latest" : ""
-            return (one ? "If the flag is right" : "For the flags that are right") + ": use Huabei only for genuine purchases, with no cash-out (套现), fake "
+            return (one ? "If the flag is right" : "For the flags that are right")
+                + ": use Huabei only for genuine purchases, with no cash-out (套现), fake "
                 + "transactions or gambling-linked transfers. \(flags) over 12 months, so today's leave that count"
                 + "\(by); whether and when the operator lifts its restriction is its own decision (nothing is "
                 + "published)."
@@ -420,19 +422,18 @@ extension Renderer {
                     + "if settled on \(p.text("ifSettledOn")); Regulation on the Administration of the Credit Reporting "
                     + "Industry, art. 16)"
             var windows: [String] = []
-            if p.has("leaves12m") { windows.append("from \(p.text("leaves12m")) it is no longer in the last 12 months") }
+            if p.has("leaves12m") { windows.append("of the last 12 months of repayments from \(p.text("leaves12m"))") }
             if p.has("leaves24m") {
                 windows.append(
-                    p.has("leaves12m")
-                        ? "from \(p.text("leaves24m")) not in the last 24"
-                        : "from \(p.text("leaves24m")) it is no longer in the last 24 months"
+                    (p.has("leaves12m") ? "of the last 24 from " : "of the last 24 months of repayments from ")
+                        + p.text("leaves24m")
                 )
             }
             let lenders =
                 windows.isEmpty
                 ? "it is already older than the 24 months of repayments most lenders weigh"
-                : windows.joined(separator: ", and ")
-                    + " of repayments, the months most lenders weigh (Backstop's estimate)"
+                : "it is out " + windows.joined(separator: " and ")
+                    + " (Backstop's estimate of the months most lenders weigh)"
             return "The late instalment of \(p.text("month")) (\(p.text("days")) days past due): " + report + "; "
                 + lenders + "."
         case .stepOverdueCountsUndated:
@@ -472,7 +473,8 @@ extension Renderer {
                     + "for its check."
             }
             let what = p.has("identity") ? " (\(p.text("identity")))" : ""
-            return "Complete real-name verification\(what) in the Alipay app now with a valid ID card; Alipay publishes "
+            return
+                "Complete real-name verification\(what) in the Alipay app now with a valid ID card; Alipay publishes "
                 + "no time for its check."
         case .stepResolveIdentityReport:
             return "Have the identity problem (\(p.text("identity"))) resolved through Alipay's official customer "
@@ -521,7 +523,8 @@ extension Renderer {
 
         // Reopening
         case .reopenFrom:
-            let may = "\(p.text("subject")) may \(p.isService("subject") ? "reopen" : "accept an application") from "
+            let may =
+                "\(p.text("subject")) may \(p.isService("subject") ? "reopen" : "accept an application") from "
                 + "\(p.text("date")) at the earliest"
             if p.isService("subject") {
                 return may + ", if it reads your record as Backstop's illustrative rules assume (the last 12 and 24 "
@@ -530,7 +533,8 @@ extension Renderer {
             return p.raw("basis") == "published"
                 ? may + ", by its published criteria" : may + ", if its criteria are as Backstop estimates them"
         case .reopenNotPredictable:
-            let latest = p.has("latest") ? " (by \(p.text("latest")) at the latest on Backstop's illustrative rules)" : ""
+            let latest =
+                p.has("latest") ? " (by \(p.text("latest")) at the latest on Backstop's illustrative rules)" : ""
             return "\(p.text("subject")): no date can be predicted from the profile\(latest)"
 
         // What a reopening waits for

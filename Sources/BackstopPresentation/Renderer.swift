@@ -65,6 +65,16 @@ public struct Renderer: Sendable, Hashable {
         }
     }
 
+    /// A parameter as the answer's JSON writes it: ``FactValue/wireValue``, with names in the answer's language (a
+    /// zh-Hans answer carries no English display name; the enclosing object's `provider` is the id beside it).
+    public func wireValue(_ value: FactValue) -> WireValue {
+        switch value {
+        case .name(let localized): .string(name(localized))
+        case .list(let values): .array(values.map(wireValue))
+        default: value.wireValue
+        }
+    }
+
     /// `a, b and c` / `a、b和c`.
     public func list(_ items: [String]) -> String {
         switch items.count {

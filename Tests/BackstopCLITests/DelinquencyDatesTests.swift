@@ -125,7 +125,7 @@ struct DelinquencyDatesTests {
             stdin: Self.longDefault
         )
         #expect(!text.stdout.contains("none of the four published reasons"), "\(text.stdout)")
-        #expect(text.stdout.contains("leaves the 24-month window on 2027-05-01"), "\(text.stdout)")
+        #expect(text.stdout.contains("of the last 24 months of repayments from 2027-05-01"), "\(text.stdout)")
 
         let server = try ServeProcessTests().start(catalog: ProvidersCommandTests.catalog, token: "t0ken-delinquency")
         defer { server.process.terminate() }

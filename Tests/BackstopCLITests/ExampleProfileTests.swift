@@ -63,8 +63,12 @@ struct ExampleProfileTests {
             // ¥850 overdue now: nobody lends today.
             top: nil,
             whyNot: ("wechat-weilidai", "maxOverdueCount12m"),
-            // Repay now, keep the record, then one step per dated late instalment.
-            steps: ["late-repayment", "late-repayment", "late-repayment", "late-repayment", "late-repayment"],
+            // Repay now, how to ask for an arrangement if not in full, keep the record, then one step per dated late
+            // instalment.
+            steps: [
+                "late-repayment", "late-repayment", "late-repayment", "late-repayment", "late-repayment",
+                "late-repayment",
+            ],
             // Shengbei and Yixianghua are refused by the legal cap at any record, and Xiaoying, Ping An Puhui and
             // Yixianghua for the amount: none of them reopens.
             reopens: [
@@ -81,7 +85,8 @@ struct ExampleProfileTests {
             // ICBC lends to its own customers only, which the profile does not say, so it ranks after the others.
             top: "zhaolian-haoqidai",
             whyNot: ("jiebei", "excludedWhen:cash-out"),
-            steps: ["cash-out"],
+            // An appeal if a flag is wrong, compliant use otherwise.
+            steps: ["cash-out", "cash-out"],
             reopens: ["huabei", "jiebei"]
         ),
         Expectation(
@@ -90,8 +95,8 @@ struct ExampleProfileTests {
             diagnosis: ["huabei": ("closed", ["identity-abnormal"]), "jiebei": ("closed", ["identity-abnormal"])],
             top: nil,
             whyNot: ("wechat-weilidai", "excludedWhen:identity-abnormal"),
-            // A mismatch waits for the operator's review: no date for anything.
-            steps: ["identity-abnormal"],
+            // A mismatch waits for the operator's review (no date for anything); the credit report is checked.
+            steps: ["identity-abnormal", "identity-abnormal"],
             reopens: []
         ),
         Expectation(
@@ -103,11 +108,12 @@ struct ExampleProfileTests {
             ],
             top: nil,
             whyNot: ("zhaolian-haoqidai", "noCurrentOverdue"),
-            // Most urgent first: the money overdue now, then identity, cash-out, the record (kept from now on, and the
-            // counts' latest dates), the score.
+            // Most urgent first: the money overdue now and what to do if it cannot be repaid in full, then identity,
+            // cash-out (an appeal, compliant use), the record (kept from now on, and the counts' latest dates), the
+            // score.
             steps: [
-                "late-repayment", "identity-abnormal", "cash-out", "late-repayment", "late-repayment",
-                "credit-score-decline",
+                "late-repayment", "late-repayment", "identity-abnormal", "cash-out", "cash-out", "late-repayment",
+                "late-repayment", "credit-score-decline",
             ],
             // The score keeps both services closed; the lenders that do not read it reopen.
             reopens: [
@@ -294,7 +300,7 @@ struct ExampleProfileTests {
         #expect(table.stdout.contains("Keep a licensed backup channel ready"))
         #expect(
             table.stdout.contains(
-                "Huabei: no date can be predicted from the profile (by 2028-11-01 at the latest on these rules)"
+                "Huabei: no date can be predicted from the profile (by 2028-11-01 at the latest on Backstop's illustrative rules)"
             )
         )
         let alternatives = try BinaryRunner.run([

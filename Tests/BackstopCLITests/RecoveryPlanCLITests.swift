@@ -55,18 +55,43 @@ struct RecoveryPlanCLITests {
         #expect(reopenings.compactMap { $0["id"] as? String } == ["huabei", "jiebei"])
         #expect(reopenings.compactMap { $0["earliest"] as? String } == ["2027-06-01", "2028-11-01"])
         #expect(reopenings.allSatisfy { $0["predictable"] as? Bool == true })
-        #expect((json["scams"] as? [[String: Any]])?.count == 5)
+        // A 31-year-old owing money now: no campus-loan or fake-police warning.
+        #expect(
+            (json["scams"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == [
+                "scam-paid-unblocking", "scam-paid-debt-agents", "scam-credit-repair", "scam-upfront-fees",
+                "scam-fake-customer-service",
+            ]
+        )
+        // Each step says which services it is for, what its date rests on and its source, and has one set of names.
+        #expect(steps.allSatisfy { ($0["services"] as? [String]) == ["huabei", "jiebei"] })
+        let record = try #require(steps.first { $0["code"] as? String == "step-overdue-record-dates" })
+        #expect(record["dateKind"] as? String == "published")
+        #expect((record["source"] as? String)?.hasPrefix("https://") == true)
+        #expect(record["estimatedValues"] as? [String] == ["leaves12MonthWindow", "leaves24MonthWindow"])
+        let values = try #require(record["values"] as? [String: Any])
+        // Past window dates are kept in `values` (the message leaves them out), under the horizon's names.
+        #expect(values["leaves12MonthWindow"] as? String == "2026-03-01")
+        #expect(values["daysPastDue"] as? Int == 40)
+        #expect(values["days"] == nil && values["leaves12m"] == nil)
+        #expect((record["params"] as? [String: Any])?["days"] as? Int == 40)
+        #expect(steps.first?["dateKind"] as? String == "none")
+        #expect(reopenings.allSatisfy { $0["dateKind"] as? String == "estimate" })
+        #expect((json["diagnosis"] as? [[String: Any]])?.allSatisfy { $0["explained"] as? Bool == true } == true)
     }
 
     @Test func datedReopeningsInTheTables() throws {
         let english = try Self.alternatives("overdue-events", ["--lang", "en"])
         for text in [
             "1. [now, 2026-11-25] Repay the ¥850.00 overdue (the instalment of 2026-10) now",
-            "The late instalment of 2026-06 (12 days past due): it leaves lenders' 12-month window on 2027-06-01 and "
-                + "leaves the 24-month window on 2028-06-01; it leaves the credit report on 2031-06-25",
-            "Huabei may reopen from 2027-06-01 at the earliest: when the late instalment of 2026-06 leaves the 12-month "
-                + "window (2027-06-01).",
-            "WeChat Weilidai may reopen from 2027-06-01 at the earliest",
+            "The late instalment of 2026-06 (12 days past due): it leaves the credit report on 2031-06-25, 5 years "
+                + "after it was settled on 2026-06-25 (Regulation on the Administration of the Credit Reporting "
+                + "Industry, art. 16); it is out of the last 12 months of repayments from 2027-06-01 and of the last "
+                + "24 from 2028-06-01 (Backstop's estimate of the months most lenders weigh).",
+            "Huabei may reopen from 2027-06-01 at the earliest, if it reads your record as Backstop's illustrative "
+                + "rules assume (the last 12 and 24 months of repayments, like most lenders): when the late "
+                + "instalment of 2026-06 is older than the last 12 months of repayments (2027-06-01).",
+            "WeChat Weilidai may accept an application from 2027-06-01 at the earliest, if its criteria are as "
+                + "Backstop estimates them",
             "the credit score stays at 676: Backstop does not forecast it",
             "Beware of scams", "(征信修复) is a scam",
         ] {
@@ -74,10 +99,13 @@ struct RecoveryPlanCLITests {
         }
         let chinese = try Self.alternatives("overdue-events", ["--lang", "zh"])
         for text in [
-            "1. 【立即，2026年11月25日】立即还清逾期的850.00元（2026年10月的分期）",
-            "2026年6月的逾期（逾期12天）：于2027年6月1日移出近12个月窗口，于2028年6月1日移出近24个月窗口",
-            "花呗最早可能于2027年6月1日起恢复：2026年6月的逾期移出近12个月窗口时（2027年6月1日）。",
-            "微信微粒贷最早可能于2027年6月1日起恢复", "信用分保持676分不变", "谨防诈骗", "付费“征信修复”是骗局",
+            "1. 【立即，2026年11月25日】请立即还清逾期的850.00元（2026年10月的分期）",
+            "2026年6月的逾期（逾期12天）：已于2026年6月25日还清，满5年后于2031年6月25日从征信报告中删除（《征信业管理条例》第十六条）；"
+                + "它自2027年6月1日起不在近12个月的还款记录里，自2028年6月1日起不在近24个月的还款记录里（这是估计：多数机构看这段时间的还款记录）。",
+            "花呗最早可能于2027年6月1日起恢复（前提是它像多数机构一样看近12个月和近24个月的还款记录，这是示意规则的估计）："
+                + "2026年6月的逾期不在近12个月的还款记录里时（2027年6月1日）。",
+            "微信微粒贷最早可能于2027年6月1日起可以申请（前提是它的条件和我们的估计一致）", "芝麻分保持676分不变", "谨防诈骗",
+            "付费“征信修复”是骗局",
         ] {
             #expect(chinese.contains(text), "missing \(text)")
         }
@@ -89,13 +117,16 @@ struct RecoveryPlanCLITests {
             #expect(
                 steps.first?.contains(language == "en" ? "Repay the ¥1,200.00 overdue" : "立即还清逾期的1,200.00元") == true
             )
-            // The expired document: days, not months.
+            // Not able to repay in full: the creditor's arrangement, never a paid agent.
+            #expect(steps.dropFirst().first?.contains(language == "en" ? "个性化分期" : "个性化分期") == true, "\(steps)")
+            // The expired document: within the 60 days the law gives for a new card, with a temporary one meanwhile.
             #expect(
-                steps.dropFirst().first?.contains(
-                    language == "en" ? "[in 1–7 days, by 2026-12-02]" : "【1至7天内，2026年12月2日前】"
+                steps.dropFirst(2).first?.contains(
+                    language == "en" ? "[within 60 days, by 2027-01-24]" : "【60天内，2027年1月24日前】"
                 ) == true,
                 "\(steps)"
             )
+            #expect(steps.dropFirst(2).first?.contains(language == "en" ? "temporary ID card" : "临时居民身份证") == true)
         }
     }
 
@@ -113,16 +144,16 @@ struct RecoveryPlanCLITests {
     @Test func theScoreIsNotMovedByTheWhatIf() throws {
         for language in ["en", "zh"] {
             let table = try Self.alternatives("credit-score-decline", ["--lang", language])
-            #expect(table.contains(language == "en" ? "credit score stays at 598" : "信用分保持598分不变"))
+            #expect(table.contains(language == "en" ? "credit score stays at 598" : "芝麻分保持598分不变"))
             #expect(
                 table.contains(
                     language == "en"
                         ? "Jiebei: no date can be predicted from the profile: it depends on the credit score (598)"
-                        : "借呗：无法从资料预计恢复日期：取决于信用分（598分）"
+                        : "借呗：无法根据资料推算日期：取决于芝麻分（598分）"
                 ),
                 "\(table)"
             )
-            #expect(!table.contains("650 (was 598)") && !table.contains("信用分650"))
+            #expect(!table.contains("650 (was 598)") && !table.contains("芝麻分650"))
         }
     }
 

@@ -310,7 +310,9 @@ struct RulebookEndToEndTests {
         )
         #expect(!lateEN.contains("at most 0") && lateEN.contains("(none allowed)"))
         let lateZH = try text(late, ["--amount", "5000", "--term", "12", "--lang", "zh"])
-        #expect(lateZH.contains("（以上是Backstop的估计，建设银行快贷未公布这些标准）"), "\(lateZH)")
+        #expect(lateZH.contains("（以上是估计，建设银行快贷未公布这些标准）"), "\(lateZH)")
+        // The product's name once, in the heading: never in a sentence an agent pastes.
+        #expect(lateZH.components(separatedBy: "Backstop").count == 2, "\(lateZH)")
         #expect(!lateZH.contains("不超过0") && !lateZH.contains("最多允许0"))
         #expect(!lateZH.contains("风险位置") && !lateEN.contains("risk position"))
     }

@@ -49,18 +49,19 @@ struct NumpyFinancialCrossCheckTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path]
-        let input = Pipe()
+        // The input from a file, not a pipe: a python3 that exits at once (numpy-financial missing) must fail this
+        // test with its message, not kill the test process with SIGPIPE.
+        let inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("npf-\(UUID().uuidString).txt")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: inputURL)
+        defer { try? FileManager.default.removeItem(at: inputURL) }
+        let input = try FileHandle(forReadingFrom: inputURL)
+        defer { try? input.close() }
         let output = Pipe()
         let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

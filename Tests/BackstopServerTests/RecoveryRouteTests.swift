@@ -45,7 +45,13 @@ struct RecoveryRouteTests {
         let huabei = try #require(reopenings.first { $0["id"] as? String == "huabei" })
         #expect(huabei["earliest"] as? String == "2027-06-01")
         #expect(huabei["code"] as? String == "reopen-from")
-        #expect(huabei["message"] as? String == "Huabei may reopen from 2027-06-01 at the earliest")
+        // "May", with the assumption in the same sentence: the date rests on Backstop's illustrative rules.
+        #expect(
+            huabei["message"] as? String
+                == "Huabei may reopen from 2027-06-01 at the earliest, if it reads your record as Backstop's "
+                + "illustrative rules assume (the last 12 and 24 months of repayments, like most lenders)"
+        )
+        #expect(huabei["dateKind"] as? String == "estimate")
         // v1 clients keep their fields.
         #expect(whatIf["horizonMonths"] as? Int == 24)
         #expect(whatIf["reopens"] as? [String] == ["huabei", "jiebei"])
@@ -53,7 +59,7 @@ struct RecoveryRouteTests {
         #expect(scams.compactMap { $0["code"] as? String }.contains("scam-credit-repair"))
     }
 
-    @Test func anIdentityFixIsDaysAway() async throws {
+    @Test func anExpiredIDCardIsRenewedWithinTheLawsSixtyDays() async throws {
         var profile = try JSONSerialization.jsonObject(with: Data(try Self.example("healthy").utf8)) as? [String: Any]
         profile?["identity"] = "expired-document"
         profile?["services"] = ["huabei": "closed", "jiebei": "closed"]
@@ -63,11 +69,18 @@ struct RecoveryRouteTests {
         let identity = try #require(steps.first { $0["reason"] as? String == "identity-abnormal" })
         let horizon = try #require(identity["horizon"] as? [String: Any])
         #expect(horizon["kind"] as? String == "days")
-        #expect(horizon["minDays"] as? Int == 1 && horizon["maxDays"] as? Int == 7)
-        #expect(horizon["by"] as? String == "2026-12-02")
-        #expect(horizon["message"] as? String == "1至7天内，2026年12月2日前")
+        #expect(horizon["minDays"] as? Int == 1 && horizon["maxDays"] as? Int == 60)
+        #expect(horizon["by"] as? String == "2027-01-24")
+        #expect(horizon["message"] as? String == "60天内，2027年1月24日前")
+        #expect(identity["dateKind"] as? String == "published")
+        #expect((identity["source"] as? String)?.hasPrefix("https://") == true)
+        #expect((identity["message"] as? String)?.contains("临时居民身份证") == true)
+        // Closed, which an expired document alone does not explain by the illustrative rules: no date for either.
+        let diagnosis = try #require(json["diagnosis"] as? [[String: Any]])
+        #expect(diagnosis.allSatisfy { $0["explained"] as? Bool == false })
         let reopenings = try #require((json["whatIf"] as? [String: Any])?["reopenings"] as? [[String: Any]])
-        #expect(reopenings.compactMap { $0["earliest"] as? String } == ["2026-12-02", "2026-12-02"])
+        #expect(reopenings.compactMap { $0["earliest"] as? String } == [])
+        #expect(reopenings.allSatisfy { $0["predictable"] as? Bool == false })
     }
 
     @Test func alternativesGiveAThinFileARecordToBuild() async throws {
@@ -82,7 +95,9 @@ struct RecoveryRouteTests {
         let codes = (recovery["steps"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         #expect(codes.first == "step-build-record")
         #expect(!codes.contains("step-rebuild-score"))
-        #expect((recovery["scams"] as? [[String: Any]])?.count == 5)
+        // A 22-year-old's warnings: the campus-loan call among them, no debt agents (nothing overdue).
+        let scams = (recovery["scams"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(scams.contains("scam-campus-loan-cancellation") && !scams.contains("scam-paid-debt-agents"), "\(scams)")
     }
 
     @Test func theScoreStaysWhereItIs() async throws {

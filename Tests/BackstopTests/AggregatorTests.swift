@@ -265,7 +265,7 @@ struct AggregatorTests {
             ]
         )
         #expect(Renderer(.en).render(declining[0].reasons[0].evidence) == "score 598, down 62 in 90 days, below 600")
-        #expect(Renderer(.zh).render(declining[0].reasons[0].evidence) == "信用分598，90天内下降62分，低于600分")
+        #expect(Renderer(.zh).render(declining[0].reasons[0].evidence) == "芝麻分598，90天内下降62分，低于600分")
         #expect(declining[1].state == .closed)
         // Reported closed, no reason in the profile: explained, not contradicted.
         profile = UserProfile(

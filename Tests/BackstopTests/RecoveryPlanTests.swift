@@ -61,45 +61,140 @@ struct RecoveryPlanTests {
         let codes = plan.steps.map(\.action.code)
         #expect(
             codes == [
-                .stepRepayOverdueNow, .stepFixIdentity, .stepCompliantUse, .stepKeepRepaymentRecord,
-                .stepOverdueCountsUndated, .stepRebuildScore, .stepFollowOfficialNotices,
-                .stepVerifyIdentityBeforeBorrowing,
+                .stepRepayOverdueNow, .stepAskForRepaymentArrangement, .stepFixIdentity, .stepAppealCashOutFlag,
+                .stepCompliantUse, .stepKeepRepaymentRecord, .stepOverdueCountsUndated, .stepRebuildScore,
+                .stepFollowOfficialNotices, .stepVerifyIdentityBeforeBorrowing,
             ]
         )
         #expect(plan.steps[0].horizon == .now(day))
         #expect(plan.steps[0].action["amount"] == .money(Money(minorUnits: 120_000)))
-        // An expired document is re-verified in days, not months.
-        #expect(plan.steps[1].horizon == .days(1...7, from: day))
-        #expect(plan.steps[2].horizon == .ongoing(from: day, until: Self.date("2027-11-25")))
-        // The counts have no dates: the latest dates they leave the windows by.
-        #expect(plan.steps[4].action["by12m"] == .date(Self.date("2027-11-01")))
-        #expect(plan.steps[4].action["by24m"] == .date(Self.date("2028-11-01")))
-        // The score: an assumption, no date.
-        #expect(plan.steps[5].horizon == .undated)
+        // Unable to repay in full: the creditor's own arrangement, with the card rule it rests on.
+        #expect(plan.steps[1].source == AdviceSource.creditCardInstalments)
+        // An expired document: a new card within the 60 days the law allows, a published date with its source.
+        #expect(plan.steps[2].horizon == .days(1...60, from: day))
+        #expect(plan.steps[2].dateKind == .published)
+        #expect(plan.steps[2].source == AdviceSource.identityCardLaw)
+        // Cash-out: the appeal first, then compliant use, whose end date is an estimate.
+        #expect(plan.steps[4].horizon == .ongoing(from: day, until: Self.date("2027-11-25")))
+        #expect(plan.steps[4].dateKind == .estimate)
+        #expect(plan.steps[4].action["count"] == .int(1))
+        // The counts have no dates: the latest dates they leave the windows by, as estimates.
+        #expect(plan.steps[6].action["by12m"] == .date(Self.date("2027-11-01")))
+        #expect(plan.steps[6].action["by24m"] == .date(Self.date("2028-11-01")))
+        #expect(plan.steps[6].dateKind == .estimate)
+        // The score: no date.
+        #expect(plan.steps[7].horizon == .undated)
+        #expect(plan.steps[7].dateKind == DateKind.none)
         #expect(plan.steps.allSatisfy { $0.action.code != .stepKeepLicensedBackup })
+        // Every step names the services it is for.
+        #expect(plan.steps.allSatisfy { !$0.services.isEmpty })
     }
 
-    @Test func anIdentityFixReopensInDays() throws {
+    @Test func anExpiredDocumentIsRenewedWithinThePublishedSixtyDays() throws {
         let aggregator = try aggregator()
         var profile = ProviderConformanceSuite.profiles[0]
         profile.identity = .expiredDocument
-        profile.services = ServiceStates(huabei: .closed, jiebei: .closed)
+        profile.services = nil
         let plan = aggregator.recovery(profile, diagnosis: aggregator.diagnose(profile), on: day)
         let step = try #require(plan.steps.first { $0.reason == .identityAbnormal })
         #expect(step.action.code == .stepFixIdentity)
-        #expect(step.horizon == .days(1...7, from: day))
-        let huabei = try #require(forecast(plan, "huabei"))
-        #expect(huabei.earliest == day.adding(days: 7))
-        #expect(huabei.because == [Fact(.afterIdentityReverified, ["by": .date(day.adding(days: 7))])])
-        #expect(plan.reopens.map(\.id) == ["huabei", "jiebei"])
+        #expect(step.horizon == .days(1...60, from: day))
+        #expect(step.action["by"] == .date(day.adding(days: 60)))
+        #expect(Renderer(.zh).render(step.action).contains("临时居民身份证"))
+        #expect(!Renderer(.en).render(step.action).contains("1 to 7"))
+        // Reported closed, but an expired document only restricts by the illustrative rules: not explained, no date.
+        profile.services = ServiceStates(huabei: .closed, jiebei: .closed)
+        let diagnosis = aggregator.diagnose(profile)
+        #expect(diagnosis.allSatisfy { !$0.explained && $0.summary.code == .summaryReportedUnexplained })
+        let closed = aggregator.recovery(profile, diagnosis: diagnosis, on: day)
+        let huabei = try #require(forecast(closed, "huabei"))
+        #expect(huabei.earliest == nil)
+        #expect(huabei.because.map(\.code) == [.dependsOnOperatorReview])
+        #expect(closed.steps.filter { $0.action.code == .stepContactOfficialService }.count == 2)
+        #expect(closed.reopens.isEmpty)
+        // Restricted as reported: explained, and the forecast does not apply (only closures are forecast).
+        profile.services = ServiceStates(huabei: .restricted, jiebei: .restricted)
+        #expect(aggregator.diagnose(profile).allSatisfy { $0.explained })
         // A mismatch is not fixed by the user: the operator's review decides, and nothing is dated.
+        profile.services = ServiceStates(huabei: .closed, jiebei: .closed)
         profile.identity = .mismatch
         let review = aggregator.recovery(profile, diagnosis: aggregator.diagnose(profile), on: day)
         #expect(review.steps.first { $0.reason == .identityAbnormal }?.horizon == .undated)
         #expect(review.steps.first { $0.reason == .identityAbnormal }?.action.code == .stepResolveIdentityReport)
+        #expect(review.steps.contains { $0.action.code == .stepCheckCreditReport })
+        #expect(!review.steps.contains { $0.action.code == .stepReportToPolice })
         #expect(forecast(review, "huabei")?.earliest == nil)
         #expect(forecast(review, "huabei")?.because.first?.code == .dependsOnOperatorReview)
         #expect(review.reopens.isEmpty)
+    }
+
+    @Test func anImpersonationGetsProtectiveStepsFirst() throws {
+        let aggregator = try aggregator()
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.identity = .suspectedImpersonation
+        profile.services = ServiceStates(huabei: .closed, jiebei: .closed)
+        let plan = aggregator.recovery(profile, diagnosis: aggregator.diagnose(profile), on: day)
+        let codes = plan.steps.map(\.action.code)
+        #expect(
+            Array(codes.prefix(5)) == [
+                .stepReportToPolice, .stepCheckCreditReport, .stepDisputeRecords, .stepAskLendersStopCollection,
+                .stepResolveIdentityReport,
+            ]
+        )
+        let dispute = plan.steps[2]
+        #expect(dispute.horizon == .days(1...20, from: day))
+        #expect(dispute.dateKind == .published)
+        #expect(dispute.source == AdviceSource.creditDispute)
+        #expect(Renderer(.zh).render(dispute.action).contains("征信异议"))
+        #expect(Renderer(.zh).render(plan.steps[0].action).contains("公安机关"))
+        #expect(plan.steps[1].source == AdviceSource.creditReferenceCenter)
+        // Fake police calls are the scam that preys on identity cases.
+        #expect(plan.scams.map(\.code).contains(.scamFakePolice))
+        #expect(plan.steps.allSatisfy { $0.services == [.huabei, .jiebei] })
+    }
+
+    @Test func huabeiClosedWhileTheStricterJiebeiIsOpenIsNotExplained() throws {
+        let aggregator = try aggregator()
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.repayment = RepaymentRecord(
+            overdueCount12m: 1,
+            overdueCount24m: 1,
+            worstDaysPastDue: 5,
+            currentOverdueAmount: .zero()
+        )
+        profile.services = ServiceStates(huabei: .closed, jiebei: .open)
+        let diagnosis = aggregator.diagnose(profile)
+        let huabei = try #require(diagnosis.first { $0.service == .huabei })
+        #expect(!huabei.explained)
+        #expect(huabei.summary["openServices"] == .list([.service(.jiebei)]))
+        let plan = aggregator.recovery(profile, diagnosis: diagnosis, on: day)
+        #expect(forecast(plan, "huabei")?.earliest == nil)
+        #expect(plan.reopens.isEmpty)
+        let ask = try #require(plan.steps.first { $0.action.code == .stepContactOfficialService })
+        #expect(ask.services == [.huabei])
+        // With Jiebei closed too, the same record explains Jiebei's closure, and Huabei's restriction only.
+        profile.services = ServiceStates(huabei: .restricted, jiebei: .closed)
+        #expect(aggregator.diagnose(profile).allSatisfy { $0.explained })
+    }
+
+    @Test func cashOutIsWordedByTheCountWithAnAppeal() throws {
+        let aggregator = try aggregator()
+        var profile = ProviderConformanceSuite.profiles[0]
+        profile.cashOutFlags12m = 1
+        profile.services = ServiceStates(huabei: .restricted)
+        let plan = aggregator.recovery(profile, diagnosis: aggregator.diagnose(profile), on: day)
+        let codes = plan.steps.map(\.action.code)
+        let appeal = try #require(codes.firstIndex(of: .stepAppealCashOutFlag))
+        let use = try #require(codes.firstIndex(of: .stepCompliantUse))
+        #expect(appeal < use)
+        let one = Renderer(.en).render(plan.steps[use].action)
+        #expect(one.hasPrefix("If the flag is right"))
+        #expect(!one.contains("clears the flags"))
+        profile.cashOutFlags12m = 6
+        let six = aggregator.recovery(profile, diagnosis: aggregator.diagnose(profile), on: day)
+        let many = try #require(six.steps.first { $0.action.code == .stepCompliantUse })
+        #expect(Renderer(.en).render(many.action).hasPrefix("For the flags that are right"))
+        #expect(Renderer(.zh).render(many.action).hasPrefix("对于没有错的标记"))
     }
 
     @Test func datedLateInstalmentsGetTheirWindowAndReportDates() async throws {
@@ -265,19 +360,42 @@ struct RecoveryPlanTests {
         #expect(backup.action["count"] == .int(withAlternatives.alternatives.count))
     }
 
-    @Test func scamWarningsComeWithEveryClosureAndTheirSources() async throws {
+    @Test func scamWarningsFitThePersonAndCiteHTTPSSources() async throws {
         let aggregator = try aggregator()
+        // A 29-year-old with late records and no money overdue: no campus-loan call, no debt agents, no fake police.
         let closed = await aggregator.recommend(AggregatorTests.lateRepayer, cash, on: day)
-        #expect(closed.recovery.scams.map(\.code) == ScamWarning.allCases.map(\.code))
-        for scam in closed.recovery.scams {
-            guard case .text(let url)? = scam["source"] else {
-                Issue.record("\(scam.code) has no source")
-                continue
-            }
-            #expect(url.hasPrefix("http"), "\(scam.code)")
+        #expect(
+            closed.recovery.scams.map(\.code) == [
+                .scamPaidUnblocking, .scamCreditRepair, .scamUpfrontFees, .scamFakeCustomerService,
+            ]
+        )
+        for scam in ScamWarning.allCases {
+            #expect(scam.sourceURL.hasPrefix("https://"), "\(scam)")
         }
-        #expect(Renderer(.zh).render(closed.recovery.scams[0]).contains("征信修复"))
-        #expect(Renderer(.zh).render(closed.recovery.scams[1]).contains("注销校园贷"))
+        #expect(Renderer(.zh).render(closed.recovery.scams[1]).contains("征信修复"))
+        // A student owing money now: debt agents, credit repair, the campus-loan call.
+        var student = AggregatorTests.lateRepayer
+        student.age = 20
+        student.student = true
+        student.repayment?.currentOverdueAmount = Money(minorUnits: 50_000)
+        let owing = ScamWarning.fitting(student, aggregator.diagnose(student), notOpen: true, refused: false)
+        #expect(
+            owing == [
+                .paidUnblocking, .paidDebtAgents, .creditRepair, .campusLoanCancellation, .upfrontFees,
+                .fakeCustomerService,
+            ]
+        )
+        // A 52-year-old with a mismatch: fake police, never the campus-loan call.
+        var older = ProviderConformanceSuite.profiles[0]
+        older.age = 52
+        older.identity = .mismatch
+        older.services = ServiceStates(huabei: .closed)
+        let identity = ScamWarning.fitting(older, aggregator.diagnose(older), notOpen: true, refused: false)
+        #expect(identity == [.paidUnblocking, .fakePolice, .upfrontFees, .fakeCustomerService])
+        // Refused by a lender with every service open: no unblocking warning, the ones for anyone seeking credit.
+        #expect(
+            ScamWarning.fitting(older, [], notOpen: false, refused: true).contains(.paidUnblocking) == false
+        )
         // A healthy profile refused by no lender on its record gets no warnings it does not need.
         let healthy = await aggregator.recommend(ProviderConformanceSuite.profiles[0], cash, on: day)
         #expect(healthy.recovery.scams.isEmpty)

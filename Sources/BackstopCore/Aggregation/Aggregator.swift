@@ -401,7 +401,11 @@ public struct Aggregator: Sendable {
             guard let index = searched.firstIndex(of: item) else {
                 var params: [String: FactValue] = ["subject": .service(item.service)]
                 if !item.reasons.isEmpty { params["reasons"] = .list(item.reasons.map { .reason($0.code) }) }
-                return ReopeningForecast(subject: subject, earliest: nil, because: [Fact(.dependsOnOperatorReview, params)])
+                return ReopeningForecast(
+                    subject: subject,
+                    earliest: nil,
+                    because: [Fact(.dependsOnOperatorReview, params)]
+                )
             }
             return Self.forecast(
                 subject,

@@ -5,7 +5,11 @@ public enum Countermeasure: Sendable {
     /// v1: the days re-verifying an identity document was assumed to take. Alipay publishes no such time, so the plan
     /// no longer states it: a renewed card is issued within ``AdviceSource/identityCardDays`` (a published rule) and
     /// Alipay's own check has no published time.
-    @available(*, deprecated, message: "Alipay publishes no time for identity checks; see AdviceSource.identityCardDays")
+    @available(
+        *,
+        deprecated,
+        message: "Alipay publishes no time for identity checks; see AdviceSource.identityCardDays"
+    )
     public static let identityFixDays = 1...7
 
     /// How long a negative record stays on the PBoC credit report after the debt is settled: 5 years (Regulation on

@@ -117,7 +117,10 @@ public struct ReopeningForecast: Hashable, Sendable {
     public var headline: Fact {
         let basis: [String: FactValue] = ["basis": .text(dateKind.rawValue)]
         if let earliest {
-            return Fact(.reopenFrom, basis.merging(["subject": subject.factValue, "date": .date(earliest)]) { a, _ in a })
+            return Fact(
+                .reopenFrom,
+                basis.merging(["subject": subject.factValue, "date": .date(earliest)]) { a, _ in a }
+            )
         }
         var params: [String: FactValue] = ["subject": subject.factValue]
         if let latest {
@@ -196,7 +199,8 @@ public enum ScamWarning: String, CaseIterable, Sendable {
         guard notOpen || refused else { return [] }
         let reasons = Set(diagnosis.flatMap { $0.reasons.map(\.code) })
         let record = profile.repayment
-        let owed = (record?.currentOverdueAmount?.minorUnits ?? 0) > 0
+        let owed =
+            (record?.currentOverdueAmount?.minorUnits ?? 0) > 0
             || (profile.overdueEvents ?? []).contains { $0.settled == nil }
         let late =
             owed || reasons.contains(.lateRepayment) || !(profile.overdueEvents ?? []).isEmpty
