@@ -1153,7 +1153,7 @@ extension Renderer {
             return "\(p.text("month"))的逾期不在近\(p.text("months"))个月的还款记录里时（\(p.text("date"))）"
         case .afterProviderReopens: return "重新接受新用户申请时（\(p.text("date"))）"
         case .dependsOnUndatedCounts:
-            return "\(p.text("fields"))没有日期：最晚\(p.text("by"))起不在近\(p.text("months"))个月的还款记录里，也可能更早"
+            return "\(p.text("fields"))没有日期：最晚\(p.text("by"))起不再计入近\(p.text("months"))个月的统计，也可能更早"
         case .dependsOnScore:
             let minimum = p.has("min") ? "，最低要求\(p.text("min"))分" : ""
             return "取决于芝麻分（\(p.text("score"))分\(minimum)），这里不预测芝麻分"

@@ -314,9 +314,9 @@ public struct Renderer: Sendable, Hashable {
         switch (field, language) {
         case (.age, .zh): "年龄"
         case (.age, .en): "age"
-        case (.creditScore, .zh): "信用分"
+        case (.creditScore, .zh): "芝麻分"
         case (.creditScore, .en): "credit score"
-        case (.creditScore90DaysAgo, .zh): "90天前的信用分"
+        case (.creditScore90DaysAgo, .zh): "90天前的芝麻分"
         case (.creditScore90DaysAgo, .en): "credit score 90 days ago"
         case (.repayment, .zh): "还款记录"
         case (.repayment, .en): "repayment record"
