@@ -44,7 +44,7 @@ public struct Renderer: Sendable, Hashable {
         language == .zh ? "\(month.year)年\(month.month)月" : month.description
     }
 
-    /// When a recovery step is done, in a few words (`in 1–7 days, by 2026-12-02`); nil for general advice and for a
+    /// When a recovery step is done, in a few words (`within 20 days, by 2026-12-15`); nil for general advice and for a
     /// late instalment's dates, which the step states itself.
     public func horizon(_ horizon: StepHorizon) -> String? {
         switch horizon {

@@ -6,9 +6,9 @@ public enum StepHorizon: Hashable, Sendable {
     case none
     /// Do it now: on the plan's date.
     case now(CalendarDate)
-    /// Done within a number of days of a date (re-verifying an identity document: 1 to 7 days).
+    /// Done within a number of days of a date (a published period: a dispute's answer in 20 days, a new ID card in 60).
     case days(ClosedRange<Int>, from: CalendarDate)
-    /// From a date on; `until` when what it clears is cleared by then (cash-out flags, a year on).
+    /// From a date on; `until` when what it waits for is over by then (today's cash-out flags out of the 12-month count).
     case ongoing(from: CalendarDate, until: CalendarDate?)
     /// The dates a late instalment leaves the windows lenders read and the credit report.
     case record(OverdueRecordDates)
