@@ -1,5 +1,5 @@
 public import BackstopCore
-import Foundation
+public import Foundation
 
 /// The closure thresholds of a primary service: illustrative, documented in docs/primary-services.md with sources.
 public struct ClosureThresholds: Hashable, Sendable {
@@ -263,5 +263,26 @@ extension PrimaryServiceProvider {
             evaluation.offer = offer
         }
         return evaluation
+    }
+}
+
+/// The adapters price any loan as their described provider does (the legal-cap gate's nearest-loan probe).
+extension HuabeiProvider: PricesNearestLoan {
+    public func nearestTerm(to months: Int) -> Int { described.nearestTerm(to: months) }
+    public func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+        described.bestAPR(request, on: date, score: score)
+    }
+    public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
+        described.makeOffer(profile, request, on: date)
+    }
+}
+
+extension JiebeiProvider: PricesNearestLoan {
+    public func nearestTerm(to months: Int) -> Int { described.nearestTerm(to: months) }
+    public func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+        described.bestAPR(request, on: date, score: score)
+    }
+    public func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
+        described.makeOffer(profile, request, on: date)
     }
 }

@@ -29,7 +29,7 @@ struct GateTests {
     }
 
     static func refusedRule(_ outcome: GateOutcome) -> RuleID? {
-        if case .refuse(let refusal, _) = outcome { return refusal.failed.first?.rule }
+        if case .refuse(let refusal, _, _) = outcome { return refusal.failed.first?.rule }
         return nil
     }
 
@@ -59,7 +59,7 @@ struct GateTests {
                 in: try Self.context(UserProfile(id: "p", creditScore: 700), purpose: purpose)
             )
             #expect(Self.refusedRule(outcome) == .purposeBanned, "\(id) for \(purpose)")
-            if case .refuse(let refusal, let warnings) = outcome {
+            if case .refuse(let refusal, let warnings, _) = outcome {
                 #expect(refusal.gated)
                 #expect(warnings.first?.code == .purposeBanned)
                 #expect(refusal.failed.first?.finding["source"] != nil)
@@ -125,7 +125,7 @@ struct GateTests {
         owing.customerOf = ["icbc"]
         let refused = gate.check(try Self.candidate("icbc-rongejie"), in: try Self.context(owing, amount: 6_000_000))
         #expect(Self.refusedRule(refused) == .perBorrowerLimit)
-        if case .refuse(let refusal, _) = refused {
+        if case .refuse(let refusal, _, _) = refused {
             #expect(refusal.fixes.first?["room"] == .money(Money(minorUnits: 5_000_000)))
         }
         // What is owed elsewhere does not count at another lender.
@@ -155,7 +155,7 @@ struct GateTests {
     @Test func theStudentQuestionIsAskedAtStudentAges() throws {
         let twenty = UserProfile(id: "s", age: 20, creditScore: 700)
         let outcome = StudentUnknownGate().check(try Self.candidate("jd-jintiao"), in: try Self.context(twenty))
-        guard case .pass(let why, let unknowns) = outcome else {
+        guard case .pass(let why, let unknowns, _) = outcome else {
             Issue.record("expected a pass, got \(outcome)")
             return
         }
@@ -180,7 +180,7 @@ struct GateTests {
         #expect(loan.aprPercent == Decimal(string: "34.28"))
         let outcome = DocumentedLoanGate().check(xiaoying, in: try Self.context(profile))
         #expect(Self.refusedRule(outcome) == .documentedLoanAboveCap)
-        if case .refuse(let refusal, _) = outcome {
+        if case .refuse(let refusal, _, _) = outcome {
             let finding = try #require(refusal.failed.first?.finding)
             #expect(finding["capID"] == .text("internet-lending-24"))
             #expect(finding["apr"] == .percent(Decimal(string: "34.28")!))

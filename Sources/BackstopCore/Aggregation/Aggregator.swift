@@ -513,181 +513,49 @@ public struct Aggregator: Sendable {
             )
         }
         var unknowns = Set(diagnosis.flatMap(\.unknowns))
-        var studentBans: Set<LendingBan> = []
+        var answerWide: [Warning] = []
+        var seen: Set<Warning> = []
         if caps.rules.isEmpty && !caps.caps.isEmpty { warnings.append(Warning(.noRulebook)) }
         let context = GateContext(profile: profile, request: request, date: date, rulebook: caps, policy: policy)
 
         for (provider, evaluation) in evaluations {
             let details = provider.details
             for check in evaluation.checks where check.outcome == .unknown { unknowns.formUnion(check.rule.fields) }
-            // Gate 1: unlicensed channels are never recommended.
-            if !details.licence.isLicensed {
-                let check = RuleCheck(
-                    rule: .licensed,
-                    outcome: .failed,
-                    threshold: "licensed",
-                    value: LicenceKind.none.rawValue,
-                    margin: -1,
-                    finding: Fact(.ruleUnlicensed, ["provider": .name(details.name)]),
-                    fix: Fact(.fixUseLicensedChannel)
-                )
-                refusals.append(
-                    Refusal(
-                        details: details,
-                        failed: [check] + evaluation.failed,
-                        fixes: [Fact(.fixUseLicensedChannel)],
-                        gated: true
-                    )
-                )
-                var params: [String: FactValue] = ["provider": .name(details.name)]
-                if let offer = evaluation.offer {
-                    params["apr"] = .percent(offer.quote.nominalAPR)
-                    params["totalCost"] = .money(offer.quote.totalCost)
+            // The gates, in list order (``gates``): the first refusal ends the provider's run.
+            let candidate = GateCandidate(
+                details: details,
+                evaluation: evaluation,
+                pricing: provider as? any PricesNearestLoan
+            )
+            var gateWhy: [Fact] = []
+            var refused = false
+            for gate in Self.gates {
+                let raised: [Warning]
+                switch gate.check(candidate, in: context) {
+                case .pass(let why, let fields, let passWarnings):
+                    gateWhy += why
+                    unknowns.formUnion(fields)
+                    raised = passWarnings
+                case .refuse(let refusal, let refuseWarnings, let fields):
+                    refusals.append(refusal)
+                    unknowns.formUnion(fields)
+                    raised = refuseWarnings
+                    refused = true
                 }
-                warnings.append(Warning(.unlicensedRefused, provider: details.id, params))
-                // Lending without a licence is private lending: the courts' private-lending ceilings (4 × LPR, the
-                // 36% line) are the ones that bind it, and the borrower is told where this price stands.
-                if let offer = evaluation.offer {
-                    let apr = offer.quote.apr.nominal(scale: 10)
-                    for cap in caps.caps(for: .none, on: date)
-                    where cap.effect == .flag && cap.isExceeded(byAPRPercent: apr) {
-                        warnings.append(
-                            Warning(
-                                .aboveCourtCeiling,
-                                provider: details.id,
-                                Self.capParams(cap, apr: apr, details.name)
-                            )
-                        )
+                // A provider's own warnings are its alone; one about the answer (a minor, a banned purpose) is
+                // written once however many refusals raise it.
+                for warning in raised {
+                    if Self.answerWideGateWarnings.contains(warning.code) {
+                        if !answerWide.contains(warning) { answerWide.append(warning) }
+                    } else if warning.provider != nil || seen.insert(warning).inserted {
+                        warnings.append(warning)
                     }
                 }
-                continue
+                if refused { break }
             }
-            // Gate 2: a student is never offered credit by a lender kind barred from lending to students on the date.
-            if profile.student == true, let ban = caps.bans(for: details, group: .student, on: date).first {
-                let params: [String: FactValue] = [
-                    "provider": .name(details.name), "licence": .licence(details.licence.kind),
-                    "title": .name(LocalizedName(en: ban.title, zh: ban.titleZH ?? ban.title)),
-                    "since": .date(ban.from),
-                    "source": .text(ban.sourceURL),
-                ]
-                let check = RuleCheck(
-                    rule: .protectedGroup,
-                    outcome: .failed,
-                    threshold: "not \(ProtectedGroup.student.rawValue)",
-                    value: ProtectedGroup.student.rawValue,
-                    margin: -1,
-                    finding: Fact(.ruleStudentBarred, params),
-                    fix: Fact(.fixNoneStudentBarred)
-                )
-                refusals.append(
-                    Refusal(
-                        details: details,
-                        failed: [check] + evaluation.failed,
-                        fixes: [Fact(.fixNoneStudentBarred)],
-                        gated: true
-                    )
-                )
-                studentBans.insert(ban)
-                continue
-            }
-            // The rulebook's gates (age, purpose, business-only, per-borrower limits): data, in list order.
-            var rulebookWhy: [Fact] = []
-            var refusedByRulebook = false
-            let candidate = GateCandidate(details: details, evaluation: evaluation)
-            for gate in Self.rulebookGates {
-                switch gate.check(candidate, in: context) {
-                case .pass(let why, let fields):
-                    rulebookWhy += why
-                    unknowns.formUnion(fields)
-                case .refuse(let refusal, let raised):
-                    refusals.append(refusal)
-                    for warning in raised where !warnings.contains(warning) { warnings.append(warning) }
-                    refusedByRulebook = true
-                }
-                if refusedByRulebook { break }
-            }
-            if refusedByRulebook { continue }
-            guard let offer = evaluation.offer, evaluation.isEligible else {
-                // Refused on its own rules or the request, and above a legal cap at the nearest loan it makes.
-                if let capped = nearestLoanCapRefusal(provider, evaluation, profile, request, on: date) {
-                    refusals.append(capped.refusal)
-                    warnings.append(capped.warning)
-                    continue
-                }
-                let failed = evaluation.failed
-                let fixes = failed.compactMap(\.fix)
-                refusals.append(
-                    Refusal(
-                        details: details,
-                        failed: failed,
-                        fixes: fixes.isEmpty ? [Fact(.fixNotAvailable)] : fixes,
-                        gated: false
-                    )
-                )
-                continue
-            }
-            // Gate 3: legal caps for the licence kind on the request date.
-            // Gates compare the solver's rate to 0.001 pp (LegalCap.isAbove), never the 2-decimal figure shown:
-            // 24.004% is above 24%, a price at 24% whose instalments are rounded to the fen (24.00006%) is not.
-            let apr = offer.quote.apr.nominal(scale: 10)
-            let binding = caps.caps(for: details, on: date)
-            if let cap = binding.first(where: { $0.effect == .exclude && $0.isExceeded(byAPRPercent: apr) }) {
-                let params = Self.capParams(cap, apr: apr, details.name).merging(offer.feeParams) { a, _ in a }
-                let capped = Self.capRefusal(details, cap, apr: apr, params)
-                refusals.append(capped.refusal)
-                warnings.append(capped.warning)
-                continue
-            }
-            // A licensed lender's flags are the levels courts apply to financial institutions' loans (24% a year),
-            // never the private-lending ceiling; only reached when no exclude cap refused the offer above.
-            for cap in binding where cap.effect == .flag && cap.isExceeded(byAPRPercent: apr) {
-                warnings.append(
-                    Warning(
-                        .aboveFinancialCourtLevel,
-                        provider: details.id,
-                        Self.capParams(cap, apr: apr, details.name)
-                    )
-                )
-            }
-            if apr > policy.highCostAPRPercent {
-                warnings.append(
-                    Warning(
-                        .highCost,
-                        provider: details.id,
-                        [
-                            "provider": .name(details.name), "apr": .percent(apr),
-                            "level": .percent(policy.highCostAPRPercent),
-                        ]
-                    )
-                )
-            }
-            if profile.monthlyIncome == nil { unknowns.insert(.monthlyIncome) }
-            if profile.monthlyDebtPayments == nil { unknowns.insert(.monthlyDebtPayments) }
-            if let refusal = debtServiceRefusal(profile, offer, details) {
-                refusals.append(refusal.refusal)
-                warnings.append(refusal.warning)
-                continue
-            }
+            guard !refused, let offer = evaluation.offer else { continue }
             let asked = request.termMonths
             let offered = offer.quote.terms.termMonths
-            if offered != asked && policy.exactTerm {
-                let terms = FactValue.list(details.terms.map(FactValue.int))
-                let fix = Fact(.fixChooseTerm, ["terms": terms])
-                let check = RuleCheck(
-                    rule: .exactTerm,
-                    outcome: .failed,
-                    threshold: "\(asked)",
-                    value: "\(offered)",
-                    margin: -1,
-                    finding: Fact(
-                        .ruleTermDiffers,
-                        ["provider": .name(details.name), "asked": .int(asked), "term": .int(offered), "terms": terms]
-                    ),
-                    fix: fix
-                )
-                refusals.append(Refusal(details: details, failed: [check], fixes: [fix], gated: true))
-                continue
-            }
             warnings += Self.costWarnings(offer, details)
             let odds = OddsModel.assess(evaluation, details, profile, on: date)
             var why = Self.why(details, offer, odds.likelihood, evaluation, profile)
@@ -695,7 +563,7 @@ public struct Aggregator: Sendable {
                 why.append(Fact(.whyTermDiffers, ["asked": .int(asked), "term": .int(offered)]))
             }
             why.append(Fact(.whyInquiry, ["inquiry": .inquiry(details.inquiries.application)]))
-            why += rulebookWhy
+            why += gateWhy
             why += odds.factors
             alternatives.append(
                 Alternative(
@@ -732,18 +600,7 @@ public struct Aggregator: Sendable {
             warnings.append(Warning(.manyRecentInquiries, params))
         }
         refusals.sort { ($0.gated ? 1 : 0, $0.details.id) < ($1.gated ? 1 : 0, $1.details.id) }
-        for ban in studentBans.sorted(by: { $0.id < $1.id }) {
-            warnings.append(
-                Warning(
-                    .studentProtected,
-                    [
-                        "title": .name(LocalizedName(en: ban.title, zh: ban.titleZH ?? ban.title)),
-                        "since": .date(ban.from), "source": .text(ban.sourceURL),
-                        "licences": .list(ban.appliesTo.map(FactValue.licence)),
-                    ]
-                )
-            )
-        }
+        warnings += answerWide.sorted { Self.sourceOf($0) < Self.sourceOf($1) }
         for failure in failures {
             warnings.append(
                 Warning(
@@ -800,50 +657,10 @@ public struct Aggregator: Sendable {
         )
     }
 
-    /// Backstop's own affordability gate: existing debts plus the offer's largest payment above
-    /// ``AggregatorPolicy/maxDebtServicePercent`` of income refuses the offer (and warns). Unknown existing debts are
-    /// not assumed to be zero: the check then sees only the new payment, which can still show a loan alone is
-    /// unaffordable (and the unknown is reported).
-    func debtServiceRefusal(
-        _ profile: UserProfile,
-        _ offer: Offer,
-        _ details: ProviderDescription
-    ) -> (refusal: Refusal, warning: Warning)? {
-        guard let income = profile.monthlyIncome else { return nil }
-        let debts = profile.monthlyDebtPayments ?? .zero()
-        let payment = offer.quote.largestPayment
-        let limit = policy.maxDebtServicePercent
-        guard income.minorUnits > 0 else {
-            // A known income of zero refuses: no payment is within any share of it (an unknown income is unknown).
-            let check = DescribedProvider.noIncomeCheck(.debtService, limit: limit, payment)
-            let warning = Warning(
-                .debtService,
-                provider: details.id,
-                ["provider": .name(details.name), "payment": .money(payment), "limit": .percent(limit)]
-            )
-            return (Refusal(details: details, failed: [check], fixes: [Fact(.fixNoIncome)], gated: true), warning)
-        }
-        let share = Decimal.ratio((debts + payment).minorUnits * 100, income.minorUnits, scale: 1)
-        guard share > limit else { return nil }
-        let fix = DescribedProvider.debtFix(income: income, limitPercent: limit, debts: debts)
-        let check = RuleCheck(
-            rule: .debtService,
-            outcome: .failed,
-            threshold: "\(limit)",
-            value: "\(share)",
-            margin: (limit - share) / limit,
-            finding: Fact(.ruleDebtToIncome, ["share": .percent(share), "limit": .percent(limit)]),
-            fix: fix
-        )
-        let warning = Warning(
-            .debtService,
-            provider: details.id,
-            [
-                "provider": .name(details.name), "payment": .money(payment), "share": .percent(share),
-                "limit": .percent(limit),
-            ]
-        )
-        return (Refusal(details: details, failed: [check], fixes: [fix], gated: true), warning)
+    /// A warning's `source` parameter (the rule's page), for a stable order of answer-wide warnings.
+    static func sourceOf(_ warning: Warning) -> String {
+        if case .text(let source)? = warning.fact.params["source"] { return source }
+        return ""
     }
 
     static func capParams(_ cap: LegalCap, apr: Decimal, _ provider: LocalizedName) -> [String: FactValue] {

@@ -248,7 +248,7 @@ public struct DescribedProvider: CreditProvider {
     /// The nominal APR of a loan's best offer: risk position 0, with a new-customer promotion when there is one. It
     /// bounds every profile's offer for the loan from below, whatever the record becomes; remembered like
     /// ``riskiestAPR(_:on:score:)``.
-    package func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
+    public func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? {
         boundAPR(at: 0, request, on: date, score: score, newCustomer: true)
     }
 

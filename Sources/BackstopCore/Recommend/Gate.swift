@@ -1,13 +1,18 @@
 import Foundation
 
-/// What a gate sees of one provider: its description and its evaluation of the profile and the request.
+/// What a gate sees of one provider: its description, its evaluation of the profile and the request, and, when the
+/// provider can price another loan (``PricesNearestLoan``), that capability.
 public struct GateCandidate: Sendable {
     public var details: ProviderDescription
     public var evaluation: Evaluation
+    /// The provider's pricing of loans other than the one asked for; nil when it has none (a Swift plugin that only
+    /// answers `evaluate`).
+    public var pricing: (any PricesNearestLoan)?
 
-    public init(details: ProviderDescription, evaluation: Evaluation) {
+    public init(details: ProviderDescription, evaluation: Evaluation, pricing: (any PricesNearestLoan)? = nil) {
         self.details = details
         self.evaluation = evaluation
+        self.pricing = pricing
     }
 }
 
@@ -37,18 +42,19 @@ public struct GateContext: Sendable {
 
 /// A gate's verdict on a candidate.
 public enum GateOutcome: Sendable, Equatable {
-    /// The candidate goes on to the next gate; `why` adds to the alternative's explanation if it is offered, and
-    /// `unknowns` are profile fields whose absence mattered.
-    case pass(why: [Fact] = [], unknowns: [ProfileField] = [])
+    /// The candidate goes on to the next gate; `why` adds to the alternative's explanation if it is offered,
+    /// `unknowns` are profile fields whose absence mattered, and `warnings` go to the answer (an offer above a
+    /// court's level, a high cost).
+    case pass(why: [Fact] = [], unknowns: [ProfileField] = [], warnings: [Warning] = [])
     /// The candidate is refused; `warnings` go to the answer (once each: the same warning from several refusals is
-    /// written once).
-    case refuse(Refusal, warnings: [Warning] = [])
+    /// written once), and `unknowns` are profile fields whose absence mattered to the refusal.
+    case refuse(Refusal, warnings: [Warning] = [], unknowns: [ProfileField] = [])
 }
 
 /// One rule of who may borrow what, for what, from whom, checked on every provider before its offer is ranked.
 ///
-/// The rulebook's gates run in the order of ``Aggregator/rulebookGates``, a list: each is tested on its own, and
-/// adding one changes no other. A gate reads only the candidate and the context; it neither casts to a concrete
+/// Every gate runs in the order of ``Aggregator/gates``, a list: each is tested on its own, and adding one changes no
+/// other. A gate reads only the candidate and the context; it neither casts to a concrete
 /// provider type nor re-evaluates the provider.
 ///
 /// # Implementation requirements
