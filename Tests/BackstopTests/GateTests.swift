@@ -243,4 +243,149 @@ struct GateTests {
             ]
         )
     }
+
+    // MARK: The offer gates, each on its own
+
+    static let healthy = ProviderConformanceSuite.profiles[0]
+
+    /// A provider's own evaluation of the healthy profile for a request, as the gates see it.
+    static func evaluated(
+        _ id: String,
+        amount: Int64 = 500_000,
+        term: Int = 12,
+        profile: UserProfile = healthy,
+        pricing: Bool = true
+    ) throws -> (GateCandidate, GateContext) {
+        let details = try #require(try catalog().provider(ProviderID(rawValue: id)))
+        let provider = DescribedProvider(details)
+        var context = try Self.context(profile, amount: amount)
+        context.request.termMonths = term
+        let evaluation = provider.evaluateNow(profile, context.request, on: date)
+        return (GateCandidate(details: details, evaluation: evaluation, pricing: pricing ? provider : nil), context)
+    }
+
+    @Test func theLicenceGateRefusesOnlyUnlicensedChannels() throws {
+        var (candidate, context) = try Self.evaluated("wechat-weilidai")
+        #expect(LicenceGate().check(candidate, in: context) == .pass())
+        candidate.details.licence = Licence(kind: .none)
+        guard case .refuse(let refusal, let warnings, _) = LicenceGate().check(candidate, in: context) else {
+            Issue.record("an unlicensed channel passed")
+            return
+        }
+        #expect(refusal.gated && refusal.failed.first?.rule == .licensed)
+        #expect(warnings.first?.code == .unlicensedRefused)
+    }
+
+    @Test func theStudentBanRefusesBarredKindsAndNamesTheBanOnce() throws {
+        var student = Self.healthy
+        student.age = 20
+        student.student = true
+        let (lender, context) = try Self.evaluated("duxiaoman-youqianhua", profile: student)
+        guard case .refuse(let refusal, let warnings, _) = StudentBanGate().check(lender, in: context) else {
+            Issue.record("a micro-lender was not refused for a student")
+            return
+        }
+        #expect(refusal.failed.first?.rule == .protectedGroup)
+        #expect(warnings.map(\.code) == [.studentProtected])
+        #expect(Aggregator.answerWideGateWarnings.contains(.studentProtected))
+        let (adult, adultContext) = try Self.evaluated("duxiaoman-youqianhua")
+        #expect(StudentBanGate().check(adult, in: adultContext) == .pass())
+    }
+
+    @Test func theOwnRulesGateProbesTheNearestLoanOnlyWithAPriceTheProviderQuotes() throws {
+        // Asked for more than it lends: refused on its own limits. An exclusion cap would need its price at the
+        // nearest loan it makes; a candidate without the pricing capability is never probed.
+        let (candidate, context) = try Self.evaluated("wechat-weilidai", amount: 100_000_000)
+        guard case .refuse(let refusal, _, _) = OwnRulesGate().check(candidate, in: context) else {
+            Issue.record("an amount above its limits passed")
+            return
+        }
+        #expect(!refusal.gated)
+        #expect(refusal.failed.contains { $0.rule == .amountLimits || $0.rule == .maxAmount })
+        // Yixianghua lends from ¥9,100 at a price above the consumer finance companies' cap: asked for ¥5,000 it is
+        // refused by the cap at its nearest loan, but only when it quotes that loan itself.
+        let (capped, cappedContext) = try Self.evaluated("yiren-yixianghua")
+        guard case .refuse(let byCap, let capWarnings, _) = OwnRulesGate().check(capped, in: cappedContext) else {
+            Issue.record("Yixianghua passed")
+            return
+        }
+        #expect(byCap.gated && byCap.failed.first?.rule == .legalCap)
+        #expect(capWarnings.map(\.code) == [.aboveLegalCap])
+        let (plugin, pluginContext) = try Self.evaluated("yiren-yixianghua", pricing: false)
+        guard case .refuse(let own, let none, _) = OwnRulesGate().check(plugin, in: pluginContext) else {
+            Issue.record("Yixianghua without pricing passed")
+            return
+        }
+        #expect(!own.gated && none.isEmpty)
+        let (eligible, eligibleContext) = try Self.evaluated("wechat-weilidai")
+        #expect(OwnRulesGate().check(eligible, in: eligibleContext) == .pass())
+    }
+
+    @Test func theLegalCapGateRefusesAboveAnExclusionCapAndWarnsAboveAFlag() throws {
+        let (candidate, context) = try Self.evaluated("wechat-weilidai")
+        let outcome = LegalCapGate().check(candidate, in: context)
+        guard case .pass(_, _, let warnings) = outcome else {
+            Issue.record("Weilidai's price was refused: \(outcome)")
+            return
+        }
+        #expect(warnings.allSatisfy { $0.provider == candidate.details.id })
+        // Yixianghua asked for a loan it makes: its price is above the consumer finance companies' cap.
+        let (capped, cappedContext) = try Self.evaluated("yiren-yixianghua", amount: 1_000_000)
+        try #require(capped.evaluation.offer != nil)
+        guard case .refuse(let refusal, let capWarnings, _) = LegalCapGate().check(capped, in: cappedContext) else {
+            Issue.record("Yixianghua's price above the cap passed")
+            return
+        }
+        #expect(refusal.gated && refusal.failed.first?.rule == .legalCap)
+        #expect(capWarnings.map(\.code) == [.aboveLegalCap])
+        // Above the policy's high-cost level: a warning, not a refusal.
+        var strict = context
+        strict.policy.highCostAPRPercent = 1
+        guard case .pass(_, _, let high) = LegalCapGate().check(candidate, in: strict) else {
+            Issue.record("a high-cost level refused instead of warning")
+            return
+        }
+        #expect(high.contains { $0.code == .highCost })
+    }
+
+    @Test func theDebtServiceGateRefusesAnUnaffordablePaymentAndReportsUnknownIncome() throws {
+        var poor = Self.healthy
+        poor.monthlyIncome = Money(minorUnits: 60_000)
+        poor.monthlyDebtPayments = Money(minorUnits: 20_000)
+        let (candidate, context) = try Self.evaluated("wechat-weilidai", profile: poor)
+        guard case .refuse(let refusal, let warnings, _) = DebtServiceGate().check(candidate, in: context) else {
+            Issue.record("a payment above half the income passed")
+            return
+        }
+        #expect(refusal.failed.first?.rule == .debtService && warnings.first?.code == .debtService)
+        var unknown = Self.healthy
+        unknown.monthlyIncome = nil
+        unknown.monthlyDebtPayments = nil
+        let (open, openContext) = try Self.evaluated("wechat-weilidai", profile: unknown)
+        #expect(
+            DebtServiceGate().check(open, in: openContext)
+                == .pass(unknowns: [.monthlyIncome, .monthlyDebtPayments])
+        )
+    }
+
+    @Test func theExactTermGateRefusesAnotherTermOnlyWhenAsked() throws {
+        // Weilidai does not lend over 7 months: priced at its nearest term.
+        let (candidate, context) = try Self.evaluated("wechat-weilidai", term: 7)
+        let offered = try #require(candidate.evaluation.offer).quote.terms.termMonths
+        try #require(offered != 7)
+        #expect(ExactTermGate().check(candidate, in: context) == .pass())
+        var exact = context
+        exact.policy.exactTerm = true
+        #expect(Self.refusedRule(ExactTermGate().check(candidate, in: exact)) == .exactTerm)
+    }
+
+    @Test func theGatesRunInTheirListedOrder() {
+        #expect(
+            Aggregator.gates.map(\.name).prefix(2) == ["licence", "student-ban"]
+        )
+        #expect(
+            Array(Aggregator.gates.map(\.name).suffix(4)) == ["own-rules", "legal-cap", "debt-service", "exact-term"]
+        )
+        #expect(Aggregator.gates.count == 2 + Aggregator.rulebookGates.count + 4)
+    }
 }

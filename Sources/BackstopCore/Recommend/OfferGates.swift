@@ -304,5 +304,5 @@ extension Aggregator {
 
     /// Warnings about the answer as a whole that several refusals can raise: kept apart from the per-offer warnings
     /// and written once each, after the refusals (in the order their ids sort).
-    static let answerWideGateWarnings: Set<FactCode> = [.studentProtected]
+    public static let answerWideGateWarnings: Set<FactCode> = [.studentProtected]
 }
