@@ -179,6 +179,15 @@ public struct ApplicationPlan: Hashable, Sendable {
     /// Leads with waiting when every application the plan makes is a hard inquiry with low odds: applying now most
     /// likely adds rejected inquiries that lenders read for up to 2 years. `betterOn` is the earliest date the
     /// recovery forecasts give a candidate a better chance; the steps stay, as the option for someone who cannot wait.
+    /// ``leadWithWaiting(betterOn:atTheLatest:)`` on a recovery plan's forecasts: until the first date after `date`
+    /// a forecast gives a better chance (a refused provider or a closed service reopening, a record leaving a
+    /// window), or without a dated forecast the latest date an undated record is sure to have left its window.
+    mutating func leadWithWaiting(_ recovery: RecoveryPlan, after date: CalendarDate) {
+        let earliest = recovery.forecasts.compactMap(\.earliest).filter { $0 > date }.min()
+        let latest = recovery.forecasts.compactMap(\.latest).filter { $0 > date }.min()
+        leadWithWaiting(betterOn: earliest ?? latest, atTheLatest: earliest == nil && latest != nil)
+    }
+
     mutating func leadWithWaiting(betterOn: CalendarDate?, atTheLatest: Bool = false) {
         let applications = steps.filter { $0.fact.code == .planApplyHard || $0.fact.code == .planApplySoft }
         guard !applications.isEmpty, applications.count == steps.count,

@@ -201,3 +201,12 @@ public struct DocumentedLoanGate: Gate {
         return .pass()
     }
 }
+
+extension Aggregator {
+    /// The rulebook's gates, in the order they run (after the licence and student gates, before the provider's own
+    /// rules): a list, so adding a gate changes no other.
+    public static let rulebookGates: [any Gate] = [
+        AgeOfMajorityGate(), PurposeBanGate(), BusinessOnlyGate(), DocumentedLoanGate(), PerBorrowerLimitGate(),
+        StudentUnknownGate(),
+    ]
+}
