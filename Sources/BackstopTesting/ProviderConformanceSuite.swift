@@ -12,7 +12,9 @@ import Foundation
 /// It evaluates a set of canonical profiles (healthy, risky, thin-file) and requests and checks the protocol's
 /// implementation requirements: determinism (also under concurrency), a consistent id, offers only when no rule
 /// failed, a fix for every failed rule, unknown signals never reported as passed, and offers whose schedules are
-/// exact (principal sums to the amount) with a finite, non-negative APR.
+/// exact (principal sums to the amount) with a finite, non-negative APR; and, for a provider with the pricing
+/// capability (``PricesNearestLoan``), a nearest term it offers, the same quote from `makeOffer` as from `evaluate`,
+/// and a best price no higher than any offer.
 public struct ProviderConformanceSuite: Sendable {
     /// One requirement broken, with the profile and request that showed it.
     public struct Failure: Hashable, Sendable, CustomStringConvertible {
@@ -136,8 +138,39 @@ public struct ProviderConformanceSuite: Sendable {
                         fail("apr", "\(label): nominal APR \(quote.apr.nominalPercent)")
                     }
                 }
+                if let pricing = provider as? any PricesNearestLoan {
+                    checkPricing(pricing, profile, request, first, label, fail)
+                }
             }
         }
         return failures
+    }
+
+    /// The pricing capability (``PricesNearestLoan``), when the provider has it: the nearest term is one it offers,
+    /// its offer for the request it accepts is the one `evaluate` quoted, and no price of the range is below its
+    /// best price.
+    func checkPricing(
+        _ pricing: any PricesNearestLoan,
+        _ profile: UserProfile,
+        _ request: LoanRequest,
+        _ evaluation: Evaluation,
+        _ label: String,
+        _ fail: (String, String) -> Void
+    ) {
+        let terms = provider.details.terms
+        let nearest = pricing.nearestTerm(to: request.termMonths)
+        if !terms.isEmpty && !terms.contains(nearest) {
+            fail("nearest-term", "\(label): nearest term \(nearest) is not one of \(terms)")
+        }
+        guard let offer = evaluation.offer else { return }
+        let priced = pricing.makeOffer(profile, request, on: date)
+        if priced?.quote != offer.quote {
+            fail("pricing", "\(label): makeOffer's quote differs from evaluate's")
+        }
+        if let best = pricing.bestAPR(request, on: date, score: profile.creditScore),
+            best > offer.quote.apr.nominal(scale: 10) + Decimal(string: "0.001")!
+        {
+            fail("best-price", "\(label): best APR \(best) is above the offer's \(offer.quote.nominalAPR)")
+        }
     }
 }

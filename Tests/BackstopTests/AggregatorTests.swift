@@ -356,6 +356,33 @@ struct AggregatorTests {
         let requirements = Set(failures.map(\.requirement))
         #expect(requirements.isSuperset(of: ["id", "no-offer-when-failed", "fix"]))
     }
+
+    /// Quotes one price through `evaluate` and another through the pricing capability the legal-cap gate uses.
+    struct TwoFacedPricing: PricesNearestLoan {
+        let described: DescribedProvider
+        var id: ProviderID { described.id }
+        var details: ProviderDescription { described.details }
+        func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) async throws -> Evaluation
+        {
+            described.evaluateNow(profile, request, on: date)
+        }
+        func nearestTerm(to months: Int) -> Int { 99 }
+        func bestAPR(_ request: LoanRequest, on date: CalendarDate, score: Int) -> Decimal? { 99 }
+        func makeOffer(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate) -> Offer? {
+            var longer = request
+            longer.termMonths = 24
+            return described.makeOffer(profile, longer, on: date)
+        }
+    }
+
+    @Test func theConformanceSuiteChecksThePricingCapability() async throws {
+        let details = try #require(try catalog().provider("jd-jintiao"))
+        let failures = await ProviderConformanceSuite(provider: TwoFacedPricing(described: DescribedProvider(details)))
+            .run()
+        #expect(Set(failures.map(\.requirement)) == ["nearest-term", "pricing", "best-price"], "\(failures)")
+        let honest = await ProviderConformanceSuite(provider: DescribedProvider(details)).run()
+        #expect(honest.isEmpty, "\(honest)")
+    }
 }
 
 struct AggregatorPolicyTests {
