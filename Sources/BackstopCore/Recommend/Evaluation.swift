@@ -17,9 +17,9 @@ extension Aggregator {
             if let primary = provider as? any PrimaryServiceProvider, let known = diagnoses[primary.service] {
                 return try await primary.evaluate(profile, request, on: date, diagnosis: known)
             }
-            // A refusal shows only the rules that failed: a described provider builds no passed check it would drop.
-            if let described = provider as? DescribedProvider {
-                return described.evaluate(profile, request, on: date, keepPassed: false)
+            // A refusal shows only the rules that failed: a provider that can builds no passed check it would drop.
+            if let lean = provider as? any EvaluatesLean {
+                return lean.evaluate(profile, request, on: date, keepPassed: false)
             }
             return try await provider.evaluate(profile, request, on: date)
         }

@@ -15,6 +15,15 @@ public protocol PricesNearestLoan: CreditProvider {
 
 extension DescribedProvider: PricesNearestLoan {}
 
+/// A provider that can leave out the checks it passed when it refuses (a refusal shows only the rules that failed):
+/// the evaluation stage asks for that lean evaluation when the provider offers it, and `evaluate` otherwise.
+public protocol EvaluatesLean: CreditProvider {
+    /// The evaluation; with `keepPassed` false, a refused one lists only the checks that failed or are unknown.
+    func evaluate(_ profile: UserProfile, _ request: LoanRequest, on date: CalendarDate, keepPassed: Bool) -> Evaluation
+}
+
+extension DescribedProvider: EvaluatesLean {}
+
 /// Gate 1: unlicensed channels are never recommended. The refusal warns (`unlicensed-refused`) and says where the
 /// price stands against the courts' private-lending ceilings, the ones that bind lending without a licence.
 public struct LicenceGate: Gate {
