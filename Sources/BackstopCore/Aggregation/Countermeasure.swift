@@ -45,8 +45,11 @@ public enum Countermeasure: Sendable {
         var reasons: Set<ClosureReason> = []
         for item in diagnosis { reasons.formUnion(item.reasons.map(\.code)) }
         let notOpen = diagnosis.filter { $0.state != .open && $0.state != .unknown }.map(\.service)
+        // The services whose diagnosis found a reason; every service diagnosed when none did (money overdue that
+        // the rules do not weigh is still the person's to repay).
         func services(_ reason: ClosureReason) -> [PrimaryService] {
-            diagnosis.filter { $0.reasons.contains { $0.code == reason } }.map(\.service)
+            let found = diagnosis.filter { $0.reasons.contains { $0.code == reason } }.map(\.service)
+            return found.isEmpty ? diagnosis.map(\.service) : found
         }
         var steps: [RecoveryPlan.Step] = []
 
