@@ -94,7 +94,16 @@ public enum Countermeasure: Sendable {
                     )
                 )
                 steps.append(checkReport(params, flagged, on: date))
-                steps.append(dispute(params, flagged, on: date))
+                steps.append(
+                    withinPublishedDays(
+                        .stepDisputeRecords,
+                        AdviceSource.disputeDays,
+                        source: AdviceSource.creditDispute,
+                        params,
+                        flagged,
+                        on: date
+                    )
+                )
                 steps.append(
                     RecoveryPlan.Step(
                         reason: .identityAbnormal,
@@ -107,18 +116,14 @@ public enum Countermeasure: Sendable {
                 steps.append(resolve(params, flagged))
                 steps.append(checkReport(params, flagged, on: date))
             case .expiredDocument:
-                let by = date.adding(days: AdviceSource.identityCardDays)
                 steps.append(
-                    RecoveryPlan.Step(
-                        reason: .identityAbnormal,
-                        action: Fact(
-                            .stepFixIdentity,
-                            params.merging(["days": .int(AdviceSource.identityCardDays), "by": .date(by)]) { a, _ in a }
-                        ),
-                        horizon: .days(1...AdviceSource.identityCardDays, from: date),
-                        services: flagged,
-                        dateKind: .published,
-                        source: AdviceSource.identityCardLaw
+                    withinPublishedDays(
+                        .stepFixIdentity,
+                        AdviceSource.identityCardDays,
+                        source: AdviceSource.identityCardLaw,
+                        params,
+                        flagged,
+                        on: date
                     )
                 )
             case .unverified, .verified:
@@ -293,23 +298,26 @@ public enum Countermeasure: Sendable {
         )
     }
 
-    /// Dispute what is not yours: answered within 20 days (Regulation art. 25).
-    static func dispute(
+    /// An identity step done within a period a published rule gives (a dispute answered within 20 days, art. 25; a
+    /// new ID card within 60, art. 12): the days and their end if started today, with the rule's source.
+    static func withinPublishedDays(
+        _ code: FactCode,
+        _ days: Int,
+        source: String,
         _ params: [String: FactValue],
         _ services: [PrimaryService],
         on date: CalendarDate
     ) -> RecoveryPlan.Step {
-        let by = date.adding(days: AdviceSource.disputeDays)
-        return RecoveryPlan.Step(
+        RecoveryPlan.Step(
             reason: .identityAbnormal,
             action: Fact(
-                .stepDisputeRecords,
-                params.merging(["days": .int(AdviceSource.disputeDays), "by": .date(by)]) { a, _ in a }
+                code,
+                params.merging(["days": .int(days), "by": .date(date.adding(days: days))]) { a, _ in a }
             ),
-            horizon: .days(1...AdviceSource.disputeDays, from: date),
+            horizon: .days(1...days, from: date),
             services: services,
             dateKind: .published,
-            source: AdviceSource.creditDispute
+            source: source
         )
     }
 

@@ -141,6 +141,20 @@ extension Reopening {
     }
 }
 
+extension UserProfile {
+    /// Whether money is overdue now: an amount overdue, or a dated instalment not yet settled.
+    var owesMoneyNow: Bool {
+        (repayment?.currentOverdueAmount?.minorUnits ?? 0) > 0 || (overdueEvents ?? []).contains { $0.settled == nil }
+    }
+
+    /// Whether the profile records any late payment: a dated instalment, or a count or worst days above zero.
+    var hasLateRecord: Bool {
+        let record = repayment
+        return !(overdueEvents ?? []).isEmpty || (record?.overdueCount12m ?? 0) > 0
+            || (record?.overdueCount24m ?? 0) > 0 || (record?.worstDaysPastDue ?? 0) > 0
+    }
+}
+
 /// The public rules and notices a recovery step or a scam warning rests on, each the page cited in the answer
 /// (docs/primary-services.md lists every source checked, with the ones behind it).
 public enum AdviceSource: Sendable {
@@ -198,13 +212,8 @@ public enum ScamWarning: String, CaseIterable, Sendable {
     ) -> [ScamWarning] {
         guard notOpen || refused else { return [] }
         let reasons = Set(diagnosis.flatMap { $0.reasons.map(\.code) })
-        let record = profile.repayment
-        let owed =
-            (record?.currentOverdueAmount?.minorUnits ?? 0) > 0
-            || (profile.overdueEvents ?? []).contains { $0.settled == nil }
-        let late =
-            owed || reasons.contains(.lateRepayment) || !(profile.overdueEvents ?? []).isEmpty
-            || (record?.overdueCount24m ?? 0) > 0 || (record?.worstDaysPastDue ?? 0) > 0
+        let owed = profile.owesMoneyNow
+        let late = owed || reasons.contains(.lateRepayment) || profile.hasLateRecord
         var found: [ScamWarning] = []
         if notOpen { found.append(.paidUnblocking) }
         if owed { found.append(.paidDebtAgents) }
@@ -322,8 +331,7 @@ struct RecoveryProjection: Sendable {
         }
 
         var found: [(CalendarDate, Fact?)] = []
-        let owed = (record?.currentOverdueAmount?.minorUnits ?? 0) > 0 || (events ?? []).contains { $0.settled == nil }
-        found.append((start, owed ? Fact(.afterOverdueRepaid, ["date": .date(start)]) : nil))
+        found.append((start, profile.owesMoneyNow ? Fact(.afterOverdueRepaid, ["date": .date(start)]) : nil))
         if let identityBy { found.append((identityBy, Fact(.afterIdentityReverified, ["by": .date(identityBy)]))) }
         for event in events ?? [] {
             for months in [12, 24] where event.leavesWindow(months: months, ifSettledOn: start) > start {
@@ -431,16 +439,8 @@ struct RecoveryProjection: Sendable {
     /// What every forecast assumes.
     var assumptions: [Fact] {
         var facts: [Fact] = []
-        if (base.repayment?.currentOverdueAmount?.minorUnits ?? 0) > 0
-            || (base.overdueEvents ?? []).contains(where: { $0.settled == nil })
-        {
-            facts.append(Fact(.assumeNothingOverdue, ["date": .date(start)]))
-        }
-        let record = base.repayment
-        let late =
-            !(base.overdueEvents ?? []).isEmpty || (record?.overdueCount12m ?? 0) > 0
-            || (record?.overdueCount24m ?? 0) > 0 || (record?.worstDaysPastDue ?? 0) > 0
-        if late { facts.append(Fact(.assumeNoLatePayments, ["from": .date(start)])) }
+        if base.owesMoneyNow { facts.append(Fact(.assumeNothingOverdue, ["date": .date(start)])) }
+        if base.hasLateRecord { facts.append(Fact(.assumeNoLatePayments, ["from": .date(start)])) }
         if (base.cashOutFlags12m ?? 0) > 0 { facts.append(Fact(.assumeNoCashOut, ["from": .date(start)])) }
         if let identityBy {
             var params: [String: FactValue] = ["by": .date(identityBy)]
